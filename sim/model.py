@@ -1,0 +1,502 @@
+"""The market: a Mesa model in which customers choose firms by customer delivered value.
+
+One period (a month) runs the submodels of docs/model.md in this order::
+
+    homogenise → firms decide → advertise → retention contacts → personalised offers
+    → purchase occasions and choice → experience → complaints → relationships
+    → word of mouth → books
+
+Customers live in numpy arrays (:mod:`sim.customers`); firms are Mesa agents (:mod:`sim.agents`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from sim.agents import Firm
+from sim.config import Scenario
+from sim.customers import Relationships, Stage, Traits, draw_traits
+from sim.metrics import FIRM_METRICS, MARKET_METRICS, ratio, top_share
+from sim.network import SocialNetwork
+from sim.strategies import Decision, MarketView, RivalView, build_strategy
+from sim.value import (
+    circular_distance,
+    clv_margin_multiple,
+    failure_probability,
+    satisfaction_response,
+)
+
+
+@dataclass
+class Offers:
+    """Each customer's personalised offer from each firm, as (N, F) arrays."""
+
+    delivered_value: NDArray[np.float64]  # Σ w·value − Σ c·cost ($ per basket)
+    price: NDArray[np.float64]  # price paid after loyalty and first-purchase discounts
+    service: NDArray[np.float64]  # service value, with the top tier's extra
+    unit_cost: NDArray[np.float64]  # firm's variable cost per basket
+    utility: NDArray[np.float64]  # delivered value + relationship value; −inf if unaware
+
+
+@dataclass
+class Purchases:
+    """This period's purchases, one entry per purchase."""
+
+    customer: NDArray[np.int64]
+    firm: NDArray[np.int64]
+    basket: NDArray[np.float64]
+    revenue: NDArray[np.float64]
+    margin: NDArray[np.float64]
+    satisfaction: NDArray[np.float64]
+    occasions: int  # all occasions, including those on which nobody bought
+    count: NDArray[np.int64]  # (N, F) purchases per customer-firm pair this period
+
+    def per_pair(self, values: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Sum ``values`` (one per purchase) over each customer-firm pair: (N, F)."""
+        n, f = self.count.shape
+        pair = self.customer * f + self.firm
+        return np.bincount(pair, values, minlength=n * f).astype(float).reshape(n, f)
+
+
+class Market(mesa.Model):
+    """A market of customers and firms, built from a validated :class:`~sim.config.Scenario`.
+
+    Args:
+        scenario: the market to simulate.
+        rng: seed (int) or numpy Generator; fixes the run bit for bit.
+        record_transactions: keep the transaction log (customer, firm, period, amount).
+
+    Run it with ``market.run()`` (all ``scenario.periods``) or ``market.run_for(n)``; read
+    results with :meth:`firm_metrics`, :meth:`market_metrics`, :meth:`transactions` or the Mesa
+    ``datacollector``.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        rng: int | np.random.Generator | None = None,
+        record_transactions: bool = True,
+    ) -> None:
+        super().__init__(rng=rng)
+        self.config = scenario
+        self.record_transactions = record_transactions
+        self.customers: Traits = draw_traits(scenario, self.rng)
+        self.network = SocialNetwork(scenario.customers.network, self.customers.count, self.rng)
+        self.firms: list[Firm] = [
+            Firm(self, j, spec, build_strategy(spec.strategy.name, spec.strategy.params))
+            for j, spec in enumerate(scenario.firms)
+        ]
+        n, f = self.customers.count, len(self.firms)
+        self.relations = Relationships(n, f)
+        awareness = np.array([spec.initial_awareness for spec in scenario.firms])
+        self.relations.aware[:] = self.rng.random((n, f)) < awareness
+        self.segment_taste = np.array([s.taste for s in scenario.customers.segments])
+        self.lifetime_value = np.zeros((n, f))
+        self.retention_estimate = np.full((n, f), 0.5)
+        self.period = 0
+        self.occasions = 0
+        self.outside_share = 0.0
+        self.mean_expectation = float(self.customers.expectation.mean())
+        self.in_category = n
+        self._transaction_log: list[tuple[int, NDArray, NDArray, NDArray]] = []
+        self.datacollector = mesa.DataCollector(
+            model_reporters={m: m for m in MARKET_METRICS},
+            agent_reporters={"firm": "name", "strategy": "strategy_name"}
+            | {m: m for m in FIRM_METRICS},
+        )
+
+    # --- running --------------------------------------------------------------------------
+
+    def run(self, periods: int | None = None) -> Market:
+        """Run ``periods`` periods (default: the scenario's) and return self."""
+        self.run_for(self.config.periods if periods is None else periods)
+        return self
+
+    def step(self) -> None:
+        """One period: the submodels in ODD order (docs/model.md, Process overview)."""
+        self.period = int(round(self.time))
+        active_before = self.relations.active(self.period - 1, self.config.experience.lapse_periods)
+        self.homogenise()
+        decisions = self.firms_decide()
+        self.advertise(decisions)
+        contacts = self.contact_for_retention(decisions, active_before)
+        offers = self.personalised_offers(decisions, active_before)
+        purchases = self.choose(offers)
+        self.experience(purchases, offers)
+        complaints, recoveries = self.handle_complaints(purchases, decisions)
+        self.update_relationships(purchases, decisions)
+        self.word_of_mouth()
+        self.keep_books(purchases, decisions, active_before, contacts, complaints, recoveries)
+        self.datacollector.collect(self)
+
+    # --- submodels ------------------------------------------------------------------------
+
+    def homogenise(self) -> None:
+        """Products grow alike: each product value closes ``rate`` of its gap to the best one,
+        and each position moves ``rate`` of the way to the firms' mean position."""
+        spec = self.config.homogenisation
+        if spec.rate == 0 or self.period < spec.start:
+            return
+        best = max(firm.value[0] for firm in self.firms)
+        angles = np.array([firm.position for firm in self.firms]) * 2 * np.pi
+        centre = (np.angle(np.exp(1j * angles).mean()) / (2 * np.pi)) % 1.0
+        for firm in self.firms:
+            firm.value[0] += spec.rate * (best - firm.value[0])
+            gap = (centre - firm.position + 0.5) % 1.0 - 0.5
+            firm.position = (firm.position + spec.rate * gap) % 1.0
+
+    def firms_decide(self) -> list[Decision]:
+        """Each firm's strategy decides from what it can see; the firm applies the decision."""
+        decisions = []
+        for firm in self.firms:
+            rivals = tuple(
+                RivalView(r.name, r.price, float(r.value[0]), float(r.market_share))
+                for r in self.firms
+                if r is not firm
+            )
+            decision = firm.decide(MarketView(self.period, rivals))
+            firm.apply(decision, self.config.economics)
+            decisions.append(decision)
+        return decisions
+
+    def advertise(self, decisions: list[Decision]) -> None:
+        """Unaware customers learn of firm j with probability 1 − exp(−ad_effectiveness × ad_j)."""
+        ads = np.array([d.advertising for d in decisions])
+        reach = 1.0 - np.exp(-self.config.economics.ad_effectiveness * ads)
+        self.relations.aware |= self.rng.random(self.relations.aware.shape) < reach
+
+    def contact_for_retention(
+        self, decisions: list[Decision], active: NDArray[np.bool_]
+    ) -> NDArray[np.int64]:
+        """Each firm contacts the retention_share of its customers with the highest lifetime
+        value × churn risk; a contact adds ``retention_trust`` to trust. Returns contacts per firm."""
+        boost = self.config.economics.retention_trust
+        contacts = np.zeros(len(self.firms), dtype=np.int64)
+        for j, d in enumerate(decisions):
+            score = self.lifetime_value[:, j] * (1.0 - self.retention_estimate[:, j])
+            chosen = self._top(score, active[:, j], d.retention_share)
+            self.relations.trust[chosen, j] = np.minimum(1.0, self.relations.trust[chosen, j] + boost)
+            contacts[j] = chosen.size
+        return contacts
+
+    def personalised_offers(self, decisions: list[Decision], active: NDArray[np.bool_]) -> Offers:
+        """Delivered value of every firm's offer as personalised for every customer."""
+        c, r, cfg = self.customers, self.relations, self.config
+        know = cfg.knowledge
+        price = np.array([d.price for d in decisions])
+        product = np.array([f.value[0] for f in self.firms])
+        personnel = np.array([d.personnel for d in decisions])
+        image = np.array([f.value[3] for f in self.firms])
+        time_cost, energy_cost, psychic_cost = np.array([f.nonmoney_costs for f in self.firms]).T
+        position = np.array([f.position for f in self.firms])
+        individual = np.array([d.personalisation == "individual" for d in decisions])
+        segment_fit = np.array(
+            [
+                min(1.0, d.research / know.research_full_cost) if d.personalisation == "segment"
+                else 0.0
+                for d in decisions
+            ]
+        )
+        # Fit: distance from the customer's ideal variant to the variant offered to them.
+        distance = circular_distance(c.taste[:, None], position[None, :])
+        to_segment = circular_distance(c.taste, self.segment_taste[c.segment])[:, None]
+        distance = distance - segment_fit * np.maximum(distance - to_segment, 0.0)
+        profile = r.knowledge * individual
+        distance = distance * (1.0 - know.personalisation_fit * profile)
+        product_value = product - c.misfit_sensitivity[:, None] * distance
+        # Top tier (客户经理制): the tier_share most valuable active customers get extra service.
+        service = np.tile(np.array([d.service for d in decisions]), (c.count, 1))
+        for j, d in enumerate(decisions):
+            tier = self._top(self.lifetime_value[:, j], active[:, j], d.tier_share)
+            service[tier, j] += d.tier_service
+        w = c.value_weights
+        total_value = (
+            w[:, [0]] * product_value + w[:, [1]] * service + w[:, [2]] * personnel
+            + w[:, [3]] * image
+        )
+        member = (r.stage == Stage.REPEAT) | (r.stage == Stage.LOYAL)
+        newcomer = (r.stage == Stage.PROSPECT) | (r.stage == Stage.LAPSED)
+        loyalty = np.array([d.loyalty_discount for d in decisions])
+        welcome = np.array([d.first_purchase_discount for d in decisions])
+        paid = price * (1.0 - loyalty * member - welcome * newcomer)
+        convenience = 1.0 - know.convenience * profile
+        s = c.cost_sensitivities
+        total_cost = (
+            s[:, [0]] * paid + (s[:, [1]] * time_cost + s[:, [2]] * energy_cost) * convenience
+            + s[:, [3]] * psychic_cost
+        )
+        delivered = total_value - total_cost
+        ch = cfg.choice
+        incumbent = r.last_firm[:, None] == np.arange(len(self.firms))[None, :]
+        lock_in = ch.switching_cost + ch.loyalty_lockin * loyalty * price * member
+        relationship = ch.trust_weight * r.trust + incumbent * lock_in
+        utility = np.where(r.aware, delivered + relationship, -np.inf)
+        rates = np.array([f.unit_cost_rates for f in self.firms])
+        unit_cost = rates[:, 0] * product + rates[:, 1] * service + rates[:, 2] * personnel
+        return Offers(delivered, paid, service, unit_cost, utility)
+
+    def choose(self, offers: Offers) -> Purchases:
+        """Purchase occasions ~ Poisson(purchase_rate); on each the customer takes the option with
+        the highest utility + Gumbel(0, noise) noise, the outside option worth outside_value."""
+        c, ch = self.customers, self.config.choice
+        occasions = self.rng.poisson(c.purchase_rate) * c.in_category
+        who = np.repeat(np.arange(c.count), occasions)
+        f = len(self.firms)
+        options = np.empty((who.size, f + 1))
+        options[:, :f] = offers.utility[who]
+        options[:, f] = ch.outside_value
+        options += self.rng.gumbel(0.0, ch.noise, options.shape)
+        pick = np.argmax(options, axis=1)
+        bought = pick < f
+        customer, firm = who[bought], pick[bought]
+        basket = c.basket[customer]
+        revenue = basket * offers.price[customer, firm]
+        margin = revenue - basket * offers.unit_cost[customer, firm]
+        count = np.bincount(customer * f + firm, minlength=c.count * f).reshape(c.count, f)
+        return Purchases(
+            customer, firm, basket, revenue, margin, np.zeros(customer.size), who.size, count
+        )
+
+    def experience(self, purchases: Purchases, offers: Offers) -> None:
+        """Realised value = offered delivered value − failure_loss on a service failure + noise;
+        satisfaction = response(realised − expectation); expectations adapt and drift upward."""
+        c, x = self.customers, self.config.experience
+        i, j = purchases.customer, purchases.firm
+        failed = self.rng.random(i.size) < failure_probability(
+            offers.service[i, j], x.failure_base, x.failure_service_scale
+        )
+        realised = (
+            offers.delivered_value[i, j] - x.failure_loss * failed
+            + self.rng.normal(0.0, x.performance_noise, i.size)
+        )
+        purchases.satisfaction = satisfaction_response(
+            realised - c.expectation[i], x.tolerance_zone, x.slope_inside, x.slope_outside,
+            x.loss_aversion,
+        )
+        count = np.bincount(i, minlength=c.count)
+        mean_realised = np.bincount(i, realised, minlength=c.count) / np.maximum(count, 1)
+        gap = mean_realised - c.expectation
+        rate = np.where(gap > 0, x.expectation_up, x.expectation_down) * (count > 0)
+        c.expectation += rate * gap + x.expectation_drift * c.in_category
+
+    def handle_complaints(
+        self, purchases: Purchases, decisions: list[Decision]
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Satisfaction follows this period's experience; dissatisfied buyers may complain, and a
+        complaint handled well (chance = complaint_handling) recovers them. Returns per-firm
+        complaints and recoveries."""
+        r, x = self.relations, self.config.experience
+        n, f = r.n, r.f
+        count = purchases.count
+        felt = purchases.per_pair(purchases.satisfaction)
+        bought = count > 0
+        felt = np.divide(felt, count, out=np.zeros_like(felt), where=bought)
+        rho = x.satisfaction_memory
+        r.satisfaction = np.where(bought, (1 - rho) * r.satisfaction + rho * felt, r.satisfaction)
+        unhappy = bought & (felt < x.complaint_threshold)
+        complains = unhappy & (self.rng.random((n, f)) < x.complaint_probability)
+        handling = np.array([d.complaint_handling for d in decisions])
+        recovered = complains & (self.rng.random((n, f)) < handling)
+        ignored = complains & ~recovered
+        r.satisfaction[recovered] = x.recovery_satisfaction
+        r.trust[recovered] = np.minimum(1.0, r.trust[recovered] + x.recovery_trust)
+        r.satisfaction[ignored] = np.maximum(-1.0, r.satisfaction[ignored] - x.unhandled_penalty)
+        return complains.sum(axis=0), recovered.sum(axis=0)
+
+    def update_relationships(self, purchases: Purchases, decisions: list[Decision]) -> None:
+        """Trust follows satisfaction; profiles learn; stages move; some buyers leave the category."""
+        c, r, cfg = self.customers, self.relations, self.config
+        x, know = cfg.experience, cfg.knowledge
+        count = purchases.count
+        bought = count > 0
+        r.trust = np.where(
+            bought, r.trust + x.trust_rate * (r.satisfaction - r.trust), r.trust * (1 - x.trust_decay)
+        )
+        np.clip(r.trust, -1.0, 1.0, out=r.trust)
+        crm = np.array([min(1.0, d.crm / know.crm_full_cost) for d in decisions])
+        learn = know.base_rate + know.crm_rate * crm
+        r.knowledge = np.where(
+            bought, 1.0 - (1.0 - r.knowledge) * (1.0 - learn) ** count, r.knowledge * (1 - know.decay)
+        )
+        r.purchases += count
+        r.last_purchase[bought] = self.period
+        if purchases.customer.size:
+            r.last_firm[purchases.customer] = purchases.firm  # the later purchase wins
+        r.stage = self.stages()
+        leave = self.rng.random(c.count) < 1.0 - (1.0 - c.dropout) ** count.sum(axis=1)
+        c.in_category &= ~leave
+
+    def stages(self) -> NDArray[np.int8]:
+        """Lifecycle stage of every pair, from purchases, recency and trust."""
+        r, x = self.relations, self.config.experience
+        active = r.active(self.period, x.lapse_periods)
+        loyal = (r.purchases >= x.loyal_purchases) & (r.trust >= x.loyal_trust)
+        stage = np.select(
+            [r.purchases == 0, ~active, r.purchases == 1, loyal],
+            [Stage.PROSPECT, Stage.LAPSED, Stage.FIRST_TIME, Stage.LOYAL],
+            Stage.REPEAT,
+        )
+        return stage.astype(np.int8)
+
+    def word_of_mouth(self) -> None:
+        """Satisfied customers recommend, dissatisfied ones warn (more often, and warnings travel a
+        second hop); listeners become aware and their trust moves with what they hear."""
+        r, w = self.relations, self.config.word_of_mouth
+        active = r.active(self.period, self.config.experience.lapse_periods)
+        talk = self.rng.random(r.satisfaction.shape)
+        praise = (active & (r.satisfaction > w.positive_threshold) & (talk < w.talk_positive))
+        warn = (active & (r.satisfaction < w.negative_threshold) & (talk < w.talk_negative))
+        heard_praise = self.network.exposure(praise.astype(float))
+        heard_warning = self.network.exposure(warn.astype(float))
+        heard_warning += w.forward_negative * self.network.exposure(heard_warning)
+        heard = heard_praise + heard_warning
+        r.aware |= self.rng.random(heard.shape) < 1.0 - np.exp(-w.awareness * heard)
+        r.trust = np.clip(r.trust + w.attitude * (heard_praise - heard_warning), -1.0, 1.0)
+
+    def keep_books(
+        self,
+        purchases: Purchases,
+        decisions: list[Decision],
+        active_before: NDArray[np.bool_],
+        contacts: NDArray[np.int64],
+        complaints: NDArray[np.int64],
+        recoveries: NDArray[np.int64],
+    ) -> None:
+        """Revenue, costs by kind, profit, lifetime values and the period's metrics per firm."""
+        c, r, cfg = self.customers, self.relations, self.config
+        econ, n, f = cfg.economics, r.n, r.f
+        spend = purchases.per_pair(purchases.revenue)
+        margin = purchases.per_pair(purchases.margin)
+        r.spend = spend
+        if self.record_transactions:
+            self._transaction_log.append(
+                (self.period, purchases.customer, purchases.firm, purchases.revenue)
+            )
+        r.cumulative_margin += margin
+        r.margin_rate += econ.margin_smoothing * (margin - r.margin_rate)
+        active = r.active(self.period, cfg.experience.lapse_periods)
+        retained = (active & active_before).sum(axis=0)
+        before = active_before.sum(axis=0)
+        won = (active & ~active_before).sum(axis=0)
+        sold = np.bincount(purchases.firm, minlength=f)
+        revenue = np.bincount(purchases.firm, purchases.revenue, minlength=f).astype(float)
+        goods = revenue - np.bincount(purchases.firm, purchases.margin, minlength=f)
+        self._estimate_lifetime_values(retained, before)
+        category_spend = spend.sum(axis=1)
+        self.occasions = purchases.occasions
+        self.outside_share = ratio(purchases.occasions - sold.sum(), purchases.occasions)
+        self.mean_expectation = float(c.expectation.mean())
+        self.in_category = int(c.in_category.sum())
+        for j, (firm, d) in enumerate(zip(self.firms, decisions, strict=True)):
+            mine = active[:, j]
+            costs = {
+                "cost_goods": goods[j],
+                "cost_advertising": d.advertising * n,
+                "cost_rd": d.rd * n,
+                "cost_crm": d.crm * n,
+                "cost_research": d.research * n,
+                "cost_acquisition": econ.acquisition_cost * won[j],
+                "cost_retention": econ.retention_cost * contacts[j],
+                "cost_complaints": econ.complaint_cost * recoveries[j],
+                "cost_overhead": firm.spec.overhead * n,
+            }
+            total = float(sum(costs.values()))
+            profit = float(revenue[j]) - total
+            firm.record(
+                {
+                    "customers": int(mine.sum()),
+                    "new_customers": int(won[j]),
+                    "retained_customers": int(retained[j]),
+                    "lost_customers": int(before[j] - retained[j]),
+                    "retention_rate": ratio(retained[j], before[j]),
+                    "purchases": int(sold[j]),
+                    "market_share": ratio(sold[j], sold.sum()),
+                    "occasion_share": ratio(sold[j], purchases.occasions),
+                    "share_of_wallet": ratio(spend[mine, j].sum(), category_spend[mine].sum()),
+                    "revenue": float(revenue[j]),
+                    **{k: float(v) for k, v in costs.items()},
+                    "costs": total,
+                    "profit": profit,
+                    "cumulative_profit": firm.cumulative_profit + profit,
+                    "mean_satisfaction": float(r.satisfaction[mine, j].mean()) if mine.any()
+                    else float("nan"),
+                    "complaints": int(complaints[j]),
+                    "recoveries": int(recoveries[j]),
+                    "retention_contacts": int(contacts[j]),
+                    "customer_equity": float(self.lifetime_value[mine, j].sum()),
+                    "top20_profit_share": top_share(r.cumulative_margin[:, j]),
+                    "loyal_customers": int((r.stage[:, j] == Stage.LOYAL).sum()),
+                    "mean_knowledge": float(r.knowledge[mine, j].mean()) if mine.any()
+                    else float("nan"),
+                    "price": float(d.price),
+                    "product": float(firm.value[0]),
+                    "service": float(firm.value[1]),
+                    "personnel": float(firm.value[2]),
+                    "image": float(firm.value[3]),
+                }
+            )
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _estimate_lifetime_values(
+        self, retained: NDArray[np.int64], before: NDArray[np.int64]
+    ) -> None:
+        """The firm's view of each customer: retention r̂ = firm rate moved by trust as far as
+        the profile (knowledge) lets it see; lifetime value = margin rate × r̂ / (1 + i − r̂)."""
+        r = self.relations
+        firm_rate = np.where(before > 0, retained / np.maximum(before, 1), 0.5)
+        firm_rate = np.clip(firm_rate, 0.01, 0.99)
+        signal = np.where(
+            r.trust >= 0, firm_rate + r.trust * (1 - firm_rate), firm_rate * (1 + r.trust)
+        )
+        estimate = firm_rate + r.knowledge * (signal - firm_rate)
+        self.retention_estimate = np.clip(estimate, 0.0, 0.99)
+        self.lifetime_value = r.margin_rate * clv_margin_multiple(
+            self.retention_estimate, self.config.economics.discount_rate
+        )
+
+    @staticmethod
+    def _top(score: NDArray[np.float64], eligible: NDArray[np.bool_], share: float) -> NDArray:
+        """Indices of the ``share`` of eligible customers with the highest score."""
+        candidates = np.flatnonzero(eligible)
+        k = int(round(share * candidates.size))
+        if k == 0:
+            return candidates[:0]
+        if k >= candidates.size:
+            return candidates
+        part = np.argpartition(score[candidates], candidates.size - k)[candidates.size - k :]
+        return candidates[part]
+
+    # --- results --------------------------------------------------------------------------
+
+    def firm_metrics(self) -> pd.DataFrame:
+        """One row per period and firm: every metric in :data:`sim.metrics.FIRM_METRICS`."""
+        df = self.datacollector.get_agent_vars_dataframe().reset_index()
+        df = df.rename(columns={"Step": "period"}).drop(columns="AgentID")
+        df["period"] = df["period"].round().astype(int)
+        return df
+
+    def market_metrics(self) -> pd.DataFrame:
+        """One row per period: every metric in :data:`sim.metrics.MARKET_METRICS`."""
+        return self.datacollector.get_model_vars_dataframe()
+
+    def transactions(self) -> pd.DataFrame:
+        """The transaction log: one row per purchase (customer, firm, period, amount in $)."""
+        if not self.record_transactions:
+            raise RuntimeError("this market was created with record_transactions=False")
+        names = np.array([f.name for f in self.firms])
+        frames = [
+            pd.DataFrame(
+                {"customer": cust, "firm": names[firm], "period": period, "amount": amount}
+            )
+            for period, cust, firm, amount in self._transaction_log
+        ]
+        if not frames:
+            return pd.DataFrame(columns=["customer", "firm", "period", "amount"])
+        return pd.concat(frames, ignore_index=True)
