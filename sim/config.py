@@ -100,7 +100,7 @@ class Segment(Strict):
     taste: float = Field(0.0, ge=0, lt=1, description="centre of ideal product variants (circle)")
     taste_spread: float = Field(0.15, ge=0, le=0.5, description="sd of ideal variants (circle)")
     misfit_sensitivity: float = Field(
-        40.0, ge=0, le=10_000, description="$ of product value lost per unit of taste distance"
+        25.0, ge=0, le=10_000, description="$ of product value lost per unit of taste distance"
     )
     expectation: float = Field(5.0, ge=-1000, le=1000, description="initial expected value ($)")
 
@@ -186,7 +186,7 @@ class Knowledge(Strict):
     """Customer knowledge: profiles that grow with transactions and CRM investment."""
 
     base_rate: float = Field(0.02, ge=0, le=1, description="profile accuracy gained per purchase")
-    crm_rate: float = Field(0.25, ge=0, le=1, description="extra gain per purchase at full CRM")
+    crm_rate: float = Field(0.15, ge=0, le=1, description="extra gain per purchase at full CRM")
     crm_full_cost: float = Field(2.0, gt=0, le=10_000, description="$ per capita for full CRM")
     decay: float = Field(0.01, ge=0, le=1, description="accuracy lost per period without contact")
     personalisation_fit: float = Field(0.8, ge=0, le=1, description="misfit removable by a profile")
@@ -203,7 +203,7 @@ class Economics(Strict):
     complaint_cost: float = Field(20.0, ge=0, le=1e6, description="$ per complaint handled")
     rd_efficiency: float = Field(0.5, ge=0, le=1000, description="product $ per R&D $ per capita")
     ad_effectiveness: float = Field(0.2, ge=0, le=1000, description="awareness hazard per ad $")
-    image_per_ad: float = Field(0.5, ge=0, le=1000, description="image $ per ad $ per capita")
+    image_per_ad: float = Field(0.3, ge=0, le=1000, description="image $ per ad $ per capita")
     image_decay: float = Field(0.05, ge=0, le=1, description="share of image lost per period")
     discount_rate: float = Field(0.01, ge=0, le=1, description="per period, for lifetime value")
     margin_smoothing: float = Field(
@@ -221,7 +221,7 @@ class Homogenisation(Strict):
 class UnitCostRates(Strict):
     """$ of variable cost per $ of each value component delivered in a basket."""
 
-    product: float = Field(0.6, ge=0, le=100)
+    product: float = Field(0.4, ge=0, le=100)
     service: float = Field(0.5, ge=0, le=100)
     personnel: float = Field(0.5, ge=0, le=100)
 
