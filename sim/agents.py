@@ -40,7 +40,9 @@ class Firm(mesa.Agent):
         self.strategy_name = spec.strategy.name
         v = spec.value
         self.value = np.array([v.product, v.service, v.personnel, v.image], dtype=float)
-        self.nonmoney_costs = np.array([spec.costs.time, spec.costs.energy, spec.costs.psychic], dtype=float)
+        self.nonmoney_costs = np.array(
+            [spec.costs.time, spec.costs.energy, spec.costs.psychic], dtype=float
+        )
         self.position = spec.position
         self.price = spec.price
         rates = spec.unit_cost_rates
@@ -75,9 +77,7 @@ class Firm(mesa.Agent):
         except StrategyError:
             raise
         except Exception as exc:  # a user's policy may fail in any way: report, don't crash
-            raise StrategyError(
-                f"{where}: decide() raised {type(exc).__name__}: {exc}"
-            ) from exc
+            raise StrategyError(f"{where}: decide() raised {type(exc).__name__}: {exc}") from exc
         if not isinstance(decision, Decision):
             raise StrategyError(
                 f"{where}: decide() returned {type(decision).__name__}; "
@@ -96,12 +96,14 @@ class Firm(mesa.Agent):
         """
         self.decision = decision
         self.price = decision.price
-        self.value[0] = max(0.0, self.value[0] + decision.rd * economics.rd_efficiency
-                            - decision.quality_cut)
+        self.value[0] = max(
+            0.0, self.value[0] + decision.rd * economics.rd_efficiency - decision.quality_cut
+        )
         self.value[1] = decision.service
         self.value[2] = decision.personnel
         self.value[3] = (
-            self.value[3] * (1 - economics.image_decay) + decision.advertising * economics.image_per_ad
+            self.value[3] * (1 - economics.image_decay)
+            + decision.advertising * economics.image_per_ad
         )
 
     def record(self, metrics: dict[str, float]) -> None:

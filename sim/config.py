@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Strict(BaseModel):
-    """Base for all scenario sections: unknown keys are errors, values are validated on assignment."""
+    """Base for all scenario sections: unknown keys are errors; assignments are validated."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
 
@@ -137,7 +137,9 @@ class Choice(Strict):
     noise: float = Field(10.0, gt=0, le=10_000, description="Gumbel scale mu ($)")
     outside_value: float = Field(0.0, ge=-10_000, le=10_000, description="value of buying nothing")
     trust_weight: float = Field(20.0, ge=0, le=10_000, description="$ of utility per unit trust")
-    switching_cost: float = Field(5.0, ge=0, le=10_000, description="$ bonus for the last firm used")
+    switching_cost: float = Field(
+        5.0, ge=0, le=10_000, description="$ bonus for the last firm used"
+    )
     loyalty_lockin: float = Field(
         0.5, ge=0, le=10, description="extra switching cost per $ of loyalty discount forgone"
     )
@@ -147,25 +149,41 @@ class Experience(Strict):
     """Realised value, disconfirmation, satisfaction, complaints and trust."""
 
     failure_base: float = Field(0.3, ge=0, le=1, description="service-failure chance at no service")
-    failure_service_scale: float = Field(15.0, gt=0, le=10_000, description="$ of service per e-fold")
+    failure_service_scale: float = Field(
+        15.0, gt=0, le=10_000, description="$ of service per e-fold"
+    )
     failure_loss: float = Field(30.0, ge=0, le=10_000, description="$ lost in a failed purchase")
     performance_noise: float = Field(5.0, ge=0, le=10_000, description="sd of realised value ($)")
     tolerance_zone: float = Field(5.0, ge=0, le=10_000, description="half-width z of the zone ($)")
     slope_inside: float = Field(0.01, ge=0, le=10, description="satisfaction per $ inside the zone")
-    slope_outside: float = Field(0.06, ge=0, le=10, description="satisfaction per $ outside the zone")
+    slope_outside: float = Field(
+        0.06, ge=0, le=10, description="satisfaction per $ outside the zone"
+    )
     loss_aversion: float = Field(2.0, ge=1, le=10, description="shortfalls weigh this many times")
-    satisfaction_memory: float = Field(0.5, gt=0, le=1, description="weight of the newest experience")
-    trust_rate: float = Field(0.15, gt=0, le=1, description="speed at which trust follows satisfaction")
-    trust_decay: float = Field(0.02, ge=0, le=1, description="trust lost per period without contact")
+    satisfaction_memory: float = Field(
+        0.5, gt=0, le=1, description="weight of the newest experience"
+    )
+    trust_rate: float = Field(
+        0.15, gt=0, le=1, description="speed at which trust follows satisfaction"
+    )
+    trust_decay: float = Field(
+        0.02, ge=0, le=1, description="trust lost per period without contact"
+    )
     expectation_up: float = Field(0.3, ge=0, le=1, description="adaptation to better experiences")
     expectation_down: float = Field(0.1, ge=0, le=1, description="adaptation to worse experiences")
-    expectation_drift: float = Field(0.05, ge=-100, le=100, description="$ per period, all customers")
+    expectation_drift: float = Field(
+        0.05, ge=-100, le=100, description="$ per period, all customers"
+    )
     complaint_threshold: float = Field(-0.3, ge=-1, le=1, description="satisfaction below this")
     complaint_probability: float = Field(0.3, ge=0, le=1, description="share who complain")
-    recovery_satisfaction: float = Field(0.3, ge=-1, le=1, description="satisfaction after recovery")
+    recovery_satisfaction: float = Field(
+        0.3, ge=-1, le=1, description="satisfaction after recovery"
+    )
     recovery_trust: float = Field(0.1, ge=0, le=1, description="trust gained by a recovery")
     unhandled_penalty: float = Field(0.3, ge=0, le=2, description="satisfaction lost if ignored")
-    loyal_purchases: int = Field(4, ge=2, le=1000, description="purchases before loyalty is possible")
+    loyal_purchases: int = Field(
+        4, ge=2, le=1000, description="purchases before loyalty is possible"
+    )
     loyal_trust: float = Field(0.4, ge=0, le=1, description="trust needed to count as loyal")
     lapse_periods: int = Field(6, ge=1, le=1000, description="periods without purchase = lapsed")
 

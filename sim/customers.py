@@ -1,4 +1,4 @@
-"""Customers as columns of numpy arrays: traits drawn per segment, and their relationships with firms.
+"""Customers as numpy arrays: traits drawn per segment, and their relationships with firms.
 
 Customers are not Mesa agents: a market holds thousands to a million of them, so their state lives
 in arrays owned by the model (one row per customer, one column per firm) and a period is a handful
@@ -78,14 +78,18 @@ def draw_traits(scenario: Scenario, rng: np.random.Generator) -> Traits:
         weights = np.array([getattr(seg.value_weights, k) for k in VALUE_COMPONENTS])
         sens = np.array([getattr(seg.cost_sensitivities, k) for k in COST_COMPONENTS])
         parts["segment"].append(np.full(size, index, dtype=np.int16))
-        parts["value_weights"].append(lognormal_with_mean(rng, weights, seg.weight_dispersion, size))
+        parts["value_weights"].append(
+            lognormal_with_mean(rng, weights, seg.weight_dispersion, size)
+        )
         parts["cost_sensitivities"].append(
             lognormal_with_mean(rng, sens, seg.weight_dispersion, size)
         )
         parts["purchase_rate"].append(
             rng.gamma(seg.purchase_rate_shape, seg.purchase_rate / seg.purchase_rate_shape, size)
         )
-        parts["basket"].append(rng.gamma(seg.basket_shape, seg.basket_mean / seg.basket_shape, size))
+        parts["basket"].append(
+            rng.gamma(seg.basket_shape, seg.basket_mean / seg.basket_shape, size)
+        )
         parts["dropout"].append(
             rng.beta(seg.dropout.a, seg.dropout.b, size) if seg.dropout else np.zeros(size)
         )

@@ -120,7 +120,7 @@ class Market(mesa.Model):
 
     def step(self) -> None:
         """One period: the submodels in ODD order (docs/model.md, Process overview)."""
-        self.period = int(round(self.time))
+        self.period = round(self.time)
         active_before = self.relations.active(self.period - 1, self.config.experience.lapse_periods)
         self.homogenise()
         decisions = self.firms_decide()
@@ -175,13 +175,16 @@ class Market(mesa.Model):
         self, decisions: list[Decision], active: NDArray[np.bool_]
     ) -> NDArray[np.int64]:
         """Each firm contacts the retention_share of its customers with the highest lifetime
-        value × churn risk; a contact adds ``retention_trust`` to trust. Returns contacts per firm."""
+        value × churn risk; a contact adds ``retention_trust`` to trust.
+        Returns the number of contacts per firm."""
         boost = self.config.economics.retention_trust
         contacts = np.zeros(len(self.firms), dtype=np.int64)
         for j, d in enumerate(decisions):
             score = self.lifetime_value[:, j] * (1.0 - self.retention_estimate[:, j])
             chosen = self._top(score, active[:, j], d.retention_share)
-            self.relations.trust[chosen, j] = np.minimum(1.0, self.relations.trust[chosen, j] + boost)
+            self.relations.trust[chosen, j] = np.minimum(
+                1.0, self.relations.trust[chosen, j] + boost
+            )
             contacts[j] = chosen.size
         return contacts
 
@@ -198,7 +201,8 @@ class Market(mesa.Model):
         individual = np.array([d.personalisation == "individual" for d in decisions])
         segment_fit = np.array(
             [
-                min(1.0, d.research / know.research_full_cost) if d.personalisation == "segment"
+                min(1.0, d.research / know.research_full_cost)
+                if d.personalisation == "segment"
                 else 0.0
                 for d in decisions
             ]
@@ -217,7 +221,9 @@ class Market(mesa.Model):
             service[tier, j] += d.tier_service
         w = c.value_weights
         total_value = (
-            w[:, [0]] * product_value + w[:, [1]] * service + w[:, [2]] * personnel
+            w[:, [0]] * product_value
+            + w[:, [1]] * service
+            + w[:, [2]] * personnel
             + w[:, [3]] * image
         )
         member = (r.stage == Stage.REPEAT) | (r.stage == Stage.LOYAL)
@@ -228,7 +234,8 @@ class Market(mesa.Model):
         convenience = 1.0 - know.convenience * profile
         s = c.cost_sensitivities
         total_cost = (
-            s[:, [0]] * paid + (s[:, [1]] * time_cost + s[:, [2]] * energy_cost) * convenience
+            s[:, [0]] * paid
+            + (s[:, [1]] * time_cost + s[:, [2]] * energy_cost) * convenience
             + s[:, [3]] * psychic_cost
         )
         delivered = total_value - total_cost
@@ -272,11 +279,15 @@ class Market(mesa.Model):
             offers.service[i, j], x.failure_base, x.failure_service_scale
         )
         realised = (
-            offers.delivered_value[i, j] - x.failure_loss * failed
+            offers.delivered_value[i, j]
+            - x.failure_loss * failed
             + self.rng.normal(0.0, x.performance_noise, i.size)
         )
         purchases.satisfaction = satisfaction_response(
-            realised - c.expectation[i], x.tolerance_zone, x.slope_inside, x.slope_outside,
+            realised - c.expectation[i],
+            x.tolerance_zone,
+            x.slope_inside,
+            x.slope_outside,
             x.loss_aversion,
         )
         count = np.bincount(i, minlength=c.count)
@@ -310,19 +321,23 @@ class Market(mesa.Model):
         return complains.sum(axis=0), recovered.sum(axis=0)
 
     def update_relationships(self, purchases: Purchases, decisions: list[Decision]) -> None:
-        """Trust follows satisfaction; profiles learn; stages move; some buyers leave the category."""
+        """Trust follows satisfaction; profiles learn; stages move; some buyers leave."""
         c, r, cfg = self.customers, self.relations, self.config
         x, know = cfg.experience, cfg.knowledge
         count = purchases.count
         bought = count > 0
         r.trust = np.where(
-            bought, r.trust + x.trust_rate * (r.satisfaction - r.trust), r.trust * (1 - x.trust_decay)
+            bought,
+            r.trust + x.trust_rate * (r.satisfaction - r.trust),
+            r.trust * (1 - x.trust_decay),
         )
         np.clip(r.trust, -1.0, 1.0, out=r.trust)
         crm = np.array([min(1.0, d.crm / know.crm_full_cost) for d in decisions])
         learn = know.base_rate + know.crm_rate * crm
         r.knowledge = np.where(
-            bought, 1.0 - (1.0 - r.knowledge) * (1.0 - learn) ** count, r.knowledge * (1 - know.decay)
+            bought,
+            1.0 - (1.0 - r.knowledge) * (1.0 - learn) ** count,
+            r.knowledge * (1 - know.decay),
         )
         r.purchases += count
         r.last_purchase[bought] = self.period
@@ -350,8 +365,8 @@ class Market(mesa.Model):
         r, w = self.relations, self.config.word_of_mouth
         active = r.active(self.period, self.config.experience.lapse_periods)
         talk = self.rng.random(r.satisfaction.shape)
-        praise = (active & (r.satisfaction > w.positive_threshold) & (talk < w.talk_positive))
-        warn = (active & (r.satisfaction < w.negative_threshold) & (talk < w.talk_negative))
+        praise = active & (r.satisfaction > w.positive_threshold) & (talk < w.talk_positive)
+        warn = active & (r.satisfaction < w.negative_threshold) & (talk < w.talk_negative)
         heard_praise = self.network.exposure(praise.astype(float))
         heard_warning = self.network.exposure(warn.astype(float))
         heard_warning += w.forward_negative * self.network.exposure(heard_warning)
@@ -424,7 +439,8 @@ class Market(mesa.Model):
                     "costs": total,
                     "profit": profit,
                     "cumulative_profit": firm.cumulative_profit + profit,
-                    "mean_satisfaction": float(r.satisfaction[mine, j].mean()) if mine.any()
+                    "mean_satisfaction": float(r.satisfaction[mine, j].mean())
+                    if mine.any()
                     else float("nan"),
                     "complaints": int(complaints[j]),
                     "recoveries": int(recoveries[j]),
@@ -432,7 +448,8 @@ class Market(mesa.Model):
                     "customer_equity": float(self.lifetime_value[mine, j].sum()),
                     "top20_profit_share": top_share(r.cumulative_margin[:, j]),
                     "loyal_customers": int((r.stage[:, j] == Stage.LOYAL).sum()),
-                    "mean_knowledge": float(r.knowledge[mine, j].mean()) if mine.any()
+                    "mean_knowledge": float(r.knowledge[mine, j].mean())
+                    if mine.any()
                     else float("nan"),
                     "price": float(d.price),
                     "product": float(firm.value[0]),
@@ -465,7 +482,7 @@ class Market(mesa.Model):
     def _top(score: NDArray[np.float64], eligible: NDArray[np.bool_], share: float) -> NDArray:
         """Indices of the ``share`` of eligible customers with the highest score."""
         candidates = np.flatnonzero(eligible)
-        k = int(round(share * candidates.size))
+        k = round(share * candidates.size)
         if k == 0:
             return candidates[:0]
         if k >= candidates.size:

@@ -14,7 +14,8 @@ class SocialNetwork:
     """Row-normalised adjacency: ``exposure(x)[i]`` is the mean of x over i's contacts.
 
     ``small_world`` is a Watts-Strogatz graph (seeded from the model's generator), ``fully_mixed``
-    makes everyone everyone's contact (the Bass model's assumption), ``none`` silences word of mouth.
+    makes everyone everyone's contact (the Bass model's assumption), ``none`` silences
+    word of mouth.
     """
 
     def __init__(self, spec: Network, n: int, rng: np.random.Generator) -> None:

@@ -135,7 +135,9 @@ class Strategy(ABC):
     def base_decision(firm: Firm, **changes: object) -> Decision:
         """The firm's initial offer with no programmes, changed by ``changes``."""
         spec = firm.spec
-        base = Decision(price=spec.price, service=spec.value.service, personnel=spec.value.personnel)
+        base = Decision(
+            price=spec.price, service=spec.value.service, personnel=spec.value.personnel
+        )
         return replace(base, **changes)
 
 
@@ -162,9 +164,7 @@ def strategy_class(name: str) -> type[Strategy]:
             raise StrategyError(f"{name!r} is not a subclass of sim.strategies.Strategy")
         return cls
     allowed = ", ".join(sorted(STRATEGIES))
-    raise StrategyError(
-        f"unknown strategy {name!r}; allowed: {allowed}, or 'package.module:Class'"
-    )
+    raise StrategyError(f"unknown strategy {name!r}; allowed: {allowed}, or 'package.module:Class'")
 
 
 def resolve_params(name: str, params: dict[str, object]) -> StrategyParams:
@@ -174,9 +174,7 @@ def resolve_params(name: str, params: dict[str, object]) -> StrategyParams:
         return cls.Params.model_validate(params)
     except ValidationError as exc:
         allowed = ", ".join(cls.Params.model_fields) or "none"
-        details = "; ".join(
-            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
-        )
+        details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise StrategyError(
             f"bad parameters for strategy {name!r}: {details} (parameters: {allowed})"
         ) from None
@@ -284,7 +282,9 @@ class CustomerCentric(Strategy):
         p = self.params
         equity = firm.equity_history
         if len(equity) >= 2 and equity[-1] < equity[-2]:
-            self.retention_share = min(p.max_retention_share, self.retention_share + p.retention_step)
+            self.retention_share = min(
+                p.max_retention_share, self.retention_share + p.retention_step
+            )
         else:
             self.retention_share += 0.5 * (p.retention_share - self.retention_share)
         service = firm.spec.value.service + p.service_boost
@@ -396,7 +396,11 @@ class CompetitorCentric(Strategy):
         floor = firm.unit_cost() * (1 + p.min_margin)
         rivals = [r.price for r in market.rivals]
         target = min(rivals) * (1 - p.undercut) if rivals else floor
-        cut = p.quality_cut if target < floor and firm.value[0] - p.quality_cut >= p.min_product else 0
+        cut = (
+            p.quality_cut
+            if target < floor and firm.value[0] - p.quality_cut >= p.min_product
+            else 0
+        )
         return self.base_decision(
             firm,
             price=max(target, floor),

@@ -24,9 +24,7 @@ def total_value(levels: ArrayLike, weights: ArrayLike = 1.0) -> NDArray[np.float
 
 def total_cost(levels: ArrayLike, sensitivities: ArrayLike = 1.0) -> NDArray[np.float64]:
     """Total customer cost: Σ_l sensitivity_l × cost_l over money, time, energy, psychic ($)."""
-    return np.sum(
-        np.asarray(sensitivities, dtype=float) * np.asarray(levels, dtype=float), axis=-1
-    )
+    return np.sum(np.asarray(sensitivities, dtype=float) * np.asarray(levels, dtype=float), axis=-1)
 
 
 def delivered_value(

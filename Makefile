@@ -1,0 +1,42 @@
+# crmsim: `make demo` runs the flagship comparison, `make test` runs the test suite.
+# Both create .venv and install the project on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+SEEDS  ?= 30
+
+.PHONY: install demo test lint bench clean check-python
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { \
+	  echo "crmsim needs Python 3.12 or newer, but '$(PYTHON)' is: $$($(PYTHON) --version 2>&1)."; \
+	  echo "Install Python 3.12 (pyenv install 3.12, or uv python install 3.12, or your package"; \
+	  echo "manager's python3.12) and run make again, or point make at it: make PYTHON=python3.12"; \
+	  exit 1; }
+
+$(STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory check-python
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/crmsim run flagship --seeds $(SEEDS) --out results/flagship
+
+lint: install
+	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/ruff format --check sim tests benchmarks
+
+test: install lint
+	$(BIN)/python -m pytest -n 2 -W error::DeprecationWarning
+
+bench: install
+	$(BIN)/python benchmarks/engine_speed.py
+
+clean:
+	rm -rf $(VENV) results .pytest_cache
