@@ -1,0 +1,146 @@
+"""The command line: runs end to end, and bad input gets one clear message, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.cli import main
+
+SMALL = ["--set", "customers.count=400", "--set", "periods=6"]
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *args], capture_output=True, text=True, cwd=cwd, check=False
+    )
+
+
+def test_run_writes_results_and_report(tmp_path, capsys):
+    out = tmp_path / "res"
+    assert main(["run", "flagship", "--seeds", "3", "--out", str(out), "--quiet", *SMALL]) == 0
+    for name in ("manifest.json", "summary.csv", "metrics.parquet", "report.md", "over_time.png"):
+        assert (out / name).is_file(), name
+    assert capsys.readouterr().out.strip() == str(out / "report.md")
+    report = (out / "report.md").read_text()
+    assert "ProductCo" in report and "95%" in report
+
+
+def test_same_command_twice_gives_identical_summaries(tmp_path):
+    for folder in ("a", "b"):
+        args = ["run", "flagship", "--seeds", "2", "--out", str(tmp_path / folder), "--quiet"]
+        assert main([*args, *SMALL]) == 0
+    a = pd.read_csv(tmp_path / "a" / "summary.csv")
+    b = pd.read_csv(tmp_path / "b" / "summary.csv")
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_list_show_validate(capsys):
+    assert main(["list"]) == 0
+    assert "flagship" in capsys.readouterr().out
+    assert main(["show", "flagship"]) == 0
+    shown = capsys.readouterr().out
+    assert "WHAT IS IT" in shown and "THINGS TO TRY" in shown
+    assert main(["validate", "flagship", "differentiated"]) == 0
+
+
+def test_help_has_examples():
+    result = run_cli("run", "--help")
+    assert result.returncode == 0
+    assert "examples:" in result.stdout and "crmsim run flagship" in result.stdout
+
+
+BAD_FILES = {
+    "broken.toml": ("periods = [", "not valid TOML"),
+    "empty.toml": ("", "empty"),
+    "unknown_key.toml": (
+        '[[firms]]\nname = "A"\nstrategy = {name = "static"}\npriec = 3\n',
+        "firms[0].priec: unknown key",
+    ),
+    "wrong_type.toml": (
+        'periods = "many"\n[[firms]]\nname = "A"\nstrategy = {name = "static"}\n',
+        "periods",
+    ),
+    "out_of_range.toml": (
+        '[customers]\ncount = 3\n[[firms]]\nname = "A"\nstrategy = {name = "static"}\n',
+        "customers.count",
+    ),
+    "unknown_strategy.toml": (
+        '[[firms]]\nname = "A"\nstrategy = {name = "greedy"}\n',
+        "unknown strategy 'greedy'; allowed:",
+    ),
+    "bad_strategy_param.toml": (
+        '[[firms]]\nname = "A"\nstrategy = {name = "customer_centric", retention_budget = 3}\n',
+        "retention_budget",
+    ),
+    "no_firms.toml": ("periods = 5\n", "firms"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_scenario_files_get_a_clear_message(tmp_path, capsys, name):
+    text, expected = BAD_FILES[name]
+    path = tmp_path / name
+    path.write_text(text)
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and expected in err, err
+
+
+def test_bad_file_through_the_real_command_has_no_traceback(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text(BAD_FILES["unknown_key.toml"][0])
+    result = run_cli("run", str(path))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "firms[0].priec: unknown key" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["run", "missing.toml"], "no such scenario file"),
+        (["run", "nosuchscenario"], "unknown scenario 'nosuchscenario'"),
+        (["run", "flagship", "--set", "periods"], "expected key.path=value"),
+        (["run", "flagship", "--set", "firms[9].price=3"], "firms[9] does not exist"),
+        (["run", "flagship", "--set", "choice.noise=-1"], "choice.noise"),
+        (["run", "flagship", "--seeds", "0"], "use a whole number ≥ 1"),
+        (["run", "flagship", "--seeds", "many"], "not a whole number"),
+    ],
+)
+def test_bad_command_lines_get_a_clear_message(tmp_path, capsys, args, expected):
+    try:
+        code = main([*args, "--out", str(tmp_path / "o")])
+    except SystemExit as exc:  # argparse rejects bad flags itself, with usage and exit code 2
+        code = exc.code
+    assert code == 2
+    err = capsys.readouterr().err
+    assert expected in err, err
+    assert not (tmp_path / "o").exists()
+
+
+def test_killed_run_resumes_without_losing_finished_runs(tmp_path):
+    out = tmp_path / "res"
+    args = ["run", "flagship", "--seeds", "6", "--workers", "1", "--out", str(out), "--quiet"]
+    args += ["--set", "customers.count=3000"]
+    proc = subprocess.Popen([sys.executable, "-m", "sim", *args], start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not list((out / "runs").glob("*.parquet")) if (out / "runs").exists() else True:
+        assert time.monotonic() < deadline, "no run finished in time"
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    finished = {p.name for p in (out / "runs").glob("*.parquet")}
+    assert 1 <= len(finished) < 6
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr
+    assert finished <= {p.name for p in (out / "runs").glob("*.parquet")}
+    summary = pd.read_csv(out / "summary.csv")
+    assert sorted(summary["seed"].unique()) == list(range(6))
