@@ -96,7 +96,10 @@ class Market(mesa.Model):
         self.relations = Relationships(n, f)
         awareness = np.array([spec.initial_awareness for spec in scenario.firms])
         self.relations.aware[:] = self.rng.random((n, f)) < awareness
-        self.segment_taste = np.array([s.taste for s in scenario.customers.segments])
+        segment_taste = np.array([s.taste for s in scenario.customers.segments])
+        self.segment_distance = circular_distance(
+            self.customers.taste, segment_taste[self.customers.segment]
+        )[:, None]  # each customer's distance to their segment's average taste
         self.lifetime_value = np.zeros((n, f))
         self.retention_estimate = np.full((n, f), 0.5)
         self.period = 0
@@ -130,9 +133,11 @@ class Market(mesa.Model):
         purchases = self.choose(offers)
         self.experience(purchases, offers)
         complaints, recoveries = self.handle_complaints(purchases, decisions)
-        self.update_relationships(purchases, decisions)
-        self.word_of_mouth()
-        self.keep_books(purchases, decisions, active_before, contacts, complaints, recoveries)
+        active = self.update_relationships(purchases, decisions)
+        self.word_of_mouth(active)
+        self.keep_books(
+            purchases, decisions, active_before, active, contacts, complaints, recoveries
+        )
         self.datacollector.collect(self)
 
     # --- submodels ------------------------------------------------------------------------
@@ -209,7 +214,7 @@ class Market(mesa.Model):
         )
         # Fit: distance from the customer's ideal variant to the variant offered to them.
         distance = circular_distance(c.taste[:, None], position[None, :])
-        to_segment = circular_distance(c.taste, self.segment_taste[c.segment])[:, None]
+        to_segment = self.segment_distance
         distance = distance - segment_fit * np.maximum(distance - to_segment, 0.0)
         profile = r.knowledge * individual
         distance = distance * (1.0 - know.personalisation_fit * profile)
@@ -221,10 +226,10 @@ class Market(mesa.Model):
             service[tier, j] += d.tier_service
         w = c.value_weights
         total_value = (
-            w[:, [0]] * product_value
-            + w[:, [1]] * service
-            + w[:, [2]] * personnel
-            + w[:, [3]] * image
+            w[:, 0:1] * product_value
+            + w[:, 1:2] * service
+            + w[:, 2:3] * personnel
+            + w[:, 3:4] * image
         )
         member = (r.stage == Stage.REPEAT) | (r.stage == Stage.LOYAL)
         newcomer = (r.stage == Stage.PROSPECT) | (r.stage == Stage.LAPSED)
@@ -234,9 +239,9 @@ class Market(mesa.Model):
         convenience = 1.0 - know.convenience * profile
         s = c.cost_sensitivities
         total_cost = (
-            s[:, [0]] * paid
-            + (s[:, [1]] * time_cost + s[:, [2]] * energy_cost) * convenience
-            + s[:, [3]] * psychic_cost
+            s[:, 0:1] * paid
+            + (s[:, 1:2] * time_cost + s[:, 2:3] * energy_cost) * convenience
+            + s[:, 3:4] * psychic_cost
         )
         delivered = total_value - total_cost
         ch = cfg.choice
@@ -320,8 +325,11 @@ class Market(mesa.Model):
         r.satisfaction[ignored] = np.maximum(-1.0, r.satisfaction[ignored] - x.unhandled_penalty)
         return complains.sum(axis=0), recovered.sum(axis=0)
 
-    def update_relationships(self, purchases: Purchases, decisions: list[Decision]) -> None:
-        """Trust follows satisfaction; profiles learn; stages move; some buyers leave."""
+    def update_relationships(
+        self, purchases: Purchases, decisions: list[Decision]
+    ) -> NDArray[np.bool_]:
+        """Trust follows satisfaction; profiles learn; stages move; some buyers leave.
+        Returns the pairs with an active relationship after this period's purchases."""
         c, r, cfg = self.customers, self.relations, self.config
         x, know = cfg.experience, cfg.knowledge
         count = purchases.count
@@ -343,14 +351,15 @@ class Market(mesa.Model):
         r.last_purchase[bought] = self.period
         if purchases.customer.size:
             r.last_firm[purchases.customer] = purchases.firm  # the later purchase wins
-        r.stage = self.stages()
+        active = r.active(self.period, x.lapse_periods)
+        r.stage = self.stages(active)
         leave = self.rng.random(c.count) < 1.0 - (1.0 - c.dropout) ** count.sum(axis=1)
         c.in_category &= ~leave
+        return active
 
-    def stages(self) -> NDArray[np.int8]:
-        """Lifecycle stage of every pair, from purchases, recency and trust."""
+    def stages(self, active: NDArray[np.bool_]) -> NDArray[np.int8]:
+        """Lifecycle stage of every pair, from purchases, recency (``active``) and trust."""
         r, x = self.relations, self.config.experience
-        active = r.active(self.period, x.lapse_periods)
         loyal = (r.purchases >= x.loyal_purchases) & (r.trust >= x.loyal_trust)
         stage = np.select(
             [r.purchases == 0, ~active, r.purchases == 1, loyal],
@@ -359,11 +368,10 @@ class Market(mesa.Model):
         )
         return stage.astype(np.int8)
 
-    def word_of_mouth(self) -> None:
+    def word_of_mouth(self, active: NDArray[np.bool_]) -> None:
         """Satisfied customers recommend, dissatisfied ones warn (more often, and warnings travel a
         second hop); listeners become aware and their trust moves with what they hear."""
         r, w = self.relations, self.config.word_of_mouth
-        active = r.active(self.period, self.config.experience.lapse_periods)
         talk = self.rng.random(r.satisfaction.shape)
         praise = active & (r.satisfaction > w.positive_threshold) & (talk < w.talk_positive)
         warn = active & (r.satisfaction < w.negative_threshold) & (talk < w.talk_negative)
@@ -379,6 +387,7 @@ class Market(mesa.Model):
         purchases: Purchases,
         decisions: list[Decision],
         active_before: NDArray[np.bool_],
+        active: NDArray[np.bool_],
         contacts: NDArray[np.int64],
         complaints: NDArray[np.int64],
         recoveries: NDArray[np.int64],
@@ -395,7 +404,6 @@ class Market(mesa.Model):
             )
         r.cumulative_margin += margin
         r.margin_rate += econ.margin_smoothing * (margin - r.margin_rate)
-        active = r.active(self.period, cfg.experience.lapse_periods)
         retained = (active & active_before).sum(axis=0)
         before = active_before.sum(axis=0)
         won = (active & ~active_before).sum(axis=0)
@@ -403,13 +411,23 @@ class Market(mesa.Model):
         revenue = np.bincount(purchases.firm, purchases.revenue, minlength=f).astype(float)
         goods = revenue - np.bincount(purchases.firm, purchases.margin, minlength=f)
         self._estimate_lifetime_values(retained, before)
-        category_spend = spend.sum(axis=1)
+        customers = active.sum(axis=0)
+
+        def over_customers(values: NDArray[np.float64]) -> NDArray[np.float64]:
+            """Column sums of ``values`` over each firm's active customers."""
+            return np.einsum("nf,nf->f", values, active, dtype=float)
+
+        wallet_here = over_customers(spend)
+        wallet_all = over_customers(np.broadcast_to(spend.sum(axis=1, keepdims=True), (n, f)))
+        satisfaction = over_customers(r.satisfaction)
+        equity = over_customers(self.lifetime_value)
+        knowledge = over_customers(r.knowledge)
+        loyal = (r.stage == Stage.LOYAL).sum(axis=0)
         self.occasions = purchases.occasions
         self.outside_share = ratio(purchases.occasions - sold.sum(), purchases.occasions)
         self.mean_expectation = float(c.expectation.mean())
         self.in_category = int(c.in_category.sum())
         for j, (firm, d) in enumerate(zip(self.firms, decisions, strict=True)):
-            mine = active[:, j]
             costs = {
                 "cost_goods": goods[j],
                 "cost_advertising": d.advertising * n,
@@ -425,7 +443,7 @@ class Market(mesa.Model):
             profit = float(revenue[j]) - total
             firm.record(
                 {
-                    "customers": int(mine.sum()),
+                    "customers": int(customers[j]),
                     "new_customers": int(won[j]),
                     "retained_customers": int(retained[j]),
                     "lost_customers": int(before[j] - retained[j]),
@@ -433,24 +451,20 @@ class Market(mesa.Model):
                     "purchases": int(sold[j]),
                     "market_share": ratio(sold[j], sold.sum()),
                     "occasion_share": ratio(sold[j], purchases.occasions),
-                    "share_of_wallet": ratio(spend[mine, j].sum(), category_spend[mine].sum()),
+                    "share_of_wallet": ratio(wallet_here[j], wallet_all[j]),
                     "revenue": float(revenue[j]),
                     **{k: float(v) for k, v in costs.items()},
                     "costs": total,
                     "profit": profit,
                     "cumulative_profit": firm.cumulative_profit + profit,
-                    "mean_satisfaction": float(r.satisfaction[mine, j].mean())
-                    if mine.any()
-                    else float("nan"),
+                    "mean_satisfaction": ratio(satisfaction[j], customers[j]),
                     "complaints": int(complaints[j]),
                     "recoveries": int(recoveries[j]),
                     "retention_contacts": int(contacts[j]),
-                    "customer_equity": float(self.lifetime_value[mine, j].sum()),
+                    "customer_equity": float(equity[j]),
                     "top20_profit_share": top_share(r.cumulative_margin[:, j]),
-                    "loyal_customers": int((r.stage[:, j] == Stage.LOYAL).sum()),
-                    "mean_knowledge": float(r.knowledge[mine, j].mean())
-                    if mine.any()
-                    else float("nan"),
+                    "loyal_customers": int(loyal[j]),
+                    "mean_knowledge": ratio(knowledge[j], customers[j]),
                     "price": float(d.price),
                     "product": float(firm.value[0]),
                     "service": float(firm.value[1]),
