@@ -323,7 +323,7 @@ class Market(mesa.Model):
         r.satisfaction[recovered] = x.recovery_satisfaction
         r.trust[recovered] = np.minimum(1.0, r.trust[recovered] + x.recovery_trust)
         r.satisfaction[ignored] = np.maximum(-1.0, r.satisfaction[ignored] - x.unhandled_penalty)
-        return complains.sum(axis=0), recovered.sum(axis=0)
+        return np.count_nonzero(complains, axis=0), np.count_nonzero(recovered, axis=0)
 
     def update_relationships(
         self, purchases: Purchases, decisions: list[Decision]
@@ -404,25 +404,27 @@ class Market(mesa.Model):
             )
         r.cumulative_margin += margin
         r.margin_rate += econ.margin_smoothing * (margin - r.margin_rate)
-        retained = (active & active_before).sum(axis=0)
-        before = active_before.sum(axis=0)
-        won = (active & ~active_before).sum(axis=0)
+        retained = np.count_nonzero(active & active_before, axis=0)
+        before = np.count_nonzero(active_before, axis=0)
+        won = np.count_nonzero(active & ~active_before, axis=0)
         sold = np.bincount(purchases.firm, minlength=f)
         revenue = np.bincount(purchases.firm, purchases.revenue, minlength=f).astype(float)
         goods = revenue - np.bincount(purchases.firm, purchases.margin, minlength=f)
         self._estimate_lifetime_values(retained, before)
-        customers = active.sum(axis=0)
+        customers = np.count_nonzero(active, axis=0)
+
+        weight = active.astype(float)
 
         def over_customers(values: NDArray[np.float64]) -> NDArray[np.float64]:
             """Column sums of ``values`` over each firm's active customers."""
-            return np.einsum("nf,nf->f", values, active, dtype=float)
+            return np.einsum("nf,nf->f", values, weight)
 
         wallet_here = over_customers(spend)
-        wallet_all = over_customers(np.broadcast_to(spend.sum(axis=1, keepdims=True), (n, f)))
+        wallet_all = spend.sum(axis=1) @ weight
         satisfaction = over_customers(r.satisfaction)
         equity = over_customers(self.lifetime_value)
         knowledge = over_customers(r.knowledge)
-        loyal = (r.stage == Stage.LOYAL).sum(axis=0)
+        loyal = np.count_nonzero(r.stage == Stage.LOYAL, axis=0)
         self.occasions = purchases.occasions
         self.outside_share = ratio(purchases.occasions - sold.sum(), purchases.occasions)
         self.mean_expectation = float(c.expectation.mean())
