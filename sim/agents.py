@@ -33,6 +33,8 @@ class Firm(mesa.Agent):
 
     def __init__(self, model: Market, index: int, spec: FirmSpec, strategy: Strategy) -> None:
         super().__init__(model)
+        for metric in FIRM_METRICS:  # last period's books; set before the offer so "price" holds
+            setattr(self, metric, 0.0)
         self.index = index
         self.spec = spec
         self.name = spec.name
@@ -50,8 +52,6 @@ class Firm(mesa.Agent):
         self.decision: Decision | None = None
         self.share_history: list[float] = []
         self.equity_history: list[float] = []
-        for metric in FIRM_METRICS:
-            setattr(self, metric, 0.0)
 
     def unit_cost(
         self,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -61,7 +63,7 @@ def top_share(values: NDArray[np.float64], fraction: float = 0.2) -> float:
     values = values[values > 0]
     if values.size == 0:
         return float("nan")
-    k = max(1, round(fraction * values.size))
+    k = max(1, math.ceil(fraction * values.size))
     top = np.partition(values, values.size - k)[values.size - k :]
     return float(top.sum() / values.sum())
 

@@ -157,17 +157,22 @@ class Market(mesa.Model):
             firm.position = (firm.position + spec.rate * gap) % 1.0
 
     def firms_decide(self) -> list[Decision]:
-        """Each firm's strategy decides from what it can see; the firm applies the decision."""
-        decisions = []
-        for firm in self.firms:
-            rivals = tuple(
-                RivalView(r.name, r.price, float(r.value[0]), float(r.market_share))
-                for r in self.firms
-                if r is not firm
+        """Each firm's strategy decides from what it can see of last period (rivals' prices,
+        products and shares, taken before anyone moves); then all decisions take effect."""
+        views = [
+            MarketView(
+                self.period,
+                tuple(
+                    RivalView(r.name, r.price, float(r.value[0]), float(r.market_share))
+                    for r in self.firms
+                    if r is not firm
+                ),
             )
-            decision = firm.decide(MarketView(self.period, rivals))
+            for firm in self.firms
+        ]
+        decisions = [firm.decide(view) for firm, view in zip(self.firms, views, strict=True)]
+        for firm, decision in zip(self.firms, decisions, strict=True):
             firm.apply(decision, self.config.economics)
-            decisions.append(decision)
         return decisions
 
     def advertise(self, decisions: list[Decision]) -> None:

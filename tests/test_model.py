@@ -1,0 +1,510 @@
+"""The market model (sim.model): determinism, accounting invariants, the choice step against the
+logit formula, expectations, dropout, and what happens when a strategy misbehaves."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import subprocess
+import sys
+import textwrap
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from sim.config import Scenario
+from sim.metrics import COST_KINDS, FIRM_METRICS, MARKET_METRICS, top_share
+from sim.model import Market
+from sim.scenario import load
+from sim.strategies import STRATEGIES, Decision, Strategy, StrategyError, register
+from sim.value import circular_distance, delivered_value, logit_shares
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MINIMAL = {
+    "periods": 12,
+    "customers": {"count": 2000},
+    "firms": [
+        {"name": "A", "strategy": {"name": "static"}},
+        {"name": "B", "strategy": {"name": "customer_centric"}},
+    ],
+}
+
+
+def minimal(**changes) -> Scenario:
+    return Scenario.model_validate({**copy.deepcopy(MINIMAL), **changes})
+
+
+def metrics_hash(market: Market) -> str:
+    return hashlib.sha256(market.firm_metrics().to_csv(index=False).encode()).hexdigest()
+
+
+# --- determinism ----------------------------------------------------------------------------
+
+
+def test_same_seed_gives_identical_results():
+    sc = minimal()
+    a, b = Market(sc, rng=42).run(), Market(sc, rng=42).run()
+    pd.testing.assert_frame_equal(a.firm_metrics(), b.firm_metrics(), check_exact=True)
+    pd.testing.assert_frame_equal(a.market_metrics(), b.market_metrics(), check_exact=True)
+    pd.testing.assert_frame_equal(a.transactions(), b.transactions(), check_exact=True)
+    assert len(a.transactions()) > 1000
+
+
+def test_same_seed_gives_identical_results_in_a_separate_process():
+    script = textwrap.dedent(
+        f"""
+        import hashlib
+        from sim.config import Scenario
+        from sim.model import Market
+        market = Market(Scenario.model_validate({MINIMAL!r}), rng=42).run()
+        csv = market.firm_metrics().to_csv(index=False)
+        print(hashlib.sha256(csv.encode()).hexdigest())
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+        timeout=120,
+    )
+    assert result.stdout.strip() == metrics_hash(Market(minimal(), rng=42).run())
+
+
+def test_different_seeds_give_different_results():
+    sc = minimal()
+    a, b = Market(sc, rng=1).run(), Market(sc, rng=2).run()
+    assert metrics_hash(a) != metrics_hash(b)
+    ra = a.firm_metrics()["revenue"].to_numpy()
+    rb = b.firm_metrics()["revenue"].to_numpy()
+    assert not np.array_equal(ra, rb)
+    assert not a.transactions()["amount"].equals(b.transactions()["amount"])
+
+
+def test_seed_accepts_a_generator():
+    sc = minimal(periods=3)
+    a = Market(sc, rng=np.random.default_rng(5)).run()
+    b = Market(sc, rng=np.random.default_rng(5)).run()
+    pd.testing.assert_frame_equal(a.firm_metrics(), b.firm_metrics(), check_exact=True)
+
+
+def test_runs_with_neighbouring_seeds_are_independent():
+    """Criterion: over seeds 0..19 the final market share of the customer-centric firm takes 20
+    distinct values, and the lag-1 Pearson correlation between the outcomes of seeds s and s+1 has
+    |r| < 0.6 (for 19 independent pairs |r| ≥ 0.6 has p ≈ 0.007), as does the rank correlation of
+    outcome with seed number (no drift with the seed)."""
+    sc = minimal(periods=6, customers={"count": 1000})
+    shares = []
+    for seed in range(20):
+        fm = Market(sc, rng=seed).run().firm_metrics()
+        shares.append(fm.query("firm == 'B' and period == 6")["market_share"].item())
+    shares = np.array(shares)
+    assert len(np.unique(shares)) == 20
+    assert shares.std() > 0.005  # seeds really change the outcome, not just its last digits
+    r_lag = np.corrcoef(shares[:-1], shares[1:])[0, 1]
+    assert abs(r_lag) < 0.6, r_lag
+    rho = stats.spearmanr(np.arange(20), shares).statistic
+    assert abs(rho) < 0.6, rho
+
+
+# --- invariants -----------------------------------------------------------------------------
+
+
+def rich_scenario() -> Scenario:
+    """Every strategy, two segments (one with dropout), short lapse so customers are lost."""
+    doc = load("flagship", ["customers.count=3000", "periods=24"]).scenario.model_dump()
+    doc["experience"]["lapse_periods"] = 2
+    doc["customers"]["segments"][0]["dropout"] = {"a": 1.0, "b": 40.0}
+    doc["firms"] += [
+        {"name": "PushCo", "strategy": {"name": "sales_push"}, "position": 0.8},
+        {"name": "CheapCo", "strategy": {"name": "competitor_centric"}, "position": 0.3},
+        {"name": "StaticCo", "strategy": {"name": "static"}, "position": 0.6},
+    ]
+    return Scenario.model_validate(doc)
+
+
+@pytest.fixture(scope="module")
+def rich() -> Market:
+    return Market(rich_scenario(), rng=11).run()
+
+
+def test_results_have_every_metric_for_every_period_and_firm(rich):
+    fm, mm = rich.firm_metrics(), rich.market_metrics()
+    assert set(FIRM_METRICS) <= set(fm.columns)
+    assert set(MARKET_METRICS) <= set(mm.columns)
+    assert len(fm) == 24 * 6 and len(mm) == 24
+    assert sorted(fm["period"].unique()) == list(range(1, 25))
+    assert mm["period"].tolist() == list(range(1, 25))
+    assert fm.groupby("period")["firm"].nunique().eq(6).all()
+
+
+def test_customer_flow_balances(rich):
+    fm = rich.firm_metrics()
+    for firm, g in fm.groupby("firm"):
+        g = g.sort_values("period")
+        before = g["customers"].shift(1, fill_value=0).to_numpy()
+        c, lost, new = g["customers"], g["lost_customers"], g["new_customers"]
+        np.testing.assert_array_equal(c, before - lost + new, err_msg=firm)
+        np.testing.assert_array_equal(g["retained_customers"] + lost, before, err_msg=firm)
+        assert (lost >= 0).all() and (new >= 0).all()
+    assert fm["lost_customers"].sum() > 0 and fm["new_customers"].sum() > 0  # both exercised
+
+
+def test_shares_add_up(rich):
+    fm, mm = rich.firm_metrics(), rich.market_metrics().set_index("period")
+    occasion = fm.groupby("period")["occasion_share"].sum()
+    np.testing.assert_allclose(occasion + mm["outside_share"], 1.0, rtol=0, atol=1e-9)
+    bought = fm.groupby("period")["purchases"].sum()
+    assert (bought > 0).all()
+    np.testing.assert_allclose(fm.groupby("period")["market_share"].sum(), 1.0, atol=1e-9)
+    np.testing.assert_allclose(
+        fm["occasion_share"] * fm["period"].map(mm["occasions"]), fm["purchases"], rtol=1e-9
+    )
+
+
+def test_books_balance(rich):
+    fm = rich.firm_metrics()
+    scale = fm[["revenue", "costs"]].abs().max(axis=1).clip(lower=1.0)
+    assert ((fm["revenue"] - fm["costs"] - fm["profit"]).abs() <= 1e-6 * scale).all()
+    assert ((fm[list(COST_KINDS)].sum(axis=1) - fm["costs"]).abs() <= 1e-6 * scale).all()
+    for firm, g in fm.groupby("firm"):
+        g = g.sort_values("period")
+        np.testing.assert_allclose(
+            g["cumulative_profit"], g["profit"].cumsum(), rtol=1e-9, err_msg=firm
+        )
+    # Every cost kind is exercised by some firm in this market.
+    spent = fm[list(COST_KINDS)].sum()
+    assert (spent > 0).all(), spent[spent <= 0]
+
+
+def test_transactions_sum_to_revenue(rich):
+    tx = rich.transactions()
+    fm = rich.firm_metrics().set_index(["period", "firm"])
+    per = tx.groupby(["period", "firm"])["amount"].sum()
+    revenue = fm["revenue"]
+    np.testing.assert_allclose(per.reindex(revenue.index, fill_value=0.0), revenue, rtol=1e-9)
+    counts = tx.groupby(["period", "firm"]).size()
+    np.testing.assert_array_equal(counts.reindex(revenue.index, fill_value=0), fm["purchases"])
+    assert (tx["amount"] > 0).all()
+    assert tx["customer"].between(0, 2999).all()
+
+
+def test_metrics_stay_in_range(rich):
+    fm, mm = rich.firm_metrics(), rich.market_metrics()
+    n = rich.config.customers.count
+    assert fm["customers"].between(0, n).all() and (fm["customers"].max() > 0)
+    for col in ("market_share", "retention_rate", "share_of_wallet", "occasion_share"):
+        values = fm[col].dropna()
+        assert len(values) > 0.8 * len(fm), col
+        assert values.between(0.0, 1.0).all(), col
+    top = fm["top20_profit_share"].dropna()
+    assert len(top) > 0.8 * len(fm)
+    assert top.between(0.2, 1.0).all(), top.min()
+    assert mm["outside_share"].between(0, 1).all()
+    assert mm["in_category"].between(0, n).all()
+    assert fm["mean_knowledge"].dropna().between(0, 1).all()
+    assert fm["mean_satisfaction"].dropna().between(-1, 1).all()
+    assert (fm["recoveries"] <= fm["complaints"]).all()
+    assert (fm["loyal_customers"] <= fm["customers"]).all()
+
+
+def test_top_share_is_the_pareto_share():
+    values = np.r_[np.full(20, 4.0), np.full(80, 0.25), -5.0, 0.0]  # negatives and zeros ignored
+    assert top_share(values) == pytest.approx(80.0 / 100.0, rel=1e-12)
+    assert np.isnan(top_share(np.array([-1.0, 0.0])))
+    assert top_share(np.array([3.0])) == 1.0
+
+
+def test_top_share_of_equal_values_is_never_below_the_fraction():
+    for n in range(1, 60):
+        assert top_share(np.ones(n)) >= 0.2 - 1e-12, n
+
+
+def test_invariants_hold_with_market_wide_word_of_mouth_and_no_network():
+    for kind in ("fully_mixed", "none"):
+        sc = minimal(periods=8, customers={"count": 1000, "network": {"kind": kind}})
+        fm = Market(sc, rng=3).run().firm_metrics()
+        for _, g in fm.groupby("firm"):
+            before = g["customers"].shift(1, fill_value=0)
+            assert (g["customers"] == before - g["lost_customers"] + g["new_customers"]).all()
+        np.testing.assert_allclose(fm.groupby("period")["market_share"].sum(), 1.0, atol=1e-9)
+
+
+# --- the choice step against the logit formula ---------------------------------------------
+
+
+def choice_market(seed: int = 7) -> Market:
+    sc = Scenario.model_validate(
+        {
+            "periods": 1,
+            "customers": {
+                "count": 5000,
+                "network": {"kind": "none"},
+                "segments": [
+                    {"name": "a", "share": 0.5, "purchase_rate": 5.0, "taste": 0.2},
+                    {"name": "b", "share": 0.5, "purchase_rate": 5.0, "taste": 0.7},
+                ],
+            },
+            "choice": {"trust_weight": 0.0, "switching_cost": 0.0, "outside_value": 5.0},
+            "firms": [
+                {
+                    "name": name,
+                    "strategy": {"name": "static"},
+                    "price": price,
+                    "position": position,
+                    "initial_awareness": 1.0,
+                }
+                for name, price, position in (("A", 100, 0.2), ("B", 95, 0.5), ("C", 110, 0.7))
+            ],
+        }
+    )
+    market = Market(sc, rng=seed)
+    market.period = 1
+    return market
+
+
+def test_offers_are_kotler_delivered_value_without_relationships():
+    market = choice_market()
+    decisions = market.firms_decide()
+    active = market.relations.active(0, market.config.experience.lapse_periods)
+    assert not active.any()
+    offers = market.personalised_offers(decisions, active)
+    c = market.customers
+    for j, firm in enumerate(market.firms):
+        misfit = c.misfit_sensitivity * circular_distance(c.taste, firm.position)
+        levels = np.column_stack(
+            [firm.value[0] - misfit] + [np.full(c.count, x) for x in firm.value[1:]]
+        )
+        costs = np.column_stack(
+            [np.full(c.count, firm.price)] + [np.full(c.count, x) for x in firm.nonmoney_costs]
+        )
+        expected = delivered_value(levels, costs, c.value_weights, c.cost_sensitivities)
+        np.testing.assert_allclose(offers.delivered_value[:, j], expected, rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(offers.utility[:, j], expected, rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(offers.price[:, j], firm.price)
+
+
+def logit_cells(market: Market, noise_factor: float = 1.0):
+    """Observed and expected choices, in cells of (decile of P(A)) × (A, B, C, outside)."""
+    decisions = market.firms_decide()
+    active = market.relations.active(0, market.config.experience.lapse_periods)
+    offers = market.personalised_offers(decisions, active)
+    ch = market.config.choice
+    options = np.column_stack([offers.utility, np.full(market.customers.count, ch.outside_value)])
+    p = logit_shares(options, ch.noise * noise_factor)
+    # choose() first draws each customer's Poisson number of occasions; replay that draw.
+    replay = copy.deepcopy(market.rng)
+    occasions = replay.poisson(market.customers.purchase_rate) * market.customers.in_category
+    purchases = market.choose(offers)
+    assert purchases.occasions == occasions.sum() >= 20_000
+    bought = purchases.count
+    assert (bought.sum(axis=1) <= occasions).all()  # the replay matches customer by customer
+    observed = np.column_stack([bought, occasions - bought.sum(axis=1)])
+    expected = occasions[:, None] * p
+    group = np.digitize(p[:, 0], np.quantile(p[:, 0], np.linspace(0.1, 0.9, 9)))
+    obs = np.array([observed[group == g].sum(axis=0) for g in range(10)]).ravel()
+    exp = np.array([expected[group == g].sum(axis=0) for g in range(10)]).ravel()
+    sparse = exp < 5  # pool the rare cells into one, as the chi-square approximation needs
+    if sparse.any():
+        obs = np.append(obs[~sparse], obs[sparse].sum())
+        exp = np.append(exp[~sparse], exp[sparse].sum())
+    return obs, exp
+
+
+def test_choices_follow_the_logit_probabilities():
+    """Chi-square goodness of fit over 40 cells (10 groups of customers by P(A) × 3 firms +
+    outside; cells expecting < 5 choices pooled), ≥20,000 occasions: p > 0.001. The same counts
+    against probabilities computed with a noise scale 1.3× too large must be rejected
+    (p < 1e-6), so the test has power."""
+    obs, exp = logit_cells(choice_market(7))
+    assert exp.min() >= 5 and len(exp) >= 35  # chi-square approximation is sound
+    assert obs.sum() == pytest.approx(exp.sum(), rel=1e-9)
+    # Each group's total is fixed by its occasions: 10 constraints, so ddof = 10 − 1.
+    assert stats.chisquare(obs, exp, ddof=9).pvalue > 0.001
+    obs_wrong, exp_wrong = logit_cells(choice_market(7), noise_factor=1.3)
+    assert stats.chisquare(obs_wrong, exp_wrong, ddof=9).pvalue < 1e-6
+
+
+def test_unaware_customers_never_choose_the_firm():
+    market = choice_market(3)
+    market.relations.aware[:2500, 0] = False  # first half never heard of A
+    decisions = market.firms_decide()
+    active = market.relations.active(0, market.config.experience.lapse_periods)
+    offers = market.personalised_offers(decisions, active)
+    assert np.isneginf(offers.utility[:2500, 0]).all()
+    purchases = market.choose(offers)
+    assert purchases.count[:2500, 0].sum() == 0
+    assert purchases.count[2500:, 0].sum() > 1000
+
+
+# --- satisfaction and expectations ---------------------------------------------------------
+
+
+def test_expectations_drift_exactly_when_they_do_not_adapt():
+    sc = minimal(
+        experience={"expectation_up": 0.0, "expectation_down": 0.0, "expectation_drift": 1.5}
+    )
+    mm = Market(sc, rng=4).run().market_metrics()
+    np.testing.assert_allclose(mm["mean_expectation"], 5.0 + 1.5 * mm["period"], rtol=1e-12)
+
+
+def test_mean_expectation_rises_over_time_with_positive_drift():
+    runs = {}
+    for drift in (0.0, 1.0):
+        sc = minimal(periods=18, experience={"expectation_drift": drift})
+        runs[drift] = Market(sc, rng=9).run()
+    e = runs[1.0].market_metrics()["mean_expectation"].to_numpy()
+    assert np.all(np.diff(e) > 0), e
+    assert e[-1] - e[0] > 10  # ≥ 17 periods × $1 of drift, partly offset by adaptation
+    # Expectations also adapt to experience; drift adds to that, and the gap keeps growing.
+    flat = runs[0.0].market_metrics()["mean_expectation"].to_numpy()
+    gap = e - flat
+    assert gap[-1] > 5 and gap[-1] > gap[5] > gap[0] > 0, gap
+
+
+def test_rising_expectations_erode_satisfaction():
+    sc = minimal(periods=18, experience={"expectation_drift": 3.0})
+    fm = Market(sc, rng=9).run().firm_metrics()
+    sat = fm.pivot(index="period", columns="firm", values="mean_satisfaction")
+    assert (sat.iloc[-3:].mean() < sat.iloc[:3].mean() - 0.2).all(), sat
+    complaints = fm.groupby("period")["complaints"].sum()
+    assert complaints.iloc[-3:].sum() > 2 * complaints.iloc[:3].sum()
+
+
+# --- dropout --------------------------------------------------------------------------------
+
+
+def test_dropout_shrinks_the_category():
+    sc = minimal(
+        customers={
+            "count": 2000,
+            "segments": [{"name": "all", "share": 1.0, "dropout": {"a": 1.0, "b": 9.0}}],
+        },
+        experience={"expectation_up": 0.0, "expectation_down": 0.0, "expectation_drift": 1.0},
+    )
+    market = Market(sc, rng=5)
+    left_in = []
+    for _ in range(sc.periods):
+        market.step()
+        left_in.append(market.customers.in_category.copy())
+    mm = market.market_metrics()
+    inside = mm["in_category"].to_numpy()
+    assert np.all(np.diff(inside) <= 0)
+    assert inside[-1] < 0.8 * 2000
+    np.testing.assert_array_equal(inside, [x.sum() for x in left_in])
+    # Nobody buys after leaving the category.
+    tx = market.transactions()
+    for t, mask in enumerate(left_in[:-1], start=1):
+        gone = np.flatnonzero(~mask)
+        assert not tx[(tx["period"] > t) & tx["customer"].isin(gone)].shape[0], t
+    # Expectations drift only while a customer is in the category (here they do not adapt).
+    in_at_start = np.vstack([np.ones(2000, dtype=bool), *left_in[:-1]])
+    expected = 5.0 + 1.0 * in_at_start.sum(axis=0)
+    np.testing.assert_allclose(market.customers.expectation, expected, rtol=1e-12)
+    assert expected.min() < 5.0 + sc.periods  # some customers left before the end
+
+
+def test_without_dropout_everyone_stays():
+    mm = Market(minimal(), rng=5).run().market_metrics()
+    assert (mm["in_category"] == 2000).all()
+
+
+# --- misbehaving strategies -----------------------------------------------------------------
+
+
+class _Bad(Strategy):
+    """Misbehaves from period ``from_period`` on, in the way named by ``mode``."""
+
+    name = "test_bad"
+    mode = "negative_price"
+    from_period = 1
+
+    def decide(self, firm, market):
+        good = self.base_decision(firm)
+        if market.period < self.from_period:
+            return good
+        match self.mode:
+            case "negative_price":
+                return replace(good, price=-1.0)
+            case "nan_price":
+                return replace(good, price=float("nan"))
+            case "handling":
+                return replace(good, complaint_handling=1.5)
+            case "personalisation":
+                return replace(good, personalisation="everyone")
+            case "raise":
+                raise ZeroDivisionError("boom")
+            case "none":
+                return None
+        raise AssertionError(self.mode)
+
+
+@pytest.fixture
+def bad_strategy():
+    created = []
+
+    def make(mode: str, from_period: int = 1) -> Scenario:
+        cls = type(
+            f"Bad_{mode}",
+            (_Bad,),
+            {"name": f"test_bad_{mode}", "mode": mode, "from_period": from_period},
+        )
+        register(cls)
+        created.append(cls.name)
+        return Scenario.model_validate(
+            {
+                "periods": 5,
+                "customers": {"count": 200},
+                "firms": [
+                    {"name": "Good", "strategy": {"name": "static"}},
+                    {"name": "Rogue", "strategy": {"name": cls.name}},
+                ],
+            }
+        )
+
+    yield make
+    for name in created:
+        STRATEGIES.pop(name, None)
+
+
+@pytest.mark.parametrize(
+    ("mode", "field"),
+    [
+        ("negative_price", "price=-1.0"),
+        ("nan_price", "price=nan"),
+        ("handling", "complaint_handling=1.5"),
+        ("personalisation", "personalisation='everyone'"),
+        ("raise", "ZeroDivisionError: boom"),
+        ("none", "returned NoneType"),
+    ],
+)
+def test_bad_strategy_output_stops_the_run_with_a_clear_message(bad_strategy, mode, field):
+    sc = bad_strategy(mode, from_period=3)
+    market = Market(sc, rng=0)
+    with pytest.raises(StrategyError) as info:
+        market.run()
+    message = str(info.value)
+    assert "'Rogue'" in message and f"'test_bad_{mode}'" in message, message
+    assert field in message, message
+    assert "period 3" in message, message
+    assert market.period == 3  # it stopped where it went wrong
+    assert len(market.firm_metrics()) == 2 * 2  # periods 1-2 were recorded
+
+
+def test_bad_decision_message_states_the_allowed_range(bad_strategy):
+    with pytest.raises(StrategyError, match=r"price=-1\.0 \(allowed: a number from 1e-09 to"):
+        Market(bad_strategy("negative_price"), rng=0).run()
+
+
+def test_decision_problems_lists_every_bad_field():
+    d = Decision(price=0.0, service=-1.0, personnel=5.0, loyalty_discount=0.95)
+    problems = d.problems()
+    assert [p.split("=")[0] for p in problems] == ["price", "service", "loyalty_discount"]
+    assert Decision(price=10.0, service=0.0, personnel=0.0).problems() == []
+    assert Decision(price=float("inf"), service=0.0, personnel=0.0).problems()
