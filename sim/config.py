@@ -11,7 +11,7 @@ Every field is described in ``docs/model.md`` (Details, "Parameters").
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -278,6 +278,82 @@ class Firm(Strict):
     initial_awareness: float = Field(0.5, ge=0, le=1, description="share of customers aware at t=0")
 
 
+class Event(Strict):
+    """Something that happens to the market at ``period`` (1 = the first month)."""
+
+    period: int = Field(ge=1, le=100_000, description="period in which the event starts")
+
+
+class LastingEvent(Event):
+    """An event that lasts ``duration`` periods."""
+
+    duration: int = Field(1, ge=1, le=100_000, description="periods the event lasts")
+
+
+class ProductConvergence(Event):
+    """A sudden catch-up: every product closes ``strength`` of its gap to the best at once."""
+
+    kind: Literal["homogenisation"]
+    strength: float = Field(0.5, ge=0, le=1, description="share of the gap closed at once")
+
+
+class NewEntrant(Event):
+    """The named firm enters the market in ``period``; before that nobody knows it and it
+    neither decides nor pays anything."""
+
+    kind: Literal["new_entrant"]
+    firm: str
+
+
+class PriceWar(LastingEvent):
+    """The named firm cuts its price by ``cut`` (a fraction) whatever its strategy says."""
+
+    kind: Literal["price_war"]
+    firm: str
+    cut: float = Field(0.2, ge=0, le=0.9, description="fraction taken off the firm's price")
+
+
+class Recession(LastingEvent):
+    """Customers buy less often and weigh money more."""
+
+    kind: Literal["recession"]
+    purchase_rate: float = Field(0.7, ge=0, le=10, description="multiplier on purchase rates")
+    money_sensitivity: float = Field(1.3, ge=0, le=10, description="multiplier on money weight")
+
+
+class ServiceOutage(LastingEvent):
+    """The named firm's purchases fail at least this often (systems down, staff missing)."""
+
+    kind: Literal["service_outage"]
+    firm: str
+    failure_probability: float = Field(0.5, ge=0, le=1, description="minimum failure chance")
+
+
+class CrmLaunch(Event):
+    """The named firm launches a CRM system: its records of past buyers become profiles of at
+    least ``accuracy``; from then on it learns at full CRM speed and personalises each offer."""
+
+    kind: Literal["crm_launch"]
+    firm: str
+    accuracy: float = Field(0.3, ge=0, le=1, description="profile accuracy of past buyers")
+    running_cost: float = Field(1.0, ge=0, le=1e6, description="$ per capita per period")
+
+
+class Scandal(Event):
+    """The named firm's image takes a blow and every customer's trust in it falls."""
+
+    kind: Literal["scandal"]
+    firm: str
+    image_loss: float = Field(10.0, ge=0, le=1e6, description="$ of image value lost")
+    trust_loss: float = Field(0.3, ge=0, le=2, description="trust lost by every customer")
+
+
+AnyEvent = Annotated[
+    ProductConvergence | NewEntrant | PriceWar | Recession | ServiceOutage | CrmLaunch | Scandal,
+    Field(discriminator="kind"),
+]
+
+
 class Scenario(Strict):
     """A whole market: customers, firms and the mechanics that connect them."""
 
@@ -291,10 +367,24 @@ class Scenario(Strict):
     knowledge: Knowledge = Knowledge()
     economics: Economics = Economics()
     homogenisation: Homogenisation = Homogenisation()
+    events: list[AnyEvent] = Field(default_factory=list, max_length=1000)
 
     @model_validator(mode="after")
-    def _unique_firm_names(self) -> Scenario:
+    def _firms_are_named_consistently(self) -> Scenario:
         names = [f.name for f in self.firms]
         if len(set(names)) != len(names):
             raise ValueError(f"firm names must be unique, got {names}")
+        for i, event in enumerate(self.events):
+            firm = getattr(event, "firm", None)
+            if firm is not None and firm not in names:
+                raise ValueError(
+                    f"events[{i}] ({event.kind}) names firm {firm!r}; firms are: {', '.join(names)}"
+                )
+        entrants = [e.firm for e in self.events if isinstance(e, NewEntrant)]
+        if len(set(entrants)) != len(entrants):
+            raise ValueError(f"a firm can enter only once, got new_entrant events for {entrants}")
+        if len(set(entrants)) == len(names):
+            raise ValueError(
+                "every firm is a new entrant; at least one must be there from the start"
+            )
         return self

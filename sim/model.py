@@ -21,9 +21,10 @@ from numpy.typing import NDArray
 from sim.agents import Firm
 from sim.config import Scenario
 from sim.customers import Relationships, Stage, Traits, draw_traits
+from sim.events import Timeline
 from sim.metrics import FIRM_METRICS, MARKET_METRICS, ratio, top_share
 from sim.network import SocialNetwork
-from sim.strategies import Decision, MarketView, RivalView, build_strategy
+from sim.strategies import Decision, MarketView, RivalView, Strategy, build_strategy
 from sim.value import (
     circular_distance,
     clv_margin_multiple,
@@ -94,8 +95,10 @@ class Market(mesa.Model):
         ]
         n, f = self.customers.count, len(self.firms)
         self.relations = Relationships(n, f)
+        self.timeline = Timeline(scenario.events, [spec.name for spec in scenario.firms])
+        self.conditions = self.timeline.conditions(1)
         awareness = np.array([spec.initial_awareness for spec in scenario.firms])
-        self.relations.aware[:] = self.rng.random((n, f)) < awareness
+        self.relations.aware[:] = self.rng.random((n, f)) < awareness * self.conditions.present
         segment_taste = np.array([s.taste for s in scenario.customers.segments])
         self.segment_distance = circular_distance(
             self.customers.taste, segment_taste[self.customers.segment]
@@ -125,6 +128,8 @@ class Market(mesa.Model):
         """One period: the submodels in ODD order (docs/model.md, Process overview)."""
         self.period = round(self.time)
         active_before = self.relations.active(self.period - 1, self.config.experience.lapse_periods)
+        self.conditions = self.timeline.conditions(self.period)
+        self.timeline.fire(self, self.period)
         self.homogenise()
         decisions = self.firms_decide()
         self.advertise(decisions)
@@ -143,36 +148,50 @@ class Market(mesa.Model):
     # --- submodels ------------------------------------------------------------------------
 
     def homogenise(self) -> None:
-        """Products grow alike: each product value closes ``rate`` of its gap to the best one,
-        and each position moves ``rate`` of the way to the firms' mean position."""
+        """Products grow alike: from ``homogenisation.start`` on, :meth:`converge` by ``rate``
+        every period."""
         spec = self.config.homogenisation
-        if spec.rate == 0 or self.period < spec.start:
-            return
-        best = max(firm.value[0] for firm in self.firms)
-        angles = np.array([firm.position for firm in self.firms]) * 2 * np.pi
+        if spec.rate > 0 and self.period >= spec.start:
+            self.converge(spec.rate)
+
+    def converge(self, rate: float) -> None:
+        """Each present firm's product value closes ``rate`` of its gap to the best product, and
+        its position moves ``rate`` of the way to the firms' mean position (on the circle)."""
+        firms = [firm for firm in self.firms if self.conditions.present[firm.index]]
+        best = max(firm.value[0] for firm in firms)
+        angles = np.array([firm.position for firm in firms]) * 2 * np.pi
         centre = (np.angle(np.exp(1j * angles).mean()) / (2 * np.pi)) % 1.0
-        for firm in self.firms:
-            firm.value[0] += spec.rate * (best - firm.value[0])
+        for firm in firms:
+            firm.value[0] += rate * (best - firm.value[0])
             gap = (centre - firm.position + 0.5) % 1.0 - 0.5
-            firm.position = (firm.position + spec.rate * gap) % 1.0
+            firm.position = (firm.position + rate * gap) % 1.0
 
     def firms_decide(self) -> list[Decision]:
-        """Each firm's strategy decides from what it can see of last period (rivals' prices,
-        products and shares, taken before anyone moves); then all decisions take effect."""
+        """Each present firm's strategy decides from what it can see of last period (rivals'
+        prices, products and shares, taken before anyone moves); events adjust the decisions
+        (:meth:`Conditions.adjust`); then all take effect. A firm not yet in the market keeps
+        its initial offer and spends nothing."""
+        present = self.conditions.present
         views = [
             MarketView(
                 self.period,
                 tuple(
                     RivalView(r.name, r.price, float(r.value[0]), float(r.market_share))
                     for r in self.firms
-                    if r is not firm
+                    if r is not firm and present[r.index]
                 ),
             )
             for firm in self.firms
         ]
-        decisions = [firm.decide(view) for firm, view in zip(self.firms, views, strict=True)]
+        decisions = [
+            self.conditions.adjust(firm.index, firm.decide(view))
+            if present[firm.index]
+            else Strategy.base_decision(firm)
+            for firm, view in zip(self.firms, views, strict=True)
+        ]
         for firm, decision in zip(self.firms, decisions, strict=True):
-            firm.apply(decision, self.config.economics)
+            if present[firm.index]:
+                firm.apply(decision, self.config.economics)
         return decisions
 
     def advertise(self, decisions: list[Decision]) -> None:
@@ -244,7 +263,7 @@ class Market(mesa.Model):
         convenience = 1.0 - know.convenience * profile
         s = c.cost_sensitivities
         total_cost = (
-            s[:, 0:1] * paid
+            s[:, 0:1] * self.conditions.money_sensitivity * paid
             + (s[:, 1:2] * time_cost + s[:, 2:3] * energy_cost) * convenience
             + s[:, 3:4] * psychic_cost
         )
@@ -262,7 +281,8 @@ class Market(mesa.Model):
         """Purchase occasions ~ Poisson(purchase_rate); on each the customer takes the option with
         the highest utility + Gumbel(0, noise) noise, the outside option worth outside_value."""
         c, ch = self.customers, self.config.choice
-        occasions = self.rng.poisson(c.purchase_rate) * c.in_category
+        rate = c.purchase_rate * self.conditions.purchase_rate
+        occasions = self.rng.poisson(rate) * c.in_category
         who = np.repeat(np.arange(c.count), occasions)
         f = len(self.firms)
         options = np.empty((who.size, f + 1))
@@ -285,8 +305,9 @@ class Market(mesa.Model):
         satisfaction = response(realised − expectation); expectations adapt and drift upward."""
         c, x = self.customers, self.config.experience
         i, j = purchases.customer, purchases.firm
-        failed = self.rng.random(i.size) < failure_probability(
-            offers.service[i, j], x.failure_base, x.failure_service_scale
+        failed = self.rng.random(i.size) < np.maximum(
+            failure_probability(offers.service[i, j], x.failure_base, x.failure_service_scale),
+            self.conditions.failure_floor[j],
         )
         realised = (
             offers.delivered_value[i, j]
@@ -444,7 +465,7 @@ class Market(mesa.Model):
                 "cost_acquisition": econ.acquisition_cost * won[j],
                 "cost_retention": econ.retention_cost * contacts[j],
                 "cost_complaints": econ.complaint_cost * recoveries[j],
-                "cost_overhead": firm.spec.overhead * n,
+                "cost_overhead": firm.spec.overhead * n * self.conditions.present[j],
             }
             total = float(sum(costs.values()))
             profit = float(revenue[j]) - total
