@@ -1,4 +1,4 @@
-"""The ``crmsim`` command line: list, show, validate and run scenarios; report on results.
+"""The ``crmsim`` command line: list, show, validate, run, compare and sweep scenarios; report.
 
 Exit codes: 0 success, 2 bad input (scenario file, flag, strategy), 130 interrupted.
 """
@@ -6,30 +6,47 @@ Exit codes: 0 success, 2 bad input (scenario file, flag, strategy), 130 interrup
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 from tqdm import tqdm
 
 from sim import scenario as scenarios
-from sim.analysis import outcome_table
-from sim.experiment import Experiment, ExperimentError, command_line, run_experiment, seed_list
-from sim.report import OUTCOMES, format_interval, write_report
-from sim.strategies import StrategyError
+from sim.experiment import (
+    Experiment,
+    ExperimentError,
+    command_line,
+    run_experiment,
+    seed_list,
+)
+from sim.report import outcomes_frame, variants_frame, write_report, write_sweep_report
+from sim.strategies import STRATEGIES, StrategyError
+from sim.sweep import Sweep, grid_variants, parse_grid, rotation_variants, strategy_variants
 
 BAD_INPUT = 2
 INTERRUPTED = 130
 
 EXAMPLES = {
+    "list": "examples:\n  crmsim list",
+    "show": "examples:\n  crmsim show flagship",
+    "validate": "examples:\n  crmsim validate scenarios/*.toml my_market.toml",
     "run": """examples:
   crmsim run flagship --seeds 30 --out results/flagship
   crmsim run flagship --seeds 5 --periods 24 --set homogenisation.rate=0
   crmsim run my_market.toml --set 'firms[1].strategy.crm=3.0' --workers 2""",
-    "show": "examples:\n  crmsim show flagship",
-    "validate": "examples:\n  crmsim validate scenarios/*.toml my_market.toml",
-    "list": "examples:\n  crmsim list",
-    "report": "examples:\n  crmsim report results/flagship",
+    "compare": """examples:
+  crmsim compare flagship --firm CustomerCo --strategies customer_centric,product_centric,static
+  crmsim compare flagship --rotate --seeds 20      # every firm plays every strategy""",
+    "sweep": """examples:
+  crmsim sweep flagship --grid homogenisation.rate=0,0.05,0.15 --seeds 10
+  crmsim sweep flagship --grid economics.acquisition_cost=10,50,100 \\
+                        --grid economics.retention_cost=5,10 --seeds 5""",
+    "report": """examples:
+  crmsim report results/flagship            # an experiment folder of 'crmsim run'
+  crmsim report results/flagship-sweep      # a folder of 'crmsim sweep' or 'crmsim compare'""",
 }
 
 
@@ -42,6 +59,34 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} is not allowed; use a whole number ≥ 1")
     return value
+
+
+def add_run_options(parser: argparse.ArgumentParser, default_seeds: int) -> None:
+    """Options shared by run, compare and sweep."""
+    parser.add_argument("scenario", help="shipped scenario name or path to a .toml file")
+    parser.add_argument(
+        "--seeds",
+        type=positive_int,
+        default=default_seeds,
+        help=f"replications per variant (default {default_seeds})",
+    )
+    parser.add_argument("--first-seed", type=int, default=0, help="first seed (default 0)")
+    parser.add_argument(
+        "--periods", type=positive_int, help="periods per run (default: scenario's)"
+    )
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY.PATH=VALUE",
+        help="override one scenario key, e.g. homogenisation.rate=0 (repeatable)",
+    )
+    parser.add_argument("--out", type=Path, help="output folder (default results/<scenario>…)")
+    parser.add_argument(
+        "--workers", type=positive_int, help="worker processes (default: all cores)"
+    )
+    parser.add_argument("--quiet", action="store_true", help="print only the report's path")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,34 +112,36 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("scenario", help="shipped scenario name or path to a .toml file")
     validate = command("validate", "Check scenario files without running them.")
     validate.add_argument("files", nargs="+", help="scenario names or .toml files")
-
-    run = command("run", "Run seeded replications of a scenario and write results and a report.")
-    run.add_argument("scenario", help="shipped scenario name or path to a .toml file")
-    run.add_argument("--seeds", type=positive_int, default=10, help="replications (default 10)")
-    run.add_argument("--first-seed", type=int, default=0, help="seed of the first run (default 0)")
-    run.add_argument("--periods", type=positive_int, help="periods per run (default: scenario's)")
-    run.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="KEY.PATH=VALUE",
-        help="override one scenario key, e.g. homogenisation.rate=0 (repeatable)",
+    run = command("run", "Run seeded replications of a scenario; write results and a report.")
+    add_run_options(run, default_seeds=10)
+    compare = command(
+        "compare", "Run the same market with firms swapping strategies, and compare them."
     )
-    run.add_argument("--out", type=Path, help="output folder (default results/<scenario>)")
-    run.add_argument("--workers", type=positive_int, help="worker processes (default: all cores)")
-    run.add_argument("--quiet", action="store_true", help="print only the report's path")
-
+    add_run_options(compare, default_seeds=10)
+    how = compare.add_mutually_exclusive_group(required=True)
+    how.add_argument("--firm", help="the firm whose strategy changes (with --strategies)")
+    how.add_argument("--rotate", action="store_true", help="rotate all firms' strategies")
+    compare.add_argument(
+        "--strategies", help=f"comma-separated strategies for --firm ({', '.join(STRATEGIES)})"
+    )
+    sweep = command("sweep", "Run a grid of parameter values over seeds, and compare them.")
+    add_run_options(sweep, default_seeds=5)
+    sweep.add_argument(
+        "--grid",
+        action="append",
+        required=True,
+        metavar="KEY.PATH=V1,V2,…",
+        help="values of one scenario key to sweep (repeatable: the grid is their product)",
+    )
     report = command("report", "(Re)write the report of a finished results folder.")
-    report.add_argument("folder", type=Path, help="an output folder of 'crmsim run'")
+    report.add_argument("folder", type=Path, help="an output folder of run, compare or sweep")
     return parser
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     """Print each shipped scenario with its title."""
     for name in scenarios.available():
-        title = scenarios.load(name).scenario.info.title
-        print(f"{name:24s} {title}")
+        print(f"{name:24s} {scenarios.load(name).scenario.info.title}")
     return 0
 
 
@@ -118,6 +165,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"{sc.customers.count} customers, {sc.periods} periods, firms:")
     for firm in sc.firms:
         print(f"  {firm.name:14s} {firm.strategy.name:20s} price {firm.price:g}")
+    for event in sc.events:
+        print(f"  event: {event.kind} in period {event.period}")
     return 0
 
 
@@ -135,13 +184,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return BAD_INPUT if bad else 0
 
 
-def outcomes_text(summary: pd.DataFrame) -> str:
-    """The outcome table for a terminal."""
-    table = outcome_table(summary, OUTCOMES)
-    shown = table[["strategy"]].copy()
-    for label in OUTCOMES.values():
-        shown[label] = table[label].map(format_interval)
-    return shown.to_string()
+def progress(total: int, label: str, quiet: bool) -> tqdm:
+    """A progress bar on stderr (silent with --quiet or when there is nothing to do)."""
+    return tqdm(total=total, desc=label, unit="run", disable=quiet or total == 0)
+
+
+def finish(args: argparse.Namespace, report: Path, table: pd.DataFrame, title: str) -> int:
+    """Print the outcome table and where the results are (only the report with --quiet)."""
+    if args.quiet:
+        print(report)
+        return 0
+    print(f"\n{title}: mean [95% interval] across runs\n")
+    print(table.to_string())
+    out = report.parent
+    print(f"\nreport:  {report}  (also report.md)\nsummary: {out / 'summary.csv'}")
+    return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -151,52 +208,92 @@ def cmd_run(args: argparse.Namespace) -> int:
     experiment = Experiment(
         loaded, seed_list(args.seeds, args.first_seed), out, args.periods, command_line()
     )
-    todo = len(experiment.pending())
-    bar = tqdm(total=todo, desc=f"{loaded.name}: runs", unit="run", disable=args.quiet or todo == 0)
-    try:
+    with progress(len(experiment.pending()), f"{loaded.name}: runs", args.quiet) as bar:
         metrics, summary = run_experiment(
             experiment, workers=args.workers, on_done=lambda _: bar.update()
         )
-    finally:
-        bar.close()
-    report = write_report(out, metrics, summary, loaded.scenario.info.title or loaded.name)
-    if args.quiet:
-        print(report)
-        return 0
-    print(
-        f"\n{loaded.scenario.info.title or loaded.name}: {len(experiment.seeds)} runs, "
-        "mean [95% interval]\n"
+    report = write_report(out, metrics, summary)
+    return finish(args, report, outcomes_frame(summary), loaded.scenario.info.title or loaded.name)
+
+
+def run_sweep(args: argparse.Namespace, sweep: Sweep, title: str) -> int:
+    """Run a sweep or comparison with a progress bar; write and print its report."""
+    experiments = sweep.experiments()
+    todo = sum(len(e.pending()) for e in experiments)
+    with progress(todo, f"{sweep.scenario}: runs", args.quiet) as bar:
+        _, summary = sweep.run(
+            workers=args.workers, on_done=lambda *_: bar.update(), experiments=experiments
+        )
+    report = write_sweep_report(sweep.out, summary, title)
+    return finish(args, report, variants_frame(summary), title)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Same market, firms swapping strategies."""
+    base = scenarios.load(args.scenario, args.overrides)
+    if args.rotate:
+        variants = rotation_variants(base)
+    elif not args.strategies:
+        raise scenarios.ScenarioError(
+            "--firm needs --strategies, e.g. --strategies static,sales_push"
+        )
+    else:
+        variants = strategy_variants(base, args.firm, args.strategies.split(","))
+    sweep = Sweep(
+        args.scenario,
+        variants,
+        seed_list(args.seeds, args.first_seed),
+        args.out or Path("results") / f"{base.name}-compare",
+        args.overrides,
+        args.periods,
+        command_line(),
     )
-    print(outcomes_text(summary))
-    print(
-        f"\nreport:  {report}\nfigure:  {out / 'over_time.png'}\n"
-        f"summary: {out / 'summary.csv'}\nmetrics: {out / 'metrics.parquet'}"
+    return run_sweep(args, sweep, f"{base.scenario.info.title or base.name}: strategies compared")
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """A grid over scenario keys."""
+    base = scenarios.load(args.scenario, args.overrides)
+    grid = parse_grid(args.grid)
+    sweep = Sweep(
+        args.scenario,
+        grid_variants(grid),
+        seed_list(args.seeds, args.first_seed),
+        args.out or Path("results") / f"{base.name}-sweep",
+        args.overrides,
+        args.periods,
+        command_line(),
     )
-    return 0
+    return run_sweep(
+        args, sweep, f"{base.scenario.info.title or base.name}: sweep of " + ", ".join(grid)
+    )
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """Rewrite report.md and the figure from a results folder."""
-    metrics_file = args.folder / "metrics.parquet"
-    summary_file = args.folder / "summary.csv"
-    if not (metrics_file.is_file() and summary_file.is_file()):
+    """Rewrite the report of a results folder."""
+    folder: Path = args.folder
+    summary_file = folder / "summary.csv"
+    if not summary_file.is_file():
         raise ExperimentError(
-            f"{args.folder}: not a finished results folder (needs metrics.parquet and "
-            "summary.csv, written by 'crmsim run')"
+            f"{folder}: not a finished results folder (no summary.csv; 'crmsim run', "
+            "'compare' or 'sweep' write one)"
         )
     summary = pd.read_csv(summary_file)
-    report = write_report(
-        args.folder, pd.read_parquet(metrics_file), summary, str(summary["scenario"].iloc[0])
-    )
+    if (folder / "sweep.json").is_file():
+        report = write_sweep_report(folder, summary, f"{summary['scenario'].iloc[0]}: variants")
+    else:
+        report = write_report(folder, pd.read_parquet(folder / "metrics.parquet"), summary)
     print(report)
     return 0
 
 
-COMMANDS = {
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "list": cmd_list,
     "show": cmd_show,
     "validate": cmd_validate,
     "run": cmd_run,
+    "compare": cmd_compare,
+    "sweep": cmd_sweep,
     "report": cmd_report,
 }
 
@@ -215,6 +312,9 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return INTERRUPTED
+    except (OSError, json.JSONDecodeError) as exc:
+        print(f"crmsim {args.command}: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

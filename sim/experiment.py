@@ -184,25 +184,38 @@ def run_experiment(
     works too); by default a process pool with ``workers`` processes (default: all cores).
     ``on_done(seed)`` is called after each stored run (for progress bars).
     """
-    experiment.prepare()
-    pending = experiment.pending()
-    if pending:
+    done = (lambda _, seed: on_done(seed)) if on_done else None
+    return run_experiments([experiment], executor, workers, done)[0]
+
+
+def run_experiments(
+    experiments: Sequence[Experiment],
+    executor: Executor | None = None,
+    workers: int | None = None,
+    on_done: Callable[[Experiment, int], None] | None = None,
+) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Run the pending seeds of several experiments on one executor (as :func:`run_experiment`);
+    return each experiment's (metrics, summary)."""
+    for experiment in experiments:
+        experiment.prepare()
+    jobs = [(e, seed) for e in experiments for seed in e.pending()]
+    if jobs:
         own = executor is None
         pool = executor or ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1)
         try:
-            futures: dict[Future, int] = {
-                pool.submit(simulate, experiment.loaded.scenario, seed, experiment.periods): seed
-                for seed in pending
+            futures: dict[Future, tuple[Experiment, int]] = {
+                pool.submit(simulate, e.loaded.scenario, seed, e.periods): (e, seed)
+                for e, seed in jobs
             }
             for future in as_completed(futures):
-                seed = futures[future]
+                experiment, seed = futures[future]
                 experiment.store(seed, future.result())
                 if on_done:
-                    on_done(seed)
+                    on_done(experiment, seed)
         finally:
             if own:
                 pool.shutdown(cancel_futures=True)
-    return experiment.collect()
+    return [e.collect() for e in experiments]
 
 
 def seed_list(count: int, first: int = 0) -> list[int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,11 +98,8 @@ def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def parse_override(assignment: str) -> tuple[list[str | int], Any]:
-    """``"a.b[2].c=1.5"`` → (["a", "b", 2, "c"], 1.5); the value is read as TOML, else a string."""
-    key, sep, raw = assignment.partition("=")
-    if not sep or not key.strip():
-        raise ScenarioError(f"--set {assignment!r}: expected key.path=value")
+def parse_key(key: str) -> list[str | int]:
+    """``"a.b[2].c"`` → ["a", "b", 2, "c"]."""
     path: list[str | int] = []
     for part in key.strip().split("."):
         name, _, rest = part.partition("[")
@@ -110,31 +108,45 @@ def parse_override(assignment: str) -> tuple[list[str | int], Any]:
         while rest:
             index, _, rest = rest.partition("]")
             if not index.isdigit():
-                raise ScenarioError(f"--set {assignment!r}: list index [{index}] is not a number")
+                raise ScenarioError(f"{key!r}: list index [{index}] is not a number")
             path.append(int(index))
             rest = rest.removeprefix("[")
+    if not path:
+        raise ScenarioError(f"{key!r}: empty key path")
+    return path
+
+
+def parse_value(raw: str) -> Any:
+    """A value as TOML reads it (``1.5``, ``true``, ``"x"``, ``{name = "static"}``), else text."""
     try:
-        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+        return tomllib.loads(f"v = {raw.strip()}")["v"]
     except tomllib.TOMLDecodeError:
-        value = raw.strip()
-    return path, value
+        return raw.strip()
 
 
-def apply_override(document: dict[str, Any], assignment: str) -> dict[str, Any]:
-    """Set one key path in the document (a copy of its tables along the path)."""
-    path, value = parse_override(assignment)
+def parse_override(assignment: str) -> tuple[str, Any]:
+    """``"a.b[2].c=1.5"`` → ("a.b[2].c", 1.5)."""
+    key, sep, raw = assignment.partition("=")
+    if not sep or not key.strip():
+        raise ScenarioError(f"--set {assignment!r}: expected key.path=value")
+    return key.strip(), parse_value(raw)
+
+
+def set_value(document: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
+    """A copy of the document with one key path set (tables along the path are created)."""
+    path = parse_key(key)
     root = json.loads(json.dumps(document))
     node: Any = root
     for depth, step in enumerate(path[:-1]):
         try:
             node = node[step] if isinstance(step, int) else node.setdefault(step, {})
-        except (IndexError, KeyError, TypeError):
+        except (IndexError, KeyError, TypeError, AttributeError):
             where = format_path(path[: depth + 1])
-            raise ScenarioError(f"--set {assignment!r}: {where} does not exist") from None
+            raise ScenarioError(f"setting {key}: {where} does not exist") from None
     try:
         node[path[-1]] = value
     except (IndexError, TypeError):
-        raise ScenarioError(f"--set {assignment!r}: {format_path(path)} does not exist") from None
+        raise ScenarioError(f"setting {key}: {format_path(path)} does not exist") from None
     return root
 
 
@@ -163,11 +175,17 @@ def validate(document: dict[str, Any], source: str) -> Scenario:
         raise ScenarioError(f"{source}: invalid scenario:\n" + "\n".join(lines)) from None
 
 
-def load(name_or_path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> LoadedScenario:
-    """Read, merge, override and validate a shipped scenario or a TOML file."""
+def load(
+    name_or_path: str | Path,
+    overrides: Sequence[str] = (),
+    settings: Mapping[str, Any] | None = None,
+) -> LoadedScenario:
+    """Read, merge and validate a shipped scenario or a TOML file, after applying ``overrides``
+    ("key.path=value" strings, as ``--set`` takes them) and then ``settings`` (key path → value)."""
     path = locate(name_or_path)
     document = read_document(path)
-    for assignment in overrides:
-        document = apply_override(document, assignment)
+    assignments = [parse_override(o) for o in overrides] + list((settings or {}).items())
+    for key, value in assignments:
+        document = set_value(document, key, value)
     scenario = validate(document, str(path))
     return LoadedScenario(path.stem, path, scenario, json.dumps(document, sort_keys=True))
