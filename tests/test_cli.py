@@ -26,11 +26,76 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 def test_run_writes_results_and_report(tmp_path, capsys):
     out = tmp_path / "res"
     assert main(["run", "flagship", "--seeds", "3", "--out", str(out), "--quiet", *SMALL]) == 0
-    for name in ("manifest.json", "summary.csv", "metrics.parquet", "report.md", "over_time.png"):
+    figures = (
+        "over_time",
+        "comparison",
+        "distributions",
+        "customer_value",
+        "relationships",
+        "perceptual_map",
+    )
+    for name in (
+        "manifest.json",
+        "summary.csv",
+        "metrics.parquet",
+        "report.md",
+        "report.html",
+        *(f"{f}.png" for f in figures),
+    ):
         assert (out / name).is_file(), name
-    assert capsys.readouterr().out.strip() == str(out / "report.md")
-    report = (out / "report.md").read_text()
-    assert "ProductCo" in report and "95%" in report
+    assert capsys.readouterr().out.strip() == str(out / "report.html")
+    page = (out / "report.html").read_text()
+    assert page.count('src="data:image/png;base64,') == len(figures)  # self-contained
+    assert 'src="http' not in page and "THINGS TO TRY" in page and "scenario_hash" in page
+    assert "ProductCo" in (out / "report.md").read_text()
+    (out / "report.html").unlink()
+    assert main(["report", str(out)]) == 0
+    assert (out / "report.html").is_file()
+
+
+def test_sweep_and_compare_write_combined_results(tmp_path, capsys):
+    out = tmp_path / "sweep"
+    args = [
+        "sweep",
+        "flagship",
+        "--grid",
+        "homogenisation.rate=0,0.15",
+        "--seeds",
+        "2",
+        "--out",
+        str(out),
+        "--quiet",
+        *SMALL,
+    ]
+    assert main(args) == 0
+    summary = pd.read_csv(out / "summary.csv")
+    assert sorted(summary["homogenisation.rate"].unique()) == [0, 0.15]
+    assert len(summary) == 2 * 2 * 3  # variants × seeds × firms
+    assert (out / "variants" / "rate=0" / "runs" / "seed=1.parquet").is_file()
+    assert main(args) == 0  # nothing left to do: same results
+    pd.testing.assert_frame_equal(summary, pd.read_csv(out / "summary.csv"))
+    compare = tmp_path / "compare"
+    assert (
+        main(
+            [
+                "compare",
+                "flagship",
+                "--rotate",
+                "--seeds",
+                "2",
+                "--out",
+                str(compare),
+                "--quiet",
+                *SMALL,
+            ]
+        )
+        == 0
+    )
+    rotated = pd.read_csv(compare / "summary.csv")
+    played = rotated.groupby("firm")["strategy"].nunique()
+    assert (played == 3).all()  # every firm played every strategy once
+    assert main(["report", str(compare)]) == 0
+    assert "rotation2" in (compare / "report.md").read_text()
 
 
 def test_same_command_twice_gives_identical_summaries(tmp_path):
