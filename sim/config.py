@@ -84,7 +84,7 @@ class Segment(Strict):
     value_weights: Weights = Weights()
     cost_sensitivities: Sensitivities = Sensitivities()
     weight_dispersion: float = Field(
-        0.3, ge=0, le=2, description="coefficient of variation of each weight across customers"
+        0.3, ge=0, le=2, description="coefficient of variation of each weight and sensitivity"
     )
     purchase_rate: float = Field(1.0, gt=0, le=100, description="mean purchase occasions/period")
     purchase_rate_shape: float = Field(
@@ -111,6 +111,14 @@ class Network(Strict):
     kind: Literal["small_world", "fully_mixed", "none"] = "small_world"
     degree: int = Field(10, ge=2, le=200, description="neighbours per customer (even)")
     rewiring: float = Field(0.1, ge=0, le=1, description="Watts-Strogatz rewiring probability")
+
+    @model_validator(mode="after")
+    def _even_degree(self) -> Network:
+        if self.degree % 2:
+            raise ValueError(
+                f"degree must be even (a ring lattice has k/2 each side), got {self.degree}"
+            )
+        return self
 
 
 class Customers(Strict):
@@ -198,6 +206,15 @@ class WordOfMouth(Strict):
     forward_negative: float = Field(0.5, ge=0, le=1, description="weight of second-hop warnings")
     awareness: float = Field(0.3, ge=0, le=1, description="awareness chance per unit exposure (q)")
     attitude: float = Field(0.2, ge=0, le=2, description="trust change per unit net exposure")
+
+    @model_validator(mode="after")
+    def _thresholds_ordered(self) -> WordOfMouth:
+        if self.negative_threshold >= self.positive_threshold:
+            raise ValueError(
+                f"negative_threshold ({self.negative_threshold}) must be below "
+                f"positive_threshold ({self.positive_threshold})"
+            )
+        return self
 
 
 class Knowledge(Strict):
@@ -302,6 +319,7 @@ class NewEntrant(Event):
     neither decides nor pays anything."""
 
     kind: Literal["new_entrant"]
+    period: int = Field(ge=2, le=100_000, description="period of entry (2 or later)")
     firm: str
 
 
@@ -331,7 +349,8 @@ class ServiceOutage(LastingEvent):
 
 class CrmLaunch(Event):
     """The named firm launches a CRM system: its records of past buyers become profiles of at
-    least ``accuracy``; from then on it learns at full CRM speed and personalises each offer."""
+    least ``accuracy``; from then on it personalises each offer and adds ``running_cost`` to its
+    CRM budget (profiles learn faster, up to full speed at ``knowledge.crm_full_cost``)."""
 
     kind: Literal["crm_launch"]
     firm: str

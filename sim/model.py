@@ -2,7 +2,7 @@
 
 One period (a month) runs the submodels of docs/model.md in this order::
 
-    homogenise → firms decide → advertise → retention contacts → personalised offers
+    events → homogenise → firms decide → advertise → retention contacts → personalised offers
     → purchase occasions and choice → experience → complaints → relationships
     → word of mouth → books
 
@@ -159,12 +159,13 @@ class Market(mesa.Model):
         its position moves ``rate`` of the way to the firms' mean position (on the circle)."""
         firms = [firm for firm in self.firms if self.conditions.present[firm.index]]
         best = max(firm.value[0] for firm in firms)
-        angles = np.array([firm.position for firm in firms]) * 2 * np.pi
-        centre = (np.angle(np.exp(1j * angles).mean()) / (2 * np.pi)) % 1.0
+        mean = np.exp(2j * np.pi * np.array([firm.position for firm in firms])).mean()
+        centre = (np.angle(mean) / (2 * np.pi)) % 1.0
         for firm in firms:
             firm.value[0] += rate * (best - firm.value[0])
-            gap = (centre - firm.position + 0.5) % 1.0 - 0.5
-            firm.position = (firm.position + rate * gap) % 1.0
+            if abs(mean) > 1e-9:  # positions spread evenly round the circle have no centre
+                gap = (centre - firm.position + 0.5) % 1.0 - 0.5
+                firm.position = (firm.position + rate * gap) % 1.0
 
     def firms_decide(self) -> list[Decision]:
         """Each present firm's strategy decides from what it can see of last period (rivals'
@@ -367,7 +368,7 @@ class Market(mesa.Model):
         )
         np.clip(r.trust, -1.0, 1.0, out=r.trust)
         crm = np.array([min(1.0, d.crm / know.crm_full_cost) for d in decisions])
-        learn = know.base_rate + know.crm_rate * crm
+        learn = np.minimum(1.0, know.base_rate + know.crm_rate * crm)
         r.knowledge = np.where(
             bought,
             1.0 - (1.0 - r.knowledge) * (1.0 - learn) ** count,
@@ -376,7 +377,13 @@ class Market(mesa.Model):
         r.purchases += count
         r.last_purchase[bought] = self.period
         if purchases.customer.size:
-            r.last_firm[purchases.customer] = purchases.firm  # the later purchase wins
+            # the customer's last purchase of the period (occasions are in time order)
+            latest = (
+                purchases.customer.size
+                - 1
+                - np.unique(purchases.customer[::-1], return_index=True)[1]
+            )
+            r.last_firm[purchases.customer[latest]] = purchases.firm[latest]
         active = r.active(self.period, x.lapse_periods)
         r.stage = self.stages(active)
         leave = self.rng.random(c.count) < 1.0 - (1.0 - c.dropout) ** count.sum(axis=1)

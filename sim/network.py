@@ -23,7 +23,7 @@ class SocialNetwork:
         self.matrix: sp.csr_array | None = None
         if spec.kind == "small_world":
             seed = int(rng.integers(2**31 - 1))
-            k = min(spec.degree - spec.degree % 2, n - 1 - (n - 1) % 2)
+            k = min(spec.degree, n - 1 - (n - 1) % 2)
             graph = nx.watts_strogatz_graph(n, k, spec.rewiring, seed=seed)
             adjacency = nx.to_scipy_sparse_array(graph, format="csr", dtype=float)
             degree = np.asarray(adjacency.sum(axis=1)).ravel()

@@ -3,7 +3,7 @@
 A strategy is a small class with a ``Params`` schema and one method, ``decide``, that returns a
 :class:`Decision` from what the firm can see. Write your own by subclassing :class:`Strategy`::
 
-    from sim.strategies import Decision, Strategy, register
+    from sim.strategies import Strategy, StrategyParams, register
 
     @register
     class Discounter(Strategy):
@@ -25,6 +25,8 @@ firm, the strategy, the field and the allowed range (:class:`StrategyError`).
 from __future__ import annotations
 
 import importlib
+import math
+import numbers
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, ClassVar, Literal
@@ -88,7 +90,8 @@ class Decision:
                     found.append(f"personalisation={value!r} (allowed: none, segment, individual)")
                 continue
             low, high = self.BOUNDS[f.name]
-            ok = isinstance(value, int | float) and low <= float(value) <= high
+            number = isinstance(value, numbers.Real) and not isinstance(value, bool)
+            ok = number and math.isfinite(value) and low <= float(value) <= high
             if not ok:
                 found.append(f"{f.name}={value!r} (allowed: a number from {low:g} to {high:g})")
         return found
