@@ -15,6 +15,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from sim import scenario as scenarios
+from sim.config import INFO_SECTIONS
 from sim.experiment import (
     Experiment,
     ExperimentError,
@@ -150,14 +151,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     loaded = scenarios.load(args.scenario)
     sc = loaded.scenario
     print(f"{loaded.name}: {sc.info.title}  (hash {loaded.hash})\n")
-    for field in (
-        "what_is_it",
-        "how_it_works",
-        "how_to_use_it",
-        "things_to_notice",
-        "things_to_try",
-        "extending_the_model",
-    ):
+    for field in INFO_SECTIONS:
         text = getattr(sc.info, field).strip()
         if text:
             print(field.replace("_", " ").upper())

@@ -34,6 +34,9 @@ class Info(Strict):
     extending_the_model: str = ""
 
 
+INFO_SECTIONS = tuple(name for name in Info.model_fields if name != "title")
+
+
 class ValueComponents(Strict):
     """Kotler's four components of total customer value ($ of perceived worth per basket)."""
 

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis import bands, compare, mean_interval, outcome_table
+from sim.config import INFO_SECTIONS
 from sim.customers import Stage
 from sim.model import Market
 from sim.scenario import validate
@@ -39,15 +40,6 @@ OUTCOMES = {
     "final_satisfaction": "final satisfaction",
     "final_customer_equity": "final customer equity ($)",
 }
-
-INFO_SECTIONS = (
-    "what_is_it",
-    "how_it_works",
-    "how_to_use_it",
-    "things_to_notice",
-    "things_to_try",
-    "extending_the_model",
-)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from sim import config
+from sim.config import INFO_SECTIONS
 from sim.experiment import simulate
-from sim.report import INFO_SECTIONS
 from sim.scenario import available, load
 
 DOCS = (Path(__file__).resolve().parent.parent / "docs" / "scenarios.md").read_text()
