@@ -56,3 +56,23 @@ def test_product_centric_wins_when_products_stay_different():
     _, summary = replicate("differentiated")
     result = compare(summary, "cumulative_profit", "ProductCo", "CustomerCo")
     assert result["distinguishable"] and result["difference"] > 0, result
+
+
+LESSONS = {
+    # scenario: (firm that earns more cumulative profit and retains better, the other firm)
+    "retention_economics": ("Keeper", "Hunter"),
+    "core_customers": ("Tiered", "Flat"),
+    "complaints_recovery": ("Listener", "Deaf"),
+    "word_of_mouth": ("Quiet", "Loud"),
+    "price_war": ("CustomerCo", "RivalA"),
+    "loyalty_programme": ("Member", "NoCard"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LESSONS))
+def test_each_teaching_scenario_shows_its_lesson(name):
+    winner, other = LESSONS[name]
+    _, summary = replicate(name)
+    for metric in ("cumulative_profit", "mean_retention_rate"):
+        result = compare(summary, metric, winner, other)
+        assert result["distinguishable"] and result["difference"] > 0, (metric, result)
