@@ -33,6 +33,19 @@ from sim.value import (
 )
 
 
+def per_firm(mask: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """Number of True entries in each firm's column of an (N, F) mask.
+
+    (Column by column: numpy reduces an (N, F) array along axis 0 one short row at a time.)
+    """
+    return np.array([np.count_nonzero(mask[:, j]) for j in range(mask.shape[1])])
+
+
+def per_customer(values: NDArray) -> NDArray[np.float64]:
+    """Row sums of an (N, F) array, as one matrix-vector product."""
+    return values @ np.ones(values.shape[1])
+
+
 @dataclass
 class Offers:
     """Each customer's personalised offer from each firm, as (N, F) arrays."""
@@ -350,7 +363,7 @@ class Market(mesa.Model):
         r.satisfaction[recovered] = x.recovery_satisfaction
         r.trust[recovered] = np.minimum(1.0, r.trust[recovered] + x.recovery_trust)
         r.satisfaction[ignored] = np.maximum(-1.0, r.satisfaction[ignored] - x.unhandled_penalty)
-        return np.count_nonzero(complains, axis=0), np.count_nonzero(recovered, axis=0)
+        return per_firm(complains), per_firm(recovered)
 
     def update_relationships(
         self, purchases: Purchases, decisions: list[Decision]
@@ -376,17 +389,13 @@ class Market(mesa.Model):
         )
         r.purchases += count
         r.last_purchase[bought] = self.period
-        if purchases.customer.size:
-            # the customer's last purchase of the period (occasions are in time order)
-            latest = (
-                purchases.customer.size
-                - 1
-                - np.unique(purchases.customer[::-1], return_index=True)[1]
-            )
-            r.last_firm[purchases.customer[latest]] = purchases.firm[latest]
+        # Each buyer's last purchase of the period: purchases come grouped by customer, in order.
+        who = purchases.customer
+        latest = np.flatnonzero(np.append(who[1:] != who[:-1], True)) if who.size else who
+        r.last_firm[who[latest]] = purchases.firm[latest]
         active = r.active(self.period, x.lapse_periods)
         r.stage = self.stages(active)
-        leave = self.rng.random(c.count) < 1.0 - (1.0 - c.dropout) ** count.sum(axis=1)
+        leave = self.rng.random(c.count) < 1.0 - (1.0 - c.dropout) ** per_customer(count)
         c.in_category &= ~leave
         return active
 
@@ -408,9 +417,11 @@ class Market(mesa.Model):
         talk = self.rng.random(r.satisfaction.shape)
         praise = active & (r.satisfaction > w.positive_threshold) & (talk < w.talk_positive)
         warn = active & (r.satisfaction < w.negative_threshold) & (talk < w.talk_negative)
-        heard_praise = self.network.exposure(praise.astype(float))
-        heard_warning = self.network.exposure(warn.astype(float))
-        heard_warning += w.forward_negative * self.network.exposure(heard_warning)
+        f = r.f
+        heard_praise, heard_warning = np.hsplit(
+            self.network.exposure(np.hstack([praise, warn]).astype(float)), [f]
+        )
+        heard_warning = heard_warning + w.forward_negative * self.network.exposure(heard_warning)
         heard = heard_praise + heard_warning
         r.aware |= self.rng.random(heard.shape) < 1.0 - np.exp(-w.awareness * heard)
         r.trust = np.clip(r.trust + w.attitude * (heard_praise - heard_warning), -1.0, 1.0)
@@ -437,14 +448,14 @@ class Market(mesa.Model):
             )
         r.cumulative_margin += margin
         r.margin_rate += econ.margin_smoothing * (margin - r.margin_rate)
-        retained = np.count_nonzero(active & active_before, axis=0)
-        before = np.count_nonzero(active_before, axis=0)
-        won = np.count_nonzero(active & ~active_before, axis=0)
+        retained = per_firm(active & active_before)
+        before = per_firm(active_before)
+        won = per_firm(active & ~active_before)
         sold = np.bincount(purchases.firm, minlength=f)
         revenue = np.bincount(purchases.firm, purchases.revenue, minlength=f).astype(float)
         goods = revenue - np.bincount(purchases.firm, purchases.margin, minlength=f)
         self._estimate_lifetime_values(retained, before)
-        customers = np.count_nonzero(active, axis=0)
+        customers = per_firm(active)
 
         weight = active.astype(float)
 
@@ -453,11 +464,11 @@ class Market(mesa.Model):
             return np.einsum("nf,nf->f", values, weight)
 
         wallet_here = over_customers(spend)
-        wallet_all = spend.sum(axis=1) @ weight
+        wallet_all = per_customer(spend) @ weight
         satisfaction = over_customers(r.satisfaction)
         equity = over_customers(self.lifetime_value)
         knowledge = over_customers(r.knowledge)
-        loyal = np.count_nonzero(r.stage == Stage.LOYAL, axis=0)
+        loyal = per_firm(r.stage == Stage.LOYAL)
         self.occasions = purchases.occasions
         self.outside_share = ratio(purchases.occasions - sold.sum(), purchases.occasions)
         self.mean_expectation = float(c.expectation.mean())

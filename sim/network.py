@@ -30,7 +30,7 @@ class SocialNetwork:
             self.matrix = sp.diags_array(1.0 / np.maximum(degree, 1.0)) @ adjacency
 
     def exposure(self, talk: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Share of each customer's contacts saying something, per firm column ((N, F) → (N, F))."""
+        """Share of each customer's contacts saying something, per column ((N, K) → (N, K))."""
         if self.kind == "none":
             return np.zeros_like(talk)
         if self.kind == "fully_mixed":
