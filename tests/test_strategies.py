@@ -255,8 +255,12 @@ def test_sales_push_discounts_newcomers_and_outspends_on_advertising():
         assert d.first_purchase_discount == 0.2 > 0
         assert d.service == 15.0  # initial 20 − service_cut 5
         assert d.price == pytest.approx((0.4 * 80.0 + 0.5 * 15.0 + 0.5 * 10.0) * 1.3)
-        rivals = [decisions[name][t].advertising for name in decisions if name != "Push"]
+        # product_centric escalates from its base (1.5) when its share falls, so compare bases
+        rivals = [
+            decisions[name][t].advertising for name in decisions if name not in ("Push", "Prod")
+        ]
         assert d.advertising == 3.0 > max(rivals)
+        assert decisions["Prod"][0].advertising == 1.5
     # Prospects and lapsed customers (no purchase here in the last lapse_periods = 2 periods)
     # pay price × (1 − 0.2) per basket; everyone else pays the list price.
     tx = market.transactions()

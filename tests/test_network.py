@@ -1,0 +1,57 @@
+"""The small-world network: the same graph statistics as networkx's Watts-Strogatz generator."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+from scipy.sparse.csgraph import shortest_path
+
+from sim.config import Network
+from sim.network import SocialNetwork, small_world
+
+
+@pytest.mark.parametrize(("degree", "rewiring"), [(10, 0.1), (4, 0.3), (6, 0.0), (8, 1.0)])
+def test_small_world_matches_networkx(degree, rewiring):
+    """Mean degree within 1%, clustering and mean path length within 5% of networkx's, averaged
+    over 5 graphs of 1,000 nodes each (both are random; the tolerance covers that)."""
+    ours, theirs = [], []
+    for seed in range(5):
+        g = nx.from_scipy_sparse_array(
+            small_world(1000, degree, rewiring, np.random.default_rng(seed))
+        )
+        h = nx.watts_strogatz_graph(1000, degree, rewiring, seed=seed)
+        for graph, out in ((g, ours), (h, theirs)):
+            hops = shortest_path(nx.to_scipy_sparse_array(graph), unweighted=True)
+            out.append(
+                (
+                    2 * graph.number_of_edges() / 1000,
+                    nx.average_clustering(graph),
+                    hops[np.isfinite(hops) & (hops > 0)].mean(),
+                )
+            )
+    (d1, c1, l1), (d2, c2, l2) = np.mean(ours, axis=0), np.mean(theirs, axis=0)
+    assert d1 == pytest.approx(d2, rel=0.01)
+    assert c1 == pytest.approx(c2, rel=0.05, abs=0.005)
+    assert l1 == pytest.approx(l2, rel=0.05)
+
+
+def test_small_world_is_symmetric_simple_and_seeded():
+    a = small_world(500, 10, 0.2, np.random.default_rng(7))
+    assert (a != a.T).nnz == 0
+    assert a.diagonal().sum() == 0 and set(np.unique(a.data)) == {1.0}
+    b = small_world(500, 10, 0.2, np.random.default_rng(7))
+    assert (a != b).nnz == 0
+
+
+def test_exposure_is_the_mean_over_contacts():
+    net = SocialNetwork(
+        Network(kind="small_world", degree=4, rewiring=0.0), 10, np.random.default_rng(0)
+    )
+    talk = np.zeros((10, 1))
+    talk[[1, 2]] = 1.0  # customer 0's ring neighbours are 1, 2, 8, 9
+    assert net.exposure(talk)[0, 0] == pytest.approx(0.5)
+    mixed = SocialNetwork(Network(kind="fully_mixed"), 10, np.random.default_rng(0))
+    assert np.allclose(mixed.exposure(talk), 0.2)
+    silent = SocialNetwork(Network(kind="none"), 10, np.random.default_rng(0))
+    assert not silent.exposure(talk).any()
