@@ -403,12 +403,20 @@ class Market(mesa.Model):
         """Lifecycle stage of every pair, from purchases, recency (``active``) and trust."""
         r, x = self.relations, self.config.experience
         loyal = (r.purchases >= x.loyal_purchases) & (r.trust >= x.loyal_trust)
-        stage = np.select(
-            [r.purchases == 0, ~active, r.purchases == 1, loyal],
-            [Stage.PROSPECT, Stage.LAPSED, Stage.FIRST_TIME, Stage.LOYAL],
-            Stage.REPEAT,
+        code = np.int8  # the first condition that holds decides the stage
+        return np.where(
+            r.purchases == 0,
+            code(Stage.PROSPECT),
+            np.where(
+                ~active,
+                code(Stage.LAPSED),
+                np.where(
+                    r.purchases == 1,
+                    code(Stage.FIRST_TIME),
+                    np.where(loyal, code(Stage.LOYAL), code(Stage.REPEAT)),
+                ),
+            ),
         )
-        return stage.astype(np.int8)
 
     def word_of_mouth(self, active: NDArray[np.bool_]) -> None:
         """Satisfied customers recommend, dissatisfied ones warn (more often, and warnings travel a
