@@ -10,9 +10,10 @@ import numpy as np
 from sim.config import Economics
 from sim.config import Firm as FirmSpec
 from sim.metrics import FIRM_METRICS
-from sim.strategies import Decision, MarketView, Strategy, StrategyError
+from sim.strategies import Decision, MarketView, RivalView, Strategy, StrategyError
 
 if TYPE_CHECKING:
+    from sim.events import Conditions
     from sim.model import Market
 
 
@@ -112,3 +113,49 @@ class Firm(mesa.Agent):
             setattr(self, name, value)
         self.share_history.append(metrics["market_share"])
         self.equity_history.append(metrics["customer_equity"])
+
+
+def converge(firms: list[Firm], present: np.ndarray, rate: float) -> None:
+    """Products grow alike: each present firm's product value closes ``rate`` of its gap to the
+    best product, and its position moves ``rate`` of the way to the firms' circular mean position
+    (positions spread evenly round the circle have no mean and stay)."""
+    firms = [firm for firm in firms if present[firm.index]]
+    best = max(firm.value[0] for firm in firms)
+    mean = np.exp(2j * np.pi * np.array([firm.position for firm in firms])).mean()
+    centre = (np.angle(mean) / (2 * np.pi)) % 1.0
+    for firm in firms:
+        firm.value[0] += rate * (best - firm.value[0])
+        if abs(mean) > 1e-9:
+            gap = (centre - firm.position + 0.5) % 1.0 - 0.5
+            firm.position = (firm.position + rate * gap) % 1.0
+
+
+def decide_all(
+    firms: list[Firm], period: int, conditions: Conditions, economics: Economics
+) -> list[Decision]:
+    """Each present firm's strategy decides from what it can see of last period (rivals' prices,
+    products and shares, taken before anyone moves); events adjust the decisions
+    (:meth:`~sim.events.Conditions.adjust`); then all take effect. A firm not yet in the market
+    keeps its initial offer and spends nothing."""
+    present = conditions.present
+    views = [
+        MarketView(
+            period,
+            tuple(
+                RivalView(r.name, r.price, float(r.value[0]), float(r.market_share))
+                for r in firms
+                if r is not firm and present[r.index]
+            ),
+        )
+        for firm in firms
+    ]
+    decisions = [
+        conditions.adjust(firm.index, firm.decide(view))
+        if present[firm.index]
+        else Strategy.base_decision(firm)
+        for firm, view in zip(firms, views, strict=True)
+    ]
+    for firm, decision in zip(firms, decisions, strict=True):
+        if present[firm.index]:
+            firm.apply(decision, economics)
+    return decisions

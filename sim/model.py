@@ -18,13 +18,13 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from sim.agents import Firm
+from sim.agents import Firm, converge, decide_all
 from sim.config import Scenario
 from sim.customers import Relationships, Stage, Traits, draw_traits
 from sim.events import Timeline
 from sim.metrics import FIRM_METRICS, MARKET_METRICS, ratio, top_share
 from sim.network import SocialNetwork
-from sim.strategies import Decision, MarketView, RivalView, Strategy, build_strategy
+from sim.strategies import Decision, build_strategy
 from sim.value import (
     circular_distance,
     clv_margin_multiple,
@@ -168,45 +168,12 @@ class Market(mesa.Model):
             self.converge(spec.rate)
 
     def converge(self, rate: float) -> None:
-        """Each present firm's product value closes ``rate`` of its gap to the best product, and
-        its position moves ``rate`` of the way to the firms' mean position (on the circle)."""
-        firms = [firm for firm in self.firms if self.conditions.present[firm.index]]
-        best = max(firm.value[0] for firm in firms)
-        mean = np.exp(2j * np.pi * np.array([firm.position for firm in firms])).mean()
-        centre = (np.angle(mean) / (2 * np.pi)) % 1.0
-        for firm in firms:
-            firm.value[0] += rate * (best - firm.value[0])
-            if abs(mean) > 1e-9:  # positions spread evenly round the circle have no centre
-                gap = (centre - firm.position + 0.5) % 1.0 - 0.5
-                firm.position = (firm.position + rate * gap) % 1.0
+        """Products grow alike by ``rate`` (:func:`sim.agents.converge`)."""
+        converge(self.firms, self.conditions.present, rate)
 
     def firms_decide(self) -> list[Decision]:
-        """Each present firm's strategy decides from what it can see of last period (rivals'
-        prices, products and shares, taken before anyone moves); events adjust the decisions
-        (:meth:`Conditions.adjust`); then all take effect. A firm not yet in the market keeps
-        its initial offer and spends nothing."""
-        present = self.conditions.present
-        views = [
-            MarketView(
-                self.period,
-                tuple(
-                    RivalView(r.name, r.price, float(r.value[0]), float(r.market_share))
-                    for r in self.firms
-                    if r is not firm and present[r.index]
-                ),
-            )
-            for firm in self.firms
-        ]
-        decisions = [
-            self.conditions.adjust(firm.index, firm.decide(view))
-            if present[firm.index]
-            else Strategy.base_decision(firm)
-            for firm, view in zip(self.firms, views, strict=True)
-        ]
-        for firm, decision in zip(self.firms, decisions, strict=True):
-            if present[firm.index]:
-                firm.apply(decision, self.config.economics)
-        return decisions
+        """Firms decide simultaneously from last period's view (:func:`sim.agents.decide_all`)."""
+        return decide_all(self.firms, self.period, self.conditions, self.config.economics)
 
     def advertise(self, decisions: list[Decision]) -> None:
         """Unaware customers learn of firm j with probability 1 − exp(−ad_effectiveness × ad_j)."""

@@ -39,13 +39,13 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim.agents import Firm
+from sim.agents import Firm, converge, decide_all
 from sim.config import CrmLaunch, NewEntrant, ProductConvergence, Scandal, Scenario
 from sim.customers import Stage, Traits, draw_traits
 from sim.events import Timeline
 from sim.metrics import FIRM_METRICS, MARKET_METRICS, ratio, top_share
 from sim.network import SocialNetwork
-from sim.strategies import Decision, MarketView, RivalView, Strategy, build_strategy
+from sim.strategies import Decision, build_strategy
 from sim.value import (
     circular_distance,
     clv_margin_multiple,
@@ -465,47 +465,14 @@ class ReferenceMarket(mesa.Model):
             self.converge(spec.rate)
 
     def converge(self, rate: float) -> None:
-        """Each present firm's product value closes ``rate`` of its gap to the best product, and
-        its position moves ``rate`` of the way to the firms' (circular) mean position."""
-        firms = [firm for firm in self.firms if self.conditions.present[firm.index]]
-        best = max(firm.value[0] for firm in firms)
-        angles = [2 * math.pi * firm.position for firm in firms]
-        x = sum(math.cos(a) for a in angles) / len(firms)
-        y = sum(math.sin(a) for a in angles) / len(firms)
-        centre = (math.atan2(y, x) / (2 * math.pi)) % 1.0
-        for firm in firms:
-            firm.value[0] += rate * (best - firm.value[0])
-            if math.hypot(x, y) > 1e-9:  # positions spread evenly round the circle: no centre
-                gap = (centre - firm.position + 0.5) % 1.0 - 0.5
-                firm.position = (firm.position + rate * gap) % 1.0
+        """Products grow alike by ``rate``: firm-level, shared with the fast engine
+        (:func:`sim.agents.converge`)."""
+        converge(self.firms, self.conditions.present, rate)
 
     def firms_decide(self) -> list[Decision]:
-        """S2: every present firm's strategy decides from what it sees of last period (rivals'
-        prices, products and shares, all taken before anyone moves); events adjust the decisions
-        (a price war, a launched CRM system); then every decision takes effect. A firm not yet
-        in the market keeps its initial offer and spends nothing."""
-        present = self.conditions.present
-        views = [
-            MarketView(
-                self.period,
-                tuple(
-                    RivalView(r.name, r.price, float(r.value[0]), float(r.market_share))
-                    for r in self.firms
-                    if r is not firm and present[r.index]
-                ),
-            )
-            for firm in self.firms
-        ]
-        decisions = []
-        for firm, view in zip(self.firms, views, strict=True):
-            if present[firm.index]:
-                decisions.append(self.conditions.adjust(firm.index, firm.decide(view)))
-            else:
-                decisions.append(Strategy.base_decision(firm))
-        for firm, decision in zip(self.firms, decisions, strict=True):
-            if present[firm.index]:
-                firm.apply(decision, self.config.economics)
-        return decisions
+        """S2: firms decide simultaneously from last period's view: firm-level, shared with the
+        fast engine (:func:`sim.agents.decide_all`)."""
+        return decide_all(self.firms, self.period, self.conditions, self.config.economics)
 
     def contact_for_retention(self, decisions: list[Decision]) -> list[int]:
         """S4: each firm contacts the retention_share of its customers with the most lifetime
