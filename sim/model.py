@@ -29,6 +29,7 @@ from sim.value import (
     circular_distance,
     clv_margin_multiple,
     failure_probability,
+    gumbel_noise,
     satisfaction_response,
 )
 
@@ -269,7 +270,7 @@ class Market(mesa.Model):
         options = np.empty((who.size, f + 1))
         options[:, :f] = offers.utility[who]
         options[:, f] = ch.outside_value
-        options += self.rng.gumbel(0.0, ch.noise, options.shape)
+        options += gumbel_noise(self.rng, ch.noise, options.shape)
         pick = np.argmax(options, axis=1)
         bought = pick < f
         customer, firm = who[bought], pick[bought]
@@ -504,10 +505,9 @@ class Market(mesa.Model):
         r = self.relations
         firm_rate = np.where(before > 0, retained / np.maximum(before, 1), 0.5)
         firm_rate = np.clip(firm_rate, 0.01, 0.99)
-        signal = np.where(
-            r.trust >= 0, firm_rate + r.trust * (1 - firm_rate), firm_rate * (1 + r.trust)
-        )
-        estimate = firm_rate + r.knowledge * (signal - firm_rate)
+        # signal − firm rate: trust t moves the rate t of the way to 1 (t ≥ 0) or to 0 (t < 0)
+        shift = r.trust * np.where(r.trust >= 0, 1 - firm_rate, firm_rate)
+        estimate = firm_rate + r.knowledge * shift
         self.retention_estimate = np.clip(estimate, 0.0, 0.99)
         self.lifetime_value = r.margin_rate * clv_margin_multiple(
             self.retention_estimate, self.config.economics.discount_rate
