@@ -64,7 +64,6 @@ class Purchases:
 
     customer: NDArray[np.int64]
     firm: NDArray[np.int64]
-    basket: NDArray[np.float64]
     revenue: NDArray[np.float64]
     margin: NDArray[np.float64]
     satisfaction: NDArray[np.float64]
@@ -278,9 +277,7 @@ class Market(mesa.Model):
         revenue = basket * offers.price[customer, firm]
         margin = revenue - basket * offers.unit_cost[customer, firm]
         count = np.bincount(customer * f + firm, minlength=c.count * f).reshape(c.count, f)
-        return Purchases(
-            customer, firm, basket, revenue, margin, np.zeros(customer.size), who.size, count
-        )
+        return Purchases(customer, firm, revenue, margin, np.zeros(customer.size), who.size, count)
 
     def experience(self, purchases: Purchases, offers: Offers) -> None:
         """Realised value = offered delivered value − failure_loss on a service failure + noise;
