@@ -219,34 +219,34 @@ class Market(mesa.Model):
         )
         # Fit: distance from the customer's ideal variant to the variant offered to them.
         distance = circular_distance(c.taste[:, None], position[None, :])
-        to_segment = self.segment_distance
-        distance = distance - segment_fit * np.maximum(distance - to_segment, 0.0)
+        distance = distance - segment_fit * np.maximum(distance - self.segment_distance, 0.0)
         profile = r.knowledge * individual
         distance = distance * (1.0 - know.personalisation_fit * profile)
-        product_value = product - c.misfit_sensitivity[:, None] * distance
+        misfit = c.misfit_sensitivity[:, None] * distance
         # Top tier (客户经理制): the tier_share most valuable active customers get extra service.
-        service = np.tile(np.array([d.service for d in decisions]), (c.count, 1))
+        tier_extra = np.zeros((c.count, len(decisions)))
         for j, d in enumerate(decisions):
             tier = self._top(self.lifetime_value[:, j], active[:, j], d.tier_share)
-            service[tier, j] += d.tier_service
-        w = c.value_weights
-        total_value = (
-            w[:, 0:1] * product_value
-            + w[:, 1:2] * service
-            + w[:, 2:3] * personnel
-            + w[:, 3:4] * image
-        )
+            tier_extra[tier, j] = d.tier_service
+        listed_service = np.array([d.service for d in decisions])
+        service = listed_service + tier_extra
         member = (r.stage == Stage.REPEAT) | (r.stage == Stage.LOYAL)
         newcomer = (r.stage == Stage.PROSPECT) | (r.stage == Stage.LAPSED)
         loyalty = np.array([d.loyalty_discount for d in decisions])
         welcome = np.array([d.first_purchase_discount for d in decisions])
-        paid = price * (1.0 - loyalty * member - welcome * newcomer)
-        convenience = 1.0 - know.convenience * profile
-        s = c.cost_sensitivities
+        discount = loyalty * member + welcome * newcomer
+        paid = price * (1.0 - discount)
+        money = self.conditions.money_sensitivity
+        w, s = c.value_weights, c.cost_sensitivities
+        # Σ_k w_ik·value_kj and Σ_l s_il·cost_lj of the standard offers (two matrix products),
+        # then what personalisation, tiers and discounts change for each customer.
+        standard = np.array([product, listed_service, personnel, image])
+        total_value = w @ standard - w[:, 0:1] * misfit + w[:, 1:2] * tier_extra
+        list_costs = np.array([money * price, time_cost, energy_cost, psychic_cost])
         total_cost = (
-            s[:, 0:1] * self.conditions.money_sensitivity * paid
-            + (s[:, 1:2] * time_cost + s[:, 2:3] * energy_cost) * convenience
-            + s[:, 3:4] * psychic_cost
+            s @ list_costs
+            - s[:, 0:1] * (money * price) * discount
+            - (s[:, 1:2] * time_cost + s[:, 2:3] * energy_cost) * (know.convenience * profile)
         )
         delivered = total_value - total_cost
         ch = cfg.choice
