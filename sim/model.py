@@ -313,22 +313,23 @@ class Market(mesa.Model):
         complaint handled well (chance = complaint_handling) recovers them. Returns per-firm
         complaints and recoveries."""
         r, x = self.relations, self.config.experience
-        n, f = r.n, r.f
+        f = r.f
         count = purchases.count
         felt = purchases.per_pair(purchases.satisfaction)
         bought = count > 0
         felt = np.divide(felt, count, out=np.zeros_like(felt), where=bought)
         rho = x.satisfaction_memory
         r.satisfaction = np.where(bought, (1 - rho) * r.satisfaction + rho * felt, r.satisfaction)
-        unhappy = bought & (felt < x.complaint_threshold)
-        complains = unhappy & (self.rng.random((n, f)) < x.complaint_probability)
+        unhappy = np.flatnonzero(bought & (felt < x.complaint_threshold))  # pairs, as i·F + j
+        complains = unhappy[self.rng.random(unhappy.size) < x.complaint_probability]
         handling = np.array([d.complaint_handling for d in decisions])
-        recovered = complains & (self.rng.random((n, f)) < handling)
-        ignored = complains & ~recovered
+        handled = self.rng.random(complains.size) < handling[complains % f]
+        recovered = np.divmod(complains[handled], f)
+        ignored = np.divmod(complains[~handled], f)
         r.satisfaction[recovered] = x.recovery_satisfaction
         r.trust[recovered] = np.minimum(1.0, r.trust[recovered] + x.recovery_trust)
         r.satisfaction[ignored] = np.maximum(-1.0, r.satisfaction[ignored] - x.unhandled_penalty)
-        return per_firm(complains), per_firm(recovered)
+        return np.bincount(complains % f, minlength=f), np.bincount(recovered[1], minlength=f)
 
     def update_relationships(
         self, purchases: Purchases, decisions: list[Decision]

@@ -82,17 +82,17 @@ def test_crm_launch_builds_profiles_and_costs_money():
 
 
 def test_scandal_hits_image_trust_and_share():
-    calm = market(periods=8)
-    scandal = market(
-        {"kind": "scandal", "period": 4, "firm": "B", "image_loss": 8.0, "trust_loss": 0.5},
-        periods=8,
-    )
-    image_drop = series(calm, "B", "image").loc[4] - series(scandal, "B", "image").loc[4]
-    assert image_drop == pytest.approx(8.0 * (1 - 0.05))  # lost before this period's image decay
-    assert (
-        series(scandal, "B", "market_share").loc[4]
-        < series(calm, "B", "market_share").loc[4] - 0.05
-    )
+    """Image drops by image_loss; over 6 seeds every run loses share in the scandal month and
+    the mean loss is at least 4 points (observed about 5 ± 0.4 points)."""
+    event = {"kind": "scandal", "period": 4, "firm": "B", "image_loss": 8.0, "trust_loss": 0.5}
+    losses = []
+    for seed in range(6):
+        calm, scandal = market(periods=5, seed=seed), market(event, periods=5, seed=seed)
+        image_drop = series(calm, "B", "image").loc[4] - series(scandal, "B", "image").loc[4]
+        assert image_drop == pytest.approx(8.0 * (1 - 0.05))  # lost before this month's decay
+        share = (series(m, "B", "market_share").loc[4] for m in (calm, scandal))
+        losses.append(next(share) - next(share))
+    assert min(losses) > 0 and np.mean(losses) >= 0.04, losses
 
 
 def test_sudden_homogenisation_closes_the_product_gap():
