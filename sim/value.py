@@ -98,7 +98,7 @@ def clv_margin_multiple(retention: ArrayLike, discount_rate: float) -> NDArray[n
 
 def circular_distance(a: ArrayLike, b: ArrayLike) -> NDArray[np.float64]:
     """Distance between two points on the unit-circumference taste circle, in [0, 0.5]."""
-    d = np.abs(np.asarray(a, dtype=float) - np.asarray(b, dtype=float)) % 1.0
+    d = np.abs(np.asarray(a, dtype=float) % 1.0 - np.asarray(b, dtype=float) % 1.0)  # < 1
     return np.minimum(d, 1.0 - d)
 
 
