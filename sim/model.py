@@ -66,7 +66,6 @@ class Purchases:
     firm: NDArray[np.int64]
     revenue: NDArray[np.float64]
     margin: NDArray[np.float64]
-    satisfaction: NDArray[np.float64]
     occasions: int  # all occasions, including those on which nobody bought
     count: NDArray[np.int64]  # (N, F) purchases per customer-firm pair this period
 
@@ -149,8 +148,8 @@ class Market(mesa.Model):
         contacts = self.contact_for_retention(decisions, active_before)
         offers = self.personalised_offers(decisions, active_before)
         purchases = self.choose(offers)
-        self.experience(purchases, offers)
-        complaints, recoveries = self.handle_complaints(purchases, decisions)
+        satisfaction = self.experience(purchases, offers)
+        complaints, recoveries = self.handle_complaints(purchases, satisfaction, decisions)
         active = self.update_relationships(purchases, decisions)
         self.word_of_mouth(active)
         self.keep_books(
@@ -277,11 +276,12 @@ class Market(mesa.Model):
         revenue = basket * offers.price[customer, firm]
         margin = revenue - basket * offers.unit_cost[customer, firm]
         count = np.bincount(customer * f + firm, minlength=c.count * f).reshape(c.count, f)
-        return Purchases(customer, firm, revenue, margin, np.zeros(customer.size), who.size, count)
+        return Purchases(customer, firm, revenue, margin, who.size, count)
 
-    def experience(self, purchases: Purchases, offers: Offers) -> None:
+    def experience(self, purchases: Purchases, offers: Offers) -> NDArray[np.float64]:
         """Realised value = offered delivered value − failure_loss on a service failure + noise;
-        satisfaction = response(realised − expectation); expectations adapt and drift upward."""
+        satisfaction = response(realised − expectation); expectations adapt and drift upward.
+        Returns the satisfaction of each purchase."""
         c, x = self.customers, self.config.experience
         i, j = purchases.customer, purchases.firm
         failed = self.rng.random(i.size) < np.maximum(
@@ -293,7 +293,7 @@ class Market(mesa.Model):
             - x.failure_loss * failed
             + self.rng.normal(0.0, x.performance_noise, i.size)
         )
-        purchases.satisfaction = satisfaction_response(
+        satisfaction = satisfaction_response(
             realised - c.expectation[i],
             x.tolerance_zone,
             x.slope_inside,
@@ -305,17 +305,18 @@ class Market(mesa.Model):
         gap = mean_realised - c.expectation
         rate = np.where(gap > 0, x.expectation_up, x.expectation_down) * (count > 0)
         c.expectation += rate * gap + x.expectation_drift * c.in_category
+        return satisfaction
 
     def handle_complaints(
-        self, purchases: Purchases, decisions: list[Decision]
+        self, purchases: Purchases, satisfaction: NDArray[np.float64], decisions: list[Decision]
     ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        """Satisfaction follows this period's experience; dissatisfied buyers may complain, and a
-        complaint handled well (chance = complaint_handling) recovers them. Returns per-firm
-        complaints and recoveries."""
+        """Satisfaction follows this period's experience (``satisfaction``: one per purchase);
+        dissatisfied buyers may complain, and a complaint handled well (chance =
+        complaint_handling) recovers them. Returns per-firm complaints and recoveries."""
         r, x = self.relations, self.config.experience
         f = r.f
         count = purchases.count
-        felt = purchases.per_pair(purchases.satisfaction)
+        felt = purchases.per_pair(satisfaction)
         bought = count > 0
         felt = np.divide(felt, count, out=np.zeros_like(felt), where=bought)
         rho = x.satisfaction_memory
