@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.config import Economics
+from sim.config import Economics, Homogenisation
 from sim.config import Firm as FirmSpec
 from sim.metrics import FIRM_METRICS
 from sim.strategies import Decision, MarketView, RivalView, Strategy, StrategyError
@@ -128,6 +128,13 @@ def converge(firms: list[Firm], present: np.ndarray, rate: float) -> None:
         if abs(mean) > 1e-9:
             gap = (centre - firm.position + 0.5) % 1.0 - 0.5
             firm.position = (firm.position + rate * gap) % 1.0
+
+
+def homogenise(firms: list[Firm], present: np.ndarray, spec: Homogenisation, period: int) -> None:
+    """Products grow alike as a trend: from ``spec.start`` on, :func:`converge` by ``spec.rate``
+    every period."""
+    if spec.rate > 0 and period >= spec.start:
+        converge(firms, present, spec.rate)
 
 
 def decide_all(

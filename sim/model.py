@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from sim.agents import Firm, converge, decide_all
+from sim.agents import Firm, converge, decide_all, homogenise
 from sim.config import Scenario
 from sim.customers import Relationships, Stage, Traits, draw_traits
 from sim.events import Timeline
@@ -160,11 +160,8 @@ class Market(mesa.Model):
     # --- submodels ------------------------------------------------------------------------
 
     def homogenise(self) -> None:
-        """Products grow alike: from ``homogenisation.start`` on, :meth:`converge` by ``rate``
-        every period."""
-        spec = self.config.homogenisation
-        if spec.rate > 0 and self.period >= spec.start:
-            self.converge(spec.rate)
+        """Products grow alike as a trend (:func:`sim.agents.homogenise`)."""
+        homogenise(self.firms, self.conditions.present, self.config.homogenisation, self.period)
 
     def converge(self, rate: float) -> None:
         """Products grow alike by ``rate`` (:func:`sim.agents.converge`)."""

@@ -39,7 +39,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim.agents import Firm, converge, decide_all
+from sim.agents import Firm, converge, decide_all, homogenise
 from sim.config import CrmLaunch, NewEntrant, ProductConvergence, Scandal, Scenario
 from sim.customers import Stage, Traits, draw_traits
 from sim.events import Timeline
@@ -458,11 +458,9 @@ class ReferenceMarket(mesa.Model):
                         rel.trust = max(-1.0, rel.trust - event.trust_loss)
 
     def homogenise(self) -> None:
-        """S1: products grow alike: from ``homogenisation.start`` on, :meth:`converge` by
-        ``rate`` every period."""
-        spec = self.config.homogenisation
-        if spec.rate > 0 and self.period >= spec.start:
-            self.converge(spec.rate)
+        """S1: products grow alike as a trend: firm-level, shared with the fast engine
+        (:func:`sim.agents.homogenise`)."""
+        homogenise(self.firms, self.conditions.present, self.config.homogenisation, self.period)
 
     def converge(self, rate: float) -> None:
         """Products grow alike by ``rate``: firm-level, shared with the fast engine
