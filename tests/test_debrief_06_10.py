@@ -1,0 +1,452 @@
+"""Every expected finding of the instructor debriefs of sessions 06-10 (course/instructor/).
+
+Each test's docstring quotes the debrief sentence it checks. Runs: 8 seeds (0-7) at 3,000
+customers; budgets are per capita, so results do not depend on market size beyond noise.
+
+Criteria (95% level throughout):
+- "A is ahead of B": the paired (same seed) difference A − B has a 95% t-interval above zero
+  (sim.analysis.compare, ``distinguishable`` and positive).
+- "A and B are about the same": the 95% interval of the paired difference lies within ±10% of
+  the two firms' mean (an equivalence test: the interval must be narrow and centred near zero).
+- Comparisons between two variants of a scenario pair the same firm in the same seed.
+- Statements about paths over time use the mean across seeds, month by month.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pandas as pd
+
+from sim.analysis import compare
+from sim.experiment import simulate, summarise_run
+from sim.scenario import load
+
+SEEDS = range(8)
+CUSTOMERS = "customers.count=3000"
+TIGHT_SEGMENTS = tuple(f"customers.segments[{i}].taste_spread=0.02" for i in range(3))
+
+
+@cache
+def replicate(name: str, *overrides: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-period metrics and per-run summary of a shipped scenario (with --set overrides)."""
+    scenario = load(name, [CUSTOMERS, *overrides]).scenario
+    metrics = [simulate(scenario, seed) for seed in SEEDS]
+    return pd.concat(metrics), pd.concat([summarise_run(m) for m in metrics])
+
+
+def summary(name: str, *overrides: str) -> pd.DataFrame:
+    return replicate(name, *overrides)[1]
+
+
+def path(name: str, metric: str, *overrides: str) -> pd.DataFrame:
+    """Mean of ``metric`` across seeds: one row per period, one column per firm."""
+    metrics = replicate(name, *overrides)[0]
+    return metrics.groupby(["period", "firm"])[metric].mean().unstack("firm")
+
+
+def assert_ahead(table: pd.DataFrame, metric: str, a: str, b: str) -> dict[str, float]:
+    """A's ``metric`` exceeds B's: paired 95% interval of A − B above zero."""
+    result = compare(table, metric, a, b)
+    assert result["distinguishable"] and result["difference"] > 0, (metric, a, b, result)
+    return result
+
+
+def assert_about_same(table: pd.DataFrame, metric: str, a: str, b: str, tolerance=0.1) -> None:
+    """The paired 95% interval of A − B lies within ±tolerance of the two firms' mean."""
+    result = compare(table, metric, a, b)
+    scale = tolerance * abs(table.loc[table["firm"].isin([a, b]), metric].mean())
+    assert -scale < result["low"] and result["high"] < scale, (metric, a, b, result, scale)
+
+
+def variants(firm: str, **tables: pd.DataFrame) -> pd.DataFrame:
+    """One firm's rows from several variants, relabelled by variant so that ``compare`` pairs
+    the variants seed by seed."""
+    return pd.concat(t[t["firm"] == firm].assign(firm=label) for label, t in tables.items())
+
+
+def lead_from(ahead: pd.Series) -> int:
+    """First period of the final, unbroken stretch in which ``ahead`` holds."""
+    assert ahead.iloc[-1], "the lead does not hold at the end"
+    behind = ahead[~ahead]
+    return int(behind.index.max()) + 1 if len(behind) else int(ahead.index.min())
+
+
+# --- 06 customer knowledge ------------------------------------------------------------------
+
+
+def test_06_profiles_beat_research_and_research_beats_nothing():
+    """06: "Profiler earns more than Surveyor, and Surveyor more than Standard, in four years"."""
+    table = summary("customer_knowledge")
+    assert_ahead(table, "cumulative_profit", "Profiler", "Surveyor")
+    assert_ahead(table, "cumulative_profit", "Surveyor", "Standard")
+    assert_ahead(table, "mean_retention_rate", "Profiler", "Surveyor")
+    assert_ahead(table, "share_of_wallet", "Profiler", "Surveyor")
+
+
+def test_06_profiles_grow_with_crm_spending():
+    """06: "Profiler's profiles reach an accuracy of about 0.8; Surveyor and Standard, learning
+    only from purchases, stay below 0.3"."""
+    table = summary("customer_knowledge")
+    knowledge = table.groupby("firm")["final_knowledge"].mean()
+    assert knowledge["Profiler"] > 0.75, knowledge
+    assert knowledge["Surveyor"] < 0.3 and knowledge["Standard"] < 0.3, knowledge
+    assert_ahead(table, "final_knowledge", "Profiler", "Surveyor")
+
+
+def test_06_research_pays_first_and_profiles_overtake_between_months_20_and_40():
+    """06: "Surveyor leads in cumulative profit for the first two years; Profiler overtakes it
+    between months 20 and 40"."""
+    profit = path("customer_knowledge", "cumulative_profit")
+    assert (profit.loc[6:18, "Surveyor"] > profit.loc[6:18, "Profiler"]).all()
+    overtakes = lead_from(profit["Profiler"] > profit["Surveyor"])
+    assert 20 <= overtakes <= 40, overtakes
+
+
+def test_06_research_wins_when_segments_are_homogeneous():
+    """06: "When customers within a segment are alike (taste_spread 0.02), Surveyor earns more
+    than Profiler: the small stands for the large (以小代大)"."""
+    assert_ahead(
+        summary("customer_knowledge", *TIGHT_SEGMENTS), "cumulative_profit", "Surveyor", "Profiler"
+    )
+
+
+def test_06_personalising_without_a_crm_budget_loses_to_research():
+    """06: "Without a CRM budget (crm=0) Profiler earns less than Surveyor"."""
+    table = summary("customer_knowledge", "firms[0].strategy.crm=0")
+    assert_ahead(table, "cumulative_profit", "Surveyor", "Profiler")
+
+
+def test_06_crm_beyond_full_cost_buys_little_knowledge_and_costs_profit():
+    """06: "Doubling the CRM budget to $3 (beyond the $2 that counts as full CRM) raises profile
+    accuracy by only about 0.05 and lowers profit"."""
+    table = variants(
+        "Profiler",
+        crm3=summary("customer_knowledge", "firms[0].strategy.crm=3"),
+        crm15=summary("customer_knowledge"),
+    )
+    gain = assert_ahead(table, "final_knowledge", "crm3", "crm15")
+    assert gain["difference"] < 0.1, gain
+    assert_ahead(table, "cumulative_profit", "crm15", "crm3")
+
+
+def test_06_flagship_customer_centric_knows_more_and_earns_more_than_market_oriented():
+    """06: "In the flagship market CustomerCo's profiles end near 0.83 accuracy, MarketCo's near
+    0.13, and CustomerCo earns more than MarketCo"."""
+    table = summary("flagship")
+    knowledge = table.groupby("firm")["final_knowledge"].mean()
+    assert knowledge["CustomerCo"] > 0.75 and knowledge["MarketCo"] < 0.2, knowledge
+    assert_ahead(table, "cumulative_profit", "CustomerCo", "MarketCo")
+
+
+# --- 07 complaints --------------------------------------------------------------------------
+
+
+def test_07_listener_earns_more_and_keeps_more_customers():
+    """07: "Listener earns about 40% more than Deaf and keeps about 1.2 points more of its
+    customers a month"."""
+    table = summary("complaints_recovery")
+    profit = assert_ahead(table, "cumulative_profit", "Listener", "Deaf")
+    deaf = table.loc[table["firm"] == "Deaf", "cumulative_profit"].mean()
+    assert 0.25 < profit["difference"] / deaf < 0.6, profit
+    retention = assert_ahead(table, "mean_retention_rate", "Listener", "Deaf")
+    assert 0.008 < retention["difference"] < 0.016, retention
+
+
+def test_07_more_complaints_at_listener_but_not_more_per_purchase():
+    """07: "Listener receives more complaints than Deaf, but per purchase it receives fewer or
+    about the same"."""
+    metrics, table = replicate("complaints_recovery")
+    assert_ahead(table, "complaints", "Listener", "Deaf")
+    per_run = metrics.groupby(["seed", "firm"])[["complaints", "purchases"]].sum()
+    rate = (per_run["complaints"] / per_run["purchases"]).unstack("firm")
+    assert (rate["Listener"] <= rate["Deaf"] * 1.05).all(), rate
+
+
+def test_07_complaint_handling_is_the_only_difference():
+    """07: "With the same complaint handling (0.9) the two firms earn about the same"."""
+    table = summary("complaints_recovery", "firms[1].strategy.complaint_handling=0.9")
+    assert_about_same(table, "cumulative_profit", "Listener", "Deaf")
+
+
+def test_07_doubling_complaint_handling_raises_retention_and_profit():
+    """07: "Doubling Listener's complaint handling from 0.45 to 0.9 raises its retention by about
+    0.4 points a month and its profit by about 10%"."""
+    table = variants(
+        "Listener",
+        full=summary("complaints_recovery"),
+        half=summary("complaints_recovery", "firms[0].strategy.complaint_handling=0.45"),
+    )
+    retention = assert_ahead(table, "mean_retention_rate", "full", "half")
+    assert 0.002 < retention["difference"] < 0.006, retention
+    profit = assert_ahead(table, "cumulative_profit", "full", "half")
+    half = table.loc[table["firm"] == "half", "cumulative_profit"].mean()
+    assert 0.05 < profit["difference"] / half < 0.2, profit
+
+
+def test_07_recovery_pays_even_at_ten_times_the_cost():
+    """07: "At $200 per handled complaint Listener still earns more than Deaf"."""
+    table = summary("complaints_recovery", "economics.complaint_cost=200")
+    assert_ahead(table, "cumulative_profit", "Listener", "Deaf")
+
+
+def test_07_voice_matters_the_more_customers_complain_the_larger_listeners_lead():
+    """07: "Listener's lead grows with the share of unhappy customers who complain: smallest at
+    complaint_probability 0.1, largest at 0.6"."""
+    runs = {
+        p: summary("complaints_recovery", f"experience.complaint_probability={p}")
+        for p in (0.1, 0.3, 0.6)
+    }
+    leads = {}
+    for p, table in runs.items():
+        wide = table.pivot(index="seed", columns="firm", values="cumulative_profit")
+        leads[p] = wide["Listener"] - wide["Deaf"]
+    table = pd.concat(
+        pd.DataFrame({"seed": lead.index, "firm": f"p{p}", "lead": lead.values})
+        for p, lead in leads.items()
+    )
+    assert_ahead(table, "lead", "p0.3", "p0.1")
+    assert_ahead(table, "lead", "p0.6", "p0.3")
+
+
+def test_07_outage_doubles_complaints_and_hurts_deaf_more():
+    """07: "In the outage (months 18-20) complaints roughly double at both firms, and Deaf's
+    mean satisfaction falls further than Listener's"."""
+    complaints = path("complaints_recovery", "complaints")
+    ratio = complaints.loc[18:20].mean() / complaints.loc[15:17].mean()
+    assert (ratio > 1.7).all() and (ratio < 2.6).all(), ratio
+    metrics, _ = replicate("complaints_recovery")
+    sat = metrics.pivot_table(index="seed", columns=["firm", "period"], values="mean_satisfaction")
+    drop = {
+        f: sat[f][range(15, 18)].mean(axis=1) - sat[f][range(18, 21)].mean(axis=1)
+        for f in ("Deaf", "Listener")
+    }
+    table = pd.concat(
+        pd.DataFrame({"seed": d.index, "firm": f, "drop": d.values}) for f, d in drop.items()
+    )
+    assert_ahead(table, "drop", "Deaf", "Listener")
+
+
+# --- 08 word of mouth -----------------------------------------------------------------------
+
+
+def test_08_quiet_wins_through_word_of_mouth():
+    """08: "Over five years Quiet earns about half as much again as Loud and keeps about 98% of
+    its customers a month against Loud's 94%"."""
+    table = summary("word_of_mouth")
+    profit = assert_ahead(table, "cumulative_profit", "Quiet", "Loud")
+    loud = table.loc[table["firm"] == "Loud", "cumulative_profit"].mean()
+    assert 0.3 < profit["difference"] / loud < 0.8, profit
+    retention = table.groupby("firm")["mean_retention_rate"].mean()
+    assert retention["Quiet"] > 0.975 and retention["Loud"] < 0.945, retention
+
+
+def test_08_advertising_works_fast_word_of_mouth_slowly():
+    """08: "Loud leads in market share for the first year; Quiet passes it between months 12
+    and 30, and in cumulative profit between months 35 and 55"."""
+    share = path("word_of_mouth", "market_share")
+    assert (share.loc[1:12, "Loud"] > share.loc[1:12, "Quiet"]).all()
+    assert 12 <= lead_from(share["Quiet"] > share["Loud"]) <= 30
+    profit = path("word_of_mouth", "cumulative_profit")
+    assert 35 <= lead_from(profit["Quiet"] > profit["Loud"]) <= 55
+
+
+def test_08_without_a_network_advertising_wins():
+    """08: "With nobody talking (network kind none) Loud earns more than Quiet"."""
+    table = summary("word_of_mouth", "customers.network.kind=none")
+    assert_ahead(table, "cumulative_profit", "Loud", "Quiet")
+
+
+def test_08_warnings_decide_the_contest_more_than_praise():
+    """08: "Without warnings the two firms earn about the same; without praise Quiet is still
+    clearly ahead"."""
+    assert_about_same(
+        summary("word_of_mouth", "word_of_mouth.talk_negative=0"),
+        "cumulative_profit",
+        "Quiet",
+        "Loud",
+    )
+    assert_ahead(
+        summary("word_of_mouth", "word_of_mouth.talk_positive=0"),
+        "cumulative_profit",
+        "Quiet",
+        "Loud",
+    )
+
+
+def test_08_second_hand_warnings_widen_quiets_lead():
+    """08: "Stopping warnings from travelling a second step (forward_negative=0) shrinks Quiet's
+    lead"."""
+    base = summary("word_of_mouth")
+    one_hop = summary("word_of_mouth", "word_of_mouth.forward_negative=0")
+    leads = []
+    for label, table in (("two_hops", base), ("one_hop", one_hop)):
+        wide = table.pivot(index="seed", columns="firm", values="cumulative_profit")
+        lead = wide["Quiet"] - wide["Loud"]
+        leads.append(pd.DataFrame({"seed": lead.index, "firm": label, "lead": lead.values}))
+    assert_ahead(pd.concat(leads), "lead", "two_hops", "one_hop")
+
+
+def test_08_the_scandal_costs_quiet_share_at_once_and_profit():
+    """08: "The scandal in month 30 takes a few points of market share from Quiet at once, and
+    Quiet earns less than without it"."""
+    share = path("word_of_mouth", "market_share")
+    drop = share.loc[29, "Quiet"] - share.loc[30, "Quiet"]
+    assert 0.02 < drop < 0.1, drop
+    table = variants(
+        "Quiet", calm=summary("word_of_mouth", "events=[]"), scandal=summary("word_of_mouth")
+    )
+    assert_ahead(table, "cumulative_profit", "calm", "scandal")
+
+
+# --- 09 loyalty -----------------------------------------------------------------------------
+
+
+def test_09_the_card_wins_retention_wallet_and_profit():
+    """09: "Member keeps about 98% of its customers a month against NoCard's 93%, gets about 87%
+    of its customers' purchases against 25%, and earns several times NoCard's profit"."""
+    table = summary("loyalty_programme")
+    for metric in ("mean_retention_rate", "share_of_wallet", "cumulative_profit"):
+        assert_ahead(table, metric, "Member", "NoCard")
+    profit = table.groupby("firm")["cumulative_profit"].mean()
+    assert profit["Member"] > 3 * profit["NoCard"], profit
+
+
+def test_09_the_card_costs_first_and_pays_from_the_first_year():
+    """09: "NoCard leads in cumulative profit in the first months; Member leads from month 10 at
+    the latest"."""
+    profit = path("loyalty_programme", "cumulative_profit")
+    assert (profit.loc[2:5, "NoCard"] > profit.loc[2:5, "Member"]).all()
+    assert lead_from(profit["Member"] > profit["NoCard"]) <= 10
+
+
+def test_09_behavioural_loyalty_without_attitudinal_loyalty():
+    """09: "Loyal customers (trust 0.4 or more) peak within the first 15 months and then almost
+    vanish, while Member keeps about 98% of its customers a month to the end"."""
+    loyal = path("loyalty_programme", "loyal_customers")["Member"]
+    assert 6 <= loyal.idxmax() <= 15, loyal.idxmax()
+    assert loyal.loc[48] < 0.1 * loyal.max(), loyal
+    retention = path("loyalty_programme", "retention_rate")["Member"]
+    assert (retention.loc[37:48] > 0.97).all(), retention.loc[37:48]
+
+
+def test_09_a_copied_card_is_just_a_price_cut():
+    """09: "When both firms give the card they earn about the same, and each earns only about
+    60% of what it earns when neither gives one"."""
+    both = summary("loyalty_programme", "firms[1].strategy.loyalty_discount=0.1")
+    assert_about_same(both, "cumulative_profit", "Member", "NoCard")
+    neither = summary("loyalty_programme", "firms[0].strategy.loyalty_discount=0")
+    for firm in ("Member", "NoCard"):
+        table = variants(firm, neither=neither, both=both)
+        assert_ahead(table, "cumulative_profit", "neither", "both")
+        ratio = (
+            table.loc[table.firm == "both", "cumulative_profit"].mean()
+            / table.loc[table.firm == "neither", "cumulative_profit"].mean()
+        )
+        assert 0.5 < ratio < 0.75, (firm, ratio)
+
+
+def test_09_a_bigger_discount_is_not_better():
+    """09: "A 20% discount earns Member about half of what 10% earns"."""
+    table = variants(
+        "Member",
+        d10=summary("loyalty_programme"),
+        d20=summary("loyalty_programme", "firms[0].strategy.loyalty_discount=0.2"),
+    )
+    assert_ahead(table, "cumulative_profit", "d10", "d20")
+
+
+# --- 10 limits and price wars ---------------------------------------------------------------
+
+
+def test_10_how_fast_products_grow_alike_decides_who_wins():
+    """10: "At a homogenisation rate of 0.02 a month ProductCo earns more than CustomerCo; at
+    0.10 and above CustomerCo does; around 0.05 they are close"."""
+    slow = summary("flagship", "homogenisation.rate=0.02")
+    assert_ahead(slow, "cumulative_profit", "ProductCo", "CustomerCo")
+    fast = summary("flagship", "homogenisation.rate=0.1")
+    assert_ahead(fast, "cumulative_profit", "CustomerCo", "ProductCo")
+    middle = compare(
+        summary("flagship", "homogenisation.rate=0.05"),
+        "cumulative_profit",
+        "ProductCo",
+        "CustomerCo",
+    )
+    assert not middle["distinguishable"], middle
+
+
+def test_10_late_homogenisation_leaves_the_product_centric_firm_ahead():
+    """10: "If products start growing alike only in month 36, ProductCo still ends ahead after
+    five years"."""
+    table = summary("flagship", "homogenisation.start=36")
+    assert_ahead(table, "cumulative_profit", "ProductCo", "CustomerCo")
+
+
+def test_10_a_lower_markup_buys_share_not_five_year_profit():
+    """10: "Cutting CustomerCo's markup from 45% to 30% raises its final market share but lowers
+    its five-year profit"."""
+    table = variants(
+        "CustomerCo",
+        low=summary("flagship", "firms[1].strategy.markup=0.3"),
+        base=summary("flagship"),
+    )
+    assert_ahead(table, "final_market_share", "low", "base")
+    assert_ahead(table, "cumulative_profit", "base", "low")
+
+
+def test_10_the_price_war_cuts_prices_then_quality_and_costs_both_rivals_money():
+    """10: "The rivals' prices fall from about $97 to about $49 by month 17, then their product
+    value falls from $80 to under $40; both rivals lose money in every seed"."""
+    price = path("price_war", "price")
+    product = path("price_war", "product")
+    for rival in ("RivalA", "RivalB"):
+        assert price.loc[1, rival] > 90 and price.loc[17, rival] < 52, price[rival]
+        assert product.loc[16, rival] > 78 and product.loc[60, rival] < 40, product[rival]
+    table = summary("price_war")
+    rivals = table[table["firm"].isin(["RivalA", "RivalB"])]
+    assert (rivals["cumulative_profit"] < 0).all()
+    assert (table.loc[table["firm"] == "CustomerCo", "cumulative_profit"] > 0).all()
+
+
+def test_10_matching_instead_of_undercutting_halves_the_rivals_losses():
+    """10: "If the rivals match prices instead of undercutting, they lose about half as much,
+    and CustomerCo earns more"."""
+    match = summary("price_war", "firms[0].strategy.undercut=0", "firms[1].strategy.undercut=0")
+    base = summary("price_war")
+    loss = variants("RivalA", match=match, war=base)
+    assert_ahead(loss, "cumulative_profit", "match", "war")
+    ratio = (
+        loss.loc[loss.firm == "match", "cumulative_profit"].mean()
+        / loss.loc[loss.firm == "war", "cumulative_profit"].mean()
+    )
+    assert 0.4 < ratio < 0.7, ratio
+    assert_ahead(variants("CustomerCo", match=match, war=base), "cumulative_profit", "match", "war")
+
+
+def test_10_rivals_who_keep_their_quality_are_more_dangerous():
+    """10: "If the rivals refuse to cut quality, they keep about a quarter of the market each
+    and CustomerCo earns about a third less"."""
+    keep = summary(
+        "price_war", "firms[0].strategy.quality_cut=0", "firms[1].strategy.quality_cut=0"
+    )
+    table = variants("CustomerCo", war=summary("price_war"), keep=keep)
+    assert_ahead(table, "cumulative_profit", "war", "keep")
+    share = keep.groupby("firm")["final_market_share"].mean()
+    assert 0.2 < share["RivalA"] < 0.3 and 0.2 < share["RivalB"] < 0.3, share
+
+
+def test_10_joining_the_price_war_halves_customer_centric_profit():
+    """10: "A 30% price cut for a year costs CustomerCo more than half of its five-year profit
+    (against the same market with no event)"."""
+    war = summary(
+        "price_war",
+        'events[0]={kind="price_war", firm="CustomerCo", period=12, duration=12, cut=0.3}',
+    )
+    calm = summary("price_war", "events=[]")
+    table = variants("CustomerCo", calm=calm, war=war)
+    assert_ahead(table, "cumulative_profit", "calm", "war")
+    ratio = (
+        table.loc[table.firm == "war", "cumulative_profit"].mean()
+        / table.loc[table.firm == "calm", "cumulative_profit"].mean()
+    )
+    assert ratio < 0.5, ratio
