@@ -1,0 +1,458 @@
+"""The expected findings of the instructor debriefs of course sessions 01-05, checked.
+
+Each test's docstring quotes the debrief sentence it checks (course/instructor/NN-*.md).
+
+Criterion, unless a test says otherwise: over the 10 seeds 0-9 at 3,000 customers, the 95%
+t-interval of the mean paired difference (same seed) lies on the claimed side of zero — between
+two firms in the same runs (sim.analysis.compare), or between two variants of a scenario for the
+same firm (the seed fixes the customers, so variants are paired too). A claimed level ("about
+0.8") is checked by its 95% interval lying inside a stated band. Budgets are per capita, so the
+debriefs' numbers do not depend on market size beyond sampling noise.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from sim import Market
+from sim.analysis import compare, mean_interval
+from sim.experiment import simulate, summarise_run
+from sim.scenario import load
+from sim.value import clv_margin_multiple, satisfaction_response
+
+SEEDS = range(10)
+CUSTOMERS = "customers.count=3000"
+
+
+@cache
+def replicate(name: str, *settings: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-period metrics and per-run summary of a scenario with ``--set`` style settings."""
+    scenario = load(name, [CUSTOMERS, *settings]).scenario
+    metrics = [simulate(scenario, seed) for seed in SEEDS]
+    return pd.concat(metrics), pd.concat([summarise_run(m) for m in metrics])
+
+
+def summary(name: str, *settings: str) -> pd.DataFrame:
+    return replicate(name, *settings)[1]
+
+
+def metrics(name: str, *settings: str) -> pd.DataFrame:
+    return replicate(name, *settings)[0]
+
+
+def ahead(name: str, metric: str, a: str, b: str, *settings: str) -> dict[str, float]:
+    """Paired comparison firm a − firm b on a summary column."""
+    return compare(summary(name, *settings), metric, a, b)
+
+
+def change(name: str, settings: tuple[str, ...], firm: str, metric: str) -> tuple[float, ...]:
+    """Mean and 95% interval of (variant − base scenario) for one firm, paired by seed."""
+
+    def column(s: pd.DataFrame) -> pd.Series:
+        return s[s["firm"] == firm].set_index("seed")[metric]
+
+    return mean_interval(column(summary(name, *settings)) - column(summary(name)))
+
+
+def by_period(name: str, metric: str, *settings: str) -> pd.DataFrame:
+    """Mean across seeds of a firm metric: one row per period, one column per firm."""
+    return metrics(name, *settings).groupby(["period", "firm"])[metric].mean().unstack("firm")
+
+
+def at_period(name: str, metric: str, period: int, *settings: str) -> pd.DataFrame:
+    """A firm metric in one period: one row per seed, one column per firm."""
+    m = metrics(name, *settings)
+    return m[m["period"] == period].pivot(index="seed", columns="firm", values=metric)
+
+
+def last_crossing(a: pd.Series, b: pd.Series) -> int:
+    """First period from which a > b holds until the end (1 if always)."""
+    above = (a > b).to_numpy()
+    assert above[-1], "a must end ahead of b"
+    behind = np.flatnonzero(~above)
+    return int(a.index[behind[-1] + 1]) if behind.size else int(a.index[0])
+
+
+def above(interval: tuple[float, ...] | dict[str, float], bound: float = 0.0) -> bool:
+    """The whole 95% interval (mean_interval tuple or compare dict) lies above ``bound``."""
+    low = interval["low"] if isinstance(interval, dict) else interval[1]
+    return bool(low > bound)
+
+
+def below(interval: tuple[float, ...] | dict[str, float], bound: float = 0.0) -> bool:
+    """The whole 95% interval lies below ``bound``."""
+    high = interval["high"] if isinstance(interval, dict) else interval[2]
+    return bool(high < bound)
+
+
+def within(interval: tuple[float, ...] | dict[str, float], low: float, high: float) -> bool:
+    """The whole 95% interval lies inside [low, high]."""
+    ends = (interval["low"], interval["high"]) if isinstance(interval, dict) else interval[1:]
+    return bool(low <= ends[0] and ends[1] <= high)
+
+
+# --- Session 01: orientations (flagship, differentiated) -----------------------------------------
+
+
+def test_s01_product_centric_leads_the_first_year():
+    """“At month 12 ProductCo has earned about $150,000 and CustomerCo about nothing.”"""
+    month12 = at_period("flagship", "cumulative_profit", 12)
+    assert above(mean_interval(month12["ProductCo"] - month12["CustomerCo"]), 100_000)
+    assert within(mean_interval(month12["CustomerCo"]), -20_000, 20_000)
+
+
+def test_s01_customer_centric_overtakes_around_month_33_and_ends_far_ahead():
+    """“CustomerCo takes the lead for good around month 33 (between 25 and 40) and ends five
+    years about $0.7 million ahead of ProductCo.”"""
+    profit = by_period("flagship", "cumulative_profit")
+    assert 25 <= last_crossing(profit["CustomerCo"], profit["ProductCo"]) <= 40
+    result = ahead("flagship", "cumulative_profit", "CustomerCo", "ProductCo")
+    assert within(result, 500_000, 900_000), result
+
+
+def test_s01_products_grow_alike():
+    """“ProductCo's product lead over CustomerCo is about $25 per basket at month 11 and about
+    $3 at month 60.”"""
+    gap = by_period("flagship", "product")
+    gap = gap["ProductCo"] - gap["CustomerCo"]
+    assert gap.loc[11] > 20 and gap.loc[60] < 5, gap.loc[[11, 60]]
+
+
+def test_s01_customer_centric_retains_better():
+    """“CustomerCo keeps about 96.8% of its customers each month, ProductCo about 94.8%.”"""
+    result = ahead("flagship", "mean_retention_rate", "CustomerCo", "ProductCo")
+    assert within(result, 0.01, 0.03), result
+
+
+def test_s01_product_centric_wins_when_products_stay_different():
+    """“In differentiated ProductCo ends about $1.2 million ahead of CustomerCo.”"""
+    result = ahead("differentiated", "cumulative_profit", "ProductCo", "CustomerCo")
+    assert within(result, 900_000, 1_500_000), result
+
+
+def test_s01_the_tipping_point_lies_near_rate_005():
+    """“At homogenisation.rate = 0.05 the two firms end within $0.2 million of each other
+    (a tie); at 0.02 ProductCo clearly wins.”"""
+    tie = ahead(
+        "flagship", "cumulative_profit", "CustomerCo", "ProductCo", "homogenisation.rate=0.05"
+    )
+    assert within(tie, -200_000, 200_000), tie
+    slow = ahead(
+        "flagship", "cumulative_profit", "ProductCo", "CustomerCo", "homogenisation.rate=0.02"
+    )
+    assert above(slow), slow
+
+
+def test_s01_late_homogenisation_leaves_product_centric_ahead_at_five_years():
+    """“If products start to grow alike only at month 36, ProductCo is still ahead after five
+    years (about $0.89 million against $0.57 million).”"""
+    result = ahead(
+        "flagship", "cumulative_profit", "ProductCo", "CustomerCo", "homogenisation.start=36"
+    )
+    assert above(result), result
+
+
+def test_s01_selling_orientation_buys_share_not_profit():
+    """“With the selling concept (sales_push) in MarketCo's place, the third firm's mean market
+    share jumps from about 10% to about 40%, yet it still loses money (about −$0.29 million) and
+    CustomerCo still earns the most.”"""
+    push = 'firms[2].strategy={name = "sales_push"}'
+    assert above(change("flagship", (push,), "MarketCo", "mean_market_share"), 0.2)
+    third = summary("flagship", push)
+    assert below(mean_interval(third.loc[third["firm"] == "MarketCo", "cumulative_profit"]))
+    for rival in ("ProductCo", "MarketCo"):
+        assert above(ahead("flagship", "cumulative_profit", "CustomerCo", rival, push))
+
+
+# --- Session 02: delivered value (flagship levers) -----------------------------------------------
+
+
+def test_s02_time_cost_drives_customers_away():
+    """“Raising ProductCo's time cost from $5 to $15 a basket cuts its mean market share by
+    about 19 points and its five-year profit by about $0.7 million; CustomerCo gains about 14
+    points.”"""
+    lever = ("firms[0].costs.time=15",)
+    assert below(change("flagship", lever, "ProductCo", "mean_market_share"), -0.15)
+    assert below(change("flagship", lever, "ProductCo", "cumulative_profit"), -500_000)
+    assert above(change("flagship", lever, "CustomerCo", "mean_market_share"), 0.10)
+
+
+def test_s02_a_dollar_of_psychic_cost_weighs_like_a_dollar_of_time_cost():
+    """“Adding $10 of psychic cost instead of $10 of time cost has almost the same effect on
+    ProductCo's share (within 3 points).”"""
+
+    def share(*settings: str) -> pd.Series:
+        s = summary("flagship", *settings)
+        return s[s["firm"] == "ProductCo"].set_index("seed")["mean_market_share"]
+
+    diff = share("firms[0].costs.time=15") - share("firms[0].costs.psychic=12")
+    assert within(mean_interval(diff), -0.03, 0.03)
+
+
+def test_s02_convenience_is_part_of_the_customer_centric_edge():
+    """“Without the convenience that profiles bring (knowledge.convenience = 0) CustomerCo's
+    mean market share falls by about 5 points and its profit by about $0.19 million.”"""
+    lever = ("knowledge.convenience=0",)
+    assert below(change("flagship", lever, "CustomerCo", "mean_market_share"), -0.02)
+    assert below(change("flagship", lever, "CustomerCo", "cumulative_profit"), -100_000)
+
+
+def test_s02_a_price_cut_buys_share_but_not_profit():
+    """“Cutting CustomerCo's markup from 45% to 25% raises its mean market share by about 23
+    points but lowers its five-year profit by about $0.69 million.”"""
+    lever = ("firms[1].strategy.markup=0.25",)
+    assert above(change("flagship", lever, "CustomerCo", "mean_market_share"), 0.15)
+    assert below(change("flagship", lever, "CustomerCo", "cumulative_profit"), -400_000)
+
+
+def test_s02_service_and_personnel_are_part_of_the_value():
+    """“Without its extra service and personnel (boosts 0) CustomerCo loses about 18 points of
+    mean market share and about $0.76 million of profit, although its price is about $11 lower.”"""
+    lever = ("firms[1].strategy.service_boost=0", "firms[1].strategy.personnel_boost=0")
+    assert below(change("flagship", lever, "CustomerCo", "mean_market_share"), -0.10)
+    assert below(change("flagship", lever, "CustomerCo", "cumulative_profit"), -500_000)
+    cheaper = at_period("flagship", "price", 60, *lever) - at_period("flagship", "price", 60)
+    assert below(mean_interval(cheaper["CustomerCo"]), -5)
+
+
+# --- Session 03: satisfaction (flagship, [experience] levers) ------------------------------------
+
+
+def test_s03_zone_of_tolerance_and_loss_aversion_shape_the_response():
+    """“With the defaults a surplus of $5 gives satisfaction 0.05, a surplus of $10 gives 0.34,
+    a shortfall of $10 gives −0.60.”"""
+    s = satisfaction_response([5.0, 10.0, -10.0], 5.0, 0.01, 0.06, 2.0)
+    assert np.allclose(s, [np.tanh(0.05), np.tanh(0.35), np.tanh(-0.70)])
+    assert np.allclose(np.round(s, 2), [0.05, 0.34, -0.60])
+
+
+def test_s03_expectations_rise():
+    """“The market's mean expectation rises from about $11 in month 1 to about $44 by month 12
+    and about $70 by month 60.”"""
+    m = metrics("flagship").drop_duplicates(["seed", "period"]).set_index(["period", "seed"])
+    e = m["market_mean_expectation"]
+    assert within(mean_interval(e.loc[1]), 8, 14)
+    assert within(mean_interval(e.loc[12]), 38, 50)
+    assert within(mean_interval(e.loc[60]), 64, 76)
+
+
+def test_s03_satisfaction_falls_as_expectations_catch_up():
+    """“Every firm's customers are less satisfied at month 60 than at month 3.”"""
+    early, late = (
+        at_period("flagship", "mean_satisfaction", 3),
+        at_period("flagship", "mean_satisfaction", 60),
+    )
+    for firm in early.columns:
+        assert below(mean_interval(late[firm] - early[firm])), firm
+
+
+def test_s03_expectations_rise_mostly_through_experience_not_drift():
+    """“Without the upward drift (expectation_drift = 0) mean expectation at month 60 is within
+    $3 of the default run.”"""
+
+    def final(*settings: str) -> pd.Series:
+        m = metrics("flagship", *settings)
+        return (
+            m[m["period"] == 60]
+            .drop_duplicates("seed")
+            .set_index("seed")["market_mean_expectation"]
+        )
+
+    diff = final("experience.expectation_drift=0") - final()
+    assert within(mean_interval(diff), -3, 3)
+
+
+def test_s03_a_wider_zone_of_tolerance_halves_complaints():
+    """“Widening the zone of tolerance from $5 to $15 cuts complaints by about half (−48%);
+    removing it (0) raises them by about half (+49%).”"""
+
+    def total(*settings: str) -> pd.Series:
+        return summary("flagship", *settings).groupby("seed")["complaints"].sum()
+
+    base = total()
+    assert within(mean_interval(total("experience.tolerance_zone=15") / base - 1), -0.6, -0.35)
+    assert within(mean_interval(total("experience.tolerance_zone=0") / base - 1), 0.35, 0.6)
+
+
+def test_s03_faster_rising_expectations_mean_more_complaints():
+    """“With expectation_drift = 0.2 (four times the default) complaints rise by about 13% and
+    every firm ends with less satisfied customers.”"""
+    lever = ("experience.expectation_drift=0.2",)
+    base = summary("flagship").groupby("seed")["complaints"].sum()
+    more = summary("flagship", *lever).groupby("seed")["complaints"].sum()
+    assert within(mean_interval(more / base - 1), 0.05, 0.25)
+    for firm in ("ProductCo", "CustomerCo", "MarketCo"):
+        assert below(change("flagship", lever, firm, "final_satisfaction")), firm
+
+
+def test_s03_losing_service_hurts_more_than_gaining_it_helps():
+    """“Taking $10 of service away from CustomerCo costs it about 12 points of mean market
+    share; adding $10 wins only about 6.”"""
+
+    def share(*settings: str) -> pd.Series:
+        s = summary("flagship", *settings)
+        return s[s["firm"] == "CustomerCo"].set_index("seed")["mean_market_share"]
+
+    base = share()
+    loss = base - share("firms[1].strategy.service_boost=0")
+    gain = share("firms[1].strategy.service_boost=20") - base
+    assert above(mean_interval(gain)) and above(mean_interval(loss - gain))
+
+
+# --- Session 04: lifecycle and retention (retention_economics) -----------------------------------
+
+
+def test_s04_keeper_retains_better():
+    """“Keeper keeps about 92.9% of its customers a month, Hunter about 88.8%.”"""
+    result = ahead("retention_economics", "mean_retention_rate", "Keeper", "Hunter")
+    assert within(result, 0.03, 0.05), result
+
+
+def test_s04_hunter_wins_and_pays_for_far_more_customers():
+    """“Over four years Hunter wins about 14,300 customers in a market of 3,000 households,
+    Keeper about 8,000; Hunter pays about $716,000 for acquisitions, Keeper about $400,000.”"""
+    totals = (
+        metrics("retention_economics")
+        .groupby(["seed", "firm"])[["new_customers", "cost_acquisition"]]
+        .sum()
+    )
+    won = totals["new_customers"].unstack("firm")
+    assert above(mean_interval(won["Hunter"] - won["Keeper"]), 4_000)
+    assert within(mean_interval(won["Hunter"]), 12_000, 17_000)
+
+
+def test_s04_keeper_earns_more_from_the_first_month():
+    """“Keeper earns about $1.0 million over four years, Hunter about $0.28 million, and Keeper
+    is ahead in cumulative profit in every month.”"""
+    result = ahead("retention_economics", "cumulative_profit", "Keeper", "Hunter")
+    assert within(result, 550_000, 900_000), result
+    profit = by_period("retention_economics", "cumulative_profit")
+    assert (profit["Keeper"] > profit["Hunter"]).all()
+
+
+def test_s04_keeper_passes_hunter_in_market_share_around_month_17():
+    """“Hunter takes about 73% of purchases in month 1; Keeper passes it around month 17
+    (between 10 and 25) and ends with about 55%.”"""
+    share = by_period("retention_economics", "market_share")
+    assert share.loc[1, "Hunter"] > 0.65
+    assert 10 <= last_crossing(share["Keeper"], share["Hunter"]) <= 25
+
+
+def test_s04_many_customers_is_not_good_customers():
+    """“Hunter ends with more active customers (about 2,230 against 1,920) but its customers buy
+    only about half their purchases there (share of wallet 0.50 against Keeper's 0.73).”"""
+    assert above(ahead("retention_economics", "final_customers", "Hunter", "Keeper"))
+    assert above(ahead("retention_economics", "share_of_wallet", "Keeper", "Hunter"), 0.15)
+
+
+def test_s04_only_keeper_turns_customers_into_loyal_ones():
+    """“At the end Keeper has about 310 loyal customers; Hunter has none.”"""
+    s = summary("retention_economics").set_index("firm")["final_loyal_customers"]
+    assert above(mean_interval(s.loc["Keeper"]), 200)
+    assert s.loc["Hunter"].max() == 0
+
+
+def test_s04_reversing_the_5_to_1_rule_flips_the_lead():
+    """“With acquisition at $10 and a retention contact at $50, Hunter earns more (about $0.85
+    million against $0.57 million).”"""
+    lever = ("economics.acquisition_cost=10", "economics.retention_cost=50")
+    assert above(ahead("retention_economics", "cumulative_profit", "Hunter", "Keeper", *lever))
+
+
+def test_s04_cheap_acquisition_alone_does_not_flip_it():
+    """“With only acquisition cheap ($10), Keeper still earns more (about $1.32 million against
+    $0.85 million).”"""
+    lever = ("economics.acquisition_cost=10",)
+    assert above(ahead("retention_economics", "cumulative_profit", "Keeper", "Hunter", *lever))
+
+
+def test_s04_without_its_retention_tools_keeper_loses_its_edge():
+    """“Without loyalty discount and complaint handling Keeper's retention falls to about 0.90,
+    below Hunter's 0.91, and its profit lead shrinks from about $0.72 million to about
+    $0.05 million.”"""
+    lever = ("firms[1].strategy.loyalty_discount=0", "firms[1].strategy.complaint_handling=0.1")
+    assert below(ahead("retention_economics", "mean_retention_rate", "Keeper", "Hunter", *lever))
+
+    def lead(*settings: str) -> pd.Series:
+        wide = summary("retention_economics", *settings).pivot(
+            index="seed", columns="firm", values="cumulative_profit"
+        )
+        return wide["Keeper"] - wide["Hunter"]
+
+    assert below(mean_interval(lead(*lever) - lead()), -500_000)
+
+
+# --- Session 05: lifetime value (core_customers) -------------------------------------------------
+
+
+def test_s05_the_80_20_rule():
+    """“The best 20% of customers bring about 80% of each firm's margin (top20_profit_share
+    about 0.82 for Tiered, 0.80 for Flat).”"""
+    s = summary("core_customers").set_index("firm")["top20_profit_share"]
+    for firm in ("Tiered", "Flat"):
+        assert within(mean_interval(s.loc[firm]), 0.75, 0.88), firm
+
+
+def test_s05_key_accounts_bring_about_60_percent_of_the_margin():
+    """“The key accounts, 15% of customers, bring about 60% of Tiered's margin.”"""
+    scenario = load("core_customers", [CUSTOMERS]).scenario
+    shares = []
+    for seed in SEEDS:
+        market = Market(scenario, rng=seed, record_transactions=False).run()
+        margin = market.relations.cumulative_margin[:, 0]
+        key = market.customers.segment == 1
+        shares.append(margin[key].sum() / margin[margin > 0].sum())
+    assert within(mean_interval(np.array(shares)), 0.5, 0.7)
+
+
+def test_s05_the_top_tier_pays():
+    """“Tiered earns about 1.5 times Flat's profit ($2.0 million against $1.3 million) and ends
+    with more customer equity ($1.85 million against $1.11 million).”"""
+    wide = summary("core_customers").pivot(index="seed", columns="firm", values="cumulative_profit")
+    assert within(mean_interval(wide["Tiered"] / wide["Flat"]), 1.3, 1.8)
+    assert above(ahead("core_customers", "final_customer_equity", "Tiered", "Flat"))
+
+
+def test_s05_tiering_wins_customer_share_not_retention():
+    """“Tiered's customers buy about 78% of their purchases there, Flat's about 55%; monthly
+    retention differs by less than one percentage point.”"""
+    assert above(ahead("core_customers", "share_of_wallet", "Tiered", "Flat"), 0.15)
+    assert within(ahead("core_customers", "mean_retention_rate", "Tiered", "Flat"), -0.01, 0.01)
+
+
+def test_s05_a_lavish_tier_does_not_pay():
+    """“With $40 of extra service instead of $10, Tiered earns less than half of Flat's
+    profit.”"""
+    wide = summary("core_customers", "firms[0].strategy.tier_service=40").pivot(
+        index="seed", columns="firm", values="cumulative_profit"
+    )
+    assert below(mean_interval(wide["Tiered"] / wide["Flat"]), 0.5)
+
+
+def test_s05_without_core_customers_the_tier_matters_less():
+    """“When spending is even (no big baskets), top20_profit_share falls to about 0.6 and
+    Tiered's profit advantage shrinks from about 1.5 to about 1.2 times Flat's.”"""
+    even = (
+        "customers.segments[1].basket_mean=1",
+        "customers.segments[0].basket_shape=20",
+        "customers.segments[1].basket_shape=20",
+    )
+    s = summary("core_customers", *even).set_index("firm")["top20_profit_share"]
+    assert within(mean_interval(s.loc["Tiered"]), 0.55, 0.68)
+
+    def advantage(*settings: str) -> pd.Series:
+        wide = summary("core_customers", *settings).pivot(
+            index="seed", columns="firm", values="cumulative_profit"
+        )
+        return wide["Tiered"] / wide["Flat"]
+
+    assert below(mean_interval(advantage(*even) - advantage()), -0.15)
+
+
+def test_s05_lifetime_value_multiples():
+    """“At 0.968 retention a month and 1% discount rate a customer is worth about 23 months of
+    margin; at 0.89 only about 7.4.”"""
+    assert np.allclose(clv_margin_multiple([0.968, 0.89], 0.01), [23.05, 7.42], atol=0.01)
