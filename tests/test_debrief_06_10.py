@@ -24,6 +24,9 @@ from sim.scenario import load
 
 SEEDS = range(8)
 CUSTOMERS = "customers.count=3000"
+LATE_CRM = (
+    'events=[{kind="crm_launch", firm="Standard", period=24, accuracy=0.3, running_cost=1.0}]'
+)
 TIGHT_SEGMENTS = tuple(f"customers.segments[{i}].taste_spread=0.02" for i in range(3))
 
 
@@ -130,6 +133,35 @@ def test_06_crm_beyond_full_cost_buys_little_knowledge_and_costs_profit():
     assert_ahead(table, "cumulative_profit", "crm15", "crm3")
 
 
+def test_06_surveyor_still_ahead_at_a_moderate_taste_spread():
+    """06 answer 5: "at taste_spread 0.15 in every segment Surveyor still earns more"."""
+    spread = tuple(f"customers.segments[{i}].taste_spread=0.15" for i in range(3))
+    assert_ahead(
+        summary("customer_knowledge", *spread), "cumulative_profit", "Surveyor", "Profiler"
+    )
+
+
+def test_06_when_customers_rarely_buy_profiles_cost_more_than_they_bring():
+    """06 answer 6: "with 0.3 purchases a month every firm loses money, and Profiler loses
+    most"."""
+    rare = tuple(f"customers.segments[{i}].purchase_rate=0.3" for i in range(3))
+    table = summary("customer_knowledge", *rare)
+    assert (table.groupby("firm")["cumulative_profit"].mean() < 0).all()
+    assert_ahead(table, "cumulative_profit", "Surveyor", "Profiler")
+    assert_ahead(table, "cumulative_profit", "Standard", "Profiler")
+
+
+def test_06_a_late_crm_launch_helps_but_does_not_catch_up():
+    """06 answer 7: "Standard's final share roughly doubles and its loss shrinks, but Profiler
+    stays ahead"."""
+    launch = summary("customer_knowledge", LATE_CRM)
+    table = variants("Standard", launch=launch, base=summary("customer_knowledge"))
+    share = assert_ahead(table, "final_market_share", "launch", "base")
+    assert share["difference"] > 0.08, share
+    assert_ahead(table, "cumulative_profit", "launch", "base")
+    assert_ahead(launch, "cumulative_profit", "Profiler", "Standard")
+
+
 def test_06_flagship_customer_centric_knows_more_and_earns_more_than_market_oriented():
     """06: "In the flagship market CustomerCo's profiles end near 0.83 accuracy, MarketCo's near
     0.13, and CustomerCo earns more than MarketCo"."""
@@ -188,6 +220,18 @@ def test_07_recovery_pays_even_at_ten_times_the_cost():
     """07: "At $200 per handled complaint Listener still earns more than Deaf"."""
     table = summary("complaints_recovery", "economics.complaint_cost=200")
     assert_ahead(table, "cumulative_profit", "Listener", "Deaf")
+
+
+def test_07_break_even_cost_per_complaint_is_about_250_dollars():
+    """07: "Break-even cost ≈ $250 per complaint ... At $300 Deaf is ahead"."""
+    table = summary("complaints_recovery")
+    lead = compare(table, "cumulative_profit", "Listener", "Deaf")["difference"]
+    recoveries = table.groupby("firm")["recoveries"].mean()
+    cost = load("complaints_recovery").scenario.economics.complaint_cost
+    break_even = cost + lead / (recoveries["Listener"] - recoveries["Deaf"])
+    assert 230 < break_even < 270, break_even
+    dear = summary("complaints_recovery", "economics.complaint_cost=300")
+    assert_ahead(dear, "cumulative_profit", "Deaf", "Listener")
 
 
 def test_07_voice_matters_the_more_customers_complain_the_larger_listeners_lead():
