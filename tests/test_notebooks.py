@@ -1,0 +1,121 @@
+"""Every notebook in notebooks/ is stored clean and runs top to bottom in a fresh kernel.
+
+Each notebook is executed with nbclient at test size: right after its cell tagged "parameters" a
+cell setting ``CUSTOMERS = 1500`` and ``SEEDS = 3`` is injected (the override documented in
+notebooks/README.md), so students' full-size defaults stay untouched. The kernel's working
+directory is an empty temporary folder that must still be empty afterwards: notebooks write only
+into temporary folders they create themselves.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+from nbformat.v4 import new_code_cell
+
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+OVERRIDE = {"CUSTOMERS": 1500, "SEEDS": 3}
+CELL_TIMEOUT = 300  # seconds; a cell that takes longer has hung
+
+
+def override_source() -> str:
+    return "\n".join(f"{name} = {value}" for name, value in OVERRIDE.items())
+
+
+def parameters_cell(nb: nbformat.NotebookNode, name: str) -> int:
+    """Index of the cell tagged "parameters"; it must be the first code cell."""
+    code = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
+    tagged = [i for i in code if "parameters" in nb.cells[i].metadata.get("tags", [])]
+    assert tagged, f"{name}: no code cell is tagged 'parameters' (see notebooks/README.md)"
+    assert tagged[0] == code[0], f"{name}: the 'parameters' cell must be the first code cell"
+    return tagged[0]
+
+
+def assigned_integers(source: str) -> dict[str, object]:
+    """Names assigned by plain top-level assignments, with their literal values."""
+    found: dict[str, object] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name):
+                try:
+                    found[target.id] = ast.literal_eval(node.value)
+                except ValueError:
+                    found[target.id] = None
+    return found
+
+
+def where(nb: nbformat.NotebookNode, index: int, injected: int) -> str:
+    """'cell N' as a student counts cells in the stored notebook (1-based, injection removed)."""
+    stored = index if index <= injected else index - 1
+    first_line = nb.cells[index].source.strip().splitlines()[0] if nb.cells[index].source else ""
+    return f"cell {stored + 1} ({first_line[:70]!r})"
+
+
+def failure(nb: nbformat.NotebookNode, injected: int, exc: CellExecutionError) -> str:
+    """Which cell failed and with what error, from the executed notebook's error output."""
+    for i, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                return f"{where(nb, i, injected)} failed: {output.ename}: {output.evalue}"
+    return f"execution failed: {exc.ename}: {exc.evalue}"
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, f"no notebooks in {NOTEBOOK_DIR}"
+
+
+def test_readme_documents_the_test_override():
+    readme = (NOTEBOOK_DIR / "README.md").read_text(encoding="utf-8")
+    for name, value in OVERRIDE.items():
+        assert f"{name} = {value}" in readme, f"notebooks/README.md must document {name} = {value}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_stored_without_outputs_and_with_parameters(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3", (
+        f"{path.name}: kernelspec name must be 'python3'"
+    )
+    for i, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type == "code":
+            assert not cell.outputs, f"{path.name}, cell {i}: stored with outputs (clear them)"
+            assert cell.execution_count is None, f"{path.name}, cell {i}: execution count stored"
+    index = parameters_cell(nb, path.name)
+    values = assigned_integers(nb.cells[index].source)
+    for name in OVERRIDE:
+        assert isinstance(values.get(name), int) and values[name] > 0, (
+            f"{path.name}: the parameters cell must set {name} to a positive integer literal"
+        )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_runs_top_to_bottom_at_test_size(path, tmp_path):
+    nb = nbformat.read(path, as_version=4)
+    injected = parameters_cell(nb, path.name) + 1
+    nb.cells.insert(injected, new_code_cell(override_source()))
+    client = NotebookClient(
+        nb,
+        timeout=CELL_TIMEOUT,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        pytest.fail(f"notebooks/{path.name}, {failure(nb, injected, exc)}", pytrace=False)
+    for i, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            text = output.get("text", "") if output.get("name") == "stderr" else ""
+            assert "Warning" not in text, (
+                f"notebooks/{path.name}, {where(nb, i, injected)} warns: {text.strip()[:300]}"
+            )
+    leftovers = sorted(p.name for p in tmp_path.iterdir())
+    assert not leftovers, f"notebooks/{path.name} wrote into its working folder: {leftovers}"
