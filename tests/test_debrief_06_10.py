@@ -68,6 +68,21 @@ def variants(firm: str, **tables: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(t[t["firm"] == firm].assign(firm=label) for label, t in tables.items())
 
 
+def gap(table: pd.DataFrame, a: str, b: str, metric: str = "cumulative_profit") -> pd.Series:
+    """Per seed: A's ``metric`` minus B's in the same run."""
+    wide = table.pivot(index="seed", columns="firm", values=metric)
+    return wide[a] - wide[b]
+
+
+def stacked(**per_seed: pd.Series) -> pd.DataFrame:
+    """Per-seed series (e.g. leads from ``gap``) as one table that ``compare`` can pair, with
+    each series' name in the ``firm`` column and its values in ``value``."""
+    return pd.concat(
+        pd.DataFrame({"seed": s.index, "firm": label, "value": s.to_numpy()})
+        for label, s in per_seed.items()
+    )
+
+
 def lead_from(ahead: pd.Series) -> int:
     """First period of the final, unbroken stretch in which ``ahead`` holds."""
     assert ahead.iloc[-1], "the lead does not hold at the end"
@@ -237,20 +252,18 @@ def test_07_break_even_cost_per_complaint_is_about_250_dollars():
 def test_07_voice_matters_the_more_customers_complain_the_larger_listeners_lead():
     """07: "Listener's lead grows with the share of unhappy customers who complain: smallest at
     complaint_probability 0.1, largest at 0.6"."""
-    runs = {
-        p: summary("complaints_recovery", f"experience.complaint_probability={p}")
-        for p in (0.1, 0.3, 0.6)
-    }
-    leads = {}
-    for p, table in runs.items():
-        wide = table.pivot(index="seed", columns="firm", values="cumulative_profit")
-        leads[p] = wide["Listener"] - wide["Deaf"]
-    table = pd.concat(
-        pd.DataFrame({"seed": lead.index, "firm": f"p{p}", "lead": lead.values})
-        for p, lead in leads.items()
+    leads = stacked(
+        **{
+            f"p{p}": gap(
+                summary("complaints_recovery", f"experience.complaint_probability={p}"),
+                "Listener",
+                "Deaf",
+            )
+            for p in (0.1, 0.3, 0.6)
+        }
     )
-    assert_ahead(table, "lead", "p0.3", "p0.1")
-    assert_ahead(table, "lead", "p0.6", "p0.3")
+    assert_ahead(leads, "value", "p0.3", "p0.1")
+    assert_ahead(leads, "value", "p0.6", "p0.3")
 
 
 def test_07_outage_doubles_complaints_and_hurts_deaf_more():
@@ -261,14 +274,13 @@ def test_07_outage_doubles_complaints_and_hurts_deaf_more():
     assert (ratio > 1.7).all() and (ratio < 2.6).all(), ratio
     metrics, _ = replicate("complaints_recovery")
     sat = metrics.pivot_table(index="seed", columns=["firm", "period"], values="mean_satisfaction")
-    drop = {
-        f: sat[f][range(15, 18)].mean(axis=1) - sat[f][range(18, 21)].mean(axis=1)
-        for f in ("Deaf", "Listener")
-    }
-    table = pd.concat(
-        pd.DataFrame({"seed": d.index, "firm": f, "drop": d.values}) for f, d in drop.items()
+    drops = stacked(
+        **{
+            f: sat[f][range(15, 18)].mean(axis=1) - sat[f][range(18, 21)].mean(axis=1)
+            for f in ("Deaf", "Listener")
+        }
     )
-    assert_ahead(table, "drop", "Deaf", "Listener")
+    assert_ahead(drops, "value", "Deaf", "Listener")
 
 
 # --- 08 word of mouth -----------------------------------------------------------------------
@@ -323,14 +335,11 @@ def test_08_warnings_decide_the_contest_more_than_praise():
 def test_08_second_hand_warnings_widen_quiets_lead():
     """08: "Stopping warnings from travelling a second step (forward_negative=0) shrinks Quiet's
     lead"."""
-    base = summary("word_of_mouth")
-    one_hop = summary("word_of_mouth", "word_of_mouth.forward_negative=0")
-    leads = []
-    for label, table in (("two_hops", base), ("one_hop", one_hop)):
-        wide = table.pivot(index="seed", columns="firm", values="cumulative_profit")
-        lead = wide["Quiet"] - wide["Loud"]
-        leads.append(pd.DataFrame({"seed": lead.index, "firm": label, "lead": lead.values}))
-    assert_ahead(pd.concat(leads), "lead", "two_hops", "one_hop")
+    leads = stacked(
+        two_hops=gap(summary("word_of_mouth"), "Quiet", "Loud"),
+        one_hop=gap(summary("word_of_mouth", "word_of_mouth.forward_negative=0"), "Quiet", "Loud"),
+    )
+    assert_ahead(leads, "value", "two_hops", "one_hop")
 
 
 def test_08_the_scandal_costs_quiet_share_at_once_and_profit():
@@ -350,38 +359,24 @@ def test_08_a_scandal_hurts_the_advertiser_more():
     """08 answer 6: "Moving the scandal to Loud hurts Loud more" (than it hurts Quiet)."""
     calm = summary("word_of_mouth", "events=[]")
     on_loud = summary("word_of_mouth", 'events[0].firm="Loud"')
-    loss = {}
-    for firm, hit in (("Quiet", summary("word_of_mouth")), ("Loud", on_loud)):
-        wide = variants(firm, calm=calm, hit=hit).pivot(
-            index="seed", columns="firm", values="cumulative_profit"
-        )
-        loss[firm] = wide["calm"] - wide["hit"]
-    table = pd.concat(
-        pd.DataFrame({"seed": lost.index, "firm": firm, "loss": lost.values})
-        for firm, lost in loss.items()
+    losses = stacked(
+        **{
+            firm: gap(variants(firm, calm=calm, hit=hit), "calm", "hit")
+            for firm, hit in (("Quiet", summary("word_of_mouth")), ("Loud", on_loud))
+        }
     )
-    assert_ahead(table, "loss", "Loud", "Quiet")
+    assert_ahead(losses, "value", "Loud", "Quiet")
 
 
 def test_08_network_structure_matters_less_than_talk():
     """08: "With everybody hearing everybody (fully_mixed) Quiet's lead is about the same as in
     the small world" (paired difference of the leads within ±20% of the small-world lead)."""
-    leads = {}
-    for label, kind in (("small", "small_world"), ("mixed", "fully_mixed")):
-        wide = summary("word_of_mouth", f"customers.network.kind={kind}").pivot(
-            index="seed", columns="firm", values="cumulative_profit"
-        )
-        leads[label] = wide["Quiet"] - wide["Loud"]
-    result = compare(
-        pd.concat(
-            pd.DataFrame({"seed": lead.index, "firm": label, "lead": lead.values})
-            for label, lead in leads.items()
-        ),
-        "lead",
-        "mixed",
-        "small",
+    leads = stacked(
+        small=gap(summary("word_of_mouth"), "Quiet", "Loud"),
+        mixed=gap(summary("word_of_mouth", "customers.network.kind=fully_mixed"), "Quiet", "Loud"),
     )
-    scale = 0.2 * leads["small"].mean()
+    result = compare(leads, "value", "mixed", "small")
+    scale = 0.2 * leads.loc[leads["firm"] == "small", "value"].mean()
     assert -scale < result["low"] and result["high"] < scale, (result, scale)
 
 
@@ -513,16 +508,26 @@ def test_10_a_lower_markup_buys_share_not_five_year_profit():
     )
     assert_ahead(table, "final_market_share", "low", "base")
     assert_ahead(table, "cumulative_profit", "base", "low")
+    low = summary("flagship", "firms[1].strategy.markup=0.3")
+    assert low.loc[low["firm"] == "ProductCo", "cumulative_profit"].mean() < 0
 
 
 def test_10_the_price_war_cuts_prices_then_quality_and_costs_both_rivals_money():
-    """10: "The rivals' prices fall from about $97 to about $49 by month 17, then their product
-    value falls from $80 to under $40; both rivals lose money in every seed"."""
+    """10: "The rivals start at $97 and undercut each other to ... $49 by month 17 ... From month
+    17 they cut product value ... from $80 to $36 by month 60. Each rival's share rises ... to
+    about 28% around months 16-18, then falls to 9% at the end ... Both rivals lose money in
+    every seed" and (answer 4) "no rival makes a profit in any month" (means across seeds)."""
     price = path("price_war", "price")
     product = path("price_war", "product")
     for rival in ("RivalA", "RivalB"):
         assert price.loc[1, rival] > 90 and price.loc[17, rival] < 52, price[rival]
         assert product.loc[16, rival] > 78 and product.loc[60, rival] < 40, product[rival]
+    share = path("price_war", "market_share")
+    for rival in ("RivalA", "RivalB"):
+        assert 12 <= share[rival].idxmax() <= 24 and share[rival].max() > 0.25, share[rival]
+        assert share.loc[60, rival] < 0.12, share[rival]
+    monthly = path("price_war", "profit")
+    assert (monthly[["RivalA", "RivalB"]] < 0).all().all()
     table = summary("price_war")
     rivals = table[table["firm"].isin(["RivalA", "RivalB"])]
     assert (rivals["cumulative_profit"] < 0).all()
@@ -542,6 +547,7 @@ def test_10_matching_instead_of_undercutting_halves_the_rivals_losses():
     )
     assert 0.4 < ratio < 0.7, ratio
     assert_ahead(variants("CustomerCo", match=match, war=base), "cumulative_profit", "match", "war")
+    assert (match.groupby("firm")["final_market_share"].mean()[["RivalA", "RivalB"]] < 0.05).all()
 
 
 def test_10_rivals_who_keep_their_quality_are_more_dangerous():
@@ -552,6 +558,9 @@ def test_10_rivals_who_keep_their_quality_are_more_dangerous():
     )
     table = variants("CustomerCo", war=summary("price_war"), keep=keep)
     assert_ahead(table, "cumulative_profit", "war", "keep")
+    profit = table.groupby("firm")["cumulative_profit"].mean()
+    assert 0.55 < profit["keep"] / profit["war"] < 0.8, profit
+    assert (keep.groupby("firm")["cumulative_profit"].mean()[["RivalA", "RivalB"]] < 0).all()
     share = keep.groupby("firm")["final_market_share"].mean()
     assert 0.2 < share["RivalA"] < 0.3 and 0.2 < share["RivalB"] < 0.3, share
 
