@@ -1,4 +1,5 @@
-"""The ``crmsim`` command line: list, show, validate, run, compare and sweep scenarios; report.
+"""The ``crmsim`` command line: list, show, validate, run, compare and sweep scenarios; report;
+calibrate a customer segment from transaction data.
 
 Exit codes: 0 success, 2 bad input (scenario file, flag, strategy), 130 interrupted.
 """
@@ -15,6 +16,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from sim import scenario as scenarios
+from sim.calibrate import MONTH_DAYS, CalibrationError, calibrate, write_outputs
 from sim.config import INFO_SECTIONS
 from sim.experiment import (
     Experiment,
@@ -26,6 +28,7 @@ from sim.experiment import (
 from sim.report import outcomes_frame, variants_frame, write_report, write_sweep_report
 from sim.strategies import STRATEGIES, StrategyError
 from sim.sweep import Sweep, grid_variants, parse_grid, rotation_variants, strategy_variants
+from sim.transaction_log import CsvLayout, TransactionDataError, read_transactions
 
 BAD_INPUT = 2
 INTERRUPTED = 130
@@ -48,6 +51,12 @@ EXAMPLES = {
     "report": """examples:
   crmsim report results/flagship            # an experiment folder of 'crmsim run'
   crmsim report results/flagship-sweep      # a folder of 'crmsim sweep' or 'crmsim compare'""",
+    "calibrate": """examples:
+  crmsim calibrate sales.csv --out calibrated          # columns customer_id, date, amount
+  crmsim calibrate orders.csv --customer-column client --date-column day \\
+      --amount-column total --date-format %d/%m/%Y --calibration-end 2024-06-30 \\
+      --holdout-end 2024-12-31 --period-days 7 --out calibrated
+  crmsim run calibrated/scenario.toml --seeds 10       # simulate the calibrated customers""",
 }
 
 
@@ -88,6 +97,25 @@ def add_run_options(parser: argparse.ArgumentParser, default_seeds: int) -> None
         "--workers", type=positive_int, help="worker processes (default: all cores)"
     )
     parser.add_argument("--quiet", action="store_true", help="print only the report's path")
+
+
+def positive_float(text: str) -> float:
+    """argparse type: a number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{value:g} is not allowed; use a number > 0")
+    return value
+
+
+def iso_date(text: str) -> pd.Timestamp:
+    """argparse type: a date YYYY-MM-DD."""
+    try:
+        return pd.Timestamp(pd.to_datetime(text, format="%Y-%m-%d"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -136,6 +164,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report = command("report", "(Re)write the report of a finished results folder.")
     report.add_argument("folder", type=Path, help="an output folder of run, compare or sweep")
+    calibrate = command(
+        "calibrate",
+        "Fit purchase rates, dropout and spend (BG/NBD, Gamma-Gamma) to a transaction CSV; "
+        "write a scenario fragment and a fit report.",
+    )
+    calibrate.add_argument("transactions", type=Path, help="CSV file, one line per purchase")
+    calibrate.add_argument("--out", type=Path, default=Path("calibrated"), help="output folder")
+    layout = CsvLayout()
+    for key, default in layout.columns().items():
+        calibrate.add_argument(
+            f"--{key}-column", default=default, help=f"column of the {key} (default {default})"
+        )
+    calibrate.add_argument(
+        "--date-format", help="strftime format of the dates, e.g. %%Y%%m%%d (default: inferred)"
+    )
+    calibrate.add_argument(
+        "--calibration-end", type=iso_date, help="last day of the fit (default: mid-data)"
+    )
+    calibrate.add_argument(
+        "--holdout-end", type=iso_date, help="last day of the holdout (default: last purchase)"
+    )
+    calibrate.add_argument(
+        "--period-days",
+        type=positive_float,
+        default=MONTH_DAYS,
+        help=f"days in one model period (default {MONTH_DAYS:g}, a month)",
+    )
+    calibrate.add_argument("--seed", type=int, default=0, help="seed of the holdout simulation")
     return parser
 
 
@@ -281,6 +337,23 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Fit, write the scenario fragment and the report, print where they are."""
+    layout = CsvLayout(args.customer_column, args.date_column, args.amount_column, args.date_format)
+    transactions = read_transactions(args.transactions, layout)
+    result = calibrate(
+        transactions,
+        str(args.transactions),
+        args.calibration_end,
+        args.holdout_end,
+        args.period_days,
+        args.seed,
+    )
+    paths = write_outputs(result, args.out)
+    print(f"scenario fragment: {paths['scenario.toml']}\nreport: {paths['report.md']}")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "list": cmd_list,
     "show": cmd_show,
@@ -289,6 +362,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "compare": cmd_compare,
     "sweep": cmd_sweep,
     "report": cmd_report,
+    "calibrate": cmd_calibrate,
 }
 
 
@@ -297,7 +371,13 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (scenarios.ScenarioError, StrategyError, ExperimentError) as exc:
+    except (
+        scenarios.ScenarioError,
+        StrategyError,
+        ExperimentError,
+        TransactionDataError,
+        CalibrationError,
+    ) as exc:
         print(f"crmsim {args.command}: {exc}", file=sys.stderr)
         return BAD_INPUT
     except KeyboardInterrupt:
