@@ -57,6 +57,17 @@ def change(name: str, settings: tuple[str, ...], firm: str, metric: str) -> tupl
     return mean_interval(column(summary(name, *settings)) - column(summary(name)))
 
 
+def per_seed(name: str, metric: str, *settings: str) -> pd.DataFrame:
+    """A summary column: one row per seed, one column per firm."""
+    return summary(name, *settings).pivot(index="seed", columns="firm", values=metric)
+
+
+def tier_advantage(*settings: str) -> pd.Series:
+    """Tiered's cumulative profit / Flat's, per seed, in core_customers."""
+    profit = per_seed("core_customers", "cumulative_profit", *settings)
+    return profit["Tiered"] / profit["Flat"]
+
+
 def by_period(name: str, metric: str, *settings: str) -> pd.DataFrame:
     """Mean across seeds of a firm metric: one row per period, one column per firm."""
     return metrics(name, *settings).groupby(["period", "firm"])[metric].mean().unstack("firm")
@@ -302,6 +313,21 @@ def test_s03_losing_service_hurts_more_than_gaining_it_helps():
     assert above(mean_interval(gain)) and above(mean_interval(loss - gain))
 
 
+def test_s03_more_service_pays_for_customer_centric():
+    """“Adding $10 of service (service_boost 20) raises CustomerCo's five-year profit by about
+    $0.35 million.”"""
+    lever = ("firms[1].strategy.service_boost=20",)
+    assert within(change("flagship", lever, "CustomerCo", "cumulative_profit"), 200_000, 500_000)
+
+
+def test_s03_without_loss_aversion_complaints_fall_by_a_quarter():
+    """“With loss_aversion = 1 (shortfalls count no more than surpluses) complaints fall by
+    about 24%.”"""
+    base = summary("flagship").groupby("seed")["complaints"].sum()
+    even = summary("flagship", "experience.loss_aversion=1").groupby("seed")["complaints"].sum()
+    assert within(mean_interval(even / base - 1), -0.32, -0.16)
+
+
 # --- Session 04: lifecycle and retention (retention_economics) -----------------------------------
 
 
@@ -377,12 +403,32 @@ def test_s04_without_its_retention_tools_keeper_loses_its_edge():
     assert below(ahead("retention_economics", "mean_retention_rate", "Keeper", "Hunter", *lever))
 
     def lead(*settings: str) -> pd.Series:
-        wide = summary("retention_economics", *settings).pivot(
-            index="seed", columns="firm", values="cumulative_profit"
-        )
-        return wide["Keeper"] - wide["Hunter"]
+        profit = per_seed("retention_economics", "cumulative_profit", *settings)
+        return profit["Keeper"] - profit["Hunter"]
 
     assert below(mean_interval(lead(*lever) - lead()), -500_000)
+
+
+def test_s04_retention_contacts_roughly_pay_for_themselves():
+    """“Without retention contacts Keeper's profit changes by less than $50,000 (it saves about
+    $190,000 of contacts and loses about as much in sales), while Hunter earns about $0.21
+    million more.”"""
+    lever = ("firms[1].strategy.retention_share=0", "firms[1].strategy.max_retention_share=0")
+    assert within(
+        change("retention_economics", lever, "Keeper", "cumulative_profit"), -50_000, 50_000
+    )
+    assert above(change("retention_economics", lever, "Hunter", "cumulative_profit"), 150_000)
+    contacts = metrics("retention_economics").groupby(["seed", "firm"])["cost_retention"].sum()
+    assert within(mean_interval(contacts.xs("Keeper", level="firm")), 160_000, 220_000)
+
+
+def test_s04_fickle_customers_narrow_the_gap_but_keeper_still_earns_more():
+    """“With no switching cost and little weight on trust, the retention gap halves (0.020
+    instead of 0.040) but Keeper still earns more (about $0.33 million ahead).”"""
+    fickle = ("choice.switching_cost=0", "choice.trust_weight=5")
+    gap = ahead("retention_economics", "mean_retention_rate", "Keeper", "Hunter", *fickle)
+    assert within(gap, 0.01, 0.03), gap
+    assert above(ahead("retention_economics", "cumulative_profit", "Keeper", "Hunter", *fickle))
 
 
 # --- Session 05: lifetime value (core_customers) -------------------------------------------------
@@ -411,8 +457,7 @@ def test_s05_key_accounts_bring_about_60_percent_of_the_margin():
 def test_s05_the_top_tier_pays():
     """“Tiered earns about 1.5 times Flat's profit ($2.0 million against $1.3 million) and ends
     with more customer equity ($1.85 million against $1.11 million).”"""
-    wide = summary("core_customers").pivot(index="seed", columns="firm", values="cumulative_profit")
-    assert within(mean_interval(wide["Tiered"] / wide["Flat"]), 1.3, 1.8)
+    assert within(mean_interval(tier_advantage()), 1.3, 1.8)
     assert above(ahead("core_customers", "final_customer_equity", "Tiered", "Flat"))
 
 
@@ -426,10 +471,7 @@ def test_s05_tiering_wins_customer_share_not_retention():
 def test_s05_a_lavish_tier_does_not_pay():
     """“With $40 of extra service instead of $10, Tiered earns less than half of Flat's
     profit.”"""
-    wide = summary("core_customers", "firms[0].strategy.tier_service=40").pivot(
-        index="seed", columns="firm", values="cumulative_profit"
-    )
-    assert below(mean_interval(wide["Tiered"] / wide["Flat"]), 0.5)
+    assert below(mean_interval(tier_advantage("firms[0].strategy.tier_service=40")), 0.5)
 
 
 def test_s05_without_core_customers_the_tier_matters_less():
@@ -443,16 +485,31 @@ def test_s05_without_core_customers_the_tier_matters_less():
     s = summary("core_customers", *even).set_index("firm")["top20_profit_share"]
     assert within(mean_interval(s.loc["Tiered"]), 0.55, 0.68)
 
-    def advantage(*settings: str) -> pd.Series:
-        wide = summary("core_customers", *settings).pivot(
-            index="seed", columns="firm", values="cumulative_profit"
-        )
-        return wide["Tiered"] / wide["Flat"]
-
-    assert below(mean_interval(advantage(*even) - advantage()), -0.15)
+    assert below(mean_interval(tier_advantage(*even) - tier_advantage()), -0.15)
 
 
 def test_s05_lifetime_value_multiples():
     """“At 0.968 retention a month and 1% discount rate a customer is worth about 23 months of
     margin; at 0.89 only about 7.4.”"""
     assert np.allclose(clv_margin_multiple([0.968, 0.89], 0.01), [23.05, 7.42], atol=0.01)
+
+
+def test_s05_extra_service_for_everybody_works_like_a_price_cut():
+    """“Giving the extra service to every customer (tier_share = 1) makes Tiered earn about 3.7
+    times Flat's profit and take about 85% of purchases at the end.”"""
+    everyone = "firms[0].strategy.tier_share=1.0"
+    assert within(mean_interval(tier_advantage(everyone)), 3.0, 4.5)
+    s = summary("core_customers", everyone).set_index("firm")["final_market_share"]
+    assert within(mean_interval(s.loc["Tiered"]), 0.8, 0.9)
+
+
+def test_s05_the_tier_pays_less_when_core_customers_do_not_care_for_service():
+    """“If key accounts weigh service and personnel only 0.5, Tiered still earns more, but only
+    about 1.14 times Flat's profit instead of 1.54.”"""
+    indifferent = (
+        "customers.segments[1].value_weights.service=0.5",
+        "customers.segments[1].value_weights.personnel=0.5",
+    )
+
+    assert above(mean_interval(tier_advantage(*indifferent)), 1.0)
+    assert below(mean_interval(tier_advantage(*indifferent) - tier_advantage()), -0.2)
