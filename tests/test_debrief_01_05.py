@@ -166,6 +166,16 @@ def test_s01_late_homogenisation_leaves_product_centric_ahead_at_five_years():
     assert above(result), result
 
 
+def test_s01_late_homogenisation_only_delays_the_crossing():
+    """“Over ten years (periods = 120) with imitation from month 36, CustomerCo takes the lead
+    for good around month 73 (between 60 and 85) and ends about $1.9 million ahead.”"""
+    late = ("homogenisation.start=36", "periods=120")
+    profit = by_period("flagship", "cumulative_profit", *late)
+    assert 60 <= last_crossing(profit["CustomerCo"], profit["ProductCo"]) <= 85
+    result = ahead("flagship", "cumulative_profit", "CustomerCo", "ProductCo", *late)
+    assert within(result, 1_400_000, 2_400_000), result
+
+
 def test_s01_selling_orientation_buys_share_not_profit():
     """“With the selling concept (sales_push) in MarketCo's place, the third firm's mean market
     share jumps from about 10% to about 40%, yet it still loses money (about −$0.29 million) and
