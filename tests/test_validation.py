@@ -16,11 +16,12 @@ import numpy as np
 import pytest
 from scipy import optimize, stats
 
+from sim.analysis import mean_interval
 from sim.config import Scenario
 from sim.experiment import simulate
 from sim.model import Market
 from sim.scenario import load
-from sim.value import logit_shares
+from sim.value import clv_margin_multiple, logit_shares
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -134,12 +135,12 @@ def test_simulated_choices_are_the_logit_shares():
 
 def test_choice_test_detects_a_small_deviation():
     """Power: A charging $0.50 more (a twentieth of the noise scale μ = $10) lowers its expected
-    share by about one percentage point. The analytic power of the test at level 0.001 against
+    share by about 0.6 percentage points. The analytic power of the test at level 0.001 against
     that deviation (non-central χ² with λ = Σ (E_true − E_null)² / E_null) exceeds 0.99, and
     the simulated counts of that market are rejected against the documented offers (p < 1e-6)
     while passing against its true offers (p > 0.001)."""
     run = choice_runs()
-    assert 0.005 < run["shift"] < 0.015, run["shift"]
+    assert 0.003 < run["shift"] < 0.01, run["shift"]
     null, true, observed = run["expected_null"], run["expected_true"], run["observed_dearer"]
     critical = stats.chi2.isf(0.001, null.size)
     assert stats.ncx2.sf(critical, null.size, pearson(true, null)) > 0.99
@@ -349,3 +350,121 @@ def test_more_rewiring_brings_diffusion_closer_to_bass():
         for r in REWIRING
     ]
     assert half[0] > half[1] > half[2], half
+
+
+# --- 4. stylised facts, reported not forced ---------------------------------------------------
+
+# Final-period top20_profit_share, mean of 10 seeds at each scenario's own size (docs/validation.md,
+# table "Profit concentration"). Validation scenarios (bass_diffusion, repeat_buying) are not
+# markets to read profit from and are left out.
+TOP20 = {
+    "complaints_recovery": {"Listener": 0.579, "Deaf": 0.577},
+    "core_customers": {"Tiered": 0.826, "Flat": 0.801},
+    "customer_knowledge": {"Profiler": 0.600, "Surveyor": 0.582, "Standard": 0.554},
+    "differentiated": {"ProductCo": 0.582, "CustomerCo": 0.676, "MarketCo": 0.542},
+    "flagship": {"ProductCo": 0.562, "CustomerCo": 0.613, "MarketCo": 0.552},
+    "loyalty_programme": {"Member": 0.526, "NoCard": 0.593},
+    "price_war": {"RivalA": 0.651, "RivalB": 0.650, "CustomerCo": 0.567},
+    "retention_economics": {"Hunter": 0.519, "Keeper": 0.592},
+    "word_of_mouth": {"Quiet": 0.587, "Loud": 0.675},
+}
+
+
+@pytest.mark.parametrize("name", sorted(TOP20))
+def test_profit_concentration_is_as_documented(name):
+    """The share of cumulative margin earned from the top 20% of customers at the end of each
+    teaching scenario (2 seeds at the scenario's size) is within 0.02 of the documented mean
+    of 10 seeds (single seeds scatter by about 0.005), and every share lies between 0.45 and
+    0.9: profit is concentrated, mostly less than the 80/20 rule says."""
+    shares = {}
+    for seed in (100, 101):
+        metrics = simulate(load(name).scenario, seed)
+        last = metrics[metrics["period"] == metrics["period"].max()]
+        for firm, share in zip(last["firm"], last["top20_profit_share"], strict=True):
+            shares.setdefault(firm, []).append(share)
+    assert set(shares) == set(TOP20[name])
+    for firm, documented in TOP20[name].items():
+        assert min(shares[firm]) > 0.45 and max(shares[firm]) < 0.9, (firm, shares[firm])
+        assert np.mean(shares[firm]) == pytest.approx(documented, abs=0.02), firm
+
+
+def customer_value(metrics, discount_rate: float, monthly_gain: float = 0.0, annual_gain=0.0):
+    """Reichheld & Sasser's thought experiment with the model's own numbers, per firm: the
+    value of a newly won customer, V = m·(1 + r'/(1 + i − r')) − A, where m is the firm's
+    margin per active customer per month (revenue − cost of goods − retention contacts −
+    complaint handling, per active customer), A what it spends per customer won (acquisition
+    cost + advertising, per new customer), i the monthly discount rate and r' the measured
+    monthly retention rate r (retained / active last month, pooled over months 2…end) raised
+    by ``monthly_gain`` points a month, or by ``annual_gain`` points of the annual rate r¹²."""
+    values = {}
+    for firm, g in metrics[metrics["period"] >= 2].groupby("firm"):
+        before = (g["customers"] - g["new_customers"] + g["lost_customers"]).sum()
+        r = g["retained_customers"].sum() / before
+        per_customer = g["revenue"] - g["cost_goods"] - g["cost_retention"] - g["cost_complaints"]
+        m = per_customer.sum() / g["customers"].sum()
+        won = (g["cost_acquisition"] + g["cost_advertising"]).sum() / g["new_customers"].sum()
+        r = (r**12 + annual_gain) ** (1 / 12) + monthly_gain
+        values[firm] = (m * (1 + clv_margin_multiple(r, discount_rate)) - won, r)
+    return values
+
+
+RETENTION_SEEDS = range(100, 105)
+
+
+@cache
+def retention_gains() -> dict[str, dict[str, list[float]]]:
+    """Per firm and seed of retention_economics: monthly retention and the relative gain in
+    the value of a new customer from 5 more points of annual, or of monthly, retention, and
+    the gain in dollars from the annual points."""
+    scenario = load("retention_economics").scenario
+    rate = scenario.economics.discount_rate
+    out: dict[str, dict[str, list[float]]] = {}
+    for seed in RETENTION_SEEDS:
+        metrics = simulate(scenario, seed)
+        base = customer_value(metrics, rate)
+        annual = customer_value(metrics, rate, annual_gain=0.05)
+        monthly = customer_value(metrics, rate, monthly_gain=0.05)
+        for firm, (value, r) in base.items():
+            row = out.setdefault(firm, {"retention": [], "annual": [], "monthly": [], "$": []})
+            row["retention"].append(r)
+            row["annual"].append(annual[firm][0] / value - 1)
+            row["monthly"].append(monthly[firm][0] / value - 1)
+            row["$"].append(annual[firm][0] - value)
+    return out
+
+
+# Documented (docs/validation.md, "Five more points of retention"): mean of 10 seeds.
+RETENTION = {
+    "Hunter": {"retention": 0.887, "annual": 0.429, "monthly": 2.23},
+    "Keeper": {"retention": 0.927, "annual": 0.163, "monthly": 2.01},
+}
+
+
+@pytest.mark.parametrize("firm", sorted(RETENTION))
+def test_five_points_of_retention_are_worth_what_is_documented(firm):
+    """The counterfactual gain from 5 more points of retention in retention_economics, per firm
+    over 5 seeds: the 95% interval of each measure (monthly retention; gain from +5 points of
+    annual retention; gain from +5 points of monthly retention) contains the documented mean of
+    10 seeds widened by 5% (relative), and the intervals are narrow (half-width < 10% of the
+    mean): the number is a property of the scenario, not of a seed."""
+    measured = retention_gains()[firm]
+    for measure, documented in RETENTION[firm].items():
+        mean, low, high = mean_interval(np.array(measured[measure]))
+        assert high - mean < 0.1 * abs(mean), (measure, mean, low, high)
+        assert low - 0.05 * documented <= documented <= high + 0.05 * documented, (
+            measure,
+            mean,
+            low,
+            high,
+        )
+
+
+def test_retention_is_worth_more_to_the_keeper_in_money_less_in_percent():
+    """Why the percentages differ between the firms: the hunter's new customer is worth little
+    (its acquisition spending eats most of the margin), so the same five points add a larger
+    share; in dollars per customer won the keeper gains more. Checked in every seed."""
+    gains = retention_gains()
+    hunter, keeper = gains["Hunter"], gains["Keeper"]
+    for seed in range(len(RETENTION_SEEDS)):
+        assert keeper["$"][seed] > hunter["$"][seed] > 0
+        assert hunter["annual"][seed] > keeper["annual"][seed] > 0
