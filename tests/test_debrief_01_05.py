@@ -191,19 +191,38 @@ def test_s01_selling_orientation_buys_share_not_profit():
 # --- Session 02: delivered value (flagship levers) -----------------------------------------------
 
 
+def test_s02_the_best_standard_offer_does_not_win():
+    """“At par weights ProductCo's standard offer delivers the most value, at month 1 ($52.6
+    against CustomerCo's $45.6 and MarketCo's $28.9) and at month 60 (about $69 against $59 and
+    $58), yet CustomerCo wins the market.”"""
+    scenario = load("flagship", [CUSTOMERS]).scenario
+    nonmoney = {f.name: f.costs.time + f.costs.energy + f.costs.psychic for f in scenario.firms}
+    m = metrics("flagship")
+    offers = m.groupby(["period", "firm"])[["product", "service", "personnel", "image", "price"]]
+    offers = offers.mean()
+    value = offers.drop(columns="price").sum(axis=1) - offers["price"]
+    value -= [nonmoney[firm] for _, firm in value.index]
+    assert np.allclose(
+        value.loc[1][["ProductCo", "CustomerCo", "MarketCo"]], [52.6, 45.6, 28.9], atol=0.1
+    )
+    assert value.loc[(60, "ProductCo")] > value.loc[(60, "CustomerCo")] + 5
+    assert above(ahead("flagship", "cumulative_profit", "CustomerCo", "ProductCo"))
+
+
 def test_s02_time_cost_drives_customers_away():
     """“Raising ProductCo's time cost from $5 to $15 a basket cuts its mean market share by
     about 19 points and its five-year profit by about $0.7 million; CustomerCo gains about 14
-    points.”"""
+    points and about $0.47 million.”"""
     lever = ("firms[0].costs.time=15",)
     assert below(change("flagship", lever, "ProductCo", "mean_market_share"), -0.15)
     assert below(change("flagship", lever, "ProductCo", "cumulative_profit"), -500_000)
     assert above(change("flagship", lever, "CustomerCo", "mean_market_share"), 0.10)
+    assert above(change("flagship", lever, "CustomerCo", "cumulative_profit"), 300_000)
 
 
 def test_s02_a_dollar_of_psychic_cost_weighs_like_a_dollar_of_time_cost():
     """“Adding $10 of psychic cost instead of $10 of time cost has almost the same effect on
-    ProductCo's share (within 3 points).”"""
+    ProductCo's share (within 3 points); its profit falls by about $0.71 million.”"""
 
     def share(*settings: str) -> pd.Series:
         s = summary("flagship", *settings)
@@ -211,14 +230,19 @@ def test_s02_a_dollar_of_psychic_cost_weighs_like_a_dollar_of_time_cost():
 
     diff = share("firms[0].costs.time=15") - share("firms[0].costs.psychic=12")
     assert within(mean_interval(diff), -0.03, 0.03)
+    lever = ("firms[0].costs.psychic=12",)
+    assert below(change("flagship", lever, "ProductCo", "cumulative_profit"), -500_000)
 
 
 def test_s02_convenience_is_part_of_the_customer_centric_edge():
     """“Without the convenience that profiles bring (knowledge.convenience = 0) CustomerCo's
-    mean market share falls by about 5 points and its profit by about $0.19 million.”"""
+    mean market share falls by about 5 points and its profit by about $0.19 million; ProductCo
+    and MarketCo gain share.”"""
     lever = ("knowledge.convenience=0",)
     assert below(change("flagship", lever, "CustomerCo", "mean_market_share"), -0.02)
     assert below(change("flagship", lever, "CustomerCo", "cumulative_profit"), -100_000)
+    for rival in ("ProductCo", "MarketCo"):
+        assert above(change("flagship", lever, rival, "mean_market_share")), rival
 
 
 def test_s02_a_price_cut_buys_share_but_not_profit():
