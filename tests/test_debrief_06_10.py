@@ -427,6 +427,25 @@ def test_09_a_copied_card_is_just_a_price_cut():
         assert 0.5 < ratio < 0.75, (firm, ratio)
 
 
+def test_09_the_card_is_a_dominant_strategy_and_a_prisoners_dilemma():
+    """09 answer 3: "whatever the rival does, giving the card earns a firm more ..., yet both end
+    worse off than if neither gave one"."""
+    card = "firms[0].strategy.loyalty_discount=0.1"
+    no_card = "firms[0].strategy.loyalty_discount=0"
+    for rival in ("firms[1].strategy.loyalty_discount=0.1", "firms[1].strategy.loyalty_discount=0"):
+        table = variants(
+            "Member",
+            card=summary("loyalty_programme", card, rival),
+            none=summary("loyalty_programme", no_card, rival),
+        )
+        assert_ahead(table, "cumulative_profit", "card", "none")
+    both = summary("loyalty_programme", card, "firms[1].strategy.loyalty_discount=0.1")
+    neither = summary("loyalty_programme", no_card, "firms[1].strategy.loyalty_discount=0")
+    assert_ahead(
+        variants("Member", neither=neither, both=both), "cumulative_profit", "neither", "both"
+    )
+
+
 def test_09_a_bigger_discount_is_not_better():
     """09: "A 20% discount earns Member about half of what 10% earns"."""
     table = variants(
