@@ -53,7 +53,7 @@ class Estimate:
     se: float
 
     def interval(self, z: float = 1.96) -> tuple[float, float]:
-        """Approximate 95% interval, symmetric on the log scale (stays positive)."""
+        """Approximate interval (z = 1.96: 95%), symmetric on the log scale (stays positive)."""
         spread = math.exp(z * self.se / self.value) if self.value > 0 else math.nan
         return self.value / spread, self.value * spread
 
@@ -122,7 +122,7 @@ def _fit(model: Any, data: pd.DataFrame, names: tuple[str, ...]) -> Fit:
         model.fit(data, method="map", progressbar=False)
         values = {n: float(model.fit_result[n].values.item()) for n in names}
         if not all(math.isfinite(v) and v > 0 for v in values.values()):
-            raise CalibrationError(f"the {model._model_type} fit did not converge: {values}")
+            raise CalibrationError(f"the {type(model).__name__} fit did not converge: {values}")
         pm_model = model.model
         point = {
             pm_model.rvs_to_values[rv].name: pm_model.rvs_to_transforms[rv]

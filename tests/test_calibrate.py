@@ -24,7 +24,7 @@ from sim.calibrate import (
 )
 from sim.cli import main
 from sim.scenario import load
-from sim.transaction_log import purchase_days
+from sim.transaction_log import CsvLayout, purchase_days, read_transactions
 
 CDNOW = Path(__file__).parent / "data" / "CDNOW_sample.txt"
 CDNOW_SHA256 = "6fae10155c0b0ba363c2c386e30f77990d22328220efd862a5edd1443420d94a"
@@ -160,6 +160,27 @@ def test_purchases_fall_uniformly_inside_their_period():
     offset = days - (periods - 1) * 30.0
     assert offset.min() >= 0 and offset.max() < 30.0
     assert stats.kstest(offset / 30.0, "uniform").pvalue > 0.01
+
+
+@pytest.mark.parametrize(
+    ("dates", "date_format"),
+    [
+        (["2024-01-31", "2024-02-29 13:45"], None),
+        (["20240131", "20240229"], None),
+        (["01/31/2024", "02/29/2024"], None),
+        (["31 Jan 2024", "29 Feb 2024"], None),
+        (["31/01/2024", "29/02/2024"], "%d/%m/%Y"),
+    ],
+)
+def test_named_columns_and_common_date_formats(tmp_path, dates, date_format):
+    path = tmp_path / "orders.csv"
+    rows = [f"{c},{d},{a},x" for c, d, a in zip(("k1", "k2"), dates, ("9.5", "12"), strict=True)]
+    path.write_text("client,day,total,note\n" + "\n".join(rows) + "\n")
+    tx = read_transactions(path, CsvLayout("client", "day", "total", date_format))
+    assert list(tx.columns) == ["customer", "date", "amount"]
+    assert tx["customer"].tolist() == ["k1", "k2"]
+    assert tx["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-31", "2024-02-29"]
+    assert tx["amount"].tolist() == [9.5, 12.0]
 
 
 # --- bad input: one clear message naming the problem and the line, exit code 2 ----------------
