@@ -378,7 +378,8 @@ def test_s04_keeper_retains_better():
 
 def test_s04_hunter_wins_and_pays_for_far_more_customers():
     """“Over four years Hunter wins about 14,300 customers in a market of 3,000 households,
-    Keeper about 8,000; Hunter pays about $716,000 for acquisitions, Keeper about $400,000.”"""
+    Keeper about 8,000; Hunter pays about $716,000 for acquisitions (plus $432,000 of
+    advertising), Keeper about $400,000 (plus about $73,000 for handling complaints).”"""
     totals = (
         metrics("retention_economics")
         .groupby(["seed", "firm"])[["new_customers", "cost_acquisition"]]
@@ -387,6 +388,15 @@ def test_s04_hunter_wins_and_pays_for_far_more_customers():
     won = totals["new_customers"].unstack("firm")
     assert above(mean_interval(won["Hunter"] - won["Keeper"]), 4_000)
     assert within(mean_interval(won["Hunter"]), 12_000, 17_000)
+    spent = (
+        metrics("retention_economics")
+        .groupby(["seed", "firm"])[["cost_advertising", "cost_complaints"]]
+        .sum()
+    )
+    assert np.allclose(spent.xs("Hunter", level="firm")["cost_advertising"], 3.0 * 3000 * 48)
+    assert within(
+        mean_interval(spent.xs("Keeper", level="firm")["cost_complaints"]), 50_000, 100_000
+    )
 
 
 def test_s04_keeper_earns_more_from_the_first_month():
@@ -396,6 +406,14 @@ def test_s04_keeper_earns_more_from_the_first_month():
     assert within(result, 550_000, 900_000), result
     profit = by_period("retention_economics", "cumulative_profit")
     assert (profit["Keeper"] > profit["Hunter"]).all()
+
+
+def test_s04_hunters_monthly_profit_shrinks_while_keepers_grows():
+    """“Hunter's monthly profit is highest early (about $20,000 in month 6) and shrinks to about
+    $2,000 by month 48; Keeper's grows to about $25,000.”"""
+    early, late = (at_period("retention_economics", "profit", p) for p in (6, 48))
+    assert below(mean_interval(late["Hunter"] - early["Hunter"]), -10_000)
+    assert above(mean_interval(late["Keeper"] - early["Keeper"]), 5_000)
 
 
 def test_s04_keeper_passes_hunter_in_market_share_around_month_17():
@@ -463,11 +481,39 @@ def test_s04_retention_contacts_roughly_pay_for_themselves():
 
 def test_s04_fickle_customers_narrow_the_gap_but_keeper_still_earns_more():
     """“With no switching cost and little weight on trust, the retention gap halves (0.020
-    instead of 0.040) but Keeper still earns more (about $0.33 million ahead).”"""
+    instead of 0.040), final market shares end near 50:50, but Keeper still earns more (about
+    $0.33 million ahead).”"""
     fickle = ("choice.switching_cost=0", "choice.trust_weight=5")
     gap = ahead("retention_economics", "mean_retention_rate", "Keeper", "Hunter", *fickle)
     assert within(gap, 0.01, 0.03), gap
+    shares = per_seed("retention_economics", "final_market_share", *fickle)
+    assert within(mean_interval(shares["Keeper"]), 0.45, 0.55)
     assert above(ahead("retention_economics", "cumulative_profit", "Keeper", "Hunter", *fickle))
+
+
+def test_s04_what_helps_and_what_hurts_hunter():
+    """“Each alone raises Hunter's profit: keeping its service (service_cut 0, about +$0.37
+    million), handling complaints well (0.9, about +$0.17 million), a 10% instead of a 25%
+    first-purchase discount (about +$0.12 million). Cutting its advertising to $1 costs it about
+    $0.55 million. A copy of Keeper's strategy ties with Keeper (within $0.1 million); keeping
+    service and handling complaints well together, Hunter beats Keeper (by about $0.16
+    million).”"""
+    helps = {
+        "firms[0].strategy.service_cut=0": (250_000, 500_000),
+        "firms[0].strategy.complaint_handling=0.9": (100_000, 250_000),
+        "firms[0].strategy.first_purchase_discount=0.1": (50_000, 200_000),
+        "firms[0].strategy.advertising=1.0": (-700_000, -400_000),
+    }
+    for setting, (low, high) in helps.items():
+        assert within(
+            change("retention_economics", (setting,), "Hunter", "cumulative_profit"), low, high
+        ), setting
+    keeper = load("retention_economics").scenario.firms[1].strategy.model_dump()
+    clone = "firms[0].strategy={" + ", ".join(f"{k} = {v!r}" for k, v in keeper.items()) + "}"
+    tie = ahead("retention_economics", "cumulative_profit", "Keeper", "Hunter", clone)
+    assert within(tie, -100_000, 100_000), tie
+    both = ("firms[0].strategy.service_cut=0", "firms[0].strategy.complaint_handling=0.9")
+    assert above(ahead("retention_economics", "cumulative_profit", "Hunter", "Keeper", *both))
 
 
 # --- Session 05: lifetime value (core_customers) -------------------------------------------------
