@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 from functools import cache
-from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import optimize, stats
 
@@ -22,8 +22,6 @@ from sim.experiment import simulate
 from sim.model import Market
 from sim.scenario import load
 from sim.value import clv_margin_multiple, logit_shares
-
-ROOT = Path(__file__).resolve().parent.parent
 
 # --- 1. choice: the multinomial logit -------------------------------------------------------
 
@@ -102,6 +100,8 @@ def choice_runs() -> dict[str, np.ndarray | float]:
     base = Market(choice_scenario(), rng=11, record_transactions=False)
     p = logit_probabilities(base)
     observed, expected = choice_cells(base.run(), p)
+    # Fixed offers: after the whole run every utility is what it was before the first period.
+    np.testing.assert_allclose(logit_probabilities(base), p, rtol=1e-12)
     null = logit_probabilities(Market(choice_scenario(), rng=12, record_transactions=False))
     dearer = Market(choice_scenario(price_a=100.5), rng=12, record_transactions=False)
     true = logit_probabilities(dearer)
@@ -281,7 +281,7 @@ def test_adoption_peaks_where_bass_says():
     """For p = 0.03, q = 0.38 (mean curve of 3 seeds): the simulated share of adopters at
     t* = 6.19 is 0.461 ± 0.02, and the peak of the Bass curve fitted to the simulation,
     t̂* = ln(q̂/p̂)/(p̂ + q̂), is 6.19 ± 0.25 with F(t̂*) = 0.461 ± 0.01. (Adoptions per period
-    are too noisy at 10,000 customers to locate their maximum directly better than ±0.7.)"""
+    are too noisy at 10,000 customers to locate their maximum directly better than about ±0.8.)"""
     p, q = SULTAN
     curve = np.mean([adoption(p, q, seed) for seed in BASS_SEEDS], axis=0)
     t = times(curve)
@@ -388,14 +388,17 @@ def test_profit_concentration_is_as_documented(name):
         assert np.mean(shares[firm]) == pytest.approx(documented, abs=0.02), firm
 
 
-def customer_value(metrics, discount_rate: float, monthly_gain: float = 0.0, annual_gain=0.0):
+def customer_value(
+    metrics: pd.DataFrame, discount_rate: float, monthly_gain: float = 0.0, annual_gain: float = 0.0
+) -> dict[str, tuple[float, float]]:
     """Reichheld & Sasser's thought experiment with the model's own numbers, per firm: the
     value of a newly won customer, V = m·(1 + r'/(1 + i − r')) − A, where m is the firm's
     margin per active customer per month (revenue − cost of goods − retention contacts −
     complaint handling, per active customer), A what it spends per customer won (acquisition
     cost + advertising, per new customer), i the monthly discount rate and r' the measured
     monthly retention rate r (retained / active last month, pooled over months 2…end) raised
-    by ``monthly_gain`` points a month, or by ``annual_gain`` points of the annual rate r¹²."""
+    by ``monthly_gain`` points a month, or by ``annual_gain`` points of the annual rate r¹².
+    Returns (V in $, r') per firm."""
     values = {}
     for firm, g in metrics[metrics["period"] >= 2].groupby("firm"):
         before = (g["customers"] - g["new_customers"] + g["lost_customers"]).sum()
