@@ -321,14 +321,14 @@ REWIRING = (0.0, 0.1, 1.0)
 FINE = np.linspace(0.0, 30.0, 30_001)
 HALF_BASS = float(np.interp(0.5, bass(FINE, *SULTAN), FINE))  # time to 50% adoption
 HALF_1D = float(np.interp(0.5, one_dimensional(FINE, *SULTAN), FINE))
-NETWORK_SEEDS = (0, 1)
+NETWORK_SEEDS = (0, 1, 2)
 
 
 @pytest.mark.parametrize("rewiring", REWIRING)
 def test_small_world_diffusion_lies_between_lattice_and_bass(rewiring):
     """On a small-world network (degree 10) the adoption curve departs from Bass and lies between
     the one-dimensional lattice and the Bass curve (Fibich & Gibori 2010). Criterion, for each
-    of 2 seeds: at every period f_1D − 0.02 ≤ F ≤ F_Bass + 0.02 (sampling and discretisation),
+    of 3 seeds: at every period f_1D − 0.02 ≤ F ≤ F_Bass + 0.02 (sampling and discretisation),
     and the time at which half the market has adopted lies strictly between Bass's and the
     lattice's, at least 0.2 time units from each."""
     p, q = SULTAN
@@ -343,7 +343,7 @@ def test_small_world_diffusion_lies_between_lattice_and_bass(rewiring):
 
 def test_more_rewiring_brings_diffusion_closer_to_bass():
     """Watts-Strogatz rewiring replaces local ties by random ones: the mean time to half
-    adoption (2 seeds) falls as rewiring goes 0 → 0.1 → 1."""
+    adoption (3 seeds) falls as rewiring goes 0 → 0.1 → 1."""
     p, q = SULTAN
     half = [
         np.mean([crossing(adoption(p, q, s, *network(10, r)), 0.5) for s in NETWORK_SEEDS])
