@@ -116,19 +116,25 @@ def within(interval: tuple[float, ...] | dict[str, float], low: float, high: flo
 
 
 def test_s01_product_centric_leads_the_first_year():
-    """“At month 12 ProductCo has earned about $150,000 and CustomerCo about nothing.”"""
+    """“At month 12 ProductCo has earned about $150,000 and CustomerCo about nothing; in month 6
+    ProductCo makes 55% of all purchases.”"""
     month12 = at_period("flagship", "cumulative_profit", 12)
     assert above(mean_interval(month12["ProductCo"] - month12["CustomerCo"]), 100_000)
     assert within(mean_interval(month12["CustomerCo"]), -20_000, 20_000)
+    assert by_period("flagship", "market_share").loc[6, "ProductCo"] > 0.5
 
 
 def test_s01_customer_centric_overtakes_around_month_33_and_ends_far_ahead():
     """“CustomerCo takes the lead for good around month 33 (between 25 and 40) and ends five
-    years about $0.7 million ahead of ProductCo.”"""
+    years about $0.7 million ahead of ProductCo. At month 60 CustomerCo makes 67% of purchases,
+    ProductCo 25%; MarketCo loses money throughout.”"""
     profit = by_period("flagship", "cumulative_profit")
     assert 25 <= last_crossing(profit["CustomerCo"], profit["ProductCo"]) <= 40
     result = ahead("flagship", "cumulative_profit", "CustomerCo", "ProductCo")
     assert within(result, 500_000, 900_000), result
+    share = by_period("flagship", "market_share").loc[60]
+    assert share["CustomerCo"] > 0.6 and share["ProductCo"] < 0.3, share
+    assert (profit["MarketCo"] < 0).all()
 
 
 def test_s01_products_grow_alike():
