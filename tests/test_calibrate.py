@@ -18,8 +18,12 @@ from sim.calibrate import (
     MONTH_DAYS,
     WEEK_DAYS,
     CalibrationError,
+    Estimate,
+    Fit,
+    base_price,
     fit_bgnbd,
     rfm_weeks,
+    segment_from_fits,
     simulated_transactions,
 )
 from sim.cli import main
@@ -133,8 +137,25 @@ def test_calibrated_simulation_tracks_the_cdnow_holdout(cdnow_run, cdnow_fit):
     holdout = frame.loc[40:]
     assert (holdout["simulated"] / holdout["actual"] - 1).abs().max() < HOLDOUT_TOLERANCE
     assert abs(cdnow_fit["holdout_errors"]["simulated"]["end"]) < HOLDOUT_TOLERANCE
+    assert abs(cdnow_fit["simulation_bias"]) < 0.03  # one-week periods: small (doc: +0.5…+2.6%)
     later = frame.loc[13:]
     assert (later["simulated"] / later["bgnbd"] - 1).abs().max() < 0.06
+
+
+def fake_fit(**values: float) -> Fit:
+    return Fit({k: Estimate(v, 0.1 * v) for k, v in values.items()}, 100, 0.0, None)
+
+
+def test_mapping_converts_weekly_rates_and_spend():
+    bgnbd = fake_fit(r=0.5, alpha=5.0, a=1.0, b=3.0)
+    seg = segment_from_fits(bgnbd, fake_fit(p=4.0, q=5.0, v=20.0), MONTH_DAYS)
+    assert seg["purchase_rate"] == pytest.approx(0.1 * MONTH_DAYS / 7)  # 0.1 a week
+    assert seg["basket_mean"] * base_price() == pytest.approx(4.0 * 20.0 / 4.0)
+    assert seg["basket_shape"] == pytest.approx(3.0)
+    # q ≤ 2: mean spend has no finite variance; the most unequal basket_shape allowed here
+    assert segment_from_fits(bgnbd, fake_fit(p=4.0, q=1.5, v=20.0), 7.0)["basket_shape"] == 0.5
+    with pytest.raises(CalibrationError, match="no finite mean"):
+        segment_from_fits(bgnbd, fake_fit(p=4.0, q=0.9, v=20.0), 7.0)
 
 
 def test_fractional_weeks():
