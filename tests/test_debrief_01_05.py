@@ -12,7 +12,9 @@ debriefs' numbers do not depend on market size beyond sampling noise.
 
 from __future__ import annotations
 
+import re
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -25,6 +27,9 @@ from sim.value import clv_margin_multiple, satisfaction_response
 
 SEEDS = range(10)
 CUSTOMERS = "customers.count=3000"
+DEBRIEFS = sorted(
+    (Path(__file__).resolve().parent.parent / "course" / "instructor").glob("0[1-5]-*.md")
+)
 
 
 @cache
@@ -615,3 +620,16 @@ def test_s05_the_tier_pays_less_when_core_customers_do_not_care_for_service():
 
     assert above(mean_interval(tier_advantage(*indifferent)), 1.0)
     assert below(mean_interval(tier_advantage(*indifferent) - tier_advantage()), -0.2)
+
+
+def test_every_debrief_cites_existing_tests_and_every_test_is_cited():
+    """Each debrief names, after each expected finding, the test in this file that checks it."""
+    assert len(DEBRIEFS) == 5, DEBRIEFS
+    defined = {name for name in globals() if name.startswith("test_s0")}
+    cited: set[str] = set()
+    for debrief in DEBRIEFS:
+        names = set(re.findall(r"`(test_s0\d_\w+)`", debrief.read_text(encoding="utf-8")))
+        assert names, f"{debrief.name} cites no test"
+        assert names <= defined, f"{debrief.name} cites unknown tests: {sorted(names - defined)}"
+        cited |= names
+    assert defined <= cited, f"tests no debrief cites: {sorted(defined - cited)}"
