@@ -235,13 +235,11 @@ basket_shape = {segment["basket_shape"]:.6g}  # Gamma-Gamma q - 2
 '''
 
 
-def fragment_scenario(text: str, settings: dict[str, Any] | None = None) -> Scenario:
+def fragment_scenario(text: str) -> Scenario:
     """The full scenario a fragment describes (base scenario merged underneath)."""
     base = scenarios.read_document(scenarios.locate(BASE_SCENARIO))
     document = scenarios.merge(base, tomllib.loads(text))
     document.pop("extends", None)
-    for key, value in (settings or {}).items():
-        document = scenarios.set_value(document, key, value)
     try:
         return scenarios.validate(document, "calibrated fragment")
     except scenarios.ScenarioError as exc:
@@ -251,15 +249,22 @@ def fragment_scenario(text: str, settings: dict[str, Any] | None = None) -> Scen
 # --- simulated transactions ----------------------------------------------------------------
 
 
+def simulated_purchases(
+    scenario: Scenario, period_days: float, seed: int
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Run the scenario; its transaction log and each purchase's time in days since the start,
+    drawn uniformly inside its period (seeded by ``seed``)."""
+    log = Market(scenario, rng=seed).run().transactions()
+    return log, purchase_days(log, period_days, np.random.default_rng([seed, 1]))
+
+
 def simulated_transactions(
     scenario: Scenario, period_days: float, seed: int, start: pd.Timestamp
 ) -> pd.DataFrame:
-    """Run the scenario and date its log: every customer's trial purchase on ``start`` (model
-    period 0), then the model's purchases (its repeat purchases) at uniform times in their
-    periods. Customer ids are the model's indices as text."""
-    market = Market(scenario, rng=seed).run()
-    rng = np.random.default_rng([seed, 1])
-    log = market.transactions()
+    """A transaction table from a run: every customer's trial purchase on ``start`` (model
+    period 0), then the model's purchases (its repeat purchases) at their times. Customer ids
+    are the model's indices as text."""
+    log, days = simulated_purchases(scenario, period_days, seed)
     trials = pd.DataFrame(
         {
             "customer": np.arange(scenario.customers.count).astype(str),
@@ -270,7 +275,7 @@ def simulated_transactions(
     repeats = pd.DataFrame(
         {
             "customer": log["customer"].astype(str).to_numpy(),
-            "date": start + pd.to_timedelta(purchase_days(log, period_days, rng), unit="D"),
+            "date": start + pd.to_timedelta(days, unit="D"),
             "amount": log["amount"].to_numpy(dtype=float),
         }
     )
@@ -317,9 +322,8 @@ class Tracking:
         return float((hold["simulated"] / hold["bgnbd"] - 1).mean())
 
 
-def _week_ends(first_days: np.ndarray, weeks: int) -> np.ndarray:
-    """(customers, weeks) array: weeks from each customer's trial to the end of each week."""
-    ends = WEEK_DAYS * np.arange(1, weeks + 1)
+def _weeks_since(first_days: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """(customers, ends) array: weeks from each customer's trial day to each end day (≥ 0)."""
     return np.maximum(ends[None, :] - first_days[:, None], 0.0) / WEEK_DAYS
 
 
@@ -346,16 +350,17 @@ def track(
     )
     first = visits.groupby("customer")["day"].min()
     first = first[first <= (calibration_end - start).days]
-    weeks = math.ceil(((holdout_end - start).days + 1) / WEEK_DAYS)
-    repeat_days = visits[visits["customer"].isin(first.index)].drop_duplicates("customer")
-    repeats = visits[visits["customer"].isin(first.index)].drop(repeat_days.index)["day"]
-    ends = WEEK_DAYS * np.arange(1, weeks + 1)
+    span = (holdout_end - start).days + 1  # days up to the end of the holdout
+    weeks = math.ceil(span / WEEK_DAYS)
+    kept = visits[visits["customer"].isin(first.index)]
+    repeats = kept.drop(kept.drop_duplicates("customer").index)["day"]  # all but the first
+    ends = np.minimum(WEEK_DAYS * np.arange(1, weeks + 1), span)
     frame = pd.DataFrame(
         {"actual": np.searchsorted(np.sort(repeats.to_numpy()), ends, side="left")},
         index=pd.RangeIndex(1, weeks + 1, name="week"),
     )
     cohorts = first.value_counts().sort_index()
-    t = _week_ends(cohorts.index.to_numpy(dtype=float), weeks)
+    t = _weeks_since(cohorts.index.to_numpy(dtype=float), ends)
     expected = bgnbd.model.expected_purchases_new_customer(
         pd.DataFrame({"customer_id": np.arange(t.size), "t": t.ravel()})
     )
@@ -377,11 +382,8 @@ def _simulated_cumulative(
     sized = scenario.model_copy(deep=True)
     sized.customers.count = n * copies
     sized.periods = horizon
-    market = Market(sized, rng=seed).run()
-    log = market.transactions()
-    at = first_days[log["customer"].to_numpy() % n] + purchase_days(
-        log, period_days, np.random.default_rng([seed, 1])
-    )
+    log, days = simulated_purchases(sized, period_days, seed)
+    at = first_days[log["customer"].to_numpy() % n] + days
     return np.searchsorted(np.sort(at), ends, side="left") / copies
 
 
