@@ -6,6 +6,7 @@ A transaction table has one row per purchase: ``customer`` (text), ``date`` (tim
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,16 +41,24 @@ def read_transactions(path: Path, layout: CsvLayout = CsvLayout()) -> pd.DataFra
     TransactionDataError for a missing or empty file, missing columns, empty customer ids,
     unparseable dates or amounts, negative amounts, or fewer than two customers.
     """
-    if not path.is_file():
+    if not path.exists():
         raise TransactionDataError(f"{path}: no such file")
+    if not path.is_file():
+        raise TransactionDataError(f"{path}: not a file")
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)  # e.g. fields dropped
+            raw = pd.read_csv(
+                path, dtype=str, keep_default_na=False, skipinitialspace=True, index_col=False
+            )
     except pd.errors.EmptyDataError:
         raise TransactionDataError(
             f"{path}: the file is empty; it needs a header line and one line per purchase"
         ) from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise TransactionDataError(f"{path}: not a readable CSV file ({exc})") from None
+    except (pd.errors.ParserError, pd.errors.ParserWarning, UnicodeDecodeError) as exc:
+        raise TransactionDataError(
+            f"{path}: not a readable CSV file, or a line has more fields than the header ({exc})"
+        ) from None
     wanted = layout.columns()
     missing = [f"{name!r} (--{key}-column)" for key, name in wanted.items() if name not in raw]
     if missing:
@@ -61,7 +70,7 @@ def read_transactions(path: Path, layout: CsvLayout = CsvLayout()) -> pd.DataFra
     if raw.empty:
         raise TransactionDataError(f"{path}: the file has a header but no purchases")
     table = raw[list(wanted.values())].set_axis(list(COLUMNS), axis=1)
-    table.index = table.index + 2  # line numbers in the file
+    table.index = pd.RangeIndex(2, len(table) + 2)  # line numbers in the file
     table["customer"] = table["customer"].str.strip()
     no_id = table["customer"] == ""
     if no_id.any():
@@ -79,10 +88,14 @@ def read_transactions(path: Path, layout: CsvLayout = CsvLayout()) -> pd.DataFra
 
 def _parse_dates(path: Path, text: pd.Series, date_format: str | None) -> pd.Series:
     """Dates in the given strftime format, or in one inferred format (ISO, YYYYMMDD, …)."""
-    fmt = date_format or "ISO8601"
-    dates = pd.to_datetime(text, format=fmt, errors="coerce")
-    if date_format is None and dates.isna().any():  # not ISO 8601: infer one format
-        dates = pd.to_datetime(text, errors="coerce")
+    try:
+        with warnings.catch_warnings():  # pandas warns when it cannot infer one format
+            warnings.simplefilter("ignore", UserWarning)
+            dates = pd.to_datetime(text, format=date_format or "ISO8601", errors="coerce")
+            if date_format is None and dates.isna().any():  # not ISO 8601: infer one format
+                dates = pd.to_datetime(text, errors="coerce")
+    except (ValueError, TypeError) as exc:  # e.g. mixed time zones
+        raise TransactionDataError(f"{path}: the dates cannot be read together ({exc})") from None
     bad = dates.isna()
     if bad.any():
         line = bad.idxmax()

@@ -222,6 +222,7 @@ GOOD_ROWS = "customer_id,date,amount\na,2024-01-01,10\nb,2024-01-02,12\na,2024-0
         (GOOD_ROWS + "b,2024-03-01,-4.5\n", [], ["line 5", "-4.5", "negative"]),
         (GOOD_ROWS + "b,2024-03-01,ten\n", [], ["line 5", "'ten'", "not a number"]),
         (GOOD_ROWS + ",2024-03-01,3\n", [], ["line 5", "customer id is empty"]),
+        (GOOD_ROWS + "b,2024-03-01,3,x\n", [], ["more fields than the header"]),
         ("customer_id,date,amount\na,2024-01-01,1\na,2024-01-05,2\n", [], ["one customer"]),
         (GOOD_ROWS, ["--calibration-end", "2023-01-01"], ["calibration period", "2023-01-01"]),
         (GOOD_ROWS, ["--calibration-end", "2024-03-01", "--holdout-end", "2024-02-01"], ["before"]),
