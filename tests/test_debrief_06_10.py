@@ -1,6 +1,6 @@
 """Every expected finding of the instructor debriefs of sessions 06-10 (course/instructor/).
 
-Each test's docstring quotes the debrief sentence it checks. Runs: 8 seeds (0-7) at 3,000
+Each test's docstring quotes the debrief sentence it checks. Runs: 10 seeds (0-9) at 3,000
 customers; budgets are per capita, so results do not depend on market size beyond noise.
 
 Criteria (95% level throughout):
@@ -22,7 +22,7 @@ from sim.analysis import compare
 from sim.experiment import simulate, summarise_run
 from sim.scenario import load
 
-SEEDS = range(8)
+SEEDS = range(10)
 CUSTOMERS = "customers.count=3000"
 LATE_CRM = (
     'events=[{kind="crm_launch", firm="Standard", period=24, accuracy=0.3, running_cost=1.0}]'

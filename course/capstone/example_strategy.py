@@ -3,10 +3,10 @@ lasts and turns customer-centric once rivals catch up.
 
 Use it from the command line by import path, with this folder on ``PYTHONPATH``::
 
-    PYTHONPATH=course/capstone crmsim run flagship --seeds 8 \\
+    PYTHONPATH=course/capstone crmsim run flagship --seeds 10 \\
         --set 'firms[0].strategy={name = "example_strategy:ProductThenCustomer"}'
 
-    PYTHONPATH=course/capstone crmsim compare flagship --firm ProductCo --seeds 8 \\
+    PYTHONPATH=course/capstone crmsim compare flagship --firm ProductCo --seeds 10 \\
         --strategies product_centric,customer_centric,example_strategy:ProductThenCustomer
 
 Parameters go in the same table: ``{name = "example_strategy:ProductThenCustomer",
