@@ -243,7 +243,10 @@ def fragment_scenario(text: str) -> Scenario:
     try:
         return scenarios.validate(document, "calibrated fragment")
     except scenarios.ScenarioError as exc:
-        raise CalibrationError(f"the fitted values do not fit the model's ranges: {exc}") from None
+        raise CalibrationError(
+            "the fitted values are outside the model's ranges (with little data the estimates can "
+            f"run off to extremes): {exc}"
+        ) from None
 
 
 # --- simulated transactions ----------------------------------------------------------------
