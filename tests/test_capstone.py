@@ -28,7 +28,14 @@ EXAMPLE = "example_strategy:ProductThenCustomer"
 SEEDS = range(10)
 RECESSION = 'events=[{kind="recession", period=24, duration=12}]'
 
-sys.path.insert(0, str(CAPSTONE))  # as PYTHONPATH=course/capstone does for the command line
+
+@pytest.fixture(autouse=True, scope="module")
+def capstone_on_path():
+    """The capstone folder on sys.path while these tests run, as ``PYTHONPATH=course/capstone``
+    puts it there for the command line."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(CAPSTONE))
+        yield
 
 
 def as_firm(index: int, strategy: str) -> str:
