@@ -14,7 +14,9 @@ Criteria (95% level throughout):
 
 from __future__ import annotations
 
+import re
 from functools import cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -24,6 +26,7 @@ from sim.scenario import load
 
 SEEDS = range(10)
 CUSTOMERS = "customers.count=3000"
+INSTRUCTOR = Path(__file__).resolve().parent.parent / "course" / "instructor"
 LATE_CRM = (
     'events=[{kind="crm_launch", firm="Standard", period=24, accuracy=0.3, running_cost=1.0}]'
 )
@@ -644,3 +647,17 @@ def test_10_joining_the_price_war_halves_customer_centric_profit():
         / table.loc[table.firm == "calm", "cumulative_profit"].mean()
     )
     assert ratio < 0.5, ratio
+
+
+def test_every_debrief_cites_existing_tests_and_every_test_is_cited():
+    """Each debrief of sessions 06-10 names, after each finding, the test here that checks it."""
+    debriefs = sorted(INSTRUCTOR.glob("0[6-9]-*.md")) + sorted(INSTRUCTOR.glob("10-*.md"))
+    assert len(debriefs) == 5, debriefs
+    defined = {name for name in globals() if re.fullmatch(r"test_(0[6-9]|10)_\w+", name)}
+    cited: set[str] = set()
+    for debrief in debriefs:
+        names = set(re.findall(r"`(test_(?:0[6-9]|10)_\w+)`", debrief.read_text(encoding="utf-8")))
+        assert names, f"{debrief.name} cites no test"
+        assert names <= defined, f"{debrief.name} cites unknown tests: {sorted(names - defined)}"
+        cited |= names
+    assert defined <= cited, f"tests no debrief cites: {sorted(defined - cited)}"
