@@ -10,6 +10,7 @@ means the interval lies within ±10% of the two strategies' mean.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from functools import cache
@@ -204,3 +205,14 @@ def test_cli_rejects_a_misspelt_parameter_with_a_clear_message(tmp_path):
     assert done.returncode == 2
     assert "switch_leed" in done.stderr and "switch_lead" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_instructor_notes_cite_every_test_here():
+    """course/instructor/capstone.md names, after each statement, the test that checks it."""
+    notes = (CAPSTONE.parent / "instructor" / "capstone.md").read_text(encoding="utf-8")
+    cited = set(re.findall(r"`(test_\w+)`", notes))
+    defined = {name for name in globals() if name.startswith("test_")}
+    assert cited <= defined, f"capstone.md cites unknown tests: {sorted(cited - defined)}"
+    assert defined - cited == {"test_the_instructor_notes_cite_every_test_here"}, sorted(
+        defined - cited
+    )
