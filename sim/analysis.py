@@ -61,3 +61,22 @@ def compare(summary: pd.DataFrame, metric: str, firm_a: str, firm_b: str) -> dic
         "runs": int(diff.size),
         "distinguishable": bool(np.isfinite(low) and (low > 0 or high < 0)),
     }
+
+
+def compare_variants(
+    variant: pd.DataFrame, base: pd.DataFrame, metric: str, firm: str
+) -> dict[str, float]:
+    """Paired comparison of one firm in two variants of a scenario run with the same seeds
+    (the seed fixes the customers, so the runs pair up): variant − base, as :func:`compare`."""
+    pair = pd.concat(
+        [
+            variant.loc[variant["firm"] == firm].assign(firm="variant"),
+            base.loc[base["firm"] == firm].assign(firm="base"),
+        ]
+    )
+    return compare(pair, metric, "variant", "base")
+
+
+def by_period(metrics: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """Mean of ``metric`` across seeds: one row per period, one column per firm."""
+    return metrics.groupby(["period", "firm"])[metric].mean().unstack("firm")

@@ -23,6 +23,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_complet
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -85,6 +86,25 @@ def summarise_run(metrics: pd.DataFrame) -> pd.DataFrame:
             "final_knowledge": last["mean_knowledge"],
         }
     ).reset_index()
+
+
+class Replication(NamedTuple):
+    """Runs of one scenario over several seeds, kept in memory."""
+
+    metrics: pd.DataFrame  # per period and firm, every run (simulate's columns)
+    summary: pd.DataFrame  # one row per run and firm (summarise_run's columns)
+
+
+def replicate(scenario: Scenario, seeds: Iterable[int], periods: int | None = None) -> Replication:
+    """Run ``scenario`` once per seed in this process and keep the results in memory.
+
+    For notebooks and tests; :func:`run_experiment` does the same in parallel and on disk.
+    """
+    metrics = [simulate(scenario, seed, periods) for seed in seeds]
+    return Replication(
+        pd.concat(metrics, ignore_index=True),
+        pd.concat([summarise_run(m) for m in metrics], ignore_index=True),
+    )
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 A report is a list of blocks (heading, text, figure, table, code) rendered twice: to
 ``report.md`` with PNGs beside it, and to a single self-contained ``report.html`` with the
-figures embedded.
+figures embedded. The ``plot_*`` functions return matplotlib Figures (shown inline in a notebook,
+written with :func:`save_figure`); :func:`draw_bands` draws one metric on an axes of your own.
 """
 
 from __future__ import annotations
@@ -14,14 +15,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
-from sim.analysis import bands, compare, mean_interval, outcome_table
+from sim.analysis import bands, by_period, compare, mean_interval, outcome_table
 from sim.config import INFO_SECTIONS
 from sim.customers import Stage
 from sim.model import Market
@@ -54,10 +53,9 @@ class Block:
 # --- figures ------------------------------------------------------------------------------
 
 
-def _save(fig: plt.Figure, path: Path) -> Path:
-    fig.tight_layout()
+def save_figure(fig: Figure, path: Path) -> Path:
+    """Write ``fig`` as a PNG at ``path`` and return the path."""
     fig.savefig(path, dpi=110)
-    plt.close(fig)
     return path
 
 
@@ -71,32 +69,42 @@ def _colours(firms: list[str] | pd.Series) -> dict[str, str]:
     return {firm: f"C{i}" for i, firm in enumerate(dict.fromkeys(firms))}
 
 
-def plot_over_time(metrics: pd.DataFrame, path: Path, panels: dict[str, str] = OVER_TIME) -> Path:
-    """One panel per metric: each firm's mean across seeds with its 95% confidence band."""
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 4.2), squeeze=False)
-    labels, colours = _firm_labels(metrics), _colours(metrics["firm"])
-    for ax, (metric, title) in zip(axes[0], panels.items(), strict=True):
-        band = bands(metrics, metric)
-        for firm, colour in colours.items():
-            line = band[band["firm"] == firm]
-            ax.plot(line["period"], line["mean"], label=labels[firm], color=colour)
-            ax.fill_between(line["period"], line["low"], line["high"], alpha=0.25, color=colour)
-        ax.set_title(title)
-        ax.set_xlabel("period (month)")
-        ax.grid(alpha=0.3)
-    axes[0][0].legend(fontsize=8)
+def draw_bands(metrics: pd.DataFrame, metric: str, title: str, ax: Axes) -> Axes:
+    """Each firm's mean of ``metric`` across seeds, period by period, with its 95% band."""
+    band = bands(metrics, metric)
+    labels = _firm_labels(metrics)
+    for firm, colour in _colours(metrics["firm"]).items():
+        line = band[band["firm"] == firm]
+        ax.plot(line["period"], line["mean"], label=labels[firm], color=colour)
+        ax.fill_between(line["period"], line["low"], line["high"], alpha=0.25, color=colour)
+    ax.set_title(title)
+    ax.set_xlabel("period (month)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_over_time(metrics: pd.DataFrame, panels: dict[str, str] = OVER_TIME) -> Figure:
+    """One panel per metric (name → title): each firm's mean across seeds with its 95% band."""
+    fig = Figure(figsize=(5.2 * len(panels), 4.2), layout="tight")
+    axes = fig.subplots(1, len(panels), squeeze=False)[0]
+    for ax, (metric, title) in zip(axes, panels.items(), strict=True):
+        draw_bands(metrics, metric, title, ax)
+    for ax in axes[1:]:
+        ax.get_legend().remove()
     runs = metrics["seed"].nunique()
     fig.suptitle(f"Mean of {runs} seeded runs with 95% confidence band", fontsize=10)
-    return _save(fig, path)
+    return fig
 
 
-def plot_outcome_distributions(summary: pd.DataFrame, path: Path) -> Path:
+def plot_outcome_distributions(summary: pd.DataFrame) -> Figure:
     """Each run's final outcome as a dot, per firm: how much runs differ, not only the mean."""
     panels = {
         "cumulative_profit": "Cumulative profit ($)",
         "final_market_share": "Final market share",
     }
-    fig, axes = plt.subplots(1, len(panels), figsize=(10, 3.8), squeeze=False)
+    fig = Figure(figsize=(10, 3.8), layout="tight")
+    axes = fig.subplots(1, len(panels), squeeze=False)
     firms = list(summary["firm"].unique())
     rng = np.random.default_rng(0)  # horizontal jitter only
     for ax, (column, title) in zip(axes[0], panels.items(), strict=True):
@@ -109,13 +117,14 @@ def plot_outcome_distributions(summary: pd.DataFrame, path: Path) -> Path:
         ax.set_xticks(range(len(firms)), firms)
         ax.set_title(title + " per run (bar: mean)")
         ax.grid(alpha=0.3, axis="y")
-    return _save(fig, path)
+    return fig
 
 
-def plot_strategy_comparison(summary: pd.DataFrame, path: Path) -> Path:
+def plot_strategy_comparison(summary: pd.DataFrame) -> Figure:
     """Mean outcome per firm with its 95% interval, one panel per outcome."""
     panels = {k: OUTCOMES[k] for k in ("cumulative_profit", "mean_retention_rate")}
-    fig, axes = plt.subplots(1, len(panels), figsize=(10, 3.8), squeeze=False)
+    fig = Figure(figsize=(10, 3.8), layout="tight")
+    axes = fig.subplots(1, len(panels), squeeze=False)
     table = outcome_table(summary, panels)
     for ax, label in zip(axes[0], panels.values(), strict=True):
         means = np.array([v[0] for v in table[label]])
@@ -132,12 +141,13 @@ def plot_strategy_comparison(summary: pd.DataFrame, path: Path) -> Path:
         ax.set_title(label + " (95% interval)")
         ax.grid(alpha=0.3, axis="y")
         ax.tick_params(axis="x", labelsize=8)
-    return _save(fig, path)
+    return fig
 
 
-def plot_customer_value(market: Market, path: Path) -> Path:
+def plot_customer_value(market: Market) -> Figure:
     """Lorenz/Pareto curve of customer value (cumulative margin) per firm in one run."""
-    fig, ax = plt.subplots(figsize=(5.2, 4.4))
+    fig = Figure(figsize=(5.2, 4.4), layout="tight")
+    ax = fig.subplots()
     margins = market.relations.cumulative_margin
     for firm in market.firms:
         value = np.sort(margins[:, firm.index][margins[:, firm.index] > 0])[::-1]
@@ -152,14 +162,15 @@ def plot_customer_value(market: Market, path: Path) -> Path:
     ax.set_title("Who brings the profit (80/20)")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
-    return _save(fig, path)
+    return fig
 
 
-def plot_relationships(market: Market, path: Path) -> Path:
+def plot_relationships(market: Market) -> Figure:
     """Satisfaction of each firm's active customers, and every customer's lifecycle stage."""
     r = market.relations
     active = r.active(market.period, market.config.experience.lapse_periods)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10.5, 4))
+    fig = Figure(figsize=(10.5, 4), layout="tight")
+    left, right = fig.subplots(1, 2)
     bins = np.linspace(-1, 1, 21)
     for firm in market.firms:
         left.hist(
@@ -184,13 +195,14 @@ def plot_relationships(market: Market, path: Path) -> Path:
     right.set_title("Lifecycle stage of every customer with each firm")
     right.set_ylabel("customers")
     right.legend(fontsize=8)
-    return _save(fig, path)
+    return fig
 
 
-def plot_perceptual_map(metrics: pd.DataFrame, market: Market, path: Path) -> Path:
+def plot_perceptual_map(metrics: pd.DataFrame, market: Market) -> Figure:
     """Where each firm's offer sits: total value (par weights) against total cost, first and
     last period (means across runs); the diagonal is zero delivered value."""
-    fig, ax = plt.subplots(figsize=(5.4, 4.6))
+    fig = Figure(figsize=(5.4, 4.6), layout="tight")
+    ax = fig.subplots()
     nonmoney = {f.name: float(f.nonmoney_costs.sum()) for f in market.firms}
     parts = ["product", "service", "personnel", "image"]
     means = metrics.groupby(["firm", "period"])[[*parts, "price"]].mean().reset_index()
@@ -214,14 +226,15 @@ def plot_perceptual_map(metrics: pd.DataFrame, market: Market, path: Path) -> Pa
     ax.set_title("Perceptual map: first → last period")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
-    return _save(fig, path)
+    return fig
 
 
-def plot_variants(summary: pd.DataFrame, path: Path, metric: str = "cumulative_profit") -> Path:
+def plot_variants(summary: pd.DataFrame, metric: str = "cumulative_profit") -> Figure:
     """Each variant's mean ``metric`` per firm with its 95% interval."""
     variants = list(summary["variant"].unique())
     firms = list(summary["firm"].unique())
-    fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(variants) + 3), 4.2))
+    fig = Figure(figsize=(max(6, 1.2 * len(variants) + 3), 4.2), layout="tight")
+    ax = fig.subplots()
     width = 0.8 / len(firms)
     for k, firm in enumerate(firms):
         stats = [
@@ -237,7 +250,7 @@ def plot_variants(summary: pd.DataFrame, path: Path, metric: str = "cumulative_p
     ax.set_title(f"{metric.replace('_', ' ')} by variant (mean, 95% interval)")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
-    return _save(fig, path)
+    return fig
 
 
 # --- tables and text -----------------------------------------------------------------------
@@ -259,27 +272,31 @@ def outcomes_frame(summary: pd.DataFrame) -> pd.DataFrame:
     return shown.rename_axis("firm")
 
 
+def comparison_line(result: dict[str, float]) -> str:
+    """A :func:`~sim.analysis.compare` result in words: 'difference [low, high] over N runs:
+    distinguishable from noise' (or not)."""
+    digits = 0 if abs(result["difference"]) >= 100 else 3
+    mean, low, high = (f"{result[k]:,.{digits}f}" for k in ("difference", "low", "high"))
+    verdict = "distinguishable" if result["distinguishable"] else "NOT distinguishable"
+    return f"{mean} [{low}, {high}] over {result['runs']} runs: {verdict} from noise"
+
+
 def comparisons_text(summary: pd.DataFrame, metric: str = "cumulative_profit") -> str:
     """Every pair of firms compared on ``metric`` within the same runs, in plain words."""
     lines = []
     for a, b in itertools.combinations(summary["firm"].unique(), 2):
         c = compare(summary, metric, a, b)
-        verdict = (
-            f"{a if c['difference'] > 0 else b} is ahead"
-            if c["distinguishable"]
-            else "not distinguishable from noise"
-        )
+        leader = f"; {a if c['difference'] > 0 else b} is ahead" if c["distinguishable"] else ""
         lines.append(
-            f"- {a} − {b}: {c['difference']:,.0f} [{c['low']:,.0f}, {c['high']:,.0f}], "
-            f"effect size d = {c['effect_size']:.2f}, p = {c['p_value']:.2g} over {c['runs']} "
-            f"runs: {verdict}."
+            f"- {a} − {b}: {comparison_line(c)}{leader} (effect size d = "
+            f"{c['effect_size']:.2f}, p = {c['p_value']:.2g})."
         )
     return "\n".join(lines)
 
 
 def lead_changes(metrics: pd.DataFrame, metric: str = "cumulative_profit") -> str:
     """Which firm leads in mean ``metric`` from which period on."""
-    leader = metrics.groupby(["period", "firm"])[metric].mean().unstack("firm").idxmax(axis=1)
+    leader = by_period(metrics, metric).idxmax(axis=1)
     changes = leader[leader != leader.shift()]
     return ", ".join(f"{firm} from period {period}" for period, firm in changes.items()) + "."
 
@@ -322,12 +339,16 @@ def experiment_blocks(out: Path, metrics: pd.DataFrame, summary: pd.DataFrame) -
             f"{summary['seed'].nunique()} seeded runs of {int(metrics['period'].max())} "
             "periods. Values are means with 95% confidence intervals across runs.",
         ),
-        Block("figure", plot_over_time(metrics, out / "over_time.png"), "Metrics over time"),
+        Block(
+            "figure",
+            save_figure(plot_over_time(metrics), out / "over_time.png"),
+            "Metrics over time",
+        ),
         Block("heading", "Outcomes"),
         Block("table", outcomes_frame(summary)),
         Block(
             "figure",
-            plot_strategy_comparison(summary, out / "comparison.png"),
+            save_figure(plot_strategy_comparison(summary), out / "comparison.png"),
             "Strategy comparison",
         ),
         Block(
@@ -338,23 +359,23 @@ def experiment_blocks(out: Path, metrics: pd.DataFrame, summary: pd.DataFrame) -
         Block("text", "Lead in mean cumulative profit: " + lead_changes(metrics)),
         Block(
             "figure",
-            plot_outcome_distributions(summary, out / "distributions.png"),
+            save_figure(plot_outcome_distributions(summary), out / "distributions.png"),
             "Final outcomes, run by run",
         ),
         Block("heading", f"Inside one run (seed {seed})"),
         Block(
             "figure",
-            plot_customer_value(market, out / "customer_value.png"),
+            save_figure(plot_customer_value(market), out / "customer_value.png"),
             "Lorenz curve of customer value",
         ),
         Block(
             "figure",
-            plot_relationships(market, out / "relationships.png"),
+            save_figure(plot_relationships(market), out / "relationships.png"),
             "Satisfaction and lifecycle stages",
         ),
         Block(
             "figure",
-            plot_perceptual_map(metrics, market, out / "perceptual_map.png"),
+            save_figure(plot_perceptual_map(metrics, market), out / "perceptual_map.png"),
             "Perceptual map",
         ),
         Block("heading", "About the scenario"),
@@ -379,7 +400,9 @@ def sweep_blocks(out: Path, summary: pd.DataFrame, title: str) -> list[Block]:
             "means with 95% confidence intervals across runs; each variant's own report is "
             "in variants/<variant>/.\n\n" + settings,
         ),
-        Block("figure", plot_variants(summary, out / "variants.png"), "Cumulative profit"),
+        Block(
+            "figure", save_figure(plot_variants(summary), out / "variants.png"), "Cumulative profit"
+        ),
         Block("table", variants_frame(summary)),
     ]
 

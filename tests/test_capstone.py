@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from sim.analysis import compare
-from sim.experiment import simulate, summarise_run
+from sim.experiment import replicate as replicate_runs
 from sim.scenario import ScenarioError, load
 from sim.strategies import strategy_class
 
@@ -48,8 +48,7 @@ def as_firm(index: int, strategy: str) -> str:
 def replicate(name: str, *overrides: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-period metrics and per-run summary over SEEDS at 3,000 customers."""
     scenario = load(name, ["customers.count=3000", *overrides]).scenario
-    metrics = [simulate(scenario, seed) for seed in SEEDS]
-    return pd.concat(metrics), pd.concat([summarise_run(m) for m in metrics])
+    return replicate_runs(scenario, SEEDS)
 
 
 def head_to_head(name: str, index: int, firm: str, *shock: str) -> pd.DataFrame:

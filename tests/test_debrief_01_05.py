@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from sim import Market
-from sim.analysis import compare, mean_interval
-from sim.experiment import simulate, summarise_run
+from sim.analysis import by_period, compare, compare_variants, mean_interval
+from sim.experiment import replicate as replicate_runs
 from sim.scenario import load
 from sim.value import clv_margin_multiple, satisfaction_response
 
@@ -36,8 +36,7 @@ DEBRIEFS = sorted(
 def replicate(name: str, *settings: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-period metrics and per-run summary of a scenario with ``--set`` style settings."""
     scenario = load(name, [CUSTOMERS, *settings]).scenario
-    metrics = [simulate(scenario, seed) for seed in SEEDS]
-    return pd.concat(metrics), pd.concat([summarise_run(m) for m in metrics])
+    return replicate_runs(scenario, SEEDS)
 
 
 def summary(name: str, *settings: str) -> pd.DataFrame:
@@ -53,13 +52,9 @@ def ahead(name: str, metric: str, a: str, b: str, *settings: str) -> dict[str, f
     return compare(summary(name, *settings), metric, a, b)
 
 
-def change(name: str, settings: tuple[str, ...], firm: str, metric: str) -> tuple[float, ...]:
-    """Mean and 95% interval of (variant − base scenario) for one firm, paired by seed."""
-
-    def column(s: pd.DataFrame) -> pd.Series:
-        return s[s["firm"] == firm].set_index("seed")[metric]
-
-    return mean_interval(column(summary(name, *settings)) - column(summary(name)))
+def change(name: str, settings: tuple[str, ...], firm: str, metric: str) -> dict[str, float]:
+    """Variant − base scenario for one firm, paired by seed (sim.analysis.compare_variants)."""
+    return compare_variants(summary(name, *settings), summary(name), metric, firm)
 
 
 def per_seed(name: str, metric: str, *settings: str) -> pd.DataFrame:
@@ -73,9 +68,9 @@ def tier_advantage(*settings: str) -> pd.Series:
     return profit["Tiered"] / profit["Flat"]
 
 
-def by_period(name: str, metric: str, *settings: str) -> pd.DataFrame:
+def path(name: str, metric: str, *settings: str) -> pd.DataFrame:
     """Mean across seeds of a firm metric: one row per period, one column per firm."""
-    return metrics(name, *settings).groupby(["period", "firm"])[metric].mean().unstack("firm")
+    return by_period(metrics(name, *settings), metric)
 
 
 def at_period(name: str, metric: str, period: int, *settings: str) -> pd.DataFrame:
@@ -126,18 +121,18 @@ def test_s01_product_centric_leads_the_first_year():
     month12 = at_period("flagship", "cumulative_profit", 12)
     assert above(mean_interval(month12["ProductCo"] - month12["CustomerCo"]), 100_000)
     assert within(mean_interval(month12["CustomerCo"]), -20_000, 20_000)
-    assert by_period("flagship", "market_share").loc[6, "ProductCo"] > 0.5
+    assert path("flagship", "market_share").loc[6, "ProductCo"] > 0.5
 
 
 def test_s01_customer_centric_overtakes_around_month_33_and_ends_far_ahead():
     """“CustomerCo takes the lead for good around month 33 (between 25 and 40) and ends five
     years about $0.7 million ahead of ProductCo. At month 60 CustomerCo makes 67% of purchases,
     ProductCo 25%; MarketCo loses money throughout.”"""
-    profit = by_period("flagship", "cumulative_profit")
+    profit = path("flagship", "cumulative_profit")
     assert 25 <= last_crossing(profit["CustomerCo"], profit["ProductCo"]) <= 40
     result = ahead("flagship", "cumulative_profit", "CustomerCo", "ProductCo")
     assert within(result, 500_000, 900_000), result
-    share = by_period("flagship", "market_share").loc[60]
+    share = path("flagship", "market_share").loc[60]
     assert share["CustomerCo"] > 0.6 and share["ProductCo"] < 0.3, share
     assert (profit["MarketCo"] < 0).all()
 
@@ -145,7 +140,7 @@ def test_s01_customer_centric_overtakes_around_month_33_and_ends_far_ahead():
 def test_s01_products_grow_alike():
     """“ProductCo's product lead over CustomerCo is about $25 per basket at month 11 and about
     $3 at month 60.”"""
-    gap = by_period("flagship", "product")
+    gap = path("flagship", "product")
     gap = gap["ProductCo"] - gap["CustomerCo"]
     assert gap.loc[11] > 20 and gap.loc[60] < 5, gap.loc[[11, 60]]
 
@@ -188,7 +183,7 @@ def test_s01_late_homogenisation_only_delays_the_crossing():
     """“Over ten years (periods = 120) with imitation from month 36, CustomerCo takes the lead
     for good around month 73 (between 60 and 85) and ends about $1.9 million ahead.”"""
     late = ("homogenisation.start=36", "periods=120")
-    profit = by_period("flagship", "cumulative_profit", *late)
+    profit = path("flagship", "cumulative_profit", *late)
     assert 60 <= last_crossing(profit["CustomerCo"], profit["ProductCo"]) <= 85
     result = ahead("flagship", "cumulative_profit", "CustomerCo", "ProductCo", *late)
     assert within(result, 1_400_000, 2_400_000), result
@@ -415,7 +410,7 @@ def test_s04_keeper_earns_more_from_the_first_month():
     is ahead in cumulative profit in every month.”"""
     result = ahead("retention_economics", "cumulative_profit", "Keeper", "Hunter")
     assert within(result, 550_000, 900_000), result
-    profit = by_period("retention_economics", "cumulative_profit")
+    profit = path("retention_economics", "cumulative_profit")
     assert (profit["Keeper"] > profit["Hunter"]).all()
 
 
@@ -430,7 +425,7 @@ def test_s04_hunters_monthly_profit_shrinks_while_keepers_grows():
 def test_s04_keeper_passes_hunter_in_market_share_around_month_17():
     """“Hunter takes about 73% of purchases in month 1; Keeper passes it around month 17
     (between 10 and 25) and ends with about 55%.”"""
-    share = by_period("retention_economics", "market_share")
+    share = path("retention_economics", "market_share")
     assert share.loc[1, "Hunter"] > 0.65
     assert 10 <= last_crossing(share["Keeper"], share["Hunter"]) <= 25
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis import compare
-from sim.experiment import simulate, summarise_run
+from sim.analysis import by_period, compare
+from sim.experiment import replicate as replicate_runs
 from sim.scenario import load
 
 SEEDS = range(10)
@@ -37,8 +37,7 @@ TIGHT_SEGMENTS = tuple(f"customers.segments[{i}].taste_spread=0.02" for i in ran
 def replicate(name: str, *overrides: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-period metrics and per-run summary of a shipped scenario (with --set overrides)."""
     scenario = load(name, [CUSTOMERS, *overrides]).scenario
-    metrics = [simulate(scenario, seed) for seed in SEEDS]
-    return pd.concat(metrics), pd.concat([summarise_run(m) for m in metrics])
+    return replicate_runs(scenario, SEEDS)
 
 
 def summary(name: str, *overrides: str) -> pd.DataFrame:
@@ -48,7 +47,7 @@ def summary(name: str, *overrides: str) -> pd.DataFrame:
 def path(name: str, metric: str, *overrides: str) -> pd.DataFrame:
     """Mean of ``metric`` across seeds: one row per period, one column per firm."""
     metrics = replicate(name, *overrides)[0]
-    return metrics.groupby(["period", "firm"])[metric].mean().unstack("firm")
+    return by_period(metrics, metric)
 
 
 def assert_ahead(table: pd.DataFrame, metric: str, a: str, b: str) -> dict[str, float]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sim.analysis import compare
-from sim.experiment import simulate, summarise_run
+from sim.analysis import by_period, compare
+from sim.experiment import replicate as replicate_runs
 from sim.scenario import load
 
 SEEDS = range(8)
@@ -21,8 +21,7 @@ CUSTOMERS = "customers.count=3000"
 def replicate(name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-period metrics and per-run summary of a shipped scenario over SEEDS."""
     scenario = load(name, [CUSTOMERS]).scenario
-    metrics = [simulate(scenario, seed) for seed in SEEDS]
-    return pd.concat(metrics), pd.concat([summarise_run(m) for m in metrics])
+    return replicate_runs(scenario, SEEDS)
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +37,7 @@ def test_customer_centric_wins_when_products_grow_alike(flagship):
 
 def test_product_centric_leads_first_and_is_overtaken_between_months_20_and_45(flagship):
     metrics, _ = flagship
-    profit = metrics.groupby(["period", "firm"])["cumulative_profit"].mean().unstack("firm")
+    profit = by_period(metrics, "cumulative_profit")
     ahead = profit["CustomerCo"] > profit["ProductCo"]
     assert not ahead.loc[6:15].any(), "ProductCo should lead in months 6-15"
     overtaken = ahead.loc[ahead.index.max() :: -1].idxmin() + 1  # first month of the final lead
