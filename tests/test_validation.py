@@ -18,6 +18,7 @@ from scipy import optimize, stats
 
 from sim.analysis import mean_interval
 from sim.config import Scenario
+from sim.diffusion import PER_UNIT, bass_curve, bass_settings, discrete_bass_curve, lattice_curve
 from sim.experiment import simulate
 from sim.model import Market
 from sim.scenario import load
@@ -150,35 +151,17 @@ def test_choice_test_detects_a_small_deviation():
 
 # --- 2. diffusion: the Bass model -----------------------------------------------------------
 
-PER_UNIT = 10  # model periods per Bass time unit in scenarios/bass_diffusion.toml
 SULTAN = (0.03, 0.38)  # Sultan, Farley & Lehmann (1990) mean coefficients
 BASS_PAIRS = (SULTAN, (0.01, 0.5), (0.1, 0.1))
 BASS_SEEDS = (0, 1, 2)
 BASS_CUSTOMERS = 10_000  # customers.count in scenarios/bass_diffusion.toml
 
 
-def bass(t: np.ndarray, p: float, q: float) -> np.ndarray:
-    """Bass (1969) cumulative adoption F(t) = (1 − e^{−(p+q)t}) / (1 + (q/p)·e^{−(p+q)t})."""
-    decay = np.exp(-(p + q) * np.asarray(t, dtype=float))
-    return (1.0 - decay) / (1.0 + q / p * decay)
-
-
-def one_dimensional(t: np.ndarray, p: float, q: float) -> np.ndarray:
-    """Fibich & Gibori (2010): adoption on a ring where each customer hears its two neighbours,
-    f_1D(t) = 1 − exp(−(p+q)t + q·(1 − e^{−pt})/p)."""
-    t = np.asarray(t, dtype=float)
-    return 1.0 - np.exp(-(p + q) * t + q * (1.0 - np.exp(-p * t)) / p)
-
-
 def diffusion_scenario(p: float, q: float, *overrides: str) -> Scenario:
     """scenarios/bass_diffusion.toml with innovation p and imitation q per Bass time unit:
     ad hazard ad_effectiveness × advertising ($1) = p / 10, word-of-mouth hazard per unit of
     exposure awareness = q / 10 (ten periods per time unit)."""
-    mapping = [
-        f"economics.ad_effectiveness={p / PER_UNIT!r}",
-        f"word_of_mouth.awareness={q / PER_UNIT!r}",
-    ]
-    return load("bass_diffusion", [*mapping, *overrides]).scenario
+    return load("bass_diffusion", [*bass_settings(p, q), *overrides]).scenario
 
 
 @cache
@@ -206,17 +189,8 @@ def test_sultan_coefficients_give_the_published_peak():
     p, q = SULTAN
     peak = math.log(q / p) / (p + q)
     assert peak == pytest.approx(6.19, abs=0.005)
-    assert bass(peak, p, q) == pytest.approx(0.461, abs=0.0005)
-    assert bass(peak, p, q) == pytest.approx((q - p) / (2 * q), rel=1e-12)
-
-
-def discrete_bass(p: float, q: float, periods: int) -> np.ndarray:
-    """The model's exact discrete-time analogue of Bass, with ten periods per time unit:
-    1 − F_n = (1 − F_{n−1})·exp(−(p + q·F_{n−1})/10), F_0 = 0; returns F_1 … F_periods."""
-    curve = np.zeros(periods + 1)
-    for n in range(1, periods + 1):
-        curve[n] = 1.0 - (1.0 - curve[n - 1]) * np.exp(-(p + q * curve[n - 1]) / PER_UNIT)
-    return curve[1:]
+    assert bass_curve(peak, p, q) == pytest.approx(0.461, abs=0.0005)
+    assert bass_curve(peak, p, q) == pytest.approx((q - p) / (2 * q), rel=1e-12)
 
 
 @pytest.mark.parametrize(("p", "q"), BASS_PAIRS)
@@ -258,9 +232,9 @@ def test_adoption_follows_the_bass_curve(p, q):
     (0.011, 0.021 and 0.002 for the three pairs) and 0.02 allows for sampling."""
     curve = np.mean([adoption(p, q, seed) for seed in BASS_SEEDS], axis=0)
     t = times(curve)
-    discretisation = np.abs(discrete_bass(p, q, curve.size) - bass(t, p, q)).max()
+    discretisation = np.abs(discrete_bass_curve(p, q, curve.size) - bass_curve(t, p, q)).max()
     assert discretisation < 0.025
-    gap = np.abs(curve - bass(t, p, q))
+    gap = np.abs(curve - bass_curve(t, p, q))
     assert gap.max() < discretisation + 0.02, (gap.max(), t[gap.argmax()])
 
 
@@ -271,7 +245,7 @@ def test_fitting_bass_to_the_simulation_recovers_p_and_q(p, q):
     few early adopters, so it is the noisier of the two)."""
     curve = np.mean([adoption(p, q, seed) for seed in BASS_SEEDS], axis=0)
     (p_hat, q_hat), _ = optimize.curve_fit(
-        bass, times(curve), curve, p0=(0.05, 0.3), bounds=(1e-4, 2.0)
+        bass_curve, times(curve), curve, p0=(0.05, 0.3), bounds=(1e-4, 2.0)
     )
     assert p_hat == pytest.approx(p, rel=0.15)
     assert q_hat == pytest.approx(q, rel=0.05)
@@ -287,10 +261,10 @@ def test_adoption_peaks_where_bass_says():
     t = times(curve)
     peak = math.log(q / p) / (p + q)
     assert np.interp(peak, t, curve) == pytest.approx(0.461, abs=0.02)
-    (p_hat, q_hat), _ = optimize.curve_fit(bass, t, curve, p0=(0.05, 0.3), bounds=(1e-4, 2.0))
+    (p_hat, q_hat), _ = optimize.curve_fit(bass_curve, t, curve, p0=(0.05, 0.3), bounds=(1e-4, 2.0))
     fitted_peak = math.log(q_hat / p_hat) / (p_hat + q_hat)
     assert fitted_peak == pytest.approx(peak, abs=0.25)
-    assert bass(fitted_peak, p_hat, q_hat) == pytest.approx(0.461, abs=0.01)
+    assert bass_curve(fitted_peak, p_hat, q_hat) == pytest.approx(0.461, abs=0.01)
 
 
 # --- 3. diffusion on networks ---------------------------------------------------------------
@@ -313,14 +287,14 @@ def test_one_dimensional_lattice_follows_fibich_gibori():
     p, q = SULTAN
     curves = [adoption(p, q, seed, *network(2, 0.0), "periods=300") for seed in (0, 1)]
     curve = np.mean(curves, axis=0)
-    gap = np.abs(curve - one_dimensional(times(curve), p, q))
+    gap = np.abs(curve - lattice_curve(times(curve), p, q))
     assert gap.max() < 0.02, (gap.max(), times(curve)[gap.argmax()])
 
 
 REWIRING = (0.0, 0.1, 1.0)
 FINE = np.linspace(0.0, 30.0, 30_001)
-HALF_BASS = float(np.interp(0.5, bass(FINE, *SULTAN), FINE))  # time to 50% adoption
-HALF_1D = float(np.interp(0.5, one_dimensional(FINE, *SULTAN), FINE))
+HALF_BASS = float(np.interp(0.5, bass_curve(FINE, *SULTAN), FINE))  # time to 50% adoption
+HALF_1D = float(np.interp(0.5, lattice_curve(FINE, *SULTAN), FINE))
 NETWORK_SEEDS = (0, 1, 2)
 
 
@@ -335,8 +309,8 @@ def test_small_world_diffusion_lies_between_lattice_and_bass(rewiring):
     for seed in NETWORK_SEEDS:
         curve = adoption(p, q, seed, *network(10, rewiring))
         t = times(curve)
-        assert (curve >= one_dimensional(t, p, q) - 0.02).all()
-        assert (curve <= bass(t, p, q) + 0.02).all()
+        assert (curve >= lattice_curve(t, p, q) - 0.02).all()
+        assert (curve <= bass_curve(t, p, q) + 0.02).all()
         half = crossing(curve, 0.5)
         assert HALF_BASS + 0.2 < half < HALF_1D - 0.2, (seed, half)
 
