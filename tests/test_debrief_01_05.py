@@ -12,39 +12,17 @@ debriefs' numbers do not depend on market size beyond sampling noise.
 
 from __future__ import annotations
 
-import re
-from functools import cache
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
 from sim import Market
-from sim.analysis import by_period, compare, compare_variants, mean_interval
-from sim.experiment import replicate as replicate_runs
+from sim.analysis import compare, compare_variants, mean_interval
 from sim.scenario import load
 from sim.value import clv_margin_multiple, satisfaction_response
 
-SEEDS = range(10)
-CUSTOMERS = "customers.count=3000"
-DEBRIEFS = sorted(
-    (Path(__file__).resolve().parent.parent / "course" / "instructor").glob("0[1-5]-*.md")
-)
+from course_claims import CUSTOMERS, INSTRUCTOR, SEEDS, check_citations, metrics, path, summary
 
-
-@cache
-def replicate(name: str, *settings: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per-period metrics and per-run summary of a scenario with ``--set`` style settings."""
-    scenario = load(name, [CUSTOMERS, *settings]).scenario
-    return replicate_runs(scenario, SEEDS)
-
-
-def summary(name: str, *settings: str) -> pd.DataFrame:
-    return replicate(name, *settings)[1]
-
-
-def metrics(name: str, *settings: str) -> pd.DataFrame:
-    return replicate(name, *settings)[0]
+DEBRIEFS = sorted(INSTRUCTOR.glob("0[1-5]-*.md"))
 
 
 def ahead(name: str, metric: str, a: str, b: str, *settings: str) -> dict[str, float]:
@@ -66,11 +44,6 @@ def tier_advantage(*settings: str) -> pd.Series:
     """Tiered's cumulative profit / Flat's, per seed, in core_customers."""
     profit = per_seed("core_customers", "cumulative_profit", *settings)
     return profit["Tiered"] / profit["Flat"]
-
-
-def path(name: str, metric: str, *settings: str) -> pd.DataFrame:
-    """Mean across seeds of a firm metric: one row per period, one column per firm."""
-    return by_period(metrics(name, *settings), metric)
 
 
 def at_period(name: str, metric: str, period: int, *settings: str) -> pd.DataFrame:
@@ -620,11 +593,5 @@ def test_s05_the_tier_pays_less_when_core_customers_do_not_care_for_service():
 def test_every_debrief_cites_existing_tests_and_every_test_is_cited():
     """Each debrief names, after each expected finding, the test in this file that checks it."""
     assert len(DEBRIEFS) == 5, DEBRIEFS
-    defined = {name for name in globals() if name.startswith("test_s0")}
-    cited: set[str] = set()
-    for debrief in DEBRIEFS:
-        names = set(re.findall(r"`(test_s0\d_\w+)`", debrief.read_text(encoding="utf-8")))
-        assert names, f"{debrief.name} cites no test"
-        assert names <= defined, f"{debrief.name} cites unknown tests: {sorted(names - defined)}"
-        cited |= names
-    assert defined <= cited, f"tests no debrief cites: {sorted(defined - cited)}"
+    defined = [name for name in globals() if name.startswith("test_s0")]
+    check_citations(DEBRIEFS, defined, r"test_s0\d_\w+")

@@ -15,39 +15,18 @@ Criteria (95% level throughout):
 from __future__ import annotations
 
 import re
-from functools import cache
-from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis import by_period, compare
-from sim.experiment import replicate as replicate_runs
+from sim.analysis import compare
 from sim.scenario import load
 
-SEEDS = range(10)
-CUSTOMERS = "customers.count=3000"
-INSTRUCTOR = Path(__file__).resolve().parent.parent / "course" / "instructor"
+from course_claims import INSTRUCTOR, check_citations, path, replicate, summary
+
 LATE_CRM = (
     'events=[{kind="crm_launch", firm="Standard", period=24, accuracy=0.3, running_cost=1.0}]'
 )
 TIGHT_SEGMENTS = tuple(f"customers.segments[{i}].taste_spread=0.02" for i in range(3))
-
-
-@cache
-def replicate(name: str, *overrides: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per-period metrics and per-run summary of a shipped scenario (with --set overrides)."""
-    scenario = load(name, [CUSTOMERS, *overrides]).scenario
-    return replicate_runs(scenario, SEEDS)
-
-
-def summary(name: str, *overrides: str) -> pd.DataFrame:
-    return replicate(name, *overrides)[1]
-
-
-def path(name: str, metric: str, *overrides: str) -> pd.DataFrame:
-    """Mean of ``metric`` across seeds: one row per period, one column per firm."""
-    metrics = replicate(name, *overrides)[0]
-    return by_period(metrics, metric)
 
 
 def assert_ahead(table: pd.DataFrame, metric: str, a: str, b: str) -> dict[str, float]:
@@ -652,11 +631,5 @@ def test_every_debrief_cites_existing_tests_and_every_test_is_cited():
     """Each debrief of sessions 06-10 names, after each finding, the test here that checks it."""
     debriefs = sorted(INSTRUCTOR.glob("0[6-9]-*.md")) + sorted(INSTRUCTOR.glob("10-*.md"))
     assert len(debriefs) == 5, debriefs
-    defined = {name for name in globals() if re.fullmatch(r"test_(0[6-9]|10)_\w+", name)}
-    cited: set[str] = set()
-    for debrief in debriefs:
-        names = set(re.findall(r"`(test_(?:0[6-9]|10)_\w+)`", debrief.read_text(encoding="utf-8")))
-        assert names, f"{debrief.name} cites no test"
-        assert names <= defined, f"{debrief.name} cites unknown tests: {sorted(names - defined)}"
-        cited |= names
-    assert defined <= cited, f"tests no debrief cites: {sorted(defined - cited)}"
+    defined = [name for name in globals() if re.fullmatch(r"test_(0[6-9]|10)_\w+", name)]
+    check_citations(debriefs, defined, r"test_(?:0[6-9]|10)_\w+")
