@@ -27,12 +27,12 @@ import numpy as np
 import pandas as pd
 
 from sim import scenario as scenarios
-from sim.config import Scenario
+from sim.config import MONTH_DAYS, Scenario
+from sim.errors import InputError
 from sim.model import Market
 from sim.transaction_log import purchase_days
 
 WEEK_DAYS = 7.0
-MONTH_DAYS = 365.25 / 12
 BASE_SCENARIO = "repeat_buying"
 BGNBD_PARAMETERS = ("r", "alpha", "a", "b")
 GAMMA_GAMMA_PARAMETERS = ("p", "q", "v")
@@ -41,7 +41,7 @@ DEPENDENCIES = r"(pymc|pymc_marketing|pymc_extras|pytensor|arviz\w*|xarray|panda
 FALLBACK_BASKET_SHAPE = 0.5  # used when Gamma-Gamma's q ≤ 2 (mean spend with infinite variance)
 
 
-class CalibrationError(ValueError):
+class CalibrationError(InputError):
     """Data or settings that cannot be calibrated, with a message that says why."""
 
 

@@ -11,24 +11,19 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from tqdm import tqdm
 
 from sim import scenario as scenarios
-from sim.calibrate import MONTH_DAYS, CalibrationError, calibrate, write_outputs
-from sim.config import INFO_SECTIONS
-from sim.experiment import (
-    Experiment,
-    ExperimentError,
-    command_line,
-    run_experiment,
-    seed_list,
-)
-from sim.report import outcomes_frame, variants_frame, write_report, write_sweep_report
-from sim.strategies import STRATEGIES, StrategyError
-from sim.sweep import Sweep, grid_variants, parse_grid, rotation_variants, strategy_variants
-from sim.transaction_log import CsvLayout, TransactionDataError, read_transactions
+from sim.config import INFO_SECTIONS, MONTH_DAYS
+from sim.errors import InputError
+from sim.strategies import STRATEGIES
+
+if TYPE_CHECKING:  # the commands import what they need, so that list/show/validate start fast
+    import pandas as pd
+
+    from sim.sweep import Sweep
 
 BAD_INPUT = 2
 INTERRUPTED = 130
@@ -112,6 +107,8 @@ def positive_float(text: str) -> float:
 
 def iso_date(text: str) -> pd.Timestamp:
     """argparse type: a date YYYY-MM-DD."""
+    import pandas as pd
+
     try:
         return pd.Timestamp(pd.to_datetime(text, format="%Y-%m-%d"))
     except ValueError:
@@ -171,6 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     calibrate.add_argument("transactions", type=Path, help="CSV file, one line per purchase")
     calibrate.add_argument("--out", type=Path, default=Path("calibrated"), help="output folder")
+    from sim.transaction_log import CsvLayout
+
     layout = CsvLayout()
     for key, default in layout.columns().items():
         calibrate.add_argument(
@@ -226,7 +225,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for name in args.files:
         try:
             loaded = scenarios.load(name)
-        except (scenarios.ScenarioError, StrategyError) as exc:
+        except InputError as exc:
             bad += 1
             print(exc, file=sys.stderr)
         else:
@@ -253,6 +252,9 @@ def finish(args: argparse.Namespace, report: Path, table: pd.DataFrame, title: s
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run replications, write results and report, print the outcome table."""
+    from sim.experiment import Experiment, command_line, run_experiment, seed_list
+    from sim.report import outcomes_frame, write_report
+
     loaded = scenarios.load(args.scenario, args.overrides)
     out = args.out or Path("results") / loaded.name
     experiment = Experiment(
@@ -268,6 +270,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def run_sweep(args: argparse.Namespace, sweep: Sweep, title: str) -> int:
     """Run a sweep or comparison with a progress bar; write and print its report."""
+    from sim.report import variants_frame, write_sweep_report
+
     experiments = sweep.experiments()
     todo = sum(len(e.pending()) for e in experiments)
     with progress(todo, f"{sweep.scenario}: runs", args.quiet) as bar:
@@ -280,6 +284,9 @@ def run_sweep(args: argparse.Namespace, sweep: Sweep, title: str) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Same market, firms swapping strategies."""
+    from sim.experiment import command_line, seed_list
+    from sim.sweep import Sweep, rotation_variants, strategy_variants
+
     base = scenarios.load(args.scenario, args.overrides)
     if args.rotate:
         variants = rotation_variants(base)
@@ -303,6 +310,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """A grid over scenario keys."""
+    from sim.experiment import command_line, seed_list
+    from sim.sweep import Sweep, grid_variants, parse_grid
+
     base = scenarios.load(args.scenario, args.overrides)
     grid = parse_grid(args.grid)
     sweep = Sweep(
@@ -321,6 +331,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Rewrite the report of a results folder."""
+    import pandas as pd
+
+    from sim.experiment import ExperimentError
+    from sim.report import write_report, write_sweep_report
+
     folder: Path = args.folder
     summary_file = folder / "summary.csv"
     if not summary_file.is_file():
@@ -339,6 +354,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Fit, write the scenario fragment and the report, print where they are."""
+    from sim.calibrate import calibrate, write_outputs
+    from sim.transaction_log import CsvLayout, read_transactions
+
     layout = CsvLayout(args.customer_column, args.date_column, args.amount_column, args.date_format)
     transactions = read_transactions(args.transactions, layout)
     result = calibrate(
@@ -371,13 +389,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (
-        scenarios.ScenarioError,
-        StrategyError,
-        ExperimentError,
-        TransactionDataError,
-        CalibrationError,
-    ) as exc:
+    except InputError as exc:
         print(f"crmsim {args.command}: {exc}", file=sys.stderr)
         return BAD_INPUT
     except KeyboardInterrupt:

@@ -34,6 +34,7 @@ class Info(Strict):
     extending_the_model: str = ""
 
 
+MONTH_DAYS = 365.25 / 12  # days in one period when periods are months (the default reading)
 INFO_SECTIONS = tuple(name for name in Info.model_fields if name != "title")
 
 

@@ -28,13 +28,14 @@ from typing import NamedTuple
 import pandas as pd
 
 from sim.config import Scenario
+from sim.errors import InputError
 from sim.model import Market
 from sim.scenario import LoadedScenario
 
 PACKAGES = ("crmsim", "mesa", "numpy", "pandas", "scipy", "networkx", "pydantic")
 
 
-class ExperimentError(ValueError):
+class ExperimentError(InputError):
     """An output folder that belongs to a different experiment, or similar misuse."""
 
 

@@ -13,11 +13,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from sim.config import Scenario
+from sim.errors import InputError
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
 
-class ScenarioError(ValueError):
+class ScenarioError(InputError):
     """A scenario file or override is missing, unreadable or invalid (message is user-facing)."""
 
 

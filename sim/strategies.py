@@ -33,13 +33,15 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from sim.errors import InputError
+
 if TYPE_CHECKING:
     from sim.agents import Firm
 
 Personalisation = Literal["none", "segment", "individual"]
 
 
-class StrategyError(ValueError):
+class StrategyError(InputError):
     """A strategy is unknown, badly configured, or returned an invalid decision."""
 
 

@@ -13,10 +13,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.errors import InputError
+
 COLUMNS = ("customer", "date", "amount")
 
 
-class TransactionDataError(ValueError):
+class TransactionDataError(InputError):
     """A transaction file that cannot be used, with a message naming the file, row and fix."""
 
 
