@@ -1,7 +1,8 @@
 """The ``crmsim`` command line: list, show, validate, run, compare and sweep scenarios; report;
 calibrate a customer segment from transaction data.
 
-Exit codes: 0 success, 2 bad input (scenario file, flag, strategy), 130 interrupted.
+Exit codes: 0 success, 2 bad input (a scenario file, flag, strategy or transaction file: any
+:class:`sim.errors.InputError`), 130 interrupted.
 """
 
 from __future__ import annotations
