@@ -485,13 +485,11 @@ def _parameter_table(fit: Fit) -> str:
 
 
 def _plot(tracking: Tracking, path: Path, title: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # no pyplot: no global backend or figure registry
 
     frame = tracking.frame
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig = Figure(figsize=(8, 4.5), layout="tight")
+    ax = fig.subplots()
     ax.plot(frame.index, frame["actual"], color="black", lw=2, label="actual")
     ax.plot(frame.index, frame["bgnbd"], color="tab:blue", ls="--", label="BG/NBD expected")
     ax.plot(frame.index, frame["simulated"], color="tab:red", label="calibrated simulation")
@@ -499,9 +497,7 @@ def _plot(tracking: Tracking, path: Path, title: str) -> None:
     ax.set(xlabel="week", ylabel="cumulative repeat purchases", title=title)
     ax.legend(loc="upper left")
     ax.grid(alpha=0.3)
-    fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 def report_markdown(cal: Calibration) -> str:
