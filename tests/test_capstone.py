@@ -13,20 +13,19 @@ import os
 import re
 import subprocess
 import sys
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from sim.analysis import compare
-from sim.experiment import replicate as replicate_runs
 from sim.scenario import ScenarioError, load
 from sim.strategies import strategy_class
 
+from course_claims import replicate
+
 CAPSTONE = Path(__file__).resolve().parent.parent / "course" / "capstone"
 EXAMPLE = "example_strategy:ProductThenCustomer"
-SEEDS = range(10)
 RECESSION = 'events=[{kind="recession", period=24, duration=12}]'
 
 
@@ -42,13 +41,6 @@ def capstone_on_path():
 def as_firm(index: int, strategy: str) -> str:
     """A --set override giving firm ``index`` the named strategy with default parameters."""
     return f'firms[{index}].strategy={{name = "{strategy}"}}'
-
-
-@cache
-def replicate(name: str, *overrides: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per-period metrics and per-run summary over SEEDS at 3,000 customers."""
-    scenario = load(name, ["customers.count=3000", *overrides]).scenario
-    return replicate_runs(scenario, SEEDS)
 
 
 def head_to_head(name: str, index: int, firm: str, *shock: str) -> pd.DataFrame:
