@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from sim import scenario as scenarios
 from sim.config import INFO_SECTIONS, MONTH_DAYS
+from sim.csv_layout import CsvLayout
 from sim.errors import InputError
 from sim.strategies import STRATEGIES
 
@@ -169,8 +170,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     calibrate.add_argument("transactions", type=Path, help="CSV file, one line per purchase")
     calibrate.add_argument("--out", type=Path, default=Path("calibrated"), help="output folder")
-    from sim.transaction_log import CsvLayout
-
     layout = CsvLayout()
     for key, default in layout.columns().items():
         calibrate.add_argument(
@@ -356,7 +355,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Fit, write the scenario fragment and the report, print where they are."""
     from sim.calibrate import calibrate, write_outputs
-    from sim.transaction_log import CsvLayout, read_transactions
+    from sim.transaction_log import read_transactions
 
     layout = CsvLayout(args.customer_column, args.date_column, args.amount_column, args.date_format)
     transactions = read_transactions(args.transactions, layout)

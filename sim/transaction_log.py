@@ -7,12 +7,12 @@ A transaction table has one row per purchase: ``customer`` (text), ``date`` (tim
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from sim.csv_layout import CsvLayout
 from sim.errors import InputError
 
 COLUMNS = ("customer", "date", "amount")
@@ -20,20 +20,6 @@ COLUMNS = ("customer", "date", "amount")
 
 class TransactionDataError(InputError):
     """A transaction file that cannot be used, with a message naming the file, row and fix."""
-
-
-@dataclass(frozen=True)
-class CsvLayout:
-    """Which CSV columns hold the customer id, the purchase date and the amount ($)."""
-
-    customer: str = "customer_id"
-    date: str = "date"
-    amount: str = "amount"
-    date_format: str | None = None  # strftime format, e.g. "%Y%m%d"; None: infer
-
-    def columns(self) -> dict[str, str]:
-        """Standard column name → the file's column name."""
-        return {"customer": self.customer, "date": self.date, "amount": self.amount}
 
 
 def read_transactions(path: Path, layout: CsvLayout = CsvLayout()) -> pd.DataFrame:

@@ -27,8 +27,9 @@ from sim.calibrate import (
     simulated_transactions,
 )
 from sim.cli import main
+from sim.csv_layout import CsvLayout
 from sim.scenario import load
-from sim.transaction_log import CsvLayout, purchase_days, read_transactions
+from sim.transaction_log import purchase_days, read_transactions
 
 CDNOW = Path(__file__).parent / "data" / "CDNOW_sample.txt"
 CDNOW_SHA256 = "6fae10155c0b0ba363c2c386e30f77990d22328220efd862a5edd1443420d94a"
