@@ -1,0 +1,59 @@
+"""The ``crmsim`` command line: list, show, validate, run, compare and sweep scenarios; report;
+calibrate a customer segment from transaction data.
+
+Exit codes: 0 success, 2 bad input (a scenario file, flag, strategy or transaction file: any
+:class:`sim.errors.InputError`), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+
+from sim.apps.cli.commands import (
+    BAD_INPUT,
+    cmd_calibrate,
+    cmd_compare,
+    cmd_list,
+    cmd_report,
+    cmd_run,
+    cmd_show,
+    cmd_sweep,
+    cmd_validate,
+)
+from sim.apps.cli.parser import build_parser
+from sim.errors import InputError
+
+INTERRUPTED = 130
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "list": cmd_list,
+    "show": cmd_show,
+    "validate": cmd_validate,
+    "run": cmd_run,
+    "compare": cmd_compare,
+    "sweep": cmd_sweep,
+    "report": cmd_report,
+    "calibrate": cmd_calibrate,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``crmsim`` command."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except InputError as exc:
+        print(f"crmsim {args.command}: {exc}", file=sys.stderr)
+        return BAD_INPUT
+    except KeyboardInterrupt:
+        print(
+            "\ninterrupted: finished runs are saved; run the same command again to resume.",
+            file=sys.stderr,
+        )
+        return INTERRUPTED
+    except (OSError, json.JSONDecodeError) as exc:
+        print(f"crmsim {args.command}: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,205 @@
+"""What each ``crmsim`` sub-command does. Each imports what it needs when it runs, so that
+``crmsim list``, ``show`` and ``validate`` start without pandas, matplotlib or Mesa."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tqdm import tqdm
+
+from sim.errors import InputError
+from sim.scenarios import ScenarioError, available, load
+from sim.schema import INFO_SECTIONS
+
+if TYPE_CHECKING:  # for annotations only: the commands import what they need when they run
+    import pandas as pd
+
+    from sim.experiments.sweep import Sweep
+
+BAD_INPUT = 2
+
+
+def command_line(argv: Iterable[str] | None = None) -> str:
+    """The command as typed, for the manifest."""
+    return shlex.join(["crmsim", *(sys.argv[1:] if argv is None else argv)])
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """Print each shipped scenario with its title."""
+    for name in available():
+        print(f"{name:24s} {load(name).spec.info.title}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """Print the Info sections and the firms of a scenario."""
+    loaded = load(args.scenario)
+    sc = loaded.spec
+    print(f"{loaded.name}: {sc.info.title}  (hash {loaded.hash})\n")
+    for field in INFO_SECTIONS:
+        text = getattr(sc.info, field).strip()
+        if text:
+            print(field.replace("_", " ").upper())
+            print(text + "\n")
+    print(f"{sc.customers.count} customers, {sc.periods} periods, firms:")
+    for firm in sc.firms:
+        print(f"  {firm.name:14s} {firm.strategy.name:20s} price {firm.price:g}")
+    for event in sc.events:
+        print(f"  event: {event.kind} in period {event.period}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate each file; report every bad one; exit 2 if any is bad."""
+    bad = 0
+    for name in args.files:
+        try:
+            loaded = load(name)
+        except InputError as exc:
+            bad += 1
+            print(exc, file=sys.stderr)
+        else:
+            print(f"{name}: valid (hash {loaded.hash})")
+    return BAD_INPUT if bad else 0
+
+
+def progress(total: int, label: str, quiet: bool) -> tqdm:
+    """A progress bar on stderr (silent with --quiet or when there is nothing to do)."""
+    return tqdm(total=total, desc=label, unit="run", disable=quiet or total == 0)
+
+
+def finish(args: argparse.Namespace, report: Path, table: pd.DataFrame, title: str) -> int:
+    """Print the outcome table and where the results are (only the report with --quiet)."""
+    if args.quiet:
+        print(report)
+        return 0
+    print(f"\n{title}: mean [95% interval] across runs\n")
+    print(table.to_string())
+    out = report.parent
+    print(f"\nreport:  {report}  (also report.md)\nsummary: {out / 'summary.csv'}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run replications, write results and report, print the outcome table."""
+    from sim.experiments import Experiment, run_experiment, seed_list
+    from sim.reporting import outcomes_frame, write_report
+
+    loaded = load(args.scenario, args.overrides)
+    out = args.out or Path("results") / loaded.name
+    experiment = Experiment(
+        loaded, seed_list(args.seeds, args.first_seed), out, args.periods, command_line()
+    )
+    with progress(len(experiment.pending()), f"{loaded.name}: runs", args.quiet) as bar:
+        metrics, summary = run_experiment(
+            experiment, workers=args.workers, on_done=lambda _: bar.update()
+        )
+    report = write_report(out, metrics, summary)
+    return finish(args, report, outcomes_frame(summary), loaded.spec.info.title or loaded.name)
+
+
+def run_sweep(args: argparse.Namespace, sweep: Sweep, title: str) -> int:
+    """Run a sweep or comparison with a progress bar; write and print its report."""
+    from sim.reporting import variants_frame, write_sweep_report
+
+    experiments = sweep.experiments()
+    todo = sum(len(e.pending()) for e in experiments)
+    with progress(todo, f"{sweep.scenario}: runs", args.quiet) as bar:
+        _, summary = sweep.run(
+            workers=args.workers, on_done=lambda *_: bar.update(), experiments=experiments
+        )
+    report = write_sweep_report(sweep.out, summary, title)
+    return finish(args, report, variants_frame(summary), title)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Same market, firms swapping strategies."""
+    from sim.experiments import Sweep, rotation_variants, seed_list, strategy_variants
+
+    base = load(args.scenario, args.overrides)
+    if args.rotate:
+        variants = rotation_variants(base)
+    elif not args.strategies:
+        raise ScenarioError("--firm needs --strategies, e.g. --strategies static,sales_push")
+    else:
+        variants = strategy_variants(base, args.firm, args.strategies.split(","))
+    sweep = Sweep(
+        args.scenario,
+        variants,
+        seed_list(args.seeds, args.first_seed),
+        args.out or Path("results") / f"{base.name}-compare",
+        args.overrides,
+        args.periods,
+        command_line(),
+    )
+    return run_sweep(args, sweep, f"{base.spec.info.title or base.name}: strategies compared")
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """A grid over scenario keys."""
+    from sim.experiments import Sweep, grid_variants, parse_grid, seed_list
+
+    base = load(args.scenario, args.overrides)
+    grid = parse_grid(args.grid)
+    sweep = Sweep(
+        args.scenario,
+        grid_variants(grid),
+        seed_list(args.seeds, args.first_seed),
+        args.out or Path("results") / f"{base.name}-sweep",
+        args.overrides,
+        args.periods,
+        command_line(),
+    )
+    return run_sweep(
+        args, sweep, f"{base.spec.info.title or base.name}: sweep of " + ", ".join(grid)
+    )
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Rewrite the report of a results folder."""
+    import pandas as pd
+
+    from sim.experiments import ExperimentError
+    from sim.reporting import write_report, write_sweep_report
+
+    folder: Path = args.folder
+    summary_file = folder / "summary.csv"
+    if not summary_file.is_file():
+        raise ExperimentError(
+            f"{folder}: not a finished results folder (no summary.csv; 'crmsim run', "
+            "'compare' or 'sweep' write one)"
+        )
+    summary = pd.read_csv(summary_file)
+    if (folder / "sweep.json").is_file():
+        report = write_sweep_report(folder, summary, f"{summary['scenario'].iloc[0]}: variants")
+    else:
+        report = write_report(folder, pd.read_parquet(folder / "metrics.parquet"), summary)
+    print(report)
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Fit, write the scenario fragment and the report, print where they are."""
+    from sim.calibration.calibrate import calibrate
+    from sim.calibration.csv_layout import CsvLayout
+    from sim.calibration.report import write_outputs
+    from sim.calibration.transactions import read_transactions
+
+    layout = CsvLayout(args.customer_column, args.date_column, args.amount_column, args.date_format)
+    transactions = read_transactions(args.transactions, layout)
+    result = calibrate(
+        transactions,
+        str(args.transactions),
+        args.calibration_end,
+        args.holdout_end,
+        args.period_days,
+        args.seed,
+    )
+    paths = write_outputs(result, args.out)
+    print(f"scenario fragment: {paths['scenario.toml']}\nreport: {paths['report.md']}")
+    return 0

@@ -1,0 +1,147 @@
+"""Parameter sweeps and strategy comparisons: many variants of one scenario, each over seeds.
+
+Output folder layout::
+
+    sweep.json                the variants: label → settings (key path → value)
+    variants/<label>/         one experiment folder per variant (see sim.experiments.folders)
+    summary.csv               every variant's summary, with one column per swept key
+
+Each variant resumes on its own, so an interrupted sweep re-run with the same command redoes
+nothing it finished.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.experiments.executors import run_experiments
+from sim.experiments.folders import Experiment, write_atomically
+from sim.scenarios import Scenario, ScenarioError, load, parse_value
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One point of a sweep: a label (its folder name) and the keys it sets."""
+
+    label: str
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+
+def parse_grid(entries: Sequence[str]) -> dict[str, list[Any]]:
+    """``["a.b=1,2,3", "c=true,false"]`` → {"a.b": [1, 2, 3], "c": [True, False]} (TOML values)."""
+    grid: dict[str, list[Any]] = {}
+    for entry in entries:
+        key, sep, raw = entry.partition("=")
+        values = parse_value(f"[{raw}]") if sep else None
+        if not key.strip() or not isinstance(values, list) or not values:
+            raise ScenarioError(
+                f"--grid {entry!r}: expected key.path=value1,value2,… (values as in TOML)"
+            )
+        grid[key.strip()] = values
+    return grid
+
+
+def slug(text: str) -> str:
+    """A folder-safe version of a label."""
+    return re.sub(r"[^A-Za-z0-9_.=-]+", "_", text).strip("_")[:80]
+
+
+def grid_variants(grid: Mapping[str, Sequence[Any]]) -> list[Variant]:
+    """Every combination of the grid's values (cartesian product), labelled key=value,…"""
+    keys = list(grid)
+    return [
+        Variant(
+            slug(",".join(f"{k.rsplit('.', 1)[-1]}={v}" for k, v in zip(keys, combo, strict=True))),
+            dict(zip(keys, combo, strict=True)),
+        )
+        for combo in itertools.product(*(grid[k] for k in keys))
+    ]
+
+
+def strategy_variants(base: Scenario, firm: str, strategies: Sequence[str]) -> list[Variant]:
+    """The same market with ``firm`` following each of ``strategies`` (default parameters)."""
+    names = [f.name for f in base.spec.firms]
+    if firm not in names:
+        raise ScenarioError(f"--firm {firm!r}: no such firm; firms are: {', '.join(names)}")
+    index = names.index(firm)
+    return [
+        Variant(slug(s), {f"firms[{index}].strategy": {"name": s}})
+        for s in dict.fromkeys(strategies)
+    ]
+
+
+def rotation_variants(base: Scenario) -> list[Variant]:
+    """The same market with the firms' strategies rotated: each firm plays each strategy once,
+    so a strategy's result is not an accident of the offer or position it started with."""
+    specs = [f.strategy.model_dump() for f in base.spec.firms]
+    variants = []
+    for shift in range(len(specs)):
+        rotated = specs[-shift:] + specs[:-shift] if shift else specs
+        variants.append(
+            Variant(
+                f"rotation{shift}",
+                {f"firms[{i}].strategy": spec for i, spec in enumerate(rotated)},
+            )
+        )
+    return variants
+
+
+@dataclass
+class Sweep:
+    """Variants of one scenario, each replicated over the same seeds, under ``out``."""
+
+    scenario: str
+    variants: Sequence[Variant]
+    seeds: Sequence[int]
+    out: Path
+    overrides: Sequence[str] = ()
+    periods: int | None = None
+    command: str = ""
+
+    def experiments(self) -> list[Experiment]:
+        """One experiment per variant (validates every variant before anything runs)."""
+        return [
+            Experiment(
+                load(self.scenario, self.overrides, v.settings),
+                self.seeds,
+                self.out / "variants" / v.label,
+                self.periods,
+                self.command,
+            )
+            for v in self.variants
+        ]
+
+    def run(
+        self,
+        executor: Executor | None = None,
+        workers: int | None = None,
+        on_done: Callable[[Experiment, int], None] | None = None,
+        experiments: list[Experiment] | None = None,
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Run every variant; write sweep.json and the combined summary.csv; return the
+        combined (metrics, summary) with a ``variant`` column and one column per swept key."""
+        experiments = experiments or self.experiments()
+        self.out.mkdir(parents=True, exist_ok=True)
+        plan = {v.label: dict(v.settings) for v in self.variants}
+        write_atomically(self.out / "sweep.json", json.dumps(plan, indent=2).encode())
+        results = run_experiments(experiments, executor, workers, on_done)
+        metrics, summaries = [], []
+        for variant, (m, s) in zip(self.variants, results, strict=True):
+            labels = {"variant": variant.label} | {
+                k: json.dumps(v) if isinstance(v, dict | list) else v
+                for k, v in variant.settings.items()
+            }
+            metrics.append(m.assign(**labels))
+            summaries.append(s.assign(**labels))
+        summary = pd.concat(summaries, ignore_index=True)
+        write_atomically(self.out / "summary.csv", summary.to_csv(index=False).encode())
+        return pd.concat(metrics, ignore_index=True), summary

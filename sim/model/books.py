@@ -1,0 +1,203 @@
+"""S11 Books: revenue, costs by kind, profit, lifetime values and the period's metrics.
+
+:func:`draw_up` turns what an engine counted for one firm (:class:`FirmTotals`) into its
+:class:`~sim.schema.FirmBooks`; both engines use it, so every metric is defined once.
+:func:`keep_books` is the vectorised engine's counting.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.model.firms import Firm
+from sim.model.lifetime_value import LifetimeValues
+from sim.model.population import Relationships, Stage
+from sim.model.submodels.choice import Purchases
+from sim.model.submodels.relationships import per_customer
+from sim.schema import Economics, FirmBooks
+from sim.strategies import Decision
+
+
+def read_books(owner: Any, name: str) -> float:
+    """One entry of the books of a firm or a market (its ``books`` attribute)."""
+    return getattr(owner.books, name)
+
+
+def book_reporters(names: tuple[str, ...]) -> dict[str, partial]:
+    """Mesa DataCollector reporters, one per name, that read it from an object's ``books``."""
+    return {name: partial(read_books, name=name) for name in names}
+
+
+def top_share(values: NDArray[np.float64], fraction: float = 0.2) -> float:
+    """Share of the total of positive ``values`` held by the top ``fraction`` of them (Pareto)."""
+    values = values[values > 0]
+    if values.size == 0:
+        return float("nan")
+    k = max(1, math.ceil(fraction * values.size))
+    top = np.partition(values, values.size - k)[values.size - k :]
+    return float(top.sum() / values.sum())
+
+
+def ratio(numerator: float, denominator: float) -> float:
+    """numerator / denominator, or NaN when the denominator is 0."""
+    return float(numerator / denominator) if denominator else float("nan")
+
+
+@dataclass(frozen=True)
+class FirmTotals:
+    """What an engine counts for one firm in one period, before the books are drawn up."""
+
+    customers: int  # active relationships after this period's purchases
+    before: int  # active relationships at the end of the previous period
+    retained: int  # active both then and now
+    won: int  # active now, not then
+    purchases: int
+    revenue: float  # $
+    cost_goods: float  # $: revenue − margin of the baskets sold
+    wallet_here: float  # $ the firm's active customers spent with it
+    wallet_all: float  # $ they spent in the category
+    satisfaction: float  # Σ satisfaction over active customers
+    equity: float  # Σ estimated lifetime value over active customers ($)
+    knowledge: float  # Σ profile accuracy over active customers
+    complaints: int
+    recoveries: int
+    contacts: int  # retention contacts
+    loyal: int  # pairs in the LOYAL stage
+    top20: float  # top20_profit_share of cumulative margins
+
+
+def draw_up(
+    firm: Firm,
+    decision: Decision,
+    totals: FirmTotals,
+    sold: int,
+    occasions: int,
+    economics: Economics,
+    n: int,
+    present: bool,
+) -> FirmBooks:
+    """One firm's books for the period: costs by kind, profit and every metric.
+    ``sold`` is all firms' purchases, ``occasions`` all purchase occasions, ``n`` customers."""
+    t, d = totals, decision
+    costs = {
+        "cost_goods": t.cost_goods,
+        "cost_advertising": d.advertising * n,
+        "cost_rd": d.rd * n,
+        "cost_crm": d.crm * n,
+        "cost_research": d.research * n,
+        "cost_acquisition": economics.acquisition_cost * t.won,
+        "cost_retention": economics.retention_cost * t.contacts,
+        "cost_complaints": economics.complaint_cost * t.recoveries,
+        "cost_overhead": firm.spec.overhead * n * present,
+    }
+    total = float(sum(costs.values()))
+    profit = float(t.revenue) - total
+    return FirmBooks(
+        customers=int(t.customers),
+        new_customers=int(t.won),
+        retained_customers=int(t.retained),
+        lost_customers=int(t.before - t.retained),
+        retention_rate=ratio(t.retained, t.before),
+        purchases=int(t.purchases),
+        market_share=ratio(t.purchases, sold),
+        occasion_share=ratio(t.purchases, occasions),
+        share_of_wallet=ratio(t.wallet_here, t.wallet_all),
+        revenue=float(t.revenue),
+        **{k: float(v) for k, v in costs.items()},
+        costs=total,
+        profit=profit,
+        cumulative_profit=firm.books.cumulative_profit + profit,
+        mean_satisfaction=ratio(t.satisfaction, t.customers),
+        complaints=int(t.complaints),
+        recoveries=int(t.recoveries),
+        retention_contacts=int(t.contacts),
+        customer_equity=float(t.equity),
+        top20_profit_share=t.top20,
+        loyal_customers=int(t.loyal),
+        mean_knowledge=ratio(t.knowledge, t.customers),
+        price=float(d.price),
+        product=float(firm.value.product),
+        service=float(firm.value.service),
+        personnel=float(firm.value.personnel),
+        image=float(firm.value.image),
+    )
+
+
+def per_firm(mask: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """Number of True entries in each firm's column of an (N, F) mask.
+
+    (Column by column: numpy reduces an (N, F) array along axis 0 one short row at a time.)
+    """
+    return np.array([np.count_nonzero(mask[:, j]) for j in range(mask.shape[1])])
+
+
+def keep_books(
+    firms: list[Firm],
+    relations: Relationships,
+    lifetime: LifetimeValues,
+    purchases: Purchases,
+    decisions: list[Decision],
+    active_before: NDArray[np.bool_],
+    active: NDArray[np.bool_],
+    counts: dict[str, NDArray[np.int64]],
+    economics: Economics,
+    present: NDArray[np.bool_],
+) -> None:
+    """Settle the customers' accounts, re-estimate lifetime values and record every firm's books.
+    ``counts`` holds this period's per-firm ``contacts``, ``complaints`` and ``recoveries``."""
+    r, f = relations, relations.f
+    spend = purchases.per_pair(purchases.revenue)
+    margin = purchases.per_pair(purchases.margin)
+    r.spend = spend
+    r.cumulative_margin += margin
+    r.margin_rate += economics.margin_smoothing * (margin - r.margin_rate)
+    retained = per_firm(active & active_before)
+    before = per_firm(active_before)
+    won = per_firm(active & ~active_before)
+    sold = np.bincount(purchases.firm, minlength=f)
+    revenue = np.bincount(purchases.firm, purchases.revenue, minlength=f).astype(float)
+    goods = revenue - np.bincount(purchases.firm, purchases.margin, minlength=f)
+    lifetime.estimate(r, retained, before, economics.discount_rate)
+    customers = per_firm(active)
+    weight = active.astype(float)
+
+    def over_customers(values: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Column sums of ``values`` over each firm's active customers."""
+        return np.einsum("nf,nf->f", values, weight)
+
+    wallet_here = over_customers(spend)
+    wallet_all = per_customer(spend) @ weight
+    satisfaction = over_customers(r.satisfaction)
+    equity = over_customers(lifetime.value)
+    knowledge = over_customers(r.knowledge)
+    loyal = per_firm(r.stage == Stage.LOYAL)
+    for j, (firm, d) in enumerate(zip(firms, decisions, strict=True)):
+        totals = FirmTotals(
+            customers=customers[j],
+            before=before[j],
+            retained=retained[j],
+            won=won[j],
+            purchases=sold[j],
+            revenue=revenue[j],
+            cost_goods=goods[j],
+            wallet_here=wallet_here[j],
+            wallet_all=wallet_all[j],
+            satisfaction=satisfaction[j],
+            equity=equity[j],
+            knowledge=knowledge[j],
+            complaints=counts["complaints"][j],
+            recoveries=counts["recoveries"][j],
+            contacts=counts["contacts"][j],
+            loyal=loyal[j],
+            top20=top_share(r.cumulative_margin[:, j]),
+        )
+        books = draw_up(
+            firm, d, totals, sold.sum(), purchases.occasions, economics, r.n, present[j]
+        )
+        firm.record(books)

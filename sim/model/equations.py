@@ -1,0 +1,105 @@
+"""The model's equations as plain, vectorised functions (one per sentence of docs/model.md).
+
+Each function works on scalars and on numpy arrays alike, so the same line serves a worked
+example in class and a population of a million customers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+
+def total_value(levels: ArrayLike, weights: ArrayLike = 1.0) -> NDArray[np.float64]:
+    """Total customer value: Σ_k weight_k × level_k over the last axis ($).
+
+    ``levels`` are the product, service, personnel and image values of an offer ($);
+    ``weights`` the importance a customer gives each (1 = par).
+    """
+    return np.sum(np.asarray(weights, dtype=float) * np.asarray(levels, dtype=float), axis=-1)
+
+
+def total_cost(levels: ArrayLike, sensitivities: ArrayLike = 1.0) -> NDArray[np.float64]:
+    """Total customer cost: Σ_l sensitivity_l × cost_l over money, time, energy, psychic ($)."""
+    return np.sum(np.asarray(sensitivities, dtype=float) * np.asarray(levels, dtype=float), axis=-1)
+
+
+def delivered_value(
+    value_levels: ArrayLike,
+    cost_levels: ArrayLike,
+    value_weights: ArrayLike = 1.0,
+    cost_sensitivities: ArrayLike = 1.0,
+) -> NDArray[np.float64]:
+    """Kotler's customer delivered value = total customer value − total customer cost ($).
+
+    Caterpillar: ``delivered_value([90+7+6, 5+2, 0, 0], [100, 0, 0, 0])`` is 10 ($k).
+    """
+    return total_value(value_levels, value_weights) - total_cost(cost_levels, cost_sensitivities)
+
+
+def logit_shares(utilities: ArrayLike, noise: float) -> NDArray[np.float64]:
+    """Multinomial-logit choice probabilities over the last axis: exp(U/μ) / Σ exp(U/μ).
+
+    This is the exact probability that option j has the largest U_j + ε_j when the ε are
+    independent Gumbel(0, μ) draws, which is how :func:`sim.model.submodels.choice.choose`
+    samples choices.
+    Options with U = −inf (not known to the customer) get probability 0.
+    """
+    u = np.asarray(utilities, dtype=float) / noise
+    u = u - np.max(u, axis=-1, keepdims=True)
+    e = np.exp(u)
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def gumbel_noise(
+    rng: np.random.Generator, scale: float, shape: tuple[int, ...]
+) -> NDArray[np.float64]:
+    """Gumbel(0, scale) draws by the inverse CDF, −scale · log(−log U) with U uniform on (0, 1]:
+    the distribution of numpy's ``Generator.gumbel``, drawn about four times faster."""
+    u = 1.0 - rng.random(shape)
+    np.log(u, out=u)
+    np.negative(u, out=u)
+    np.log(u, out=u)
+    u *= -scale
+    return u
+
+
+def satisfaction_response(
+    disconfirmation: ArrayLike,
+    tolerance_zone: float,
+    slope_inside: float,
+    slope_outside: float,
+    loss_aversion: float,
+) -> NDArray[np.float64]:
+    """Satisfaction in (−1, 1) from disconfirmation d = realised − expected value ($).
+
+    Inside the zone of tolerance |d| ≤ z the response is shallow (slope_inside per $); beyond it
+    each further $ counts slope_outside, and shortfalls count ``loss_aversion`` times as much as
+    surpluses (a missing basic attribute hurts more than an extra one pleases). tanh keeps the
+    result in (−1, 1): very large gaps saturate.
+    """
+    d = np.asarray(disconfirmation, dtype=float)
+    inside = np.clip(d, -tolerance_zone, tolerance_zone)
+    beyond = d - inside
+    weight = np.where(d < 0, loss_aversion, 1.0)
+    return np.tanh(weight * (slope_inside * inside + slope_outside * beyond))
+
+
+def clv_margin_multiple(retention: ArrayLike, discount_rate: float) -> NDArray[np.float64]:
+    """Lifetime value per $ of periodic margin: r / (1 + i − r) (Gupta & Lehmann 2003).
+
+    For r = 0.8 and i = 0.10 the multiple is 2.67: a customer worth $100 a period is worth $267.
+    """
+    r = np.asarray(retention, dtype=float)
+    return r / (1.0 + discount_rate - r)
+
+
+def circular_distance(a: ArrayLike, b: ArrayLike) -> NDArray[np.float64]:
+    """Distance between two points on the unit-circumference taste circle, in [0, 0.5]."""
+    d = np.abs(np.asarray(a, dtype=float) % 1.0 - np.asarray(b, dtype=float) % 1.0)  # < 1
+    return np.minimum(d, 1.0 - d)
+
+
+def failure_probability(service: ArrayLike, base: float, scale: float) -> NDArray[np.float64]:
+    """Chance that a purchase goes wrong: base × exp(−service / scale)."""
+    return base * np.exp(-np.asarray(service, dtype=float) / scale)

@@ -1,0 +1,117 @@
+"""Firms: Mesa agents that hold an offer, follow a strategy and keep books.
+
+A :class:`Firm` is what a strategy sees of its own firm (it satisfies
+:class:`sim.strategies.FirmView`); only the market changes it, through :meth:`Firm.apply` (S2),
+homogenisation (S1), events (S0) and :meth:`Firm.record` (S11).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import mesa
+import numpy as np
+
+from sim.schema import Economics, FirmBooks, NonMoneyCosts, ValueLevels
+from sim.schema import Firm as FirmSpec
+from sim.strategies import Decision, MarketView, Strategy, StrategyError
+
+
+class Firm(mesa.Agent):
+    """A firm in the market.
+
+    Attributes:
+        index: column of this firm in the customer-relationship arrays.
+        spec: the firm's scenario entry (initial offer, costs, strategy).
+        value: current offer levels ($ per basket): product, service, personnel, image.
+        costs: non-money customer costs ($ per basket): time, energy, psychic.
+        position: the product variant on the taste circle, [0, 1).
+        price: current list price ($ per basket).
+        unit_cost_rates: $ of variable cost per $ of product, service and personnel delivered.
+        strategy: the firm's decision rule; ``strategy_name`` its ``name`` (what results show).
+        decision: this period's :class:`~sim.strategies.Decision`.
+        books: last period's :class:`~sim.schema.FirmBooks` (all zero before the first period).
+        share_history, equity_history: market share and customer equity, one entry a period.
+    """
+
+    def __init__(self, model: mesa.Model, index: int, spec: FirmSpec, strategy: Strategy) -> None:
+        super().__init__(model)
+        self.index = index
+        self.spec = spec
+        self.name = spec.name
+        self.strategy = strategy
+        self.strategy_name = strategy.name
+        self.value = ValueLevels(**spec.value.model_dump())
+        self.costs = NonMoneyCosts(**spec.costs.model_dump())
+        self.position = spec.position
+        self.price = spec.price
+        rates = spec.unit_cost_rates
+        self.unit_cost_rates = np.array([rates.product, rates.service, rates.personnel])
+        self.decision: Decision | None = None
+        self.books = FirmBooks()
+        self.share_history: list[float] = []
+        self.equity_history: list[float] = []
+
+    def unit_cost(
+        self,
+        product: float | None = None,
+        service: float | None = None,
+        personnel: float | None = None,
+    ) -> float:
+        """Variable cost of one basket ($): cost rates × product, service and personnel value."""
+        levels = np.array(
+            [
+                self.value.product if product is None else product,
+                self.value.service if service is None else service,
+                self.value.personnel if personnel is None else personnel,
+            ]
+        )
+        return float(self.unit_cost_rates @ levels)
+
+    def decide(self, market: MarketView) -> Decision:
+        """Ask the strategy for this period's decision and check it; raise StrategyError if bad."""
+        where = f"firm {self.name!r} (strategy {self.strategy_name!r}), period {market.period}"
+        try:
+            decision = self.strategy.decide(self, market)
+        except StrategyError:
+            raise
+        except Exception as exc:  # a user's policy may fail in any way: report, don't crash
+            raise StrategyError(f"{where}: decide() raised {type(exc).__name__}: {exc}") from exc
+        if not isinstance(decision, Decision):
+            raise StrategyError(
+                f"{where}: decide() returned {type(decision).__name__}; "
+                "it must return a sim.strategies.Decision"
+            )
+        problems = decision.problems()
+        if problems:
+            raise StrategyError(f"{where}: invalid decision: " + "; ".join(problems))
+        return decision
+
+    def apply(self, decision: Decision, economics: Economics) -> None:
+        """Put a decision into effect: price, service and personnel now; product and image move.
+
+        product += rd × rd_efficiency − quality_cut (never below 0);
+        image = image × (1 − image_decay) + advertising × image_per_ad.
+        """
+        self.decision = decision
+        self.price = decision.price
+        value = self.value
+        value.product = max(
+            0.0, value.product + decision.rd * economics.rd_efficiency - decision.quality_cut
+        )
+        value.service = decision.service
+        value.personnel = decision.personnel
+        value.image = (
+            value.image * (1 - economics.image_decay)
+            + decision.advertising * economics.image_per_ad
+        )
+
+    def record(self, books: FirmBooks) -> None:
+        """Keep one period's books (read by Mesa's DataCollector and by the strategy)."""
+        self.books = books
+        self.share_history.append(books.market_share)
+        self.equity_history.append(books.customer_equity)
+
+    def offer_levels(self) -> dict[str, float]:
+        """The current offer by component name ($ per basket), as the books report it."""
+        return {k: float(v) for k, v in asdict(self.value).items()}

@@ -1,0 +1,178 @@
+"""The market: a Mesa model in which customers choose firms by customer delivered value.
+
+:class:`Market` builds the market from a :class:`~sim.schema.MarketSpec` (setup, docs/model.md
+section 5), runs one period as the submodels of docs/model.md in ODD order (:meth:`Market.step`)
+and returns the results. Customers live in numpy arrays (:mod:`sim.model.population`); firms are
+Mesa agents (:mod:`sim.model.firms`); each submodel is a module of :mod:`sim.model.submodels`.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim.model.books import book_reporters, keep_books, ratio
+from sim.model.events import Timeline
+from sim.model.firms import Firm
+from sim.model.lifetime_value import LifetimeValues
+from sim.model.network import SocialNetwork
+from sim.model.population import Relationships, Traits, draw_traits
+from sim.model.submodels.advertising import advertise
+from sim.model.submodels.choice import choose
+from sim.model.submodels.complaints import handle_complaints
+from sim.model.submodels.decisions import decide_all
+from sim.model.submodels.experience import experience
+from sim.model.submodels.homogenisation import converge, homogenise
+from sim.model.submodels.offers import personalised_offers
+from sim.model.submodels.relationships import update_relationships
+from sim.model.submodels.retention import contact_for_retention
+from sim.model.submodels.word_of_mouth import word_of_mouth
+from sim.model.transaction_log import TransactionLog
+from sim.schema import FIRM_METRICS, MARKET_METRICS, MarketBooks, MarketSpec
+from sim.strategies import build_strategy
+
+
+class Market(mesa.Model):
+    """A market of customers and firms, built from a validated :class:`~sim.schema.MarketSpec`.
+
+    Args:
+        spec: the market to simulate (``sim.scenarios.load(name).spec``).
+        rng: seed (int) or numpy Generator; fixes the run bit for bit.
+        record_transactions: keep the transaction log (customer, firm, period, amount).
+
+    Run it with ``market.run()`` (all ``spec.periods``) or ``market.run_for(n)``; read results
+    with :meth:`firm_metrics`, :meth:`market_metrics`, :meth:`transactions` or the Mesa
+    ``datacollector``. (Mesa's own ``scenario`` attribute and keyword are left to Mesa.)
+    """
+
+    def __init__(
+        self,
+        spec: MarketSpec,
+        *,
+        rng: int | np.random.Generator | None = None,
+        record_transactions: bool = True,
+    ) -> None:
+        super().__init__(rng=rng)
+        self.spec = spec
+        self.customers: Traits = draw_traits(spec, self.rng)
+        self.network = SocialNetwork(spec.customers.network, self.customers.count, self.rng)
+        self.firms: list[Firm] = [
+            Firm(self, j, firm, build_strategy(firm.strategy.name, firm.strategy.params))
+            for j, firm in enumerate(spec.firms)
+        ]
+        n, f = self.customers.count, len(self.firms)
+        self.relations = Relationships(n, f)
+        self.timeline = Timeline(spec.events, [firm.name for firm in spec.firms])
+        self.conditions = self.timeline.conditions(1)
+        awareness = np.array([firm.initial_awareness for firm in spec.firms])
+        self.relations.aware[:] = self.rng.random((n, f)) < awareness * self.conditions.present
+        self.lifetime = LifetimeValues(n, f)
+        self.period = 0
+        self.books = MarketBooks(
+            mean_expectation=float(self.customers.expectation.mean()), in_category=n
+        )
+        names = [firm.name for firm in spec.firms]
+        self.log = TransactionLog(names) if record_transactions else None
+        self.datacollector = mesa.DataCollector(
+            model_reporters=book_reporters(MARKET_METRICS),
+            agent_reporters={"firm": "name", "strategy": "strategy_name"}
+            | book_reporters(FIRM_METRICS),
+        )
+
+    # --- running --------------------------------------------------------------------------
+
+    def run(self, periods: int | None = None) -> Market:
+        """Run ``periods`` periods (default: the scenario's) and return self."""
+        self.run_for(self.spec.periods if periods is None else periods)
+        return self
+
+    def step(self) -> None:
+        """One period: the submodels in ODD order (docs/model.md, Process overview)."""
+        self.period = p = round(self.time)
+        spec, c, r, rng = self.spec, self.customers, self.relations, self.rng
+        active_before = r.active(p - 1, spec.experience.lapse_periods)
+        self.conditions = self.timeline.conditions(p)  # S0 events
+        self.timeline.fire(self, p)
+        homogenise(self.firms, self.conditions.present, spec.homogenisation, p)  # S1
+        decisions = decide_all(self.firms, p, self.conditions, spec.economics)  # S2
+        advertise(r, decisions, spec.economics, rng)  # S3
+        contacts = contact_for_retention(  # S4
+            r, self.lifetime, decisions, active_before, spec.economics
+        )
+        offers = personalised_offers(  # S5
+            c, r, self.firms, decisions, self.lifetime, active_before, self.conditions, spec
+        )
+        purchases = choose(c, offers, spec.choice, self.conditions, rng)  # S6
+        felt = experience(c, purchases, offers, spec.experience, self.conditions, rng)  # S7
+        complaints, recoveries = handle_complaints(  # S8
+            r, purchases, felt, decisions, spec.experience, rng
+        )
+        active = update_relationships(  # S9
+            c, r, purchases, decisions, p, spec.experience, spec.knowledge, rng
+        )
+        word_of_mouth(r, self.network, active, spec.word_of_mouth, rng)  # S10
+        if self.log is not None:  # S11 books
+            self.log.record(p, purchases.customer, purchases.firm, purchases.revenue)
+        counts = {"contacts": contacts, "complaints": complaints, "recoveries": recoveries}
+        keep_books(
+            self.firms,
+            r,
+            self.lifetime,
+            purchases,
+            decisions,
+            active_before,
+            active,
+            counts,
+            spec.economics,
+            self.conditions.present,
+        )
+        sold = len(purchases.firm)
+        self.books = MarketBooks(
+            period=p,
+            occasions=purchases.occasions,
+            outside_share=ratio(purchases.occasions - sold, purchases.occasions),
+            mean_expectation=float(c.expectation.mean()),
+            in_category=int(c.in_category.sum()),
+        )
+        self.datacollector.collect(self)
+
+    # --- what events do to customers (sim.model.events.EventTarget) -------------------------
+
+    def converge(self, rate: float) -> None:
+        """Products grow alike by ``rate`` (S1, :mod:`~sim.model.submodels.homogenisation`)."""
+        converge(self.firms, self.conditions.present, rate)
+
+    def announce(self, j: int, share: float) -> None:
+        """Firm j enters: each customer hears of it with probability ``share``."""
+        self.relations.aware[:, j] = self.rng.random(self.relations.n) < share
+
+    def build_profiles(self, j: int, accuracy: float) -> None:
+        """Firm j's records of past buyers become profiles of at least ``accuracy``."""
+        r = self.relations
+        known = r.purchases[:, j] > 0
+        r.knowledge[known, j] = np.maximum(r.knowledge[known, j], accuracy)
+
+    def lose_trust(self, j: int, loss: float) -> None:
+        """Every customer's trust in firm j falls by ``loss`` (not below −1)."""
+        r = self.relations
+        r.trust[:, j] = np.maximum(-1.0, r.trust[:, j] - loss)
+
+    # --- results --------------------------------------------------------------------------
+
+    def firm_metrics(self) -> pd.DataFrame:
+        """One row per period and firm: every field of :class:`~sim.schema.FirmBooks`."""
+        df = self.datacollector.get_agent_vars_dataframe().reset_index()
+        df = df.rename(columns={"Step": "period"}).drop(columns="AgentID")
+        df["period"] = df["period"].round().astype(int)
+        return df
+
+    def market_metrics(self) -> pd.DataFrame:
+        """One row per period: every field of :class:`~sim.schema.MarketBooks`."""
+        return self.datacollector.get_model_vars_dataframe()
+
+    def transactions(self) -> pd.DataFrame:
+        """The transaction log: one row per purchase (customer, firm, period, amount in $)."""
+        if self.log is None:
+            raise RuntimeError("this market was created with record_transactions=False")
+        return self.log.frame()

@@ -1,0 +1,60 @@
+"""S6 Purchase occasions and choice: customers shop and choose by random utility."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.model.equations import gumbel_noise
+from sim.model.events import Conditions
+from sim.model.population import Traits
+from sim.model.submodels.offers import Offers
+from sim.schema import Choice
+
+
+@dataclass
+class Purchases:
+    """This period's purchases, one entry per purchase, grouped by customer in order."""
+
+    customer: NDArray[np.int64]
+    firm: NDArray[np.int64]
+    revenue: NDArray[np.float64]
+    margin: NDArray[np.float64]
+    occasions: int  # all occasions, including those on which nobody bought
+    count: NDArray[np.int64]  # (N, F) purchases per customer-firm pair this period
+
+    def per_pair(self, values: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Sum ``values`` (one per purchase) over each customer-firm pair: (N, F)."""
+        n, f = self.count.shape
+        pair = self.customer * f + self.firm
+        return np.bincount(pair, values, minlength=n * f).astype(float).reshape(n, f)
+
+
+def choose(
+    customers: Traits,
+    offers: Offers,
+    choice: Choice,
+    conditions: Conditions,
+    rng: np.random.Generator,
+) -> Purchases:
+    """Purchase occasions ~ Poisson(purchase_rate); on each the customer takes the option with
+    the highest utility + Gumbel(0, noise) noise, the outside option worth outside_value."""
+    c = customers
+    rate = c.purchase_rate * conditions.purchase_rate
+    occasions = rng.poisson(rate) * c.in_category
+    who = np.repeat(np.arange(c.count), occasions)
+    f = offers.utility.shape[1]
+    options = np.empty((who.size, f + 1))
+    options[:, :f] = offers.utility[who]
+    options[:, f] = choice.outside_value
+    options += gumbel_noise(rng, choice.noise, options.shape)
+    pick = np.argmax(options, axis=1)
+    bought = pick < f
+    customer, firm = who[bought], pick[bought]
+    basket = c.basket[customer]
+    revenue = basket * offers.price[customer, firm]
+    margin = revenue - basket * offers.unit_cost[customer, firm]
+    count = np.bincount(customer * f + firm, minlength=c.count * f).reshape(c.count, f)
+    return Purchases(customer, firm, revenue, margin, who.size, count)

@@ -1,0 +1,42 @@
+"""S8 Satisfaction and complaints: satisfaction follows experience; complaints may be recovered."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.model.population import Relationships
+from sim.model.submodels.choice import Purchases
+from sim.schema import Experience
+from sim.strategies import Decision
+
+
+def handle_complaints(
+    relations: Relationships,
+    purchases: Purchases,
+    satisfaction: NDArray[np.float64],
+    decisions: list[Decision],
+    x: Experience,
+    rng: np.random.Generator,
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Satisfaction follows this period's experience (``satisfaction``: one per purchase);
+    dissatisfied buyers may complain, and a complaint handled well (chance =
+    complaint_handling) recovers them. Returns per-firm complaints and recoveries."""
+    r = relations
+    f = r.f
+    count = purchases.count
+    felt = purchases.per_pair(satisfaction)
+    bought = count > 0
+    felt = np.divide(felt, count, out=np.zeros_like(felt), where=bought)
+    rho = x.satisfaction_memory
+    r.satisfaction = np.where(bought, (1 - rho) * r.satisfaction + rho * felt, r.satisfaction)
+    unhappy = np.flatnonzero(bought & (felt < x.complaint_threshold))  # pairs, as i·F + j
+    complains = unhappy[rng.random(unhappy.size) < x.complaint_probability]
+    handling = np.array([d.complaint_handling for d in decisions])
+    handled = rng.random(complains.size) < handling[complains % f]
+    recovered = np.divmod(complains[handled], f)
+    ignored = np.divmod(complains[~handled], f)
+    r.satisfaction[recovered] = x.recovery_satisfaction
+    r.trust[recovered] = np.minimum(1.0, r.trust[recovered] + x.recovery_trust)
+    r.satisfaction[ignored] = np.maximum(-1.0, r.satisfaction[ignored] - x.unhandled_penalty)
+    return np.bincount(complains % f, minlength=f), np.bincount(recovered[1], minlength=f)

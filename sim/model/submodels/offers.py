@@ -1,0 +1,96 @@
+"""S5 Personalised offers: the delivered value of every firm's offer as made to every customer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.model.equations import circular_distance
+from sim.model.events import Conditions
+from sim.model.firms import Firm
+from sim.model.lifetime_value import LifetimeValues
+from sim.model.population import Relationships, Stage, Traits
+from sim.model.submodels.retention import most_valuable
+from sim.schema import MarketSpec
+from sim.strategies import Decision
+
+
+@dataclass
+class Offers:
+    """Each customer's personalised offer from each firm, as (N, F) arrays."""
+
+    delivered_value: NDArray[np.float64]  # Σ w·value − Σ c·cost ($ per basket)
+    price: NDArray[np.float64]  # price paid after loyalty and first-purchase discounts
+    service: NDArray[np.float64]  # service value, with the top tier's extra
+    unit_cost: NDArray[np.float64]  # firm's variable cost per basket
+    utility: NDArray[np.float64]  # delivered value + relationship value; −inf if unaware
+
+
+def personalised_offers(
+    customers: Traits,
+    relations: Relationships,
+    firms: list[Firm],
+    decisions: list[Decision],
+    lifetime: LifetimeValues,
+    active: NDArray[np.bool_],
+    conditions: Conditions,
+    spec: MarketSpec,
+) -> Offers:
+    """Delivered value of every firm's offer as personalised for every customer: fit to the
+    customer's taste (tailored by research or a profile), top-tier service, discounts, and the
+    convenience a profile brings; utility adds trust and the cost of switching."""
+    c, r = customers, relations
+    know = spec.knowledge
+    price = np.array([d.price for d in decisions])
+    product = np.array([f.value.product for f in firms])
+    personnel = np.array([d.personnel for d in decisions])
+    image = np.array([f.value.image for f in firms])
+    time_cost = np.array([f.costs.time for f in firms])
+    energy_cost = np.array([f.costs.energy for f in firms])
+    psychic_cost = np.array([f.costs.psychic for f in firms])
+    position = np.array([f.position for f in firms])
+    individual = np.array([d.personalisation == "individual" for d in decisions])
+    research = np.array([min(1.0, d.research / know.research_full_cost) for d in decisions])
+    segment_fit = research * np.array([d.personalisation == "segment" for d in decisions])
+    # Fit: distance from the customer's ideal variant to the variant offered to them.
+    distance = circular_distance(c.taste[:, None], position[None, :])
+    distance = distance - segment_fit * np.maximum(distance - c.segment_distance[:, None], 0.0)
+    profile = r.knowledge * individual
+    distance = distance * (1.0 - know.personalisation_fit * profile)
+    misfit = c.misfit_sensitivity[:, None] * distance
+    # Top tier (客户经理制): the tier_share most valuable active customers get extra service.
+    tier_extra = np.zeros((c.count, len(decisions)))
+    for j, d in enumerate(decisions):
+        tier = most_valuable(lifetime.value[:, j], active[:, j], d.tier_share)
+        tier_extra[tier, j] = d.tier_service
+    listed_service = np.array([d.service for d in decisions])
+    service = listed_service + tier_extra
+    member = (r.stage == Stage.REPEAT) | (r.stage == Stage.LOYAL)
+    newcomer = (r.stage == Stage.PROSPECT) | (r.stage == Stage.LAPSED)
+    loyalty = np.array([d.loyalty_discount for d in decisions])
+    welcome = np.array([d.first_purchase_discount for d in decisions])
+    discount = loyalty * member + welcome * newcomer
+    paid = price * (1.0 - discount)
+    money = conditions.money_sensitivity
+    w, s = c.value_weights, c.cost_sensitivities
+    # Σ_k w_ik·value_kj and Σ_l s_il·cost_lj of the standard offers (two matrix products),
+    # then what personalisation, tiers and discounts change for each customer.
+    standard = np.array([product, listed_service, personnel, image])
+    total_value = w @ standard - w[:, 0:1] * misfit + w[:, 1:2] * tier_extra
+    list_costs = np.array([money * price, time_cost, energy_cost, psychic_cost])
+    total_cost = (
+        s @ list_costs
+        - s[:, 0:1] * (money * price) * discount
+        - (s[:, 1:2] * time_cost + s[:, 2:3] * energy_cost) * (know.convenience * profile)
+    )
+    delivered = total_value - total_cost
+    ch = spec.choice
+    incumbent = r.last_firm[:, None] == np.arange(len(firms))[None, :]
+    lock_in = ch.switching_cost + ch.loyalty_lockin * loyalty * price * member
+    relationship = ch.trust_weight * r.trust + incumbent * lock_in
+    utility = np.where(r.aware, delivered + relationship, -np.inf)
+    rates = np.array([f.unit_cost_rates for f in firms])
+    unit_cost = rates[:, 0] * product + rates[:, 1] * service + rates[:, 2] * personnel
+    return Offers(delivered, paid, service, unit_cost, utility)

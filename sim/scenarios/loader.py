@@ -1,0 +1,161 @@
+"""Scenario files: find, read (TOML), extend, override, validate and fingerprint them.
+
+A *scenario* is a named, documented market: a TOML file (shipped in the package, from the
+repository's ``scenarios/`` folder, or your own) that validates to a
+:class:`~sim.schema.MarketSpec`.
+:func:`load` returns it as a :class:`Scenario`: its name, file, spec and fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from sim.scenarios.overrides import (
+    ScenarioError,
+    format_path,
+    parse_override,
+    set_value,
+)
+from sim.schema import MarketSpec
+from sim.strategies import StrategyError, resolve_params
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario with where it came from and its fingerprint."""
+
+    name: str
+    path: Path | None
+    spec: MarketSpec
+    text: str  # the merged document as canonical JSON
+
+    @property
+    def hash(self) -> str:
+        """sha256 of the validated market: equal hashes mean identical markets."""
+        return spec_hash(self.spec)
+
+
+def spec_hash(spec: MarketSpec) -> str:
+    """sha256 (hex, first 16 digits) of the market's canonical JSON form."""
+    canonical = json.dumps(spec.model_dump(mode="json"), sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def shipped_dir() -> Path:
+    """The folder of the shipped scenario files, inside the installed package."""
+    return Path(str(files("sim.scenarios.shipped")))
+
+
+def available() -> list[str]:
+    """Names of the shipped scenarios."""
+    return sorted(p.stem for p in shipped_dir().glob("*.toml"))
+
+
+def looks_like_path(name_or_path: str | Path) -> bool:
+    """A path, not a scenario name: it ends in ``.toml`` or names a folder or the home."""
+    text = str(name_or_path)
+    return text.endswith(".toml") or "/" in text or "\\" in text or text.startswith(("~", "."))
+
+
+def locate(name_or_path: str | Path) -> Path:
+    """The file for a shipped scenario name or a path to a TOML file (a name such as
+    ``flagship`` is always a shipped scenario, even if a folder of that name is here)."""
+    if looks_like_path(name_or_path):
+        path = Path(name_or_path).expanduser()
+        if not path.is_file():
+            raise ScenarioError(f"{path}: no such scenario file")
+        return path
+    shipped = shipped_dir() / f"{name_or_path}.toml"
+    if shipped.is_file():
+        return shipped
+    raise ScenarioError(
+        f"unknown scenario {str(name_or_path)!r}; shipped scenarios: {', '.join(available())}, "
+        "or give a path to a .toml file"
+    )
+
+
+def read_document(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The TOML document at ``path`` with any ``extends = "other"`` parent merged underneath."""
+    if path.resolve() in _seen:
+        chain = " -> ".join(str(p) for p in (*_seen, path.resolve()))
+        raise ScenarioError(f"{path}: 'extends' forms a cycle: {chain}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read the file ({exc.strerror})") from None
+    if not text.strip():
+        raise ScenarioError(f"{path}: the file is empty; a scenario needs at least [[firms]]")
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+    parent = document.pop("extends", None)
+    if parent is None:
+        return document
+    if not isinstance(parent, str):
+        raise ScenarioError(f"{path}: 'extends' must be a scenario name or file path (a string)")
+    parent_path = locate(path.parent / parent if parent.endswith(".toml") else parent)
+    return merge(read_document(parent_path, (*_seen, path.resolve())), document)
+
+
+def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key; anything else (values, arrays such as [[firms]]) is replaced."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def validate(document: dict[str, Any], source: str) -> MarketSpec:
+    """The validated market, or a ScenarioError listing every problem with its key path
+    (strategies and their parameters are checked against each strategy's own schema)."""
+    try:
+        spec = MarketSpec.model_validate(document)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            where = format_path(err["loc"]) or "(top level)"
+            message = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                message = "unknown key (check the spelling; docs/scenarios.md lists every key)"
+            value = err.get("input")
+            shown = "" if isinstance(value, dict | list) or value is None else f" (got {value!r})"
+            lines.append(f"  {where}: {message}{shown}")
+        raise ScenarioError(f"{source}: invalid scenario:\n" + "\n".join(lines)) from None
+    lines = []
+    for i, firm in enumerate(spec.firms):
+        try:
+            resolve_params(firm.strategy.name, firm.strategy.params)
+        except StrategyError as exc:
+            lines.append(f"  firms[{i}].strategy: {exc}")
+    if lines:
+        raise ScenarioError(f"{source}: invalid scenario:\n" + "\n".join(lines))
+    return spec
+
+
+def load(
+    name_or_path: str | Path,
+    overrides: Sequence[str] = (),
+    settings: Mapping[str, Any] | None = None,
+) -> Scenario:
+    """Read, merge and validate a shipped scenario or a TOML file, after applying ``overrides``
+    ("key.path=value" strings, as ``--set`` takes them) and then ``settings`` (key path → value)."""
+    path = locate(name_or_path)
+    document = read_document(path)
+    assignments = [parse_override(o) for o in overrides] + list((settings or {}).items())
+    for key, value in assignments:
+        document = set_value(document, key, value)
+    spec = validate(document, str(path))
+    return Scenario(path.stem, path, spec, json.dumps(document, sort_keys=True))

@@ -1,0 +1,89 @@
+"""What a market is: the scenario schema, every parameter with its default, unit and range.
+
+A market is a validated :class:`MarketSpec`; scenario files (``scenarios/*.toml``, read by
+:mod:`sim.scenarios`) are TOML documents of the same shape. Unknown keys are errors, so a typo
+never passes silently. Money is in dollars ($) per basket, per customer or per period as each
+field says; "per capita" budgets are dollars per customer in the market per period, so results do
+not depend on how many customers a run simulates. Every field is described in ``docs/model.md``
+(Details, "Parameters").
+
+This package is the leaf of ``sim``: it imports nothing else of it.
+"""
+
+from sim.schema.base import INFO_SECTIONS, MONTH_DAYS, Info, Strict
+from sim.schema.books import COST_KINDS, FIRM_METRICS, MARKET_METRICS, FirmBooks, MarketBooks
+from sim.schema.components import COST_COMPONENTS, VALUE_COMPONENTS, NonMoneyCosts, ValueLevels
+from sim.schema.customers import (
+    BetaDistribution,
+    Customers,
+    Network,
+    Segment,
+    Sensitivities,
+    Weights,
+)
+from sim.schema.events import (
+    AnyEvent,
+    CrmLaunch,
+    Event,
+    LastingEvent,
+    NewEntrant,
+    PriceWar,
+    ProductConvergence,
+    Recession,
+    Scandal,
+    ServiceOutage,
+)
+from sim.schema.firms import Firm, NonMonetaryCosts, StrategySpec, UnitCostRates, ValueComponents
+from sim.schema.market import MarketSpec
+from sim.schema.mechanics import (
+    Choice,
+    Economics,
+    Experience,
+    Homogenisation,
+    Knowledge,
+    WordOfMouth,
+)
+
+__all__ = [
+    "COST_COMPONENTS",
+    "COST_KINDS",
+    "FIRM_METRICS",
+    "INFO_SECTIONS",
+    "MARKET_METRICS",
+    "MONTH_DAYS",
+    "VALUE_COMPONENTS",
+    "AnyEvent",
+    "BetaDistribution",
+    "Choice",
+    "CrmLaunch",
+    "Customers",
+    "Economics",
+    "Event",
+    "Experience",
+    "Firm",
+    "FirmBooks",
+    "Homogenisation",
+    "Info",
+    "Knowledge",
+    "LastingEvent",
+    "MarketBooks",
+    "MarketSpec",
+    "Network",
+    "NewEntrant",
+    "NonMonetaryCosts",
+    "NonMoneyCosts",
+    "PriceWar",
+    "ProductConvergence",
+    "Recession",
+    "Scandal",
+    "Segment",
+    "Sensitivities",
+    "ServiceOutage",
+    "StrategySpec",
+    "Strict",
+    "UnitCostRates",
+    "ValueComponents",
+    "ValueLevels",
+    "Weights",
+    "WordOfMouth",
+]

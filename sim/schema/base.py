@@ -1,0 +1,27 @@
+"""The base of every scenario section, and the scenario's own documentation (its Info tab)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Strict(BaseModel):
+    """Base for all scenario sections: unknown keys are errors; assignments are validated."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+class Info(Strict):
+    """The scenario's own documentation, in the spirit of NetLogo's Info tab."""
+
+    title: str = ""
+    what_is_it: str = ""
+    how_it_works: str = ""
+    how_to_use_it: str = ""
+    things_to_notice: str = ""
+    things_to_try: str = ""
+    extending_the_model: str = ""
+
+
+MONTH_DAYS = 365.25 / 12  # days in one period when periods are months (the default reading)
+INFO_SECTIONS = tuple(name for name in Info.model_fields if name != "title")
