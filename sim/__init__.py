@@ -10,8 +10,6 @@ first use, so that light tools such as ``crmsim list`` start quickly.
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from sim.scenarios import Scenario, load
 from sim.schema import MarketSpec
 from sim.strategies import Decision, FirmView, MarketView, Strategy, StrategyParams
@@ -32,5 +30,7 @@ __version__ = "0.2.0"
 
 def __getattr__(name: str) -> object:
     if name == "Market":
-        return import_module("sim.model").Market
+        from sim.model import Market
+
+        return Market
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -36,17 +36,24 @@ def run_experiments(
     on_done: Callable[[Experiment, int], None] | None = None,
 ) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
     """Run the pending seeds of several experiments on one executor (as :func:`run_experiment`);
-    return each experiment's (metrics, summary)."""
+    return each experiment's (metrics, summary).
+
+    Runs travel to the workers with every strategy named by import path
+    (:func:`~sim.experiments.runs.portable`), checked before anything is written."""
+    specs = [portable(e.loaded.spec) for e in experiments]
     for experiment in experiments:
         experiment.prepare()
-    jobs = [(e, seed) for e in experiments for seed in e.pending()]
+    jobs = [(k, seed) for k, e in enumerate(experiments) for seed in e.pending()]
     if jobs:
         own = executor is None
         pool = executor or ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1)
         try:
-            specs = {id(e): portable(e.loaded.spec) for e in experiments}
             futures: dict[Future, tuple[Experiment, int]] = {
-                pool.submit(simulate, specs[id(e)], seed, e.periods): (e, seed) for e, seed in jobs
+                pool.submit(simulate, specs[k], seed, experiments[k].periods): (
+                    experiments[k],
+                    seed,
+                )
+                for k, seed in jobs
             }
             for future in as_completed(futures):
                 experiment, seed = futures[future]

@@ -71,8 +71,10 @@ def locate(name_or_path: str | Path) -> Path:
     ``flagship`` is always a shipped scenario, even if a folder of that name is here)."""
     if looks_like_path(name_or_path):
         path = Path(name_or_path).expanduser()
+        if path.is_dir():
+            raise ScenarioError(f"{name_or_path}: a folder, not a scenario file (*.toml)")
         if not path.is_file():
-            raise ScenarioError(f"{path}: no such scenario file")
+            raise ScenarioError(f"{name_or_path}: no such scenario file")
         return path
     shipped = shipped_dir() / f"{name_or_path}.toml"
     if shipped.is_file():

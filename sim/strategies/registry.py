@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from sim.strategies.base import Strategy, StrategyError, StrategyParams
 
-_REGISTERED: dict[str, str] = {}  # short name → "package.module:Class"
+_REGISTERED: dict[str, type[Strategy]] = {}  # short name → class, in this process only
 
 
 def import_path(cls: type[Strategy]) -> str:
@@ -28,7 +28,7 @@ def register[S: type[Strategy]](cls: S) -> S:
     Runs in other processes (``--workers``, Dask) find it by its import path, so the class must
     live in an importable module, not in a notebook or the script being run.
     """
-    _REGISTERED[cls.name] = import_path(cls)
+    _REGISTERED[cls.name] = cls
     return cls
 
 
@@ -53,7 +53,7 @@ def _import(path: str) -> type[Strategy]:
 def strategy_class(name: str) -> type[Strategy]:
     """The strategy registered as ``name``, or imported from ``"package.module:Class"``."""
     if name in _REGISTERED:
-        return _import(_REGISTERED[name])
+        return _REGISTERED[name]
     if ":" in name:
         return _import(name)
     allowed = ", ".join(sorted(_REGISTERED))
@@ -65,7 +65,7 @@ def portable_name(name: str) -> str:
     other registered names become import paths. Refuses classes defined in ``__main__`` (a
     script or notebook) or inside a function, which no other process can import."""
     cls = strategy_class(name)
-    if name in _REGISTERED and _REGISTERED[name].startswith("sim.strategies."):
+    if name in _REGISTERED and cls.__module__ == "sim.strategies.builtin":
         return name
     path = import_path(cls)
     if cls.__module__ == "__main__" or "<locals>" in cls.__qualname__:

@@ -1,0 +1,92 @@
+"""The package as a user gets it: a wheel built from the sources, installed into a fresh virtual
+environment outside the checkout, with its scenarios inside; ``crmsim`` works from any folder,
+even one holding a folder named like a scenario."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = ("pyproject.toml", "README.md", "sim", "scenarios")
+
+
+def run(*args: str | Path, cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return subprocess.run(
+        [str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Path:
+    """The bin folder of a fresh virtual environment with the built wheel installed."""
+    base = tmp_path_factory.mktemp("wheel")
+    source = base / "source"
+    source.mkdir()
+    for name in SOURCES:
+        origin = ROOT / name
+        if origin.is_dir():
+            shutil.copytree(origin, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(origin, source / name)
+    dist = base / "dist"
+    built = run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", dist, source, cwd=base)
+    assert built.returncode == 0, built.stderr[-3000:]
+    (wheel,) = dist.glob("crmsim-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "sim/scenarios/shipped/flagship.toml" in names
+    shipped = {Path(n).stem for n in names if n.startswith("sim/scenarios/shipped/")}
+    assert shipped == {p.stem for p in (ROOT / "scenarios").glob("*.toml")} | {"__init__"}
+    assert not [n for n in names if n.startswith(("tests/", "scenarios/", "notebooks/"))]
+    venv.create(base / "venv", with_pip=True)
+    bin_dir = base / "venv" / "bin"
+    done = run(bin_dir / "python", "-m", "pip", "install", "--quiet", wheel, cwd=base, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return bin_dir
+
+
+@pytest.fixture
+def elsewhere(tmp_path) -> Path:
+    """A working folder outside the checkout that holds a folder named like a scenario."""
+    (tmp_path / "flagship").mkdir()
+    return tmp_path
+
+
+def test_the_installed_package_is_not_the_checkout(installed, elsewhere):
+    where = run(installed / "python", "-c", "import sim; print(sim.__file__)", cwd=elsewhere)
+    assert where.returncode == 0, where.stderr
+    assert "site-packages" in where.stdout and str(ROOT) not in where.stdout
+
+
+def test_list_shows_every_shipped_scenario(installed, elsewhere):
+    listed = run(installed / "crmsim", "list", cwd=elsewhere)
+    assert listed.returncode == 0, listed.stderr
+    names = {line.split()[0] for line in listed.stdout.splitlines()}
+    assert names == {p.stem for p in (ROOT / "scenarios").glob("*.toml")}
+
+
+def test_show_prints_the_flagship_info_tab(installed, elsewhere):
+    shown = run(installed / "crmsim", "show", "flagship", cwd=elsewhere)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith("flagship: ") and "WHAT IS IT" in shown.stdout
+
+
+def test_a_short_flagship_run_writes_results(installed, elsewhere):
+    out = elsewhere / "results"
+    args = ("run", "flagship", "--seeds", "2", "--periods", "6", "--workers", "1", "--out", out)
+    done = run(installed / "crmsim", *args, cwd=elsewhere)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "CustomerCo" in done.stdout
+    summary = (out / "summary.csv").read_text().splitlines()
+    assert len(summary) == 1 + 2 * 3 and summary[1].startswith("flagship,")
+    assert (out / "report.html").stat().st_size > 10_000
