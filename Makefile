@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SEEDS  ?= 30
 
-.PHONY: install demo test lint bench clean check-python
+.PHONY: install demo test test-quick lint bench clean check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { \
@@ -33,7 +33,10 @@ lint: install
 	$(BIN)/ruff format --check sim tests benchmarks notebooks/*.ipynb course/capstone/*.py
 
 test: install lint
-	$(BIN)/python -m pytest -n 2 -W error::DeprecationWarning
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -W error::DeprecationWarning
+
+test-quick: install  # the quick loop: everything but the slow statistical, notebook and wheel tests
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -W error::DeprecationWarning -m "not slow"
 
 bench: install
 	$(BIN)/python benchmarks/engine_speed.py

@@ -12,7 +12,7 @@ table, all numbers measured in the same run:
 * peak memory (resident set size) of each run: every size and engine runs in its own Python
   process, which reports its ``ru_maxrss``; a process that only imports the engines is the
   baseline;
-* replications per minute with :func:`sim.experiment.run_experiment` on 1 and 2 worker processes
+* replications per minute with :func:`sim.experiments.run_experiment` on 1 and 2 worker processes
   (flagship at 10,000 customers, a few seeds; best of ``--repeats``, alternating 1 and 2 workers,
   because another process on a 2-core machine halves the 2-worker figure).
 
@@ -34,29 +34,29 @@ import textwrap
 import time
 from pathlib import Path
 
-from sim.experiment import Experiment, run_experiment, seed_list
+from sim.experiments import Experiment, run_experiment, seed_list
 from sim.model import Market
 from sim.reference import ReferenceMarket
-from sim.scenario import LoadedScenario, load
+from sim.scenarios import Scenario, load
 
 ENGINES = ("vectorised", "reference")
 
 
-def flagship(customers: int, periods: int) -> LoadedScenario:
+def flagship(customers: int, periods: int) -> Scenario:
     """The flagship scenario at a given size."""
     return load("flagship", [f"customers.count={customers}", f"periods={periods}"])
 
 
 def worker(engine: str, customers: int, periods: int, first: int, repeats: int) -> dict:
     """Build and run one engine in this process; best of ``repeats`` runs, plus peak memory."""
-    scenario = flagship(customers, periods).scenario
+    spec = flagship(customers, periods).spec
     best: dict | None = None
     for seed in range(repeats):
         start = time.perf_counter()
         if engine == "vectorised":
-            market = Market(scenario, rng=seed, record_transactions=False)
+            market = Market(spec, rng=seed, record_transactions=False)
         else:
-            market = ReferenceMarket(scenario, rng=seed)
+            market = ReferenceMarket(spec, rng=seed)
         built = time.perf_counter()
         market.run_for(first)
         first_done = time.perf_counter()

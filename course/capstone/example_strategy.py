@@ -1,7 +1,8 @@
 """A starting point for the capstone: a strategy that is product-centric while its product lead
 lasts and turns customer-centric once rivals catch up.
 
-Use it from the command line by import path, with this folder on ``PYTHONPATH``::
+Name it by import path (``module:Class``), with this folder on ``PYTHONPATH``: runs go to worker
+processes, which find a strategy only by its import path. From the command line::
 
     PYTHONPATH=course/capstone crmsim run flagship --seeds 10 \\
         --set 'firms[0].strategy={name = "example_strategy:ProductThenCustomer"}'
@@ -10,8 +11,8 @@ Use it from the command line by import path, with this folder on ``PYTHONPATH``:
         --strategies product_centric,customer_centric,example_strategy:ProductThenCustomer
 
 Parameters go in the same table: ``{name = "example_strategy:ProductThenCustomer",
-switch_lead = 10.0}``. From Python, pass the same table to ``sim.scenario.load`` as a setting
-(see ``tests/test_capstone.py``). Copy this file, rename the class, and change ``decide``.
+switch_lead = 10.0}``. From Python, pass the same table to ``sim.scenarios.load`` as a setting
+(see ``tests/course/test_capstone.py``). Copy this file, rename the class, and change ``decide``.
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ import math
 
 from pydantic import Field
 
-from sim.agents import Firm
-from sim.strategies import Decision, MarketView, Strategy, StrategyParams
+from sim.strategies import Decision, FirmView, MarketView, Strategy, StrategyParams
 
 
 class ProductThenCustomer(Strategy):
@@ -58,13 +58,13 @@ class ProductThenCustomer(Strategy):
         self.switched_in: int | None = None  # period of the switch; None while product-led
 
     @staticmethod
-    def product_lead(firm: Firm, market: MarketView) -> float:
+    def product_lead(firm: FirmView, market: MarketView) -> float:
         """$ by which the firm's product value exceeds the best rival's (inf with no rivals)."""
         if not market.rivals:
             return math.inf
-        return float(firm.value[0]) - max(rival.product for rival in market.rivals)
+        return float(firm.value.product) - max(rival.product for rival in market.rivals)
 
-    def decide(self, firm: Firm, market: MarketView) -> Decision:
+    def decide(self, firm: FirmView, market: MarketView) -> Decision:
         p = self.params
         if self.switched_in is None and self.product_lead(firm, market) < p.switch_lead:
             self.switched_in = market.period

@@ -1,7 +1,7 @@
 """Transaction logs: read and check a CSV of purchases; time a simulated log's purchases.
 
 A transaction table has one row per purchase: ``customer`` (text), ``date`` (timestamp) and
-``amount`` ($, ≥ 0). :mod:`sim.calibrate` fits repeat-buying models to it.
+``amount`` ($, ≥ 0). :mod:`sim.calibration` fits repeat-buying models to it.
 """
 
 from __future__ import annotations

@@ -7,8 +7,6 @@ homogenisation (S1), events (S0) and :meth:`Firm.record` (S11).
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import mesa
 import numpy as np
 
@@ -111,7 +109,3 @@ class Firm(mesa.Agent):
         self.books = books
         self.share_history.append(books.market_share)
         self.equity_history.append(books.customer_equity)
-
-    def offer_levels(self) -> dict[str, float]:
-        """The current offer by component name ($ per basket), as the books report it."""
-        return {k: float(v) for k, v in asdict(self.value).items()}

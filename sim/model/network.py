@@ -15,7 +15,7 @@ def small_world(n: int, degree: int, rewiring: float, rng: np.random.Generator) 
     A ring lattice in which every customer knows the ``degree / 2`` next customers on each side;
     each lattice edge's far end is then moved, with probability ``rewiring``, to a customer drawn
     uniformly (never the customer itself). The same algorithm as ``networkx.watts_strogatz_graph``
-    (tests/engine/test_network.py checks degree, clustering and path length against it), written
+    (tests/unit/test_network.py checks degree, clustering and path length against it), written
     with arrays because networkx needs ~20 s and several GB for a million customers.
     """
     half = min(degree, n - 1 - (n - 1) % 2) // 2

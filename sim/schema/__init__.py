@@ -12,7 +12,20 @@ This package is the leaf of ``sim``: it imports nothing else of it.
 
 from sim.schema.base import INFO_SECTIONS, MONTH_DAYS, Info, Strict
 from sim.schema.books import COST_KINDS, FIRM_METRICS, MARKET_METRICS, FirmBooks, MarketBooks
-from sim.schema.components import COST_COMPONENTS, VALUE_COMPONENTS, NonMoneyCosts, ValueLevels
+from sim.schema.components import (
+    COST_COMPONENTS,
+    ENERGY,
+    IMAGE,
+    MONEY,
+    PERSONNEL,
+    PRODUCT,
+    PSYCHIC,
+    SERVICE,
+    TIME,
+    VALUE_COMPONENTS,
+    NonMoneyCosts,
+    ValueLevels,
+)
 from sim.schema.customers import (
     BetaDistribution,
     Customers,
@@ -47,10 +60,18 @@ from sim.schema.mechanics import (
 __all__ = [
     "COST_COMPONENTS",
     "COST_KINDS",
+    "ENERGY",
     "FIRM_METRICS",
+    "IMAGE",
     "INFO_SECTIONS",
     "MARKET_METRICS",
+    "MONEY",
     "MONTH_DAYS",
+    "PERSONNEL",
+    "PRODUCT",
+    "PSYCHIC",
+    "SERVICE",
+    "TIME",
     "VALUE_COMPONENTS",
     "AnyEvent",
     "BetaDistribution",

@@ -11,6 +11,8 @@ from dataclasses import astuple, dataclass
 
 VALUE_COMPONENTS = ("product", "service", "personnel", "image")
 COST_COMPONENTS = ("money", "time", "energy", "psychic")
+PRODUCT, SERVICE, PERSONNEL, IMAGE = range(4)  # columns of value arrays
+MONEY, TIME, ENERGY, PSYCHIC = range(4)  # columns of cost arrays
 
 
 @dataclass

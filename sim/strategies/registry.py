@@ -73,7 +73,8 @@ def portable_name(name: str) -> str:
             f"strategy {name!r} ({path}) is defined in a script, notebook or function, which "
             "worker processes cannot import. Move the class to a module (for example "
             "my_policy.py beside your script) and name it by import path "
-            "('my_policy:ClassName'), or run in this process (workers=1 / replicate())."
+            "('my_policy:ClassName'), or run it in this process with "
+            "sim.experiments.replicate()."
         )
     return path
 

@@ -13,7 +13,7 @@ from sim.model.firms import Firm
 from sim.model.lifetime_value import LifetimeValues
 from sim.model.population import Relationships, Stage, Traits
 from sim.model.submodels.retention import most_valuable
-from sim.schema import MarketSpec
+from sim.schema import ENERGY, MONEY, PRODUCT, SERVICE, TIME, MarketSpec
 from sim.strategies import Decision
 
 
@@ -78,12 +78,13 @@ def personalised_offers(
     # Σ_k w_ik·value_kj and Σ_l s_il·cost_lj of the standard offers (two matrix products),
     # then what personalisation, tiers and discounts change for each customer.
     standard = np.array([product, listed_service, personnel, image])
-    total_value = w @ standard - w[:, 0:1] * misfit + w[:, 1:2] * tier_extra
+    total_value = w @ standard - w[:, PRODUCT, None] * misfit + w[:, SERVICE, None] * tier_extra
     list_costs = np.array([money * price, time_cost, energy_cost, psychic_cost])
     total_cost = (
         s @ list_costs
-        - s[:, 0:1] * (money * price) * discount
-        - (s[:, 1:2] * time_cost + s[:, 2:3] * energy_cost) * (know.convenience * profile)
+        - s[:, MONEY, None] * (money * price) * discount
+        - (s[:, TIME, None] * time_cost + s[:, ENERGY, None] * energy_cost)
+        * (know.convenience * profile)
     )
     delivered = total_value - total_cost
     ch = spec.choice
@@ -91,6 +92,9 @@ def personalised_offers(
     lock_in = ch.switching_cost + ch.loyalty_lockin * loyalty * price * member
     relationship = ch.trust_weight * r.trust + incumbent * lock_in
     utility = np.where(r.aware, delivered + relationship, -np.inf)
-    rates = np.array([f.unit_cost_rates for f in firms])
-    unit_cost = rates[:, 0] * product + rates[:, 1] * service + rates[:, 2] * personnel
+    rates = [f.spec.unit_cost_rates for f in firms]
+    product_rate = np.array([rate.product for rate in rates])
+    service_rate = np.array([rate.service for rate in rates])
+    personnel_rate = np.array([rate.personnel for rate in rates])
+    unit_cost = product_rate * product + service_rate * service + personnel_rate * personnel
     return Offers(delivered, paid, service, unit_cost, utility)

@@ -10,7 +10,6 @@ into temporary folders they create themselves.
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -18,7 +17,11 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbformat.v4 import new_code_cell
 
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+NOTEBOOK_DIR = ROOT / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 OVERRIDE = {"CUSTOMERS": 1500, "SEEDS": 3}
 CELL_TIMEOUT = 300  # seconds; a cell that takes longer has hung

@@ -34,7 +34,8 @@ they are compared in two ways:
   single steps each, 80 aggregates per step: the 511 p-values are uniform, KS p = 0.37).
 
 Runtime: the reference engine takes ~1 s per run here; runs go to a 2-process pool, so the file
-takes about 35–40 s on 2 idle cores (about 55 s when other processes compete for them).
+takes about 35–40 s on 2 idle cores (about 55 s when other processes compete for them), nearly
+all of it in the comparisons in distribution (marked ``slow``).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ import copy
 import os
 import warnings
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from functools import cache
 
 import numpy as np
@@ -50,12 +52,15 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.customers import Stage
-from sim.metrics import FIRM_METRICS, MARKET_METRICS
 from sim.model import Market
-from sim.reference import Customer, ReferenceMarket
-from sim.scenario import load
+from sim.model.population import Stage
+from sim.reference import ReferenceMarket
+from sim.reference.customer import Customer
+from sim.scenarios import load
+from sim.schema import FIRM_METRICS, MARKET_METRICS
 from sim.strategies import Decision
+
+from conftest import market_offers
 
 ALPHA = 0.001
 CUSTOMERS, PERIODS = 400, 24
@@ -84,9 +89,7 @@ NOISIER = ("choice.noise=13",)  # negative control: 30% more noise than the flag
 
 def scenario(overrides: tuple[str, ...], customers: int = CUSTOMERS, periods: int = PERIODS):
     """The flagship scenario with fewer customers and periods, and ``overrides``."""
-    return load(
-        "flagship", [f"customers.count={customers}", f"periods={periods}", *overrides]
-    ).scenario
+    return load("flagship", [f"customers.count={customers}", f"periods={periods}", *overrides]).spec
 
 
 def outcomes(engine: str, overrides: tuple[str, ...], seed: int) -> pd.DataFrame:
@@ -139,6 +142,7 @@ def p_values(reference: pd.DataFrame, vectorised: pd.DataFrame) -> pd.DataFrame:
 # --- in distribution --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("overrides", [FLAGSHIP, VARIANT], ids=["flagship", "variant"])
 def test_engines_agree_in_distribution(overrides):
     table = p_values(
@@ -149,6 +153,7 @@ def test_engines_agree_in_distribution(overrides):
     assert (worst > ALPHA).all(), f"the engines differ:\n{table.to_string()}"
 
 
+@pytest.mark.slow
 def test_the_comparison_detects_a_different_choice_noise():
     """Negative control: the test has power against a moderate change in the model."""
     table = p_values(
@@ -199,12 +204,12 @@ def test_offers_equal_the_vectorised_offers_for_the_same_state(overrides):
     r.knowledge = np.array([[rel.knowledge for rel in rels] for rels, _ in state])
     r.stage = np.array([[rel.stage for rel in rels] for rels, _ in state], dtype=np.int8)
     r.last_firm = np.array([last for _, last in state], dtype=np.int16)
-    vec.lifetime_value = np.array([[rel.lifetime_value for rel in rels] for rels, _ in state])
+    vec.lifetime.value = np.array([[rel.lifetime_value for rel in rels] for rels, _ in state])
     for theirs, mine in zip(ref.firms, vec.firms, strict=True):
-        mine.value, mine.position, mine.price = theirs.value.copy(), theirs.position, theirs.price
+        mine.value, mine.position, mine.price = replace(theirs.value), theirs.position, theirs.price
     active = np.array([[rel.was_active for rel in rels] for rels, _ in state])
     assert active.any(axis=0).all() and (r.stage == Stage.LOYAL).any()  # a rich state
-    offers = vec.personalised_offers([f.decision for f in ref.firms], active)
+    offers = market_offers(vec, [f.decision for f in ref.firms], active)
     for field in ("delivered_value", "price", "service", "unit_cost", "utility"):
         expected = [[getattr(rel.offer, field) for rel in c.relationships] for c in ref.customers]
         np.testing.assert_allclose(getattr(offers, field), expected, rtol=1e-12, atol=1e-9)

@@ -19,13 +19,17 @@ import pandas as pd
 import pytest
 
 from sim.analysis import compare
-from sim.scenario import ScenarioError, load
+from sim.scenarios import ScenarioError, load
 from sim.strategies import strategy_class
 
-from course_claims import replicate
+from conftest import ROOT
+from course_claims import INSTRUCTOR, replicate
 
-CAPSTONE = Path(__file__).resolve().parent.parent / "course" / "capstone"
+pytestmark = pytest.mark.slow
+
+CAPSTONE = ROOT / "course" / "capstone"
 EXAMPLE = "example_strategy:ProductThenCustomer"
+EXAMPLE_NAME = "product_then_customer"  # the class's ``name``: what results call the strategy
 RECESSION = 'events=[{kind="recession", period=24, duration=12}]'
 
 
@@ -58,9 +62,9 @@ def head_to_head(name: str, index: int, firm: str, *shock: str) -> pd.DataFrame:
 
 def test_example_strategy_is_found_by_import_path_and_validates_its_parameters():
     cls = strategy_class(EXAMPLE)
-    assert cls.name == "product_then_customer"
+    assert cls.name == EXAMPLE_NAME
     loaded = load("flagship", [f'firms[0].strategy={{name = "{EXAMPLE}", switch_lead = 8.0}}'])
-    assert loaded.scenario.firms[0].strategy.name == EXAMPLE
+    assert loaded.spec.firms[0].strategy.name == EXAMPLE
     with pytest.raises(ScenarioError, match="switch_leed"):
         load("flagship", [f'firms[0].strategy={{name = "{EXAMPLE}", switch_leed = 8.0}}'])
 
@@ -156,7 +160,7 @@ def test_cli_compare_runs_the_example_strategy_by_import_path(tmp_path):
     assert done.returncode == 0, done.stderr
     summary = pd.read_csv(out / "summary.csv")
     strategies = set(summary.loc[summary["firm"] == "ProductCo", "strategy"])
-    assert strategies == {"product_centric", EXAMPLE}
+    assert strategies == {"product_centric", EXAMPLE_NAME}
     assert summary.groupby("variant")["seed"].nunique().eq(2).all()
 
 
@@ -179,7 +183,7 @@ def test_cli_run_with_a_shock_event_writes_a_report(tmp_path):
     assert done.returncode == 0, done.stderr
     assert (out / "report.html").is_file()
     summary = pd.read_csv(out / "summary.csv")
-    assert set(summary.loc[summary["firm"] == "CustomerCo", "strategy"]) == {EXAMPLE}
+    assert set(summary.loc[summary["firm"] == "CustomerCo", "strategy"]) == {EXAMPLE_NAME}
 
 
 def test_cli_rejects_a_misspelt_parameter_with_a_clear_message(tmp_path):
@@ -200,7 +204,7 @@ def test_cli_rejects_a_misspelt_parameter_with_a_clear_message(tmp_path):
 
 def test_the_instructor_notes_cite_every_test_here():
     """course/instructor/capstone.md names, after each statement, the test that checks it."""
-    notes = (CAPSTONE.parent / "instructor" / "capstone.md").read_text(encoding="utf-8")
+    notes = (INSTRUCTOR / "capstone.md").read_text(encoding="utf-8")
     cited = set(re.findall(r"`(test_\w+)`", notes))
     defined = {name for name in globals() if name.startswith("test_")}
     assert cited <= defined, f"capstone.md cites unknown tests: {sorted(cited - defined)}"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.experiment import Experiment, ExperimentError, run_experiment
-from sim.scenario import load
+from sim.experiments import Experiment, ExperimentError, run_experiment
+from sim.scenarios import load
 
 SMALL = ["customers.count=500", "periods=8"]
 

@@ -11,8 +11,10 @@ import pandas as pd
 import pytest
 
 from sim.analysis import by_period, compare
-from sim.experiment import replicate as replicate_runs
-from sim.scenario import load
+from sim.experiments import replicate as replicate_runs
+from sim.scenarios import load
+
+pytestmark = pytest.mark.slow
 
 SEEDS = range(8)
 CUSTOMERS = "customers.count=3000"
@@ -20,7 +22,7 @@ CUSTOMERS = "customers.count=3000"
 
 def replicate(name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-period metrics and per-run summary of a shipped scenario over SEEDS."""
-    scenario = load(name, [CUSTOMERS]).scenario
+    scenario = load(name, [CUSTOMERS]).spec
     return replicate_runs(scenario, SEEDS)
 
 

@@ -17,23 +17,33 @@ import pytest
 from scipy import optimize, stats
 
 from sim.analysis import mean_interval
-from sim.config import Scenario
-from sim.diffusion import PER_UNIT, bass_curve, bass_settings, discrete_bass_curve, lattice_curve
-from sim.experiment import simulate
+from sim.analysis.diffusion import (
+    PER_UNIT,
+    bass_curve,
+    bass_settings,
+    discrete_bass_curve,
+    lattice_curve,
+)
+from sim.experiments import simulate
 from sim.model import Market
-from sim.scenario import load
-from sim.value import clv_margin_multiple, logit_shares
+from sim.model.equations import clv_margin_multiple, logit_shares
+from sim.scenarios import load
+from sim.schema import MarketSpec
+
+from conftest import market_decisions, market_offers, market_spec
+
+pytestmark = pytest.mark.slow
 
 # --- 1. choice: the multinomial logit -------------------------------------------------------
 
 CHOICE_PERIODS = 12
 
 
-def choice_scenario(price_a: float = 100.0) -> Scenario:
+def choice_scenario(price_a: float = 100.0) -> MarketSpec:
     """Three firms with fixed offers and no relationship effects: no trust or switching terms,
     no advertising and no image decay (image stays fixed), everyone aware of every firm, no word
     of mouth, no dropout. Customers differ in tastes, weights and purchase rates."""
-    return Scenario.model_validate(
+    return market_spec(
         {
             "periods": CHOICE_PERIODS,
             "customers": {
@@ -66,10 +76,10 @@ def choice_scenario(price_a: float = 100.0) -> Scenario:
 
 def logit_probabilities(market: Market) -> np.ndarray:
     """(N, F + 1) choice probabilities from the documented utility (S5) and the logit (S6)."""
-    decisions = market.firms_decide()
-    active = market.relations.active(0, market.config.experience.lapse_periods)
-    offers = market.personalised_offers(decisions, active)
-    ch = market.config.choice
+    decisions = market_decisions(market)
+    active = market.relations.active(0, market.spec.experience.lapse_periods)
+    offers = market_offers(market, decisions, active)
+    ch = market.spec.choice
     outside = np.full(market.customers.count, ch.outside_value)
     return logit_shares(np.column_stack([offers.utility, outside]), ch.noise)
 
@@ -157,11 +167,11 @@ BASS_SEEDS = (0, 1, 2)
 BASS_CUSTOMERS = 10_000  # customers.count in scenarios/bass_diffusion.toml
 
 
-def diffusion_scenario(p: float, q: float, *overrides: str) -> Scenario:
+def diffusion_scenario(p: float, q: float, *overrides: str) -> MarketSpec:
     """scenarios/bass_diffusion.toml with innovation p and imitation q per Bass time unit:
     ad hazard ad_effectiveness × advertising ($1) = p / 10, word-of-mouth hazard per unit of
     exposure awareness = q / 10 (ten periods per time unit)."""
-    return load("bass_diffusion", [*bass_settings(p, q), *overrides]).scenario
+    return load("bass_diffusion", [*bass_settings(p, q), *overrides]).spec
 
 
 @cache
@@ -352,7 +362,7 @@ def test_profit_concentration_is_as_documented(name):
     0.9: profit is concentrated, mostly less than the 80/20 rule says."""
     shares = {}
     for seed in (100, 101):
-        metrics = simulate(load(name).scenario, seed)
+        metrics = simulate(load(name).spec, seed)
         last = metrics[metrics["period"] == metrics["period"].max()]
         for firm, share in zip(last["firm"], last["top20_profit_share"], strict=True):
             shares.setdefault(firm, []).append(share)
@@ -393,7 +403,7 @@ def retention_gains() -> dict[str, dict[str, list[float]]]:
     """Per firm and seed of retention_economics: monthly retention and the relative gain in
     the value of a new customer from 5 more points of annual, or of monthly, retention, and
     the gain in dollars from the annual points."""
-    scenario = load("retention_economics").scenario
+    scenario = load("retention_economics").spec
     rate = scenario.economics.discount_rate
     out: dict[str, dict[str, list[float]]] = {}
     for seed in RETENTION_SEEDS:

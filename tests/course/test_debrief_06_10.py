@@ -17,11 +17,14 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import pytest
 
 from sim.analysis import compare
-from sim.scenario import load
+from sim.scenarios import load
 
 from course_claims import INSTRUCTOR, check_citations, path, replicate, summary
+
+pytestmark = pytest.mark.slow
 
 LATE_CRM = (
     'events=[{kind="crm_launch", firm="Standard", period=24, accuracy=0.3, running_cost=1.0}]'
@@ -241,7 +244,7 @@ def test_07_break_even_cost_per_complaint_is_about_250_dollars():
     table = summary("complaints_recovery")
     lead = compare(table, "cumulative_profit", "Listener", "Deaf")["difference"]
     recoveries = table.groupby("firm")["recoveries"].mean()
-    cost = load("complaints_recovery").scenario.economics.complaint_cost
+    cost = load("complaints_recovery").spec.economics.complaint_cost
     break_even = cost + lead / (recoveries["Listener"] - recoveries["Deaf"])
     assert 230 < break_even < 270, break_even
     dear = summary("complaints_recovery", "economics.complaint_cost=300")

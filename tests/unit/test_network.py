@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from scipy.sparse.csgraph import shortest_path
 
-from sim.config import Network
-from sim.network import SocialNetwork, small_world
+from sim.model.network import SocialNetwork, small_world
+from sim.schema import Network
 
 
 @pytest.mark.parametrize(("degree", "rewiring"), [(10, 0.1), (4, 0.3), (6, 0.0), (8, 1.0)])

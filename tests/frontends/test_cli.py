@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.cli import main
+from sim.apps.cli import main
 
 SMALL = ["--set", "customers.count=400", "--set", "periods=6"]
 
@@ -23,6 +23,7 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # three runs, six figures and a report: ~4 s
 def test_run_writes_results_and_report(tmp_path, capsys):
     out = tmp_path / "res"
     assert main(["run", "flagship", "--seeds", "3", "--out", str(out), "--quiet", *SMALL]) == 0
@@ -98,6 +99,7 @@ def test_sweep_and_compare_write_combined_results(tmp_path, capsys):
     assert "rotation2" in (compare / "report.md").read_text()
 
 
+@pytest.mark.slow  # two experiments with reports: ~4 s
 def test_same_command_twice_gives_identical_summaries(tmp_path):
     for folder in ("a", "b"):
         args = ["run", "flagship", "--seeds", "2", "--out", str(tmp_path / folder), "--quiet"]
@@ -159,6 +161,7 @@ def test_bad_scenario_files_get_a_clear_message(tmp_path, capsys, name):
     assert str(path) in err and expected in err, err
 
 
+@pytest.mark.slow  # a child process that imports the whole engine: ~3 s
 def test_bad_file_through_the_real_command_has_no_traceback(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text(BAD_FILES["unknown_key.toml"][0])
@@ -191,6 +194,7 @@ def test_bad_command_lines_get_a_clear_message(tmp_path, capsys, args, expected)
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.slow  # a child process killed mid-run, then resumed: ~9 s
 def test_killed_run_resumes_without_losing_finished_runs(tmp_path):
     out = tmp_path / "res"
     args = ["run", "flagship", "--seeds", "6", "--workers", "1", "--out", str(out), "--quiet"]

@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from sim import Market
 from sim.analysis import compare, compare_variants, mean_interval
-from sim.scenario import load
-from sim.value import clv_margin_multiple, satisfaction_response
+from sim.model.equations import clv_margin_multiple, satisfaction_response
+from sim.scenarios import load
 
 from course_claims import CUSTOMERS, INSTRUCTOR, SEEDS, check_citations, metrics, path, summary
+
+pytestmark = pytest.mark.slow
 
 DEBRIEFS = sorted(INSTRUCTOR.glob("0[1-5]-*.md"))
 
@@ -181,7 +184,7 @@ def test_s02_the_best_standard_offer_does_not_win():
     """“At par weights ProductCo's standard offer delivers the most value, at month 1 ($52.6
     against CustomerCo's $45.6 and MarketCo's $28.9) and at month 60 (about $69 against $59 and
     $58), yet CustomerCo wins the market.”"""
-    scenario = load("flagship", [CUSTOMERS]).scenario
+    scenario = load("flagship", [CUSTOMERS]).spec
     nonmoney = {f.name: f.costs.time + f.costs.energy + f.costs.psychic for f in scenario.firms}
     m = metrics("flagship")
     offers = m.groupby(["period", "firm"])[["product", "service", "personnel", "image", "price"]]
@@ -487,7 +490,7 @@ def test_s04_what_helps_and_what_hurts_hunter():
         assert within(
             change("retention_economics", (setting,), "Hunter", "cumulative_profit"), low, high
         ), setting
-    keeper = load("retention_economics").scenario.firms[1].strategy.model_dump()
+    keeper = load("retention_economics").spec.firms[1].strategy.model_dump()
     clone = "firms[0].strategy={" + ", ".join(f"{k} = {v!r}" for k, v in keeper.items()) + "}"
     tie = ahead("retention_economics", "cumulative_profit", "Keeper", "Hunter", clone)
     assert within(tie, -100_000, 100_000), tie
@@ -508,7 +511,7 @@ def test_s05_the_80_20_rule():
 
 def test_s05_key_accounts_bring_about_60_percent_of_the_margin():
     """“The key accounts, 15% of customers, bring about 60% of Tiered's margin.”"""
-    scenario = load("core_customers", [CUSTOMERS]).scenario
+    scenario = load("core_customers", [CUSTOMERS]).spec
     shares = []
     for seed in SEEDS:
         market = Market(scenario, rng=seed, record_transactions=False).run()

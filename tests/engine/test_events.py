@@ -6,13 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.config import Scenario
 from sim.model import Market
-from sim.scenario import ScenarioError, validate
+from sim.scenarios import ScenarioError, validate
+
+from conftest import market_spec
 
 
 def market(*events: dict, periods: int = 12, count: int = 2000, seed: int = 3) -> Market:
-    scenario = Scenario.model_validate(
+    scenario = market_spec(
         {
             "periods": periods,
             "customers": {"count": count},
@@ -97,7 +98,7 @@ def test_scandal_hits_image_trust_and_share():
 
 def test_sudden_homogenisation_closes_the_product_gap():
     m = market({"kind": "homogenisation", "period": 3, "strength": 0.5}, periods=3)
-    scenario = Scenario.model_validate(
+    scenario = market_spec(
         {
             "firms": [
                 {"name": "A", "strategy": {"name": "static"}, "value": {"product": 60.0}},

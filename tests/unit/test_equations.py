@@ -1,4 +1,5 @@
-"""The model's equations (sim.value): worked examples, exact formulas and shape properties."""
+"""The model's equations (sim.model.equations): worked examples, exact formulas and shape
+properties."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.config import Experience
-from sim.value import (
+from sim.model.equations import (
     circular_distance,
     clv_margin_multiple,
     delivered_value,
@@ -20,6 +20,7 @@ from sim.value import (
     total_cost,
     total_value,
 )
+from sim.schema import Experience
 
 # --- Kotler's delivered value ---------------------------------------------------------------
 
@@ -221,7 +222,7 @@ def test_gumbel_noise_has_the_gumbel_distribution():
     mean is μ·γ (Euler-Mascheroni) within 4 standard errors."""
     from scipy import stats
 
-    from sim.value import gumbel_noise
+    from sim.model.equations import gumbel_noise
 
     draws = gumbel_noise(np.random.default_rng(5), 10.0, (50_000, 4)).ravel()
     assert stats.kstest(draws, stats.gumbel_r(scale=10.0).cdf).pvalue > 0.001

@@ -1,5 +1,6 @@
-"""What the tests of the course's claims share (tests/test_debrief_*.py): the runs every course
-number comes from, and the check that debriefs and tests cite each other.
+"""What the tests of the course's claims share (tests/course/test_debrief_*.py,
+test_capstone.py): the runs every course number comes from, and the check that debriefs and tests
+cite each other.
 
 Every number in course/ was measured with seeds 0-9 at 3,000 customers (course/README.md);
 budgets are per capita, so results do not depend on market size beyond sampling noise.
@@ -15,23 +16,25 @@ from pathlib import Path
 import pandas as pd
 
 from sim.analysis import by_period
-from sim.experiment import Replication
-from sim.experiment import replicate as replicate_runs
-from sim.scenario import load
+from sim.experiments import Replication
+from sim.experiments import replicate as replicate_runs
+from sim.scenarios import load
+
+from conftest import ROOT
 
 SEEDS = range(10)
 CUSTOMERS = "customers.count=3000"
-INSTRUCTOR = Path(__file__).resolve().parent.parent / "course" / "instructor"
+INSTRUCTOR = ROOT / "course" / "instructor"
 
 
 @cache
 def replicate(name: str, *settings: str) -> Replication:
     """A shipped scenario with ``--set`` style settings, run over SEEDS at 3,000 customers."""
-    return replicate_runs(load(name, [CUSTOMERS, *settings]).scenario, SEEDS)
+    return replicate_runs(load(name, [CUSTOMERS, *settings]).spec, SEEDS)
 
 
 def summary(name: str, *settings: str) -> pd.DataFrame:
-    """One row per run and firm (sim.experiment.summarise_run)."""
+    """One row per run and firm (sim.experiments.summarise_run)."""
     return replicate(name, *settings).summary
 
 

@@ -9,21 +9,21 @@ import subprocess
 import sys
 import textwrap
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.config import Scenario
-from sim.metrics import COST_KINDS, FIRM_METRICS, MARKET_METRICS, top_share
 from sim.model import Market
-from sim.scenario import load
-from sim.strategies import STRATEGIES, Decision, Strategy, StrategyError, register
-from sim.value import circular_distance, delivered_value, logit_shares
+from sim.model.books import top_share
+from sim.model.equations import circular_distance, delivered_value, logit_shares
+from sim.model.submodels.choice import choose
+from sim.scenarios import load
+from sim.schema import COST_KINDS, FIRM_METRICS, MARKET_METRICS, MarketSpec
+from sim.strategies import Decision, Strategy, StrategyError, register
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT, market_decisions, market_offers, market_spec
 
 MINIMAL = {
     "periods": 12,
@@ -35,8 +35,8 @@ MINIMAL = {
 }
 
 
-def minimal(**changes) -> Scenario:
-    return Scenario.model_validate({**copy.deepcopy(MINIMAL), **changes})
+def minimal(**changes) -> MarketSpec:
+    return market_spec({**copy.deepcopy(MINIMAL), **changes})
 
 
 def metrics_hash(market: Market) -> str:
@@ -59,9 +59,9 @@ def test_same_seed_gives_identical_results_in_a_separate_process():
     script = textwrap.dedent(
         f"""
         import hashlib
-        from sim.config import Scenario
         from sim.model import Market
-        market = Market(Scenario.model_validate({MINIMAL!r}), rng=42).run()
+        from sim.schema import MarketSpec
+        market = Market(MarketSpec.model_validate({MINIMAL!r}), rng=42).run()
         csv = market.firm_metrics().to_csv(index=False)
         print(hashlib.sha256(csv.encode()).hexdigest())
         """
@@ -116,9 +116,9 @@ def test_runs_with_neighbouring_seeds_are_independent():
 # --- invariants -----------------------------------------------------------------------------
 
 
-def rich_scenario() -> Scenario:
+def rich_scenario() -> MarketSpec:
     """Every strategy, two segments (one with dropout), short lapse so customers are lost."""
-    doc = load("flagship", ["customers.count=3000", "periods=24"]).scenario.model_dump()
+    doc = load("flagship", ["customers.count=3000", "periods=24"]).spec.model_dump()
     doc["experience"]["lapse_periods"] = 2
     doc["customers"]["segments"][0]["dropout"] = {"a": 1.0, "b": 40.0}
     doc["firms"] += [
@@ -126,7 +126,7 @@ def rich_scenario() -> Scenario:
         {"name": "CheapCo", "strategy": {"name": "competitor_centric"}, "position": 0.3},
         {"name": "StaticCo", "strategy": {"name": "static"}, "position": 0.6},
     ]
-    return Scenario.model_validate(doc)
+    return market_spec(doc)
 
 
 @pytest.fixture(scope="module")
@@ -197,7 +197,7 @@ def test_transactions_sum_to_revenue(rich):
 
 def test_metrics_stay_in_range(rich):
     fm, mm = rich.firm_metrics(), rich.market_metrics()
-    n = rich.config.customers.count
+    n = rich.spec.customers.count
     assert fm["customers"].between(0, n).all() and (fm["customers"].max() > 0)
     for col in ("market_share", "retention_rate", "share_of_wallet", "occasion_share"):
         values = fm[col].dropna()
@@ -240,7 +240,7 @@ def test_invariants_hold_with_market_wide_word_of_mouth_and_no_network():
 
 
 def choice_market(seed: int = 7) -> Market:
-    sc = Scenario.model_validate(
+    sc = market_spec(
         {
             "periods": 1,
             "customers": {
@@ -271,18 +271,20 @@ def choice_market(seed: int = 7) -> Market:
 
 def test_offers_are_kotler_delivered_value_without_relationships():
     market = choice_market()
-    decisions = market.firms_decide()
-    active = market.relations.active(0, market.config.experience.lapse_periods)
+    decisions = market_decisions(market)
+    active = market.relations.active(0, market.spec.experience.lapse_periods)
     assert not active.any()
-    offers = market.personalised_offers(decisions, active)
+    offers = market_offers(market, decisions, active)
     c = market.customers
     for j, firm in enumerate(market.firms):
         misfit = c.misfit_sensitivity * circular_distance(c.taste, firm.position)
+        v, k = firm.value, firm.costs
         levels = np.column_stack(
-            [firm.value[0] - misfit] + [np.full(c.count, x) for x in firm.value[1:]]
+            [v.product - misfit] + [np.full(c.count, x) for x in (v.service, v.personnel, v.image)]
         )
         costs = np.column_stack(
-            [np.full(c.count, firm.price)] + [np.full(c.count, x) for x in firm.nonmoney_costs]
+            [np.full(c.count, firm.price)]
+            + [np.full(c.count, x) for x in (k.time, k.energy, k.psychic)]
         )
         expected = delivered_value(levels, costs, c.value_weights, c.cost_sensitivities)
         np.testing.assert_allclose(offers.delivered_value[:, j], expected, rtol=1e-9, atol=1e-9)
@@ -292,16 +294,16 @@ def test_offers_are_kotler_delivered_value_without_relationships():
 
 def logit_cells(market: Market, noise_factor: float = 1.0):
     """Observed and expected choices, in cells of (decile of P(A)) × (A, B, C, outside)."""
-    decisions = market.firms_decide()
-    active = market.relations.active(0, market.config.experience.lapse_periods)
-    offers = market.personalised_offers(decisions, active)
-    ch = market.config.choice
+    decisions = market_decisions(market)
+    active = market.relations.active(0, market.spec.experience.lapse_periods)
+    offers = market_offers(market, decisions, active)
+    ch = market.spec.choice
     options = np.column_stack([offers.utility, np.full(market.customers.count, ch.outside_value)])
     p = logit_shares(options, ch.noise * noise_factor)
     # choose() first draws each customer's Poisson number of occasions; replay that draw.
     replay = copy.deepcopy(market.rng)
     occasions = replay.poisson(market.customers.purchase_rate) * market.customers.in_category
-    purchases = market.choose(offers)
+    purchases = choose(market.customers, offers, market.spec.choice, market.conditions, market.rng)
     assert purchases.occasions == occasions.sum() >= 20_000
     bought = purchases.count
     assert (bought.sum(axis=1) <= occasions).all()  # the replay matches customer by customer
@@ -334,11 +336,11 @@ def test_choices_follow_the_logit_probabilities():
 def test_unaware_customers_never_choose_the_firm():
     market = choice_market(3)
     market.relations.aware[:2500, 0] = False  # first half never heard of A
-    decisions = market.firms_decide()
-    active = market.relations.active(0, market.config.experience.lapse_periods)
-    offers = market.personalised_offers(decisions, active)
+    decisions = market_decisions(market)
+    active = market.relations.active(0, market.spec.experience.lapse_periods)
+    offers = market_offers(market, decisions, active)
     assert np.isneginf(offers.utility[:2500, 0]).all()
-    purchases = market.choose(offers)
+    purchases = choose(market.customers, offers, market.spec.choice, market.conditions, market.rng)
     assert purchases.count[:2500, 0].sum() == 0
     assert purchases.count[2500:, 0].sum() > 1000
 
@@ -446,18 +448,15 @@ class _Bad(Strategy):
 
 
 @pytest.fixture
-def bad_strategy():
-    created = []
-
-    def make(mode: str, from_period: int = 1) -> Scenario:
+def bad_strategy(strategy_registry):
+    def make(mode: str, from_period: int = 1) -> MarketSpec:
         cls = type(
             f"Bad_{mode}",
             (_Bad,),
             {"name": f"test_bad_{mode}", "mode": mode, "from_period": from_period},
         )
         register(cls)
-        created.append(cls.name)
-        return Scenario.model_validate(
+        return market_spec(
             {
                 "periods": 5,
                 "customers": {"count": 200},
@@ -468,9 +467,7 @@ def bad_strategy():
             }
         )
 
-    yield make
-    for name in created:
-        STRATEGIES.pop(name, None)
+    return make
 
 
 @pytest.mark.parametrize(

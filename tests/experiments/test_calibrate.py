@@ -14,24 +14,25 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.calibrate import (
-    MONTH_DAYS,
+from sim.apps.cli import main
+from sim.calibration.csv_layout import CsvLayout
+from sim.calibration.fits import (
     WEEK_DAYS,
     CalibrationError,
     Estimate,
     Fit,
-    base_price,
     fit_bgnbd,
     rfm_weeks,
-    segment_from_fits,
-    simulated_transactions,
 )
-from sim.cli import main
-from sim.csv_layout import CsvLayout
-from sim.scenario import load
-from sim.transaction_log import purchase_days, read_transactions
+from sim.calibration.holdout import simulated_transactions
+from sim.calibration.mapping import base_price, segment_from_fits
+from sim.calibration.transactions import purchase_days, read_transactions
+from sim.scenarios import load
+from sim.schema import MONTH_DAYS
 
-CDNOW = Path(__file__).parent / "data" / "CDNOW_sample.txt"
+from conftest import DATA
+
+CDNOW = DATA / "CDNOW_sample.txt"
 CDNOW_SHA256 = "6fae10155c0b0ba363c2c386e30f77990d22328220efd862a5edd1443420d94a"
 
 # Fader, Hardie & Lee (2005), Marketing Science 24(2), Table/Section 4 (BG/NBD on CDNOW, 39
@@ -96,6 +97,7 @@ def test_cdnow_file_is_the_published_sample():
     assert raw[2].min() == "19970101" and raw[2].max() == "19980630"
 
 
+@pytest.mark.slow  # fits BG/NBD and Gamma-Gamma to CDNOW
 def test_bgnbd_and_gamma_gamma_reproduce_fader_hardie_lee(cdnow_fit):
     estimates = cdnow_fit["bgnbd"] | cdnow_fit["gamma_gamma"]
     for name, published in PUBLISHED.items():
@@ -103,30 +105,33 @@ def test_bgnbd_and_gamma_gamma_reproduce_fader_hardie_lee(cdnow_fit):
     assert cdnow_fit["customers"] == 2357
 
 
+@pytest.mark.slow  # fits BG/NBD and Gamma-Gamma to CDNOW
 def test_standard_errors_match_an_independent_implementation(cdnow_fit):
     for name, se in REFERENCE_SE.items():
         assert cdnow_fit["bgnbd"][name]["se"] == pytest.approx(se, rel=0.02), name
 
 
+@pytest.mark.slow  # fits BG/NBD and Gamma-Gamma to CDNOW
 def test_fragment_maps_the_fits_onto_the_model(cdnow_run, cdnow_fit):
     r, alpha, a, b = (cdnow_fit["bgnbd"][k]["value"] for k in ("r", "alpha", "a", "b"))
     p, q, v = (cdnow_fit["gamma_gamma"][k]["value"] for k in ("p", "q", "v"))
     loaded = load(cdnow_run / "scenario.toml")
-    seg = loaded.scenario.customers.segments[0]
-    price = loaded.scenario.firms[0].price
-    assert len(loaded.scenario.customers.segments) == 1
+    seg = loaded.spec.customers.segments[0]
+    price = loaded.spec.firms[0].price
+    assert len(loaded.spec.customers.segments) == 1
     assert seg.purchase_rate == pytest.approx(r / alpha, rel=1e-5)  # one period = one week
     assert seg.purchase_rate_shape == pytest.approx(r, rel=1e-5)
     assert (seg.dropout.a, seg.dropout.b) == pytest.approx((a, b), rel=1e-5)
     assert seg.basket_mean * price == pytest.approx(p * v / (q - 1), rel=1e-5)
     assert seg.basket_shape == pytest.approx(q - 2, rel=1e-5)
-    assert loaded.scenario.periods == 78  # 1997-01-01 … 1998-06-30 in weeks
-    assert loaded.scenario.info.what_is_it  # inherited Info tab
+    assert loaded.spec.periods == 78  # 1997-01-01 … 1998-06-30 in weeks
+    assert loaded.spec.info.what_is_it  # inherited Info tab
     report = (cdnow_run / "report.md").read_text()
     assert "| r | 0.2426 |" in report and "| q | 3.744 |" in report
     assert (cdnow_run / "tracking.png").stat().st_size > 10_000
 
 
+@pytest.mark.slow  # fits BG/NBD and Gamma-Gamma to CDNOW
 def test_calibrated_simulation_tracks_the_cdnow_holdout(cdnow_run, cdnow_fit):
     """Criterion: the simulated cumulative repeat purchases are within 10% of the actual ones
     at every week of the holdout (weeks 40-78), and within 6% of the BG/NBD expectation from
@@ -287,13 +292,14 @@ def recovered():
             "customers.segments[0].purchase_rate_shape": GENERATING["r"],
             "customers.segments[0].dropout": {"a": GENERATING["a"], "b": GENERATING["b"]},
         },
-    ).scenario
+    ).spec
     start = pd.Timestamp("2000-01-01")
     log = simulated_transactions(scenario, RECOVERY_PERIOD_DAYS, 0, start)
     end = start + pd.Timedelta(days=periods * RECOVERY_PERIOD_DAYS)
     return log, fit_bgnbd(rfm_weeks(log, end, resolution="h"))
 
 
+@pytest.mark.slow  # fits BG/NBD to 30,000 simulated customers
 def test_bgnbd_recovers_the_generating_parameters(recovered):
     log, fit = recovered
     assert log["customer"].nunique() == RECOVERY_CUSTOMERS
@@ -304,7 +310,7 @@ def test_bgnbd_recovers_the_generating_parameters(recovered):
 
 
 def test_simulated_log_is_deterministic():
-    scenario = load("repeat_buying", settings={"customers.count": 200, "periods": 30}).scenario
+    scenario = load("repeat_buying", settings={"customers.count": 200, "periods": 30}).spec
     start = pd.Timestamp("2000-01-01")
     first = simulated_transactions(scenario, MONTH_DAYS, 5, start)
     pd.testing.assert_frame_equal(first, simulated_transactions(scenario, MONTH_DAYS, 5, start))

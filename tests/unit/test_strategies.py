@@ -8,24 +8,27 @@ import textwrap
 import numpy as np
 import pandas as pd
 import pytest
-from pydantic import ValidationError
 
-from sim.agents import Firm
-from sim.config import Scenario
 from sim.model import Market
+from sim.model.equations import circular_distance
+from sim.scenarios import ScenarioError, validate
+from sim.schema import MarketSpec
 from sim.strategies import (
-    STRATEGIES,
+    BUILTIN,
     Decision,
+    FirmView,
     MarketView,
     Strategy,
     StrategyError,
     StrategyParams,
     build_strategy,
     register,
+    registered,
     resolve_params,
     strategy_class,
 )
-from sim.value import circular_distance
+
+from conftest import market_offers, market_spec
 
 BUILT_IN = (
     "competitor_centric",
@@ -37,10 +40,12 @@ BUILT_IN = (
 )
 
 
-def scenario(*firms: dict, periods: int = 12, count: int = 2000, **extra) -> Scenario:
-    return Scenario.model_validate(
-        {"periods": periods, "customers": {"count": count}, "firms": list(firms), **extra}
-    )
+def document(*firms: dict, periods: int = 12, count: int = 2000, **extra) -> dict:
+    return {"periods": periods, "customers": {"count": count}, "firms": list(firms), **extra}
+
+
+def scenario(*firms: dict, periods: int = 12, count: int = 2000, **extra) -> MarketSpec:
+    return market_spec(document(*firms, periods=periods, count=count, **extra))
 
 
 def firm(name: str, strategy: str, **kw) -> dict:
@@ -48,7 +53,7 @@ def firm(name: str, strategy: str, **kw) -> dict:
     return {"name": name, "strategy": {"name": strategy, **params}, **kw}
 
 
-def run_with_decisions(sc: Scenario, seed: int = 0) -> tuple[Market, dict[str, list[Decision]]]:
+def run_with_decisions(sc: MarketSpec, seed: int = 0) -> tuple[Market, dict[str, list[Decision]]]:
     """Run step by step, keeping every firm's decision of every period."""
     market = Market(sc, rng=seed)
     decisions: dict[str, list[Decision]] = {f.name: [] for f in market.firms}
@@ -190,7 +195,7 @@ def test_customer_centric_recovers_more_complaints(product_vs_customer):
 
 
 def test_market_oriented_tailors_to_segments_and_prices_between_cost_and_rivals():
-    sc = Scenario.model_validate(
+    sc = market_spec(
         {
             "periods": 6,
             "customers": {
@@ -216,9 +221,10 @@ def test_market_oriented_tailors_to_segments_and_prices_between_cost_and_rivals(
     np.testing.assert_allclose(series(market, "M", "cost_research"), 0.5 * 2000)
     # Full research budget: each customer is offered their segment's average variant when that
     # is closer than the firm's own position (no individual knowledge is used).
-    offers = market.personalised_offers(
-        decisions=[f.decision for f in market.firms],
-        active=market.relations.active(market.period, sc.experience.lapse_periods),
+    offers = market_offers(
+        market,
+        [f.decision for f in market.firms],
+        market.relations.active(market.period, sc.experience.lapse_periods),
     )
     c = market.customers
     centre = np.array([0.1, 0.7])[c.segment]
@@ -227,10 +233,10 @@ def test_market_oriented_tailors_to_segments_and_prices_between_cost_and_rivals(
     m = market.firms[2]
     paid = offers.price[:, 2]
     expected = (
-        w[:, 0] * (m.value[0] - c.misfit_sensitivity * distance)
+        w[:, 0] * (m.value.product - c.misfit_sensitivity * distance)
         + w[:, 1] * offers.service[:, 2]
-        + w[:, 2] * m.value[2]
-        + w[:, 3] * m.value[3]
+        + w[:, 2] * m.value.personnel
+        + w[:, 3] * m.value.image
         - (s[:, 0] * paid + s[:, 1] * 5.0 + s[:, 2] * 3.0 + s[:, 3] * 2.0)
     )
     np.testing.assert_allclose(offers.delivered_value[:, 2], expected, rtol=1e-9, atol=1e-9)
@@ -363,7 +369,8 @@ def test_decisions_use_rivals_last_period_prices_whatever_the_firm_order():
 
 
 def test_every_built_in_strategy_is_registered_and_documented():
-    assert set(BUILT_IN) <= set(STRATEGIES)
+    assert set(BUILT_IN) <= set(registered())
+    assert sorted(BUILTIN) == sorted(BUILT_IN)
     for name in BUILT_IN:
         cls = strategy_class(name)
         assert cls.name == name and (cls.__doc__ or "").strip()
@@ -378,8 +385,15 @@ def test_unknown_strategy_name_lists_the_allowed_names():
     for name in BUILT_IN:
         assert name in message
     assert "package.module:Class" in message
-    with pytest.raises(ValidationError, match="unknown strategy 'greedy'; allowed: "):
-        scenario(firm("A", "greedy"))
+    # A scenario file is refused when it is validated (the schema only records the name) ...
+    greedy = document(firm("A", "greedy"))
+    with pytest.raises(
+        ScenarioError, match=r"firms\[0\]\.strategy: unknown strategy 'greedy'; allowed: "
+    ):
+        validate(greedy, "test.toml")
+    # ... and a market built from an unchecked spec refuses it too.
+    with pytest.raises(StrategyError, match="unknown strategy 'greedy'; allowed: "):
+        Market(MarketSpec.model_validate(greedy))
 
 
 def test_unknown_or_bad_parameters_list_the_allowed_parameters():
@@ -391,8 +405,12 @@ def test_unknown_or_bad_parameters_list_the_allowed_parameters():
         assert param in message
     with pytest.raises(StrategyError, match=r"markup.*\(parameters: markup, rd, advertising"):
         resolve_params("product_centric", {"markup": -1})
-    with pytest.raises(ValidationError, match="retention_budget"):
-        scenario(firm("A", "customer_centric", params={"retention_budget": 3}))
+    budget = document(firm("A", "customer_centric", params={"retention_budget": 3}))
+    refused = r"firms\[0\]\.strategy: bad parameters for strategy 'customer_centric'"
+    with pytest.raises(ScenarioError, match=refused + ".*retention_budget"):
+        validate(budget, "test.toml")
+    with pytest.raises(StrategyError, match="retention_budget"):
+        Market(MarketSpec.model_validate(budget))
     assert resolve_params("static", {"advertising": 2.0}).advertising == 2.0
 
 
@@ -404,26 +422,25 @@ class Discounter(Strategy):
     class Params(StrategyParams):
         markup: float = 0.15
 
-    def decide(self, firm: Firm, market: MarketView) -> Decision:
+    def decide(self, firm: FirmView, market: MarketView) -> Decision:
         return self.base_decision(
             firm, price=firm.unit_cost() * (1 + self.params.markup), advertising=3.0
         )
 
 
 @pytest.fixture
-def registered():
+def discounter(strategy_registry):
     register(Discounter)
-    yield Discounter
-    STRATEGIES.pop(Discounter.name, None)
+    return Discounter
 
 
-def test_custom_strategy_by_register(registered):
+def test_custom_strategy_by_register(discounter):
     assert strategy_class("test_discounter") is Discounter
     sc = scenario(firm("D", "test_discounter", params={"markup": 0.1}), firm("S", "static"))
     market, decisions = run_with_decisions(sc)
     assert all(d.price == pytest.approx(47.0 * 1.1) for d in decisions["D"])
     assert series(market, "D", "purchases").sum() > 0
-    with pytest.raises(ValidationError, match="markup"):
+    with pytest.raises(ScenarioError, match="markup"):
         scenario(firm("D", "test_discounter", params={"markup": "lots"}))
 
 
@@ -453,7 +470,10 @@ def test_custom_strategy_by_import_path(tmp_path, monkeypatch):
     market, decisions = run_with_decisions(sc)
     assert [(d.price, d.service) for d in decisions["P"]] == [(140.0, 40.0)] * 3
     assert (series(market, "P", "price") == 140.0).all()
-    assert market.firms[0].strategy_name == path
+    # The scenario names the strategy by its path; results name it by the class's ``name``.
+    assert market.spec.firms[0].strategy.name == path
+    assert market.firms[0].strategy_name == "premium"
+    assert (series(market, "P", "strategy") == "premium").all()
     with pytest.raises(StrategyError, match="price"):
         resolve_params(path, {"price": "high"})
     with pytest.raises(StrategyError, match="cannot import strategy 'no_such_module_xyz:X'"):

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 import typing
-from pathlib import Path
 
 import pytest
 
-from sim import config
-from sim.config import INFO_SECTIONS
-from sim.experiment import simulate
-from sim.scenario import available, load
+from sim import schema
+from sim.experiments import simulate
+from sim.scenarios import available, load
+from sim.schema import INFO_SECTIONS
 
-DOCS = (Path(__file__).resolve().parent.parent / "docs" / "scenarios.md").read_text()
+from conftest import ROOT
+
+DOCS = (ROOT / "docs" / "scenarios.md").read_text()
 
 
 def test_at_least_eight_scenarios_ship():
@@ -23,17 +24,17 @@ def test_at_least_eight_scenarios_ship():
 @pytest.mark.parametrize("name", available())
 def test_shipped_scenario_is_documented_and_runs(name):
     loaded = load(name, ["customers.count=300", "periods=6"])
-    info = loaded.scenario.info
+    info = loaded.spec.info
     assert info.title
     for section in INFO_SECTIONS:
         assert len(getattr(info, section).strip()) > 40, f"{name}: [info].{section} is thin"
-    metrics = simulate(loaded.scenario, seed=0)
-    assert len(metrics) == 6 * len(loaded.scenario.firms)
+    metrics = simulate(loaded.spec, seed=0)
+    assert len(metrics) == 6 * len(loaded.spec.firms)
     assert metrics["profit"].notna().all()
 
 
 def test_every_event_kind_and_key_is_documented():
-    kinds = typing.get_args(typing.get_args(config.AnyEvent)[0])
+    kinds = typing.get_args(typing.get_args(schema.AnyEvent)[0])
     assert len(kinds) == 7
     for kind in kinds:
         name = typing.get_args(kind.model_fields["kind"].annotation)[0]

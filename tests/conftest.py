@@ -1,0 +1,61 @@
+"""What several test folders share: where the repository and the test data are, building a
+market from a plain dict, running single submodels on a market's state, and a strategy registry
+that a test may add to without leaking.
+
+Test files import the plain names (``from conftest import ROOT, market_spec``): pytest's default
+"prepend" import mode puts this folder on ``sys.path`` before any test module is imported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import sim.strategies.registry
+from sim.model import Market
+from sim.model.submodels.decisions import decide_all
+from sim.model.submodels.offers import Offers, personalised_offers
+from sim.scenarios import validate
+from sim.schema import MarketSpec
+from sim.strategies import Decision
+
+ROOT = Path(__file__).resolve().parent.parent  # the repository
+DATA = ROOT / "tests" / "data"  # test data (tests/data/README.md)
+
+
+def market_spec(document: dict[str, Any]) -> MarketSpec:
+    """A market from a scenario document given as a dict, checked as a scenario file is
+    (:func:`sim.scenarios.validate`: the schema, then each strategy's name and parameters)."""
+    return validate(document, "test document")
+
+
+def market_decisions(market: Market) -> list[Decision]:
+    """S2 on the market's current state: every firm decides (and the decisions take effect)."""
+    return decide_all(market.firms, market.period, market.conditions, market.spec.economics)
+
+
+def market_offers(market: Market, decisions: list[Decision], active: np.ndarray) -> Offers:
+    """S5 on the market's current state: every firm's personalised offer to every customer, given
+    the firms' ``decisions`` and the (N, F) pairs with an ``active`` relationship."""
+    return personalised_offers(
+        market.customers,
+        market.relations,
+        market.firms,
+        decisions,
+        market.lifetime,
+        active,
+        market.conditions,
+        market.spec,
+    )
+
+
+@pytest.fixture
+def strategy_registry(monkeypatch: pytest.MonkeyPatch) -> dict[str, type]:
+    """The strategy registry (name → class), as a copy that is thrown away after the test:
+    strategies a test registers are gone for the next one."""
+    copy = dict(sim.strategies.registry._REGISTERED)
+    monkeypatch.setattr(sim.strategies.registry, "_REGISTERED", copy)
+    return copy
