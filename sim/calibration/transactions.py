@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pandas.tseries.api import guess_datetime_format
 
 from sim.calibration.csv_layout import CsvLayout
 from sim.errors import InputError
@@ -81,7 +82,9 @@ def _parse_dates(path: Path, text: pd.Series, date_format: str | None) -> pd.Ser
             warnings.simplefilter("ignore", UserWarning)
             dates = pd.to_datetime(text, format=date_format or "ISO8601", errors="coerce")
             if date_format is None and dates.isna().any():  # not ISO 8601: infer one format
-                dates = pd.to_datetime(text, errors="coerce")
+                dates = _infer_dates(path, text)
+    except TransactionDataError:
+        raise
     except (ValueError, TypeError) as exc:  # e.g. mixed time zones
         raise TransactionDataError(f"{path}: the dates cannot be read together ({exc})") from None
     bad = dates.isna()
@@ -96,6 +99,30 @@ def _parse_dates(path: Path, text: pd.Series, date_format: str | None) -> pd.Ser
         more = f" ({bad.sum()} such rows)" if bad.sum() > 1 else ""
         raise TransactionDataError(f"{path}, line {line}: date {text[line]!r} {hint}{more}")
     return dates.dt.tz_localize(None) if dates.dt.tz is not None else dates
+
+
+def _infer_dates(path: Path, text: pd.Series) -> pd.Series:
+    """Dates in one inferred format, read month first and day first: whichever reads every
+    date; if both do and they differ (every day ≤ 12), the file does not say which it is."""
+    month_first = pd.to_datetime(text, errors="coerce")
+    day_first = pd.to_datetime(text, errors="coerce", dayfirst=True)
+    unread = month_first.isna().sum(), day_first.isna().sum()
+    if unread[0] != unread[1]:  # one reading fails on a day above 12: the other one is right
+        return month_first if unread[0] < unread[1] else day_first
+    differ = (month_first != day_first) & month_first.notna()
+    if not unread[0] and differ.any():
+        line = differ.idxmax()
+        sample = text[line]
+        m_format = guess_datetime_format(sample) or "%m/%d/%Y"
+        d_format = guess_datetime_format(sample, dayfirst=True) or "%d/%m/%Y"
+        raise TransactionDataError(
+            f"{path}: the dates are ambiguous: {differ.sum():,} of {len(text):,} can be read day "
+            f"first or month first (line {line}: {sample!r} is {day_first[line]:%Y-%m-%d} day "
+            f"first, {month_first[line]:%Y-%m-%d} month first), and no date has a day above 12 "
+            f"to tell which; give the format with --date-format {d_format} (day first) or "
+            f"--date-format {m_format} (month first)"
+        )
+    return month_first
 
 
 def _parse_amounts(path: Path, text: pd.Series) -> pd.Series:

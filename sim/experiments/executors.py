@@ -1,16 +1,53 @@
 """Running many markets: the pending runs of experiments on any ``concurrent.futures`` executor,
-each stored as soon as it finishes."""
+each stored as soon as it finishes.
+
+Runs are submitted a few at a time (never the whole queue at once), travel to the workers with
+every strategy named by import path, and are stored by this process alone, which holds each
+results folder's lock while it runs. Worker processes of the default pool end when this process
+ends, however it ends.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
 
 import pandas as pd
 
-from sim.experiments.folders import Experiment
+from sim.experiments.folders import Experiment, ExperimentError, locked
 from sim.experiments.runs import portable, simulate
+
+IN_FLIGHT_PER_WORKER = 2  # runs queued per worker at any moment
+
+
+def exit_with_parent(parent: int) -> None:
+    """Worker initialiser: end this worker as soon as its parent process is gone (checked every
+    second), so that a killed command leaves no process behind."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
+
+
+def process_pool(workers: int | None) -> ProcessPoolExecutor:
+    """The default executor: ``workers`` processes (default: all cores) that end with us."""
+    count = workers or os.cpu_count() or 1
+    return ProcessPoolExecutor(count, initializer=exit_with_parent, initargs=(os.getpid(),))
+
+
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the pool's worker processes now, without waiting for their runs."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
 
 
 def run_experiment(
@@ -18,15 +55,17 @@ def run_experiment(
     executor: Executor | None = None,
     workers: int | None = None,
     on_done: Callable[[int], None] | None = None,
+    decision_seconds: float | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run every pending seed, storing each run as it finishes; return (metrics, summary).
 
     ``executor`` may be any ``concurrent.futures.Executor`` (a Dask ``Client.get_executor()``
     works too); by default a process pool with ``workers`` processes (default: all cores).
-    ``on_done(seed)`` is called after each stored run (for progress bars).
+    ``on_done(seed)`` is called after each stored run (for progress bars);
+    ``decision_seconds`` limits how long a strategy may take to decide.
     """
     done = (lambda _, seed: on_done(seed)) if on_done else None
-    return run_experiments([experiment], executor, workers, done)[0]
+    return run_experiments([experiment], executor, workers, done, decision_seconds)[0]
 
 
 def run_experiments(
@@ -34,36 +73,77 @@ def run_experiments(
     executor: Executor | None = None,
     workers: int | None = None,
     on_done: Callable[[Experiment, int], None] | None = None,
+    decision_seconds: float | None = None,
 ) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
     """Run the pending seeds of several experiments on one executor (as :func:`run_experiment`);
     return each experiment's (metrics, summary).
 
-    Runs travel to the workers with every strategy named by import path
-    (:func:`~sim.experiments.runs.portable`), checked before anything is written."""
+    Strategies are checked for other processes before anything is written; each experiment's
+    folder is locked while it runs; damaged run files are redone."""
     specs = [portable(e.loaded.spec) for e in experiments]
-    for experiment in experiments:
-        experiment.prepare()
-    jobs = [(k, seed) for k, e in enumerate(experiments) for seed in e.pending()]
-    if jobs:
+    with ExitStack() as folders:
+        for experiment in experiments:
+            folders.enter_context(locked(experiment.out))
+            experiment.prepare()
+        jobs = ((k, seed) for k, e in enumerate(experiments) for seed in e.pending())
         own = executor is None
-        pool = executor or ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1)
+        pool = process_pool(workers) if own else executor
+        limit = IN_FLIGHT_PER_WORKER * (workers or os.cpu_count() or 1)
         try:
-            futures: dict[Future, tuple[Experiment, int]] = {
-                pool.submit(simulate, specs[k], seed, experiments[k].periods): (
-                    experiments[k],
-                    seed,
-                )
-                for k, seed in jobs
-            }
-            for future in as_completed(futures):
-                experiment, seed = futures[future]
-                experiment.store(seed, future.result())
+            for k, seed, result in completed(
+                pool, jobs, specs, experiments, limit, decision_seconds
+            ):
+                experiments[k].store(seed, result)
                 if on_done:
-                    on_done(experiment, seed)
-        finally:
+                    on_done(experiments[k], seed)
+        except BaseException:
             if own:
-                pool.shutdown(cancel_futures=True)
-    return [e.collect() for e in experiments]
+                stop_workers(pool)
+            raise
+        if own:
+            pool.shutdown()
+        return [e.collect() for e in experiments]
+
+
+def completed(
+    pool: Executor,
+    jobs: Iterator[tuple[int, int]],
+    specs: list,
+    experiments: Sequence[Experiment],
+    limit: int,
+    decision_seconds: float | None,
+) -> Iterator[tuple[int, int, pd.DataFrame]]:
+    """(experiment index, seed, metrics) of each run as it finishes, keeping at most ``limit``
+    runs submitted and not yet finished."""
+    running: dict[Future, tuple[int, int]] = {}
+
+    def submit_more() -> None:
+        for k, seed in jobs:
+            periods = experiments[k].periods
+            future = pool.submit(simulate, specs[k], seed, periods, decision_seconds)
+            running[future] = (k, seed)
+            if len(running) >= limit:
+                return
+
+    submit_more()
+    while running:
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in finished:
+            k, seed = running.pop(future)
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                lost = ", ".join(
+                    f"{experiments[j].out} seed {s}" for j, s in [(k, seed), *running.values()]
+                )
+                raise ExperimentError(
+                    f"a worker process died while running {lost}: a strategy may have ended its "
+                    "process (os._exit, a signal, a crash) or the machine ran out of memory. "
+                    "Finished runs are saved; fix the cause and run the same command again to "
+                    "resume."
+                ) from None
+            yield k, seed, result
+        submit_more()
 
 
 def seed_list(count: int, first: int = 0) -> list[int]:

@@ -1,33 +1,43 @@
-"""Results folders: where an experiment's runs, manifest and summary live on disk.
+"""Results folders: where an experiment's runs, manifest and summary live on disk, and what
+makes a folder valid (docs/results.md).
 
 Output folder layout::
 
-    manifest.json        scenario text and hash, seeds, package versions, command
-    runs/seed=<s>.parquet  per-period metrics of one run (firms × periods), written atomically
-    metrics.parquet      all runs' per-period metrics together
-    summary.csv          one row per run and firm
+    manifest.json          scenario text and hash, seeds, package versions, command, and the
+                           sha256 of every finished run file
+    runs/seed=<s>.parquet  per-period metrics of one run (firms × periods), written atomically;
+                           its ``experiment`` column names the experiment it belongs to
+    metrics.parquet        all runs' per-period metrics together
+    summary.csv            one row per run and firm
 
 A run's file is written (to a temporary name, then renamed) as soon as the run finishes, so an
-interrupted experiment loses nothing it finished; re-running the same command resumes it.
+interrupted experiment loses nothing it finished; re-running the same command resumes it,
+redoing any run file that is damaged and refusing a folder that holds another experiment's runs.
+One command at a time writes to a folder (:func:`folder_lock`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pandas as pd
+from filelock import FileLock, Timeout
 
 from sim.errors import InputError
 from sim.experiments.runs import summarise_run
 from sim.scenarios import Scenario
 
 PACKAGES = ("crmsim", "mesa", "numpy", "pandas", "scipy", "networkx", "pydantic")
+LOCK_FILE = ".lock"
+MANIFEST_SECONDS = 2.0  # while runs finish, the manifest's checksums are written this often
 
 
 class ExperimentError(InputError):
@@ -45,6 +55,46 @@ def package_versions() -> dict[str, str]:
     return found
 
 
+def folder_lock(out: Path) -> FileLock:
+    """An exclusive lock on ``out`` (acquire it with ``with``): the operating system releases it
+    when the process ends, however it ends, so a crashed command never blocks the next one."""
+    out.mkdir(parents=True, exist_ok=True)
+    return FileLock(out / LOCK_FILE, timeout=0)
+
+
+def locked(out: Path) -> FileLock:
+    """The acquired lock of ``out``, or an ExperimentError if another command holds it."""
+    lock = folder_lock(out)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise ExperimentError(
+            f"{out} is being written by another crmsim command right now (it holds "
+            f"{out / LOCK_FILE}); wait for it to finish, or choose another --out folder"
+        ) from None
+    return lock
+
+
+def fingerprint(scenario_hash: str, periods: int) -> str:
+    """An experiment's identity (hex, 16 digits): runs of the same market over the same periods
+    with the same seed are the same run."""
+    return hashlib.sha256(f"{scenario_hash}:{int(periods)}".encode()).hexdigest()[:16]
+
+
+def sha256(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_json(path: Path) -> dict:
+    """A JSON object from a file, or {} if it is missing or not a JSON object."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 @dataclass
 class Experiment:
     """Replications of one scenario over seeds, written to ``out``."""
@@ -54,11 +104,23 @@ class Experiment:
     out: Path
     periods: int | None = None
     command: str = ""
+    checksums: dict[str, str] = field(default_factory=dict)  # run file name → sha256
+    written: float = 0.0  # time.monotonic() of the last manifest write
 
     @property
     def runs_dir(self) -> Path:
         """Folder of the per-run Parquet files."""
         return self.out / "runs"
+
+    @property
+    def run_periods(self) -> int:
+        """Periods of every run."""
+        return self.periods or self.loaded.spec.periods
+
+    @property
+    def fingerprint(self) -> str:
+        """What makes two runs of the same seed interchangeable: the market and its periods."""
+        return fingerprint(self.loaded.hash, self.run_periods)
 
     def run_file(self, seed: int) -> Path:
         """Where the run with this seed is stored."""
@@ -66,51 +128,103 @@ class Experiment:
 
     def pending(self) -> list[int]:
         """Seeds whose run file does not exist yet."""
-        return [s for s in self.seeds if not self.run_file(s).exists()]
+        done = {p.name for p in self.runs_dir.glob("*.parquet")} if self.runs_dir.is_dir() else ()
+        return [s for s in self.seeds if f"seed={s}.parquet" not in done]
 
     def manifest(self) -> dict[str, object]:
-        """What fixes this experiment's results."""
+        """What fixes this experiment's results, and the checksum of every finished run."""
         return {
+            "kind": "experiment",
+            "experiment": self.fingerprint,
             "scenario": self.loaded.name,
             "scenario_file": str(self.loaded.path) if self.loaded.path else None,
             "scenario_hash": self.loaded.hash,
             "scenario_document": json.loads(self.loaded.text),
-            "periods": self.periods or self.loaded.spec.periods,
+            "periods": self.run_periods,
             "seeds": list(self.seeds),
             "versions": package_versions(),
             "command": self.command,
+            "runs": dict(sorted(self.checksums.items())),
         }
 
-    def prepare(self) -> None:
-        """Create the folder and manifest; refuse a folder holding another experiment's runs."""
-        self.runs_dir.mkdir(parents=True, exist_ok=True)
-        path = self.out / "manifest.json"
-        mine = self.manifest()
-        if path.exists():
-            try:
-                theirs = json.loads(path.read_text())
-            except json.JSONDecodeError:
-                theirs = {}
-            same = (theirs.get("scenario_hash"), theirs.get("periods")) == (
-                mine["scenario_hash"],
-                mine["periods"],
+    def prepare(self) -> list[int]:
+        """Create the folder and manifest, keeping the runs already finished; refuse a folder
+        of another kind or of another experiment. Returns the seeds of damaged run files that
+        were removed (to be redone). Call it while holding the folder's lock."""
+        if (self.out / "sweep.json").exists():
+            raise ExperimentError(
+                f"{self.out} is the folder of a sweep or comparison ('crmsim sweep' or "
+                "'crmsim compare'); choose another --out folder for 'crmsim run'"
             )
-            if not same and any(self.runs_dir.iterdir()):
-                raise ExperimentError(
-                    f"{self.out} holds runs of another experiment (scenario hash "
-                    f"{theirs.get('scenario_hash')}, {theirs.get('periods')} periods; this one is "
-                    f"{mine['scenario_hash']}, {mine['periods']} periods). Choose another --out "
-                    "folder or delete that one."
+        self.runs_dir.mkdir(parents=True, exist_ok=True)
+        theirs = read_json(self.out / "manifest.json")
+        if "experiment" not in theirs and {"scenario_hash", "periods"} <= theirs.keys():
+            theirs["experiment"] = fingerprint(theirs["scenario_hash"], theirs["periods"])  # 0.1
+        if theirs.get("experiment", self.fingerprint) != self.fingerprint and any(
+            self.runs_dir.glob("*.parquet")
+        ):
+            raise self.foreign(
+                f"scenario hash {theirs.get('scenario_hash')}, {theirs.get('periods')} periods"
+            )
+        known = theirs.get("runs") if isinstance(theirs.get("runs"), dict) else {}
+        damaged = []
+        for path in sorted(self.runs_dir.glob("*.parquet")):
+            if known.get(path.name) == sha256(path):
+                self.checksums[path.name] = known[path.name]
+            elif self.belongs_here(path):
+                self.checksums[path.name] = sha256(path)
+            else:
+                damaged.append(path.name)
+                path.unlink()
+        self.write_manifest()
+        return [int(name.removeprefix("seed=").removesuffix(".parquet")) for name in damaged]
+
+    def belongs_here(self, path: Path) -> bool:
+        """Whether a run file without a known checksum is a readable run of this experiment:
+        False if it cannot be read (damaged); an ExperimentError if it is another one's run."""
+        try:
+            frame = pd.read_parquet(path)
+            if "experiment" not in frame:  # written by crmsim 0.1
+                frame["experiment"] = fingerprint(
+                    frame["scenario_hash"].iloc[0], frame["period"].max()
                 )
-        write_atomically(path, json.dumps(mine, indent=2).encode())
+        except Exception:  # any damage: truncated, not Parquet, missing columns
+            return False
+        owners = set(frame["experiment"].unique())
+        if owners != {self.fingerprint}:
+            raise self.foreign(f"{path.name} belongs to experiment {', '.join(map(str, owners))}")
+        return path.name == f"seed={frame['seed'].iloc[0]}.parquet" and int(
+            frame["period"].max()
+        ) == int(self.run_periods)
+
+    def foreign(self, what: str) -> ExperimentError:
+        """The error for a folder that holds another experiment's runs."""
+        return ExperimentError(
+            f"{self.out} holds runs of another experiment ({what}; this one is scenario hash "
+            f"{self.loaded.hash}, {self.run_periods} periods, experiment {self.fingerprint}). "
+            "Choose another --out folder or delete that one."
+        )
+
+    def write_manifest(self, unless_within: float = 0.0) -> None:
+        """Write manifest.json (atomically), unless it was written less than ``unless_within``
+        seconds ago (a run file whose checksum is not recorded yet is checked by reading it)."""
+        if time.monotonic() - self.written < unless_within:
+            return
+        write_atomically(self.out / "manifest.json", json.dumps(self.manifest(), indent=2).encode())
+        self.written = time.monotonic()
 
     def store(self, seed: int, metrics: pd.DataFrame) -> None:
-        """Write one run's metrics (with the scenario hash) atomically."""
-        metrics = metrics.assign(scenario_hash=self.loaded.hash)
-        write_atomically(self.run_file(seed), metrics.to_parquet(index=False))
+        """Write one run's metrics, marked with the scenario hash and the experiment, atomically;
+        record its checksum in the manifest."""
+        metrics = metrics.assign(scenario_hash=self.loaded.hash, experiment=self.fingerprint)
+        path = self.run_file(seed)
+        write_atomically(path, metrics.to_parquet(index=False))
+        self.checksums[path.name] = sha256(path)
+        self.write_manifest(unless_within=MANIFEST_SECONDS)
 
     def collect(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Read every finished run; write metrics.parquet and summary.csv; return both."""
+        self.write_manifest()
         frames = [pd.read_parquet(self.run_file(s)) for s in self.seeds]
         metrics = pd.concat(frames, ignore_index=True)
         summary = pd.concat([summarise_run(f) for f in frames], ignore_index=True)

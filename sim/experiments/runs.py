@@ -9,12 +9,20 @@ import pandas as pd
 
 from sim.model import Market
 from sim.schema import MarketSpec
-from sim.strategies import portable_name
+from sim.strategies import StrategyError, portable_name
 
 
-def simulate(spec: MarketSpec, seed: int, periods: int | None = None) -> pd.DataFrame:
-    """One seeded run: per-period firm metrics joined with the market metrics of that period."""
-    market = Market(spec, rng=seed, record_transactions=False).run(periods)
+def simulate(
+    spec: MarketSpec, seed: int, periods: int | None = None, decision_seconds: float | None = None
+) -> pd.DataFrame:
+    """One seeded run: per-period firm metrics joined with the market metrics of that period.
+    A strategy that fails is reported with the seed (``decision_seconds``: its time limit)."""
+    try:
+        market = Market(
+            spec, rng=seed, record_transactions=False, decision_seconds=decision_seconds
+        ).run(periods)
+    except StrategyError as exc:
+        raise StrategyError(f"seed {seed}: {exc}") from None
     firms = market.firm_metrics()
     overall = (
         market.market_metrics().add_prefix("market_").rename(columns={"market_period": "period"})

@@ -24,7 +24,13 @@ from typing import Any
 import pandas as pd
 
 from sim.experiments.executors import run_experiments
-from sim.experiments.folders import Experiment, write_atomically
+from sim.experiments.folders import (
+    Experiment,
+    ExperimentError,
+    locked,
+    read_json,
+    write_atomically,
+)
 from sim.scenarios import Scenario, ScenarioError, load, parse_value
 
 
@@ -46,7 +52,17 @@ def parse_grid(entries: Sequence[str]) -> dict[str, list[Any]]:
             raise ScenarioError(
                 f"--grid {entry!r}: expected key.path=value1,value2,… (values as in TOML)"
             )
-        grid[key.strip()] = values
+        key = key.strip()
+        if key in grid:
+            raise ScenarioError(
+                f"--grid {key} is given twice; put all its values in one --grid {key}=v1,v2,…"
+            )
+        repeated = [v for i, v in enumerate(values) if v in values[:i]]
+        if repeated:
+            raise ScenarioError(
+                f"--grid {entry!r}: the value {repeated[0]!r} appears twice; each value once"
+            )
+        grid[key] = values
     return grid
 
 
@@ -73,10 +89,10 @@ def strategy_variants(base: Scenario, firm: str, strategies: Sequence[str]) -> l
     if firm not in names:
         raise ScenarioError(f"--firm {firm!r}: no such firm; firms are: {', '.join(names)}")
     index = names.index(firm)
-    return [
-        Variant(slug(s), {f"firms[{index}].strategy": {"name": s}})
-        for s in dict.fromkeys(strategies)
-    ]
+    repeated = [s for i, s in enumerate(strategies) if s in strategies[:i]]
+    if repeated:
+        raise ScenarioError(f"--strategies: {repeated[0]!r} appears twice; name each strategy once")
+    return [Variant(slug(s), {f"firms[{index}].strategy": {"name": s}}) for s in strategies]
 
 
 def rotation_variants(base: Scenario) -> list[Variant]:
@@ -106,9 +122,20 @@ class Sweep:
     overrides: Sequence[str] = ()
     periods: int | None = None
     command: str = ""
+    kind: str = "sweep"  # or "compare": what sweep.json says the folder holds
+
+    def plan(self) -> dict[str, Any]:
+        """sweep.json: the kind of folder and its variants (label → settings)."""
+        return {"kind": self.kind, "variants": {v.label: dict(v.settings) for v in self.variants}}
 
     def experiments(self) -> list[Experiment]:
         """One experiment per variant (validates every variant before anything runs)."""
+        labels = [v.label for v in self.variants]
+        clash = [label for i, label in enumerate(labels) if label in labels[:i]]
+        if clash:
+            raise ScenarioError(
+                f"two variants would share the folder variants/{clash[0]}; give distinct values"
+            )
         return [
             Experiment(
                 load(self.scenario, self.overrides, v.settings),
@@ -126,14 +153,15 @@ class Sweep:
         workers: int | None = None,
         on_done: Callable[[Experiment, int], None] | None = None,
         experiments: list[Experiment] | None = None,
+        decision_seconds: float | None = None,
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Run every variant; write sweep.json and the combined summary.csv; return the
         combined (metrics, summary) with a ``variant`` column and one column per swept key."""
         experiments = experiments or self.experiments()
-        self.out.mkdir(parents=True, exist_ok=True)
-        plan = {v.label: dict(v.settings) for v in self.variants}
-        write_atomically(self.out / "sweep.json", json.dumps(plan, indent=2).encode())
-        results = run_experiments(experiments, executor, workers, on_done)
+        with locked(self.out):
+            self.check_folder()
+            write_atomically(self.out / "sweep.json", json.dumps(self.plan(), indent=2).encode())
+            results = run_experiments(experiments, executor, workers, on_done, decision_seconds)
         metrics, summaries = [], []
         for variant, (m, s) in zip(self.variants, results, strict=True):
             labels = {"variant": variant.label} | {
@@ -145,3 +173,19 @@ class Sweep:
         summary = pd.concat(summaries, ignore_index=True)
         write_atomically(self.out / "summary.csv", summary.to_csv(index=False).encode())
         return pd.concat(metrics, ignore_index=True), summary
+
+    def check_folder(self) -> None:
+        """Refuse a folder of another kind: a run's, or another sweep's or comparison's."""
+        if (self.out / "manifest.json").exists():
+            raise ExperimentError(
+                f"{self.out} is the folder of 'crmsim run'; choose another --out folder for "
+                f"'crmsim {self.kind}'"
+            )
+        theirs = read_json(self.out / "sweep.json")
+        if theirs and theirs != json.loads(json.dumps(self.plan())):
+            what = theirs.get("kind", "sweep")
+            raise ExperimentError(
+                f"{self.out} holds another {what} (its variants: "
+                f"{', '.join(theirs.get('variants', theirs))}); choose another --out folder or "
+                "delete that one"
+            )

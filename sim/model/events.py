@@ -119,5 +119,7 @@ class Timeline:
                     market.build_profiles(self.index[e.firm], e.accuracy)
                 case Scandal():
                     firm = market.firms[self.index[e.firm]]
-                    firm.value.image = max(0.0, firm.value.image - e.image_loss)
+                    firm.value = replace(
+                        firm.value, image=max(0.0, firm.value.image - e.image_loss)
+                    )
                     market.lose_trust(firm.index, e.trust_loss)

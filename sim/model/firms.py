@@ -1,11 +1,16 @@
 """Firms: Mesa agents that hold an offer, follow a strategy and keep books.
 
-A :class:`Firm` is what a strategy sees of its own firm (it satisfies
-:class:`sim.strategies.FirmView`); only the market changes it, through :meth:`Firm.apply` (S2),
-homogenisation (S1), events (S0) and :meth:`Firm.record` (S11).
+Only the market changes a :class:`Firm`, through :meth:`Firm.apply` (S2), homogenisation (S1),
+events (S0) and :meth:`Firm.record` (S11). Its strategy sees it through a :class:`ReadOnlyFirm`
+(a :class:`sim.strategies.FirmView`), and has a time limit to decide.
 """
 
 from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import mesa
 import numpy as np
@@ -49,6 +54,7 @@ class Firm(mesa.Agent):
         self.books = FirmBooks()
         self.share_history: list[float] = []
         self.equity_history: list[float] = []
+        self.view = ReadOnlyFirm(self)
 
     def unit_cost(
         self,
@@ -66,13 +72,17 @@ class Firm(mesa.Agent):
         )
         return float(self.unit_cost_rates @ levels)
 
-    def decide(self, market: MarketView) -> Decision:
-        """Ask the strategy for this period's decision and check it; raise StrategyError if bad."""
+    def decide(self, market: MarketView, seconds: float | None = None) -> Decision:
+        """Ask the strategy for this period's decision (within ``seconds``, if given) and check
+        it; raise StrategyError if it fails, ends the process, overruns or returns nonsense."""
         where = f"firm {self.name!r} (strategy {self.strategy_name!r}), period {market.period}"
         try:
-            decision = self.strategy.decide(self, market)
+            with time_limit(seconds, f"{where}: decide() did not return within {seconds} s"):
+                decision = self.strategy.decide(self.view, market)
         except StrategyError:
             raise
+        except SystemExit as exc:  # sys.exit() in a policy must not end the whole command
+            raise StrategyError(f"{where}: decide() called sys.exit({exc.code!r})") from None
         except Exception as exc:  # a user's policy may fail in any way: report, don't crash
             raise StrategyError(f"{where}: decide() raised {type(exc).__name__}: {exc}") from exc
         if not isinstance(decision, Decision):
@@ -94,14 +104,14 @@ class Firm(mesa.Agent):
         self.decision = decision
         self.price = decision.price
         value = self.value
-        value.product = max(
-            0.0, value.product + decision.rd * economics.rd_efficiency - decision.quality_cut
-        )
-        value.service = decision.service
-        value.personnel = decision.personnel
-        value.image = (
-            value.image * (1 - economics.image_decay)
-            + decision.advertising * economics.image_per_ad
+        self.value = ValueLevels(
+            product=max(
+                0.0, value.product + decision.rd * economics.rd_efficiency - decision.quality_cut
+            ),
+            service=decision.service,
+            personnel=decision.personnel,
+            image=value.image * (1 - economics.image_decay)
+            + decision.advertising * economics.image_per_ad,
         )
 
     def record(self, books: FirmBooks) -> None:
@@ -109,3 +119,63 @@ class Firm(mesa.Agent):
         self.books = books
         self.share_history.append(books.market_share)
         self.equity_history.append(books.customer_equity)
+
+
+class ReadOnlyFirm:
+    """What a strategy sees of its firm (a :class:`~sim.strategies.FirmView`): every attribute
+    reads the firm's current state, and any attempt to change it is an error."""
+
+    __slots__ = ("_firm", "_spec")
+
+    def __init__(self, firm: Firm) -> None:
+        object.__setattr__(self, "_firm", firm)
+        object.__setattr__(self, "_spec", firm.spec.model_copy(deep=True))  # the strategy's copy
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(
+            f"a strategy cannot change its firm (it tried to set {name!r}); "
+            "return a Decision instead"
+        )
+
+    name = property(lambda self: self._firm.name, doc="The firm's name.")
+    spec = property(lambda self: self._spec, doc="A copy of the firm's scenario entry.")
+    price = property(lambda self: self._firm.price, doc="Current list price ($ per basket).")
+    value = property(lambda self: self._firm.value, doc="Current offer levels (frozen).")
+    costs = property(lambda self: self._firm.costs, doc="Non-money costs (frozen).")
+    books = property(lambda self: self._firm.books, doc="Last period's books (frozen).")
+    share_history = property(
+        lambda self: tuple(self._firm.share_history), doc="Market share, one entry a period."
+    )
+    equity_history = property(
+        lambda self: tuple(self._firm.equity_history), doc="Customer equity, one entry a period."
+    )
+
+    def unit_cost(
+        self,
+        product: float | None = None,
+        service: float | None = None,
+        personnel: float | None = None,
+    ) -> float:
+        """Variable cost of one basket ($) at the current offer, or at the levels given."""
+        return self._firm.unit_cost(product, service, personnel)
+
+
+@contextmanager
+def time_limit(seconds: float | None, message: str) -> Iterator[None]:
+    """Raise StrategyError(message) in the block if it runs longer than ``seconds`` (a real-time
+    alarm; only in a process's main thread, where Python delivers signals)."""
+    main = threading.current_thread() is threading.main_thread()
+    if not seconds or not main or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def overrun(signum: int, frame: object) -> None:
+        raise StrategyError(message)
+
+    previous = signal.signal(signal.SIGALRM, overrun)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -40,6 +40,7 @@ class Market(mesa.Model):
         spec: the market to simulate (``sim.scenarios.load(name).spec``).
         rng: seed (int) or numpy Generator; fixes the run bit for bit.
         record_transactions: keep the transaction log (customer, firm, period, amount).
+        decision_seconds: time limit on each strategy's decision (s); None: no limit.
 
     Run it with ``market.run()`` (all ``spec.periods``) or ``market.run_for(n)``; read results
     with :meth:`firm_metrics`, :meth:`market_metrics`, :meth:`transactions` or the Mesa
@@ -52,9 +53,11 @@ class Market(mesa.Model):
         *,
         rng: int | np.random.Generator | None = None,
         record_transactions: bool = True,
+        decision_seconds: float | None = None,
     ) -> None:
         super().__init__(rng=rng)
         self.spec = spec
+        self.decision_seconds = decision_seconds
         self.customers: Traits = draw_traits(spec, self.rng)
         self.network = SocialNetwork(spec.customers.network, self.customers.count, self.rng)
         self.firms: list[Firm] = [
@@ -95,7 +98,9 @@ class Market(mesa.Model):
         self.conditions = self.timeline.conditions(p)  # S0 events
         self.timeline.fire(self, p)
         homogenise(self.firms, self.conditions.present, spec.homogenisation, p)  # S1
-        decisions = decide_all(self.firms, p, self.conditions, spec.economics)  # S2
+        decisions = decide_all(  # S2
+            self.firms, p, self.conditions, spec.economics, self.decision_seconds
+        )
         advertise(r, decisions, spec.economics, rng)  # S3
         contacts = contact_for_retention(  # S4
             r, self.lifetime, decisions, active_before, spec.economics

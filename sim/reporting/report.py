@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
+from sim.errors import InputError
 from sim.model import Market
 from sim.reporting.figures import (
     plot_customer_value,
@@ -99,6 +101,7 @@ def experiment_blocks(out: Path, metrics: pd.DataFrame, summary: pd.DataFrame) -
 def sweep_blocks(out: Path, summary: pd.DataFrame, title: str) -> list[Block]:
     """The report of a sweep or comparison folder."""
     plan = json.loads((out / "sweep.json").read_text())
+    plan = plan.get("variants", plan)  # crmsim 0.1 wrote the variants alone
     settings = "\n".join(f"- `{label}`: {json.dumps(s)}" for label, s in plan.items())
     return [
         Block("heading", title),
@@ -127,3 +130,41 @@ def write_sweep_report(out: Path, summary: pd.DataFrame, title: str) -> Path:
     blocks = sweep_blocks(out, summary, title)
     render_markdown(blocks, out)
     return render_html(blocks, out)
+
+
+SUMMARY_COLUMNS = {"scenario", "firm", "seed", "strategy", "cumulative_profit"}
+
+
+def report_folder(folder: Path) -> Path:
+    """Rewrite the report of a finished results folder of ``crmsim run``, ``sweep`` or
+    ``compare``; return report.html. A folder that is not one, or whose results are damaged,
+    gets an InputError that says so (and what to run to rewrite it)."""
+    sweep = (folder / "sweep.json").is_file()
+    summary = read_table(folder / "summary.csv", pd.read_csv)
+    needed = SUMMARY_COLUMNS | ({"variant"} if sweep else set())
+    if not needed <= set(summary.columns) or summary.empty:
+        raise ResultsError(folder / "summary.csv", f"it lacks rows or columns {sorted(needed)}")
+    if sweep:
+        return write_sweep_report(folder, summary, f"{summary['scenario'].iloc[0]}: variants")
+    metrics = read_table(folder / "metrics.parquet", pd.read_parquet)
+    return write_report(folder, metrics, summary)
+
+
+class ResultsError(InputError):
+    """A results file that is missing, damaged or not crmsim's."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(
+            f"{path}: not a readable crmsim results file ({why}). Run the command that made "
+            "the folder again: it redoes what is missing or damaged and rewrites the report."
+        )
+
+
+def read_table(path: Path, reader: Callable[[Path], pd.DataFrame]) -> pd.DataFrame:
+    """A results table, or a ResultsError naming the file and what is wrong with it."""
+    if not path.is_file():
+        raise ResultsError(path, "no such file")
+    try:
+        return reader(path)
+    except Exception as exc:  # any damage: empty, truncated, not CSV or Parquet
+        raise ResultsError(path, f"{type(exc).__name__}: {str(exc)[:200]}") from None

@@ -4,6 +4,7 @@ comparisons in words, who leads when."""
 from __future__ import annotations
 
 import itertools
+import math
 
 import pandas as pd
 
@@ -19,9 +20,12 @@ OUTCOMES = {
 
 
 def format_interval(value: tuple[float, float, float]) -> str:
-    """'mean [low, high]' with sensible precision."""
+    """'mean [low, high]' with sensible precision; a single run has no interval (its bounds
+    are nan), and says so: 'mean (1 run: no interval)'."""
     mean, low, high = value
     digits = 0 if abs(mean) >= 100 else 3
+    if math.isnan(low) or math.isnan(high):
+        return f"{mean:,.{digits}f} (1 run: no interval)"
     return f"{mean:,.{digits}f} [{low:,.{digits}f}, {high:,.{digits}f}]"
 
 

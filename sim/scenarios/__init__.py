@@ -1,6 +1,7 @@
 """Scenario files: the shipped ones (packaged from the repository's ``scenarios/`` folder) and
 your own; ``extends``, ``--set`` overrides, validation and the fingerprint of a market."""
 
+from sim.scenarios.checks import warnings_for
 from sim.scenarios.loader import (
     Scenario,
     available,
@@ -39,4 +40,5 @@ __all__ = [
     "shipped_dir",
     "spec_hash",
     "validate",
+    "warnings_for",
 ]

@@ -25,8 +25,8 @@ from sim.scenarios.overrides import (
     parse_override,
     set_value,
 )
-from sim.schema import MarketSpec
-from sim.strategies import StrategyError, resolve_params
+from sim.schema import MarketSpec, StrategySpec
+from sim.strategies import StrategyError, resolve_params, strategy_class
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,11 @@ def read_document(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read the file ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            f"{path}: not a text file in UTF-8 (byte 0x{exc.object[exc.start]:02x} at position "
+            f"{exc.start}); a scenario file is TOML text, saved as UTF-8"
+        ) from None
     if not text.strip():
         raise ScenarioError(f"{path}: the file is empty; a scenario needs at least [[firms]]")
     try:
@@ -120,21 +125,34 @@ def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+TYPE_MESSAGES = {  # types are exact: pydantic's message for a wrong type, in a scenario's words
+    "int_type": "must be a whole number, written without quotes or decimal point, e.g. 12",
+    "float_type": "must be a number, written without quotes, e.g. 0.15 or 2",
+    "string_type": "must be text, written in quotes",
+    "bool_type": "must be true or false, written without quotes",
+}
+
+
+def error_line(where: str, err: Any) -> str:
+    """One problem as '  key.path: message (got value)' (pydantic's error ``err``)."""
+    message = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        message = "unknown key (check the spelling; docs/scenarios.md lists every key)"
+    value = err.get("input")
+    message = TYPE_MESSAGES.get(err["type"], message)
+    if isinstance(value, bool) and err["type"] in ("int_type", "float_type"):
+        message += "; true/false is not a number"
+    shown = "" if isinstance(value, dict | list) or value is None else f" (got {value!r})"
+    return f"  {where}: {message}{shown}"
+
+
 def validate(document: dict[str, Any], source: str) -> MarketSpec:
     """The validated market, or a ScenarioError listing every problem with its key path
     (strategies and their parameters are checked against each strategy's own schema)."""
     try:
         spec = MarketSpec.model_validate(document)
     except ValidationError as exc:
-        lines = []
-        for err in exc.errors():
-            where = format_path(err["loc"]) or "(top level)"
-            message = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                message = "unknown key (check the spelling; docs/scenarios.md lists every key)"
-            value = err.get("input")
-            shown = "" if isinstance(value, dict | list) or value is None else f" (got {value!r})"
-            lines.append(f"  {where}: {message}{shown}")
+        lines = [error_line(format_path(err["loc"]) or "(top level)", err) for err in exc.errors()]
         raise ScenarioError(f"{source}: invalid scenario:\n" + "\n".join(lines)) from None
     lines = []
     for i, firm in enumerate(spec.firms):
@@ -142,9 +160,21 @@ def validate(document: dict[str, Any], source: str) -> MarketSpec:
             resolve_params(firm.strategy.name, firm.strategy.params)
         except StrategyError as exc:
             lines.append(f"  firms[{i}].strategy: {exc}")
+        else:
+            lines += strict_param_errors(f"firms[{i}].strategy", firm.strategy)
     if lines:
         raise ScenarioError(f"{source}: invalid scenario:\n" + "\n".join(lines))
     return spec
+
+
+def strict_param_errors(where: str, strategy: StrategySpec) -> list[str]:
+    """Error lines for strategy parameters of the wrong type (a bool or text for a number),
+    which a strategy's own schema may let through: types in a scenario are exact."""
+    try:
+        strategy_class(strategy.name).Params.model_validate(strategy.params, strict=True)
+    except ValidationError as exc:
+        return [error_line(f"{where}.{format_path(err['loc'])}", err) for err in exc.errors()]
+    return []
 
 
 def load(

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from typing import Any
 
@@ -14,22 +15,36 @@ class ScenarioError(InputError):
     """A scenario file or override is missing, unreadable or invalid (message is user-facing)."""
 
 
+KEY_PART = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)((?:\[[0-9]+\])*)")
+KEY_HELP = "write names joined by dots, with list positions in brackets, e.g. firms[0].price"
+
+
 def parse_key(key: str) -> list[str | int]:
-    """``"a.b[2].c"`` → ["a", "b", 2, "c"]."""
+    """``"a.b[2].c"`` → ["a", "b", 2, "c"]; a malformed key path is a ScenarioError."""
+    text = key.strip()
+    if not text:
+        raise ScenarioError(f"{key!r}: empty key path; {KEY_HELP}")
     path: list[str | int] = []
-    for part in key.strip().split("."):
-        name, _, rest = part.partition("[")
-        if name:
-            path.append(name)
-        while rest:
-            index, _, rest = rest.partition("]")
-            if not index.isdigit():
-                raise ScenarioError(f"{key!r}: list index [{index}] is not a number")
-            path.append(int(index))
-            rest = rest.removeprefix("[")
-    if not path:
-        raise ScenarioError(f"{key!r}: empty key path")
+    for part in text.split("."):
+        match = KEY_PART.fullmatch(part)
+        if match is None:
+            raise ScenarioError(f"{key!r} is not a key path: {_key_problem(part)}; {KEY_HELP}")
+        path.append(match[1])
+        path += [int(index) for index in re.findall(r"\[([0-9]+)\]", match[2])]
     return path
+
+
+def _key_problem(part: str) -> str:
+    """What is wrong with one dot-separated part of a key path."""
+    if not part:
+        return "a name is missing before or after a dot"
+    if part.startswith("["):
+        return f"{part!r} has a list position but no name before it"
+    if part.count("[") != part.count("]"):
+        return f"{part!r} has unmatched brackets"
+    if "[" in part:
+        return f"{part!r}: a list position is a whole number ≥ 0 in brackets"
+    return f"{part!r} is not a name (letters, digits, _ and -, not starting with a digit)"
 
 
 def parse_value(raw: str) -> Any:

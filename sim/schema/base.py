@@ -6,9 +6,12 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Strict(BaseModel):
-    """Base for all scenario sections: unknown keys are errors; assignments are validated."""
+    """Base for all scenario sections: unknown keys are errors; assignments are validated;
+    types are exact (pydantic's strict mode): a number is never read from a bool (``true``)
+    or from text (``"2000"``), an integer is never read from a float (``12.0``); an integer
+    is a valid float (TOML writes ``rate = 0``), and a table (dict) a valid section."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False, strict=True)
 
 
 class Info(Strict):

@@ -15,7 +15,7 @@ PRODUCT, SERVICE, PERSONNEL, IMAGE = range(4)  # columns of value arrays
 MONEY, TIME, ENERGY, PSYCHIC = range(4)  # columns of cost arrays
 
 
-@dataclass
+@dataclass(frozen=True)
 class ValueLevels:
     """What an offer is worth to a customer with par weights, per component ($ per basket)."""
 
@@ -29,7 +29,7 @@ class ValueLevels:
         return float(sum(astuple(self)))
 
 
-@dataclass
+@dataclass(frozen=True)
 class NonMoneyCosts:
     """What buying costs a customer besides the price ($-equivalent per basket)."""
 

@@ -118,6 +118,21 @@ def test_list_show_validate(capsys):
     assert main(["validate", "flagship", "differentiated"]) == 0
 
 
+def test_a_folder_named_like_a_scenario_is_not_a_scenario(tmp_path, monkeypatch, capsys):
+    """A name is a shipped scenario; a path is one only when it looks like one (0.1.0 read the
+    folder ``flagship`` in the working directory as a scenario file and exited 2)."""
+    (tmp_path / "flagship").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert main(["list"]) == 0
+    assert "flagship " in capsys.readouterr().out
+    assert main(["show", "flagship"]) == 0
+    assert capsys.readouterr().out.startswith("flagship: ")
+    assert main(["validate", "./flagship"]) == 2
+    assert "./flagship: a folder, not a scenario file (*.toml)" in capsys.readouterr().err
+    (tmp_path / "mine.toml").write_text('extends = "flagship"\nperiods = 3\n')
+    assert main(["validate", "mine.toml"]) == 0
+
+
 def test_help_has_examples():
     result = run_cli("run", "--help")
     assert result.returncode == 0

@@ -2,14 +2,16 @@
 calibrate a customer segment from transaction data.
 
 Exit codes: 0 success, 2 bad input (a scenario file, flag, strategy or transaction file: any
-:class:`sim.errors.InputError`), 130 interrupted.
+:class:`sim.errors.InputError`), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
 from collections.abc import Callable
 
 from sim.apps.cli.commands import (
@@ -26,7 +28,8 @@ from sim.apps.cli.commands import (
 from sim.apps.cli.parser import build_parser
 from sim.errors import InputError
 
-INTERRUPTED = 130
+INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+TERMINATED = 143  # 128 + SIGTERM
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "list": cmd_list,
@@ -40,20 +43,35 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill PID``, a job scheduler's stop): handled like Ctrl-C."""
+
+
+def terminate(signum: int, frame: object) -> None:
+    """SIGTERM handler: stop the command as Ctrl-C does."""
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``crmsim`` command."""
     args = build_parser().parse_args(argv)
+    main_thread = threading.current_thread() is threading.main_thread()
+    on_term = signal.signal(signal.SIGTERM, terminate) if main_thread else None
     try:
         return COMMANDS[args.command](args)
     except InputError as exc:
         print(f"crmsim {args.command}: {exc}", file=sys.stderr)
         return BAD_INPUT
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
+        what = "terminated" if isinstance(stop, Terminated) else "interrupted"
         print(
-            "\ninterrupted: finished runs are saved; run the same command again to resume.",
+            f"\n{what}: finished runs are saved; run the same command again to resume.",
             file=sys.stderr,
         )
-        return INTERRUPTED
+        return TERMINATED if isinstance(stop, Terminated) else INTERRUPTED
     except (OSError, json.JSONDecodeError) as exc:
         print(f"crmsim {args.command}: {exc}", file=sys.stderr)
         return 1
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, on_term)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 from collections.abc import Iterable
@@ -13,12 +14,13 @@ from typing import TYPE_CHECKING
 from tqdm import tqdm
 
 from sim.errors import InputError
-from sim.scenarios import ScenarioError, available, load
+from sim.scenarios import ScenarioError, available, load, warnings_for
 from sim.schema import INFO_SECTIONS
 
 if TYPE_CHECKING:  # for annotations only: the commands import what they need when they run
     import pandas as pd
 
+    from sim.experiments.folders import Experiment
     from sim.experiments.sweep import Sweep
 
 BAD_INPUT = 2
@@ -65,7 +67,43 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(exc, file=sys.stderr)
         else:
             print(f"{name}: valid (hash {loaded.hash})")
+            warn(warnings_for(loaded.spec), f"{name}: ")
     return BAD_INPUT if bad else 0
+
+
+CUSTOMER_PERIODS_PER_SECOND = 1.0e6  # per worker, a cautious reading of docs/performance.md
+BYTES_PER_FIRM_PERIOD = 600  # a run file's size per firm and period (Parquet, 45 columns)
+ANNOUNCE_SECONDS = 180  # runs expected to take longer are announced before they start
+
+
+def announce(args: argparse.Namespace, experiments: list[Experiment]) -> None:
+    """Before a long command starts: warn about more workers than cores, and print the
+    estimated time and disk space of runs expected to take more than a few minutes."""
+    cores = os.cpu_count() or 1
+    workers = args.workers or cores
+    if workers > cores:
+        print(
+            f"warning: --workers {workers} is more than this machine's {cores} cores; runs "
+            "will not go faster and use more memory",
+            file=sys.stderr,
+        )
+    runs = [(e, len(e.pending())) for e in experiments]  # pending: one listing of runs/
+    work = sum(n * e.loaded.spec.customers.count * e.run_periods for e, n in runs)
+    seconds = work / CUSTOMER_PERIODS_PER_SECOND / min(workers, cores)
+    size = sum(n * len(e.loaded.spec.firms) * e.run_periods for e, n in runs)
+    if seconds > ANNOUNCE_SECONDS and not args.quiet:
+        print(
+            f"{sum(n for _, n in runs)} runs to do: about {seconds / 60:,.0f} minutes on "
+            f"{min(workers, cores)} workers and {size * BYTES_PER_FIRM_PERIOD / 1e6:,.0f} MB of "
+            "results (Ctrl-C stops; the same command resumes)",
+            file=sys.stderr,
+        )
+
+
+def warn(lines: Iterable[str], prefix: str = "") -> None:
+    """Print each warning once, on stderr."""
+    for line in dict.fromkeys(lines):
+        print(f"{prefix}{line}", file=sys.stderr)
 
 
 def progress(total: int, label: str, quiet: bool) -> tqdm:
@@ -95,9 +133,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     experiment = Experiment(
         loaded, seed_list(args.seeds, args.first_seed), out, args.periods, command_line()
     )
+    warn(warnings_for(loaded.spec, args.periods))
+    announce(args, [experiment])
     with progress(len(experiment.pending()), f"{loaded.name}: runs", args.quiet) as bar:
         metrics, summary = run_experiment(
-            experiment, workers=args.workers, on_done=lambda _: bar.update()
+            experiment,
+            workers=args.workers,
+            on_done=lambda _: bar.update(),
+            decision_seconds=args.decision_seconds,
         )
     report = write_report(out, metrics, summary)
     return finish(args, report, outcomes_frame(summary), loaded.spec.info.title or loaded.name)
@@ -108,10 +151,15 @@ def run_sweep(args: argparse.Namespace, sweep: Sweep, title: str) -> int:
     from sim.reporting import variants_frame, write_sweep_report
 
     experiments = sweep.experiments()
+    warn(line for e in experiments for line in warnings_for(e.loaded.spec, e.periods))
+    announce(args, experiments)
     todo = sum(len(e.pending()) for e in experiments)
     with progress(todo, f"{sweep.scenario}: runs", args.quiet) as bar:
         _, summary = sweep.run(
-            workers=args.workers, on_done=lambda *_: bar.update(), experiments=experiments
+            workers=args.workers,
+            on_done=lambda *_: bar.update(),
+            experiments=experiments,
+            decision_seconds=args.decision_seconds,
         )
     report = write_sweep_report(sweep.out, summary, title)
     return finish(args, report, variants_frame(summary), title)
@@ -136,6 +184,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         args.overrides,
         args.periods,
         command_line(),
+        kind="compare",
     )
     return run_sweep(args, sweep, f"{base.spec.info.title or base.name}: strategies compared")
 
@@ -162,24 +211,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Rewrite the report of a results folder."""
-    import pandas as pd
+    from sim.reporting.report import report_folder
 
-    from sim.experiments import ExperimentError
-    from sim.reporting import write_report, write_sweep_report
-
-    folder: Path = args.folder
-    summary_file = folder / "summary.csv"
-    if not summary_file.is_file():
-        raise ExperimentError(
-            f"{folder}: not a finished results folder (no summary.csv; 'crmsim run', "
-            "'compare' or 'sweep' write one)"
-        )
-    summary = pd.read_csv(summary_file)
-    if (folder / "sweep.json").is_file():
-        report = write_sweep_report(folder, summary, f"{summary['scenario'].iloc[0]}: variants")
-    else:
-        report = write_report(folder, pd.read_parquet(folder / "metrics.parquet"), summary)
-    print(report)
+    print(report_folder(args.folder))
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,15 +41,62 @@ EXAMPLES = {
 }
 
 
-def positive_int(text: str) -> int:
-    """argparse type: an integer ≥ 1."""
+MAX_SEEDS = 1_000_000  # replications per variant: more would take days and fill the disk
+MAX_SEED = 2**63 - 1  # seeds are stored as 64-bit integers in the run files
+MAX_FIRST_SEED = MAX_SEED - MAX_SEEDS + 1  # so that every seed first, …, first+seeds−1 fits
+
+
+def whole_number(text: str) -> int:
+    """An integer written in decimal digits (an optional sign), or an ArgumentTypeError."""
     try:
-        value = int(text)
+        return int(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer ≥ 1."""
+    value = whole_number(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} is not allowed; use a whole number ≥ 1")
     return value
+
+
+def seed_count(text: str) -> int:
+    """argparse type for --seeds: a whole number from 1 to 1,000,000."""
+    value = whole_number(text)
+    if not 1 <= value <= MAX_SEEDS:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not allowed; use a whole number ≥ 1 and ≤ {MAX_SEEDS:,} (the number "
+            "of runs per variant; run a larger study in parts with --first-seed)"
+        )
+    return value
+
+
+def first_seed(text: str) -> int:
+    """argparse type for --first-seed: a whole number from 0 to 2**63 − 1,000,000."""
+    value = whole_number(text)
+    if not 0 <= value <= MAX_FIRST_SEED:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not allowed; use a whole number from 0 to {MAX_FIRST_SEED} (seeds are "
+            f"never negative, and the last seed, first seed + seeds − 1, must fit a 64-bit "
+            f"integer, at most {MAX_SEED})"
+        )
+    return value
+
+
+def seed_number(text: str) -> int:
+    """argparse type for one seed: a whole number from 0 to 2**63 − 1."""
+    value = whole_number(text)
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not allowed; a seed is a whole number from 0 to {MAX_SEED} "
+            "(never negative, and it must fit a 64-bit integer)"
+        )
+    return value
+
+
+DECISION_SECONDS = 60.0  # a strategy that takes longer to decide is stopped
 
 
 def add_run_options(parser: argparse.ArgumentParser, default_seeds: int) -> None:
@@ -56,11 +104,11 @@ def add_run_options(parser: argparse.ArgumentParser, default_seeds: int) -> None
     parser.add_argument("scenario", help="shipped scenario name or path to a .toml file")
     parser.add_argument(
         "--seeds",
-        type=positive_int,
+        type=seed_count,
         default=default_seeds,
         help=f"replications per variant (default {default_seeds})",
     )
-    parser.add_argument("--first-seed", type=int, default=0, help="first seed (default 0)")
+    parser.add_argument("--first-seed", type=first_seed, default=0, help="first seed (default 0)")
     parser.add_argument(
         "--periods", type=positive_int, help="periods per run (default: scenario's)"
     )
@@ -76,18 +124,41 @@ def add_run_options(parser: argparse.ArgumentParser, default_seeds: int) -> None
     parser.add_argument(
         "--workers", type=positive_int, help="worker processes (default: all cores)"
     )
+    parser.add_argument(
+        "--decision-seconds",
+        type=positive_float,
+        default=DECISION_SECONDS,
+        metavar="S",
+        help=f"time limit on each strategy decision (default {DECISION_SECONDS:g} s)",
+    )
     parser.add_argument("--quiet", action="store_true", help="print only the report's path")
 
 
 def positive_float(text: str) -> float:
-    """argparse type: a number > 0."""
+    """argparse type: a finite number > 0 (not inf or nan)."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"{value:g} is not allowed; use a number > 0")
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(
+            f"{text.strip()!r} is not allowed; use a number > 0 (finite: not inf or nan)"
+        )
     return value
+
+
+def output_folder(text: str) -> Path:
+    """argparse type: a folder to write into, which may not exist yet, but not a file (checked
+    before any work, so that a long fit does not end in 'File exists')."""
+    path = Path(text).expanduser()
+    for place in (path, *path.parents):
+        if place.exists() and not place.is_dir():
+            where = "" if place == path else f" ({place} is a file)"
+            raise argparse.ArgumentTypeError(
+                f"{text!r} cannot be the output folder{where or ': it is a file'}; give a folder "
+                "(it is created if it does not exist)"
+            )
+    return path
 
 
 def iso_date(text: str) -> pd.Timestamp:
@@ -152,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
         "write a scenario fragment and a fit report.",
     )
     calibrate.add_argument("transactions", type=Path, help="CSV file, one line per purchase")
-    calibrate.add_argument("--out", type=Path, default=Path("calibrated"), help="output folder")
+    calibrate.add_argument("--out", type=output_folder, default="calibrated", help="output folder")
     layout = CsvLayout()
     for key, default in layout.columns().items():
         calibrate.add_argument(
@@ -173,5 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=MONTH_DAYS,
         help=f"days in one model period (default {MONTH_DAYS:g}, a month)",
     )
-    calibrate.add_argument("--seed", type=int, default=0, help="seed of the holdout simulation")
+    calibrate.add_argument(
+        "--seed", type=seed_number, default=0, help="seed of the holdout simulation"
+    )
     return parser

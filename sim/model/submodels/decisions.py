@@ -9,12 +9,16 @@ from sim.strategies import Decision, MarketView, RivalView, Strategy
 
 
 def decide_all(
-    firms: list[Firm], period: int, conditions: Conditions, economics: Economics
+    firms: list[Firm],
+    period: int,
+    conditions: Conditions,
+    economics: Economics,
+    seconds: float | None = None,
 ) -> list[Decision]:
     """Each present firm's strategy decides from what it can see of last period (rivals' prices,
     products and shares, taken before anyone moves); events adjust the decisions
     (:meth:`~sim.model.events.Conditions.adjust`); then all take effect. A firm not yet in the
-    market keeps its initial offer and spends nothing."""
+    market keeps its initial offer and spends nothing. ``seconds`` limits each decision."""
     present = conditions.present
     views = [
         MarketView(
@@ -28,7 +32,7 @@ def decide_all(
         for firm in firms
     ]
     decisions = [
-        conditions.adjust(firm.index, firm.decide(view))
+        conditions.adjust(firm.index, firm.decide(view, seconds))
         if present[firm.index]
         else Strategy.base_decision(firm)
         for firm, view in zip(firms, views, strict=True)

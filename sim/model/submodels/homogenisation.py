@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from sim.model.firms import Firm
@@ -17,7 +19,8 @@ def converge(firms: list[Firm], present: np.ndarray, rate: float) -> None:
     mean = np.exp(2j * np.pi * np.array([firm.position for firm in firms])).mean()
     centre = (np.angle(mean) / (2 * np.pi)) % 1.0
     for firm in firms:
-        firm.value.product += rate * (best - firm.value.product)
+        product = firm.value.product + rate * (best - firm.value.product)
+        firm.value = replace(firm.value, product=product)
         if abs(mean) > 1e-9:
             gap = (centre - firm.position + 0.5) % 1.0 - 0.5
             firm.position = (firm.position + rate * gap) % 1.0

@@ -1,0 +1,319 @@
+"""Fault injection on results folders and runs (issue 16): every attack ends with a clear message
+and exit code, and results are either right (byte-compared with clean runs) or refused."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from sim.apps.cli import main
+from sim.experiments.folders import locked
+
+SMALL = ["--set", "customers.count=300", "--periods", "6", "--workers", "1", "--quiet"]
+
+POLICIES = """
+import os
+import sys
+import time
+
+from sim.strategies import Strategy
+
+
+class Base(Strategy):
+    def decide(self, firm, market):
+        if market.period == 3:
+            self.misbehave(firm)
+        return self.base_decision(firm)
+
+
+class Exits(Base):
+    name = "exits"
+
+    def misbehave(self, firm):
+        sys.exit(3)
+
+
+class Hangs(Base):
+    name = "hangs"
+
+    def misbehave(self, firm):
+        while True:
+            time.sleep(0.01)
+
+
+class Kills(Base):
+    name = "kills"
+
+    def misbehave(self, firm):
+        os._exit(9)
+
+
+class Writes(Base):
+    name = "writes"
+
+    def misbehave(self, firm):
+        firm.value.product = float("nan")
+
+
+class Replaces(Base):
+    name = "replaces"
+
+    def misbehave(self, firm):
+        firm.price = 1.0
+"""
+
+
+def run(capsys, *args: str | Path) -> tuple[int, str]:
+    """crmsim's exit code and stderr."""
+    try:
+        code = main([str(a) for a in args])
+    except SystemExit as exc:
+        code = exc.code
+    return code, capsys.readouterr().err
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    """Every result file of a folder (not the report's figures), by relative path."""
+    wanted = ("summary.csv", "metrics.parquet", ".parquet")
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name.endswith(wanted)
+    }
+
+
+@pytest.fixture
+def policies(tmp_path, monkeypatch):
+    (tmp_path / "crmsim_fault_policies.py").write_text(textwrap.dedent(POLICIES))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return "crmsim_fault_policies"
+
+
+# --- results are never wrong silently ----------------------------------------------------------
+
+
+def test_a_folder_being_written_is_refused(tmp_path, capsys):
+    out = tmp_path / "res"
+    with locked(out):
+        code, err = run(capsys, "run", "flagship", "--seeds", "2", "--out", out, *SMALL)
+    assert code == 2 and "is being written by another crmsim command" in err
+    assert not (out / "runs").exists()
+    assert run(capsys, "run", "flagship", "--seeds", "2", "--out", out, *SMALL)[0] == 0
+
+
+def test_runs_of_another_scenario_are_never_reused(tmp_path, capsys):
+    out, clean = tmp_path / "res", tmp_path / "clean"
+    assert run(capsys, "run", "flagship", "--seeds", "2", "--out", clean, *SMALL)[0] == 0
+    assert run(capsys, "run", "flagship", "--seeds", "2", "--out", out, *SMALL)[0] == 0
+    (out / "manifest.json").unlink()
+    rate = ("--set", "homogenisation.rate=0")
+    code, err = run(capsys, "run", "flagship", "--seeds", "2", "--out", out, *SMALL, *rate)
+    assert code == 2 and "holds runs of another experiment" in err
+    assert run(capsys, "run", "flagship", "--seeds", "2", "--out", out, *SMALL)[0] == 0
+    assert files(out) == files(clean)  # the same command resumes, byte for byte
+
+
+@pytest.mark.parametrize("damage", [b"", b"PAR1 not really", None])
+def test_damaged_run_files_are_redone(tmp_path, capsys, damage):
+    out, clean = tmp_path / "res", tmp_path / "clean"
+    assert run(capsys, "run", "flagship", "--seeds", "3", "--out", clean, *SMALL)[0] == 0
+    assert run(capsys, "run", "flagship", "--seeds", "3", "--out", out, *SMALL)[0] == 0
+    victim = out / "runs" / "seed=2.parquet"
+    data = victim.read_bytes()
+    victim.write_bytes(data[: len(data) // 2] if damage is None else damage)
+    assert run(capsys, "run", "flagship", "--seeds", "3", "--out", out, *SMALL)[0] == 0
+    assert files(out) == files(clean)
+
+
+def test_one_command_kind_never_writes_into_another_kinds_folder(tmp_path, capsys):
+    ran, swept, compared = tmp_path / "run", tmp_path / "sweep", tmp_path / "compare"
+    grid = ("--grid", "homogenisation.rate=0,0.15")
+    strategies = ("--firm", "MarketCo", "--strategies", "static,sales_push")
+    assert run(capsys, "run", "flagship", "--seeds", "2", "--out", ran, *SMALL)[0] == 0
+    assert run(capsys, "sweep", "flagship", "--seeds", "2", *grid, "--out", swept, *SMALL)[0] == 0
+    assert (
+        run(capsys, "compare", "flagship", "--seeds", "2", *strategies, "--out", compared, *SMALL)[
+            0
+        ]
+        == 0
+    )
+    before = {folder: files(folder) for folder in (ran, swept, compared)}
+    attacks = [
+        (
+            ("sweep", "flagship", "--seeds", "2", *grid, "--out", ran),
+            "is the folder of 'crmsim run'",
+        ),
+        (("run", "flagship", "--seeds", "2", "--out", compared), "is the folder of a sweep"),
+        (
+            ("compare", "flagship", "--seeds", "2", *strategies, "--out", swept),
+            "holds another sweep",
+        ),
+        (
+            (
+                "sweep",
+                "flagship",
+                "--seeds",
+                "2",
+                "--grid",
+                "homogenisation.rate=0.05",
+                "--out",
+                swept,
+            ),
+            "holds another sweep",
+        ),
+    ]
+    for args, message in attacks:
+        code, err = run(capsys, *args, *SMALL)
+        assert code == 2 and message in err, (args, err)
+    assert {folder: files(folder) for folder in (ran, swept, compared)} == before
+    for folder in (ran, swept, compared):
+        assert run(capsys, "report", folder)[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("sweep", "--grid", "homogenisation.rate=0", "--grid", "homogenisation.rate=0.15"),
+            "is given twice",
+        ),
+        (("sweep", "--grid", "homogenisation.rate=0,0"), "the value 0 appears twice"),
+        (
+            ("compare", "--firm", "MarketCo", "--strategies", "static,static"),
+            "'static' appears twice",
+        ),
+    ],
+)
+def test_duplicate_grid_keys_values_and_strategies_are_refused(tmp_path, capsys, args, message):
+    command, *rest = args
+    code, err = run(capsys, command, "flagship", *rest, "--out", tmp_path / "o", *SMALL)
+    assert code == 2 and message in err, err
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [(b"", "summary.csv"), (b"\x00\xff garbage", "summary.csv"), (b"PAR1", "metrics.parquet")],
+)
+def test_report_on_damaged_results_says_what_to_do(tmp_path, capsys, content, name):
+    out = tmp_path / "res"
+    assert run(capsys, "run", "flagship", "--seeds", "2", "--out", out, *SMALL)[0] == 0
+    (out / name).write_bytes(content)
+    code, err = run(capsys, "report", out)
+    assert code == 2 and f"{out / name}: not a readable crmsim results file" in err, err
+    assert "Run the command that made the folder again" in err and "Traceback" not in err
+
+
+# --- runs fail safely --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("strategy", "message"),
+    [
+        ("Exits", "decide() called sys.exit(3)"),
+        ("Hangs", "decide() did not return within 1.0 s"),
+        ("Writes", "decide() raised FrozenInstanceError"),
+        ("Replaces", "a strategy cannot change its firm (it tried to set 'price')"),
+    ],
+)
+def test_a_misbehaving_strategy_is_stopped_with_a_message(
+    tmp_path, capsys, policies, strategy, message
+):
+    settings = ("--set", f'firms[2].strategy={{name = "{policies}:{strategy}"}}')
+    out = tmp_path / "o"
+    code, err = run(
+        capsys,
+        "run",
+        "flagship",
+        "--seeds",
+        "2",
+        "--out",
+        out,
+        "--decision-seconds",
+        "1",
+        *SMALL,
+        *settings,
+    )
+    assert code == 2, err
+    assert message in err and "firm 'MarketCo'" in err and "period 3" in err and "seed 0" in err
+    assert "Traceback" not in err
+
+
+def test_a_strategy_that_kills_its_process_is_reported(tmp_path, capsys, policies):
+    settings = ("--set", f'firms[2].strategy={{name = "{policies}:Kills"}}')
+    code, err = run(
+        capsys, "run", "flagship", "--seeds", "2", "--out", tmp_path / "o", *SMALL, *settings
+    )
+    assert code == 2 and "a worker process died while running" in err and "seed 0" in err
+    assert "Traceback" not in err
+
+
+def children(pid: int) -> set[int]:
+    """Process ids whose parent is ``pid`` (from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_workers_end_with_their_parent(tmp_path, sig):
+    out = tmp_path / "res"
+    args = ["run", "flagship", "--seeds", "16", "--workers", "2", "--out", str(out), "--quiet"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", *args, "--set", "customers.count=2000"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not (out / "runs").exists() or not list((out / "runs").glob("*.parquet")):
+        assert time.monotonic() < deadline and proc.poll() is None, "no run finished in time"
+        time.sleep(0.05)
+    workers = children(proc.pid)
+    assert len(workers) >= 2
+    proc.send_signal(sig)
+    code = proc.wait(timeout=60)
+    deadline = time.monotonic() + 10
+    while any(alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(w) for w in workers), "worker processes outlived their parent"
+    if sig == signal.SIGTERM:
+        assert code == 143
+        assert "terminated: finished runs are saved; run the same command again to resume" in (
+            proc.stderr.read()
+        )
+    kept = list((out / "runs").glob("*.parquet"))
+    assert kept and main([*args, "--set", "customers.count=2000"]) == 0  # and it resumes
+
+
+def test_events_after_the_last_period_are_announced(tmp_path, capsys):
+    late = tmp_path / "late.toml"
+    late.write_text(
+        'extends = "flagship"\nperiods = 6\n'
+        '[[events]]\nkind = "scandal"\nperiod = 500\nfirm = "ProductCo"\n'
+    )
+    warning = "events[0] (scandal) is set for period 500, but the run has 6 periods"
+    code, err = run(capsys, "validate", late)
+    assert code == 0 and warning in err
+    code, err = run(capsys, "run", late, "--seeds", "1", "--out", tmp_path / "o", *SMALL)
+    assert code == 0 and warning in err
