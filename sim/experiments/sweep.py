@@ -182,6 +182,8 @@ class Sweep:
                 f"'crmsim {self.kind}'"
             )
         theirs = read_json(self.out / "sweep.json")
+        if theirs and "kind" not in theirs:  # written by crmsim 0.1: the variants alone
+            theirs = {"kind": self.kind, "variants": theirs}
         if theirs and theirs != json.loads(json.dumps(self.plan())):
             what = theirs.get("kind", "sweep")
             raise ExperimentError(

@@ -3,6 +3,7 @@ and exit code, and results are either right (byte-compared with clean runs) or r
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -174,6 +175,18 @@ def test_one_command_kind_never_writes_into_another_kinds_folder(tmp_path, capsy
     assert {folder: files(folder) for folder in (ran, swept, compared)} == before
     for folder in (ran, swept, compared):
         assert run(capsys, "report", folder)[0] == 0
+
+
+def test_a_sweep_folder_of_version_0_1_resumes(tmp_path, capsys):
+    """0.1 wrote sweep.json as the variants alone; the same sweep resumes in such a folder."""
+    out, clean = tmp_path / "res", tmp_path / "clean"
+    grid = ("--grid", "homogenisation.rate=0,0.15")
+    assert run(capsys, "sweep", "flagship", "--seeds", "2", *grid, "--out", clean, *SMALL)[0] == 0
+    assert run(capsys, "sweep", "flagship", "--seeds", "2", *grid, "--out", out, *SMALL)[0] == 0
+    plan = json.loads((out / "sweep.json").read_text())
+    (out / "sweep.json").write_text(json.dumps(plan["variants"]))
+    assert run(capsys, "sweep", "flagship", "--seeds", "2", *grid, "--out", out, *SMALL)[0] == 0
+    assert files(out) == files(clean)
 
 
 @pytest.mark.parametrize(
