@@ -128,7 +128,7 @@ def completed(
     submit_more()
     while running:
         finished, _ = wait(running, return_when=FIRST_COMPLETED)
-        for future in finished:
+        for future in sorted(finished, key=lambda f: f.exception() is not None):  # keep successes
             k, seed = running.pop(future)
             try:
                 result = future.result()
