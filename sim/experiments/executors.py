@@ -37,10 +37,9 @@ def exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
 
 
-def process_pool(workers: int | None) -> ProcessPoolExecutor:
-    """The default executor: ``workers`` processes (default: all cores) that end with us."""
-    count = workers or os.cpu_count() or 1
-    return ProcessPoolExecutor(count, initializer=exit_with_parent, initargs=(os.getpid(),))
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """The default executor: ``workers`` processes that end with us."""
+    return ProcessPoolExecutor(workers, initializer=exit_with_parent, initargs=(os.getpid(),))
 
 
 def stop_workers(pool: ProcessPoolExecutor) -> None:
@@ -87,8 +86,9 @@ def run_experiments(
             experiment.prepare()
         jobs = ((k, seed) for k, e in enumerate(experiments) for seed in e.pending())
         own = executor is None
-        pool = process_pool(workers) if own else executor
-        limit = IN_FLIGHT_PER_WORKER * (workers or os.cpu_count() or 1)
+        count = workers or os.cpu_count() or 1
+        pool = process_pool(count) if own else executor
+        limit = IN_FLIGHT_PER_WORKER * count
         try:
             for k, seed, result in completed(
                 pool, jobs, specs, experiments, limit, decision_seconds

@@ -13,7 +13,7 @@ Output folder layout::
 A run's file is written (to a temporary name, then renamed) as soon as the run finishes, so an
 interrupted experiment loses nothing it finished; re-running the same command resumes it,
 redoing any run file that is damaged and refusing a folder that holds another experiment's runs.
-One command at a time writes to a folder (:func:`folder_lock`).
+One command at a time writes to a folder (:func:`locked`).
 """
 
 from __future__ import annotations
@@ -55,16 +55,12 @@ def package_versions() -> dict[str, str]:
     return found
 
 
-def folder_lock(out: Path) -> FileLock:
-    """An exclusive lock on ``out`` (acquire it with ``with``): the operating system releases it
-    when the process ends, however it ends, so a crashed command never blocks the next one."""
-    out.mkdir(parents=True, exist_ok=True)
-    return FileLock(out / LOCK_FILE, timeout=0)
-
-
 def locked(out: Path) -> FileLock:
-    """The acquired lock of ``out``, or an ExperimentError if another command holds it."""
-    lock = folder_lock(out)
+    """The acquired exclusive lock of ``out`` (release it with ``with``), or an ExperimentError if
+    another command holds it. The operating system releases it when the process ends, however it
+    ends, so a crashed command never blocks the next one."""
+    out.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(out / LOCK_FILE, timeout=0)
     try:
         lock.acquire()
     except Timeout:
@@ -147,10 +143,10 @@ class Experiment:
             "runs": dict(sorted(self.checksums.items())),
         }
 
-    def prepare(self) -> list[int]:
-        """Create the folder and manifest, keeping the runs already finished; refuse a folder
-        of another kind or of another experiment. Returns the seeds of damaged run files that
-        were removed (to be redone). Call it while holding the folder's lock."""
+    def prepare(self) -> None:
+        """Create the folder and manifest, keeping the runs already finished and removing damaged
+        run files (to be redone); refuse a folder of another kind or of another experiment. Call
+        it while holding the folder's lock."""
         if (self.out / "sweep.json").exists():
             raise ExperimentError(
                 f"{self.out} is the folder of a sweep or comparison ('crmsim sweep' or "
@@ -167,17 +163,14 @@ class Experiment:
                 f"scenario hash {theirs.get('scenario_hash')}, {theirs.get('periods')} periods"
             )
         known = theirs.get("runs") if isinstance(theirs.get("runs"), dict) else {}
-        damaged = []
         for path in sorted(self.runs_dir.glob("*.parquet")):
             if known.get(path.name) == sha256(path):
                 self.checksums[path.name] = known[path.name]
             elif self.belongs_here(path):
                 self.checksums[path.name] = sha256(path)
             else:
-                damaged.append(path.name)
-                path.unlink()
+                path.unlink()  # damaged: its seed is run again
         self.write_manifest()
-        return [int(name.removeprefix("seed=").removesuffix(".parquet")) for name in damaged]
 
     def belongs_here(self, path: Path) -> bool:
         """Whether a run file without a known checksum is a readable run of this experiment:

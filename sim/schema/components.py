@@ -24,10 +24,6 @@ class ValueLevels:
     personnel: float
     image: float
 
-    def total(self) -> float:
-        """Total customer value with par weights ($ per basket)."""
-        return float(sum(astuple(self)))
-
 
 @dataclass(frozen=True)
 class NonMoneyCosts:

@@ -13,7 +13,6 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-import sim.strategies.registry as registry
 from sim.experiments import Experiment, portable, run_experiment
 from sim.scenarios import load
 from sim.strategies import Strategy, StrategyError, portable_name, register
@@ -36,11 +35,10 @@ class Premium(Strategy):
 
 
 @pytest.fixture
-def premium(tmp_path, monkeypatch):
+def premium(tmp_path, monkeypatch, strategy_registry):
     """A strategy registered as 'crmsim_test_premium' from a module on sys.path."""
     (tmp_path / "crmsim_test_policy.py").write_text(textwrap.dedent(POLICY))
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(registry, "_REGISTERED", dict(registry._REGISTERED))
     sys.modules.pop("crmsim_test_policy", None)
     importlib.import_module("crmsim_test_policy")  # registers the class
     yield "crmsim_test_premium"
@@ -72,7 +70,9 @@ def test_registered_strategy_runs_on_a_spawned_pool(premium, tmp_path):
     assert (prices == 140.0).all() and len(prices) == 2 * 4
 
 
-def test_strategy_defined_in_main_is_refused_before_anything_is_written(tmp_path, monkeypatch):
+def test_strategy_defined_in_main_is_refused_before_anything_is_written(
+    tmp_path, strategy_registry
+):
     class Mine(Strategy):
         name = "crmsim_test_mine"
 
@@ -80,7 +80,6 @@ def test_strategy_defined_in_main_is_refused_before_anything_is_written(tmp_path
             return self.base_decision(firm)
 
     Mine.__module__ = "__main__"
-    monkeypatch.setattr(registry, "_REGISTERED", dict(registry._REGISTERED))
     register(Mine)
     out = tmp_path / "out"
     experiment = Experiment(scenario("crmsim_test_mine"), [0], out)
