@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,9 +46,11 @@ def calibrate(
     holdout_end: pd.Timestamp | None = None,
     period_days: float = MONTH_DAYS,
     seed: int = 0,
+    stage: Callable[[str], None] = lambda _: None,
 ) -> Calibration:
     """Fit, map and check: see the module docstring. Dates default to the midpoint of the data
-    (end of calibration) and its last purchase (end of the holdout)."""
+    (end of calibration) and its last purchase (end of the holdout). ``stage(what)`` is told
+    before each step (for progress on large files)."""
     first, last = transactions["date"].min().normalize(), transactions["date"].max().normalize()
     if calibration_end is None:
         calibration_end = first + pd.Timedelta(days=(last - first).days // 2)
@@ -61,13 +64,17 @@ def calibrate(
         )
     if not period_days > 0:
         raise CalibrationError(f"--period-days must be positive, got {period_days:g}")
+    stage(f"summarising {len(transactions):,} purchases per customer")
     rfm = rfm_weeks(transactions, calibration_end)
+    stage(f"fitting BG/NBD to {len(rfm):,} customers")
     bgnbd = fit_bgnbd(rfm)
+    stage("fitting Gamma-Gamma to the repeat buyers' spend")
     spend = fit_gamma_gamma(rfm)
     segment = segment_from_fits(bgnbd, spend, period_days)
     periods = math.ceil(((holdout_end - first).days + 1) / period_days)
     fragment = fragment_toml(segment, source, period_days, min(periods, 10_000))
     scenario = fragment_scenario(fragment)
+    stage("simulating the holdout period")
     tracking = track(transactions, bgnbd, scenario, calibration_end, holdout_end, period_days, seed)
     return Calibration(
         source,

@@ -60,10 +60,12 @@ class Fit:
 @contextmanager
 def _quiet_dependencies() -> Iterator[None]:
     """Silence the deprecation, future and user warnings that pymc-marketing and the libraries
-    under it raise about their own internals (they are not ours to fix)."""
+    under it raise about their own internals, and numba's notes on code it cannot cache (they
+    come from generated code, module "<string>"): they are not ours to fix."""
     with warnings.catch_warnings():
         for category in (DeprecationWarning, FutureWarning, UserWarning):
             warnings.filterwarnings("ignore", category=category, module=DEPENDENCIES)
+        warnings.filterwarnings("ignore", message="Cannot cache compiled function")
         yield
 
 

@@ -4,30 +4,44 @@ each stored as soon as it finishes.
 Runs are submitted a few at a time (never the whole queue at once), travel to the workers with
 every strategy named by import path, and are stored by this process alone, which holds each
 results folder's lock while it runs. Worker processes of the default pool end when this process
-ends, however it ends.
+ends, however it ends, and note where they are (seed, firm, period) so that a worker that dies
+inside a strategy can be traced.
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
+from pathlib import Path
 
 import pandas as pd
 
 from sim.experiments.folders import Experiment, ExperimentError, locked
 from sim.experiments.runs import portable, simulate
+from sim.model.firms import decision_watch
+from sim.schema import MarketSpec
 
 IN_FLIGHT_PER_WORKER = 2  # runs queued per worker at any moment
+RECORD_BYTES = 512  # one worker's note of where it is, overwritten in place
+_record: int | None = None  # this worker's note file (a file descriptor), set by start_worker
 
 
-def exit_with_parent(parent: int) -> None:
+def start_worker(parent: int, notes: str) -> None:
     """Worker initialiser: end this worker as soon as its parent process is gone (checked every
-    second), so that a killed command leaves no process behind."""
+    second), so that a killed command leaves no process behind; keep a note of where this worker
+    is in the folder ``notes`` (one file per worker, named by its process id). Signals are the
+    parent's business: a worker ignores Ctrl-C and ends quietly on SIGTERM."""
+    global _record
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _record = os.open(Path(notes) / str(os.getpid()), os.O_CREAT | os.O_WRONLY, 0o600)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -37,9 +51,44 @@ def exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
 
 
-def process_pool(workers: int) -> ProcessPoolExecutor:
-    """The default executor: ``workers`` processes that end with us."""
-    return ProcessPoolExecutor(workers, initializer=exit_with_parent, initargs=(os.getpid(),))
+def process_pool(workers: int, notes: Path) -> ProcessPoolExecutor:
+    """The default executor: ``workers`` processes that end with us and note where they are."""
+    return ProcessPoolExecutor(
+        workers, initializer=start_worker, initargs=(os.getpid(), str(notes))
+    )
+
+
+def simulate_noted(
+    spec: MarketSpec,
+    seed: int,
+    periods: int | None,
+    decision_seconds: float | None,
+    experiment: int = 0,
+) -> pd.DataFrame:
+    """:func:`~sim.experiments.runs.simulate`, noting each decision of run (``experiment``,
+    ``seed``) in this worker's note file (when the worker was started by :func:`start_worker`)."""
+    record = _record
+
+    def note(where: str) -> None:
+        text = f"{experiment} {seed} {where}".encode()[:RECORD_BYTES]
+        os.pwrite(record, text.ljust(RECORD_BYTES), 0)
+
+    token = decision_watch.set(note if record is not None else None)
+    try:
+        return simulate(spec, seed, periods, decision_seconds)
+    finally:
+        decision_watch.reset(token)
+
+
+def last_notes(notes: Path | None) -> dict[tuple[int, int], str]:
+    """(experiment, seed) → the last note of the worker that ran it: "firm …, period …: deciding"
+    or "…: decided"."""
+    found = {}
+    for path in notes.iterdir() if notes else ():
+        fields = path.read_bytes().decode(errors="replace").strip().split(" ", 2)
+        if len(fields) == 3:  # a worker that has not yet decided anything wrote nothing
+            found[int(fields[0]), int(fields[1])] = fields[2]
+    return found
 
 
 def stop_workers(pool: ProcessPoolExecutor) -> None:
@@ -87,11 +136,12 @@ def run_experiments(
         jobs = ((k, seed) for k, e in enumerate(experiments) for seed in e.pending())
         own = executor is None
         count = workers or os.cpu_count() or 1
-        pool = process_pool(count) if own else executor
+        notes = Path(folders.enter_context(tempfile.TemporaryDirectory())) if own else None
+        pool = process_pool(count, notes) if own else executor
         limit = IN_FLIGHT_PER_WORKER * count
         try:
             for k, seed, result in completed(
-                pool, jobs, specs, experiments, limit, decision_seconds
+                pool, jobs, specs, experiments, limit, decision_seconds, notes
             ):
                 experiments[k].store(seed, result)
                 if on_done:
@@ -112,15 +162,16 @@ def completed(
     experiments: Sequence[Experiment],
     limit: int,
     decision_seconds: float | None,
+    notes: Path | None,
 ) -> Iterator[tuple[int, int, pd.DataFrame]]:
     """(experiment index, seed, metrics) of each run as it finishes, keeping at most ``limit``
-    runs submitted and not yet finished."""
+    runs submitted and not yet finished; ``notes``: the workers' note folder, if they keep one."""
     running: dict[Future, tuple[int, int]] = {}
 
     def submit_more() -> None:
         for k, seed in jobs:
             periods = experiments[k].periods
-            future = pool.submit(simulate, specs[k], seed, periods, decision_seconds)
+            future = pool.submit(simulate_noted, specs[k], seed, periods, decision_seconds, k)
             running[future] = (k, seed)
             if len(running) >= limit:
                 return
@@ -133,11 +184,14 @@ def completed(
             try:
                 result = future.result()
             except BrokenProcessPool:
-                lost = ", ".join(
-                    f"{experiments[j].out} seed {s}" for j, s in [(k, seed), *running.values()]
+                seen = last_notes(notes)
+                lost = "; ".join(
+                    f"{experiments[j].out} seed {s}"
+                    + (f" (last: {seen[j, s]})" if (j, s) in seen else "")
+                    for j, s in [(k, seed), *running.values()]
                 )
                 raise ExperimentError(
-                    f"a worker process died while running {lost}: a strategy may have ended its "
+                    f"a worker process died while running {lost}. A strategy may have ended its "
                     "process (os._exit, a signal, a crash) or the machine ran out of memory. "
                     "Finished runs are saved; fix the cause and run the same command again to "
                     "resume."

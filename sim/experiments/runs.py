@@ -43,8 +43,10 @@ def portable(spec: MarketSpec) -> MarketSpec:
 
 
 def summarise_run(metrics: pd.DataFrame) -> pd.DataFrame:
-    """One row per firm of one run: the outcomes learners compare."""
-    by_firm = metrics.sort_values("period").groupby("firm", sort=False)
+    """One row per firm of one run: the outcomes learners compare. A firm that was never in the
+    market during the run (a new entrant whose entry comes after the last period) has no row."""
+    played = metrics.groupby("firm", sort=False)["in_market"].transform("any")
+    by_firm = metrics[played].sort_values("period").groupby("firm", sort=False)
     last = by_firm.last()
     return pd.DataFrame(
         {

@@ -126,6 +126,7 @@ def draw_up(
         service=float(firm.value.service),
         personnel=float(firm.value.personnel),
         image=float(firm.value.image),
+        in_market=bool(present),
     )
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 import mesa
 import numpy as np
@@ -18,6 +19,11 @@ import numpy as np
 from sim.schema import Economics, FirmBooks, NonMoneyCosts, ValueLevels
 from sim.schema import Firm as FirmSpec
 from sim.strategies import Decision, MarketView, Strategy, StrategyError
+
+# Told "<firm, strategy, period>: deciding" before each decision and "…: decided" after it, so
+# that a process that dies inside a strategy can be traced (sim.experiments.executors sets it).
+Watch = Callable[[str], None]
+decision_watch: ContextVar[Watch | None] = ContextVar("decision_watch", default=None)
 
 
 class Firm(mesa.Agent):
@@ -76,6 +82,9 @@ class Firm(mesa.Agent):
         """Ask the strategy for this period's decision (within ``seconds``, if given) and check
         it; raise StrategyError if it fails, ends the process, overruns or returns nonsense."""
         where = f"firm {self.name!r} (strategy {self.strategy_name!r}), period {market.period}"
+        watch = decision_watch.get()
+        if watch:
+            watch(f"{where}: deciding")
         try:
             with time_limit(seconds, f"{where}: decide() did not return within {seconds} s"):
                 decision = self.strategy.decide(self.view, market)
@@ -93,6 +102,8 @@ class Firm(mesa.Agent):
         problems = decision.problems()
         if problems:
             raise StrategyError(f"{where}: invalid decision: " + "; ".join(problems))
+        if watch:
+            watch(f"{where}: decided")
         return decision
 
     def apply(self, decision: Decision, economics: Economics) -> None:

@@ -36,7 +36,9 @@ def representative_run(manifest: dict) -> Market:
 
 
 def experiment_blocks(out: Path, metrics: pd.DataFrame, summary: pd.DataFrame) -> list[Block]:
-    """The report of one experiment folder."""
+    """The report of one experiment folder (firms that never entered the market, absent from the
+    summary, are left out of the charts too)."""
+    metrics = metrics[metrics["firm"].isin(summary["firm"].unique())]
     manifest = json.loads((out / "manifest.json").read_text())
     market = representative_run(manifest)
     info = market.spec.info

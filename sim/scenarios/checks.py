@@ -21,8 +21,8 @@ def warnings_for(spec: MarketSpec, periods: int | None = None) -> list[str]:
         )
         if event.kind == "new_entrant":
             line += (
-                f"; firm {event.firm!r} never enters the market, although the results list it "
-                "(with no customers and zero profit)"
+                f"; firm {event.firm!r} never enters the market and is left out of the summary "
+                "and the report"
             )
         lines.append(line)
     return lines

@@ -156,24 +156,30 @@ def validate(document: dict[str, Any], source: str) -> MarketSpec:
         raise ScenarioError(f"{source}: invalid scenario:\n" + "\n".join(lines)) from None
     lines = []
     for i, firm in enumerate(spec.firms):
+        where = f"firms[{i}].strategy"
+        typed = param_type_errors(where, firm.strategy)
+        if typed:
+            lines += typed
+            continue
         try:
             resolve_params(firm.strategy.name, firm.strategy.params)
         except StrategyError as exc:
-            lines.append(f"  firms[{i}].strategy: {exc}")
-        else:
-            lines += strict_param_errors(f"firms[{i}].strategy", firm.strategy)
+            lines.append(f"  {where}: {exc}")
     if lines:
         raise ScenarioError(f"{source}: invalid scenario:\n" + "\n".join(lines))
     return spec
 
 
-def strict_param_errors(where: str, strategy: StrategySpec) -> list[str]:
-    """Error lines for strategy parameters of the wrong type (a bool or text for a number),
-    which a strategy's own schema may let through: types in a scenario are exact."""
+def param_type_errors(where: str, strategy: StrategySpec) -> list[str]:
+    """Error lines, key by key, for strategy parameters of the wrong type (a bool or text for a
+    number); other problems (unknown names, ranges) are left to resolve_params' message."""
     try:
         strategy_class(strategy.name).Params.model_validate(strategy.params, strict=True)
+    except StrategyError:
+        return []
     except ValidationError as exc:
-        return [error_line(f"{where}.{format_path(err['loc'])}", err) for err in exc.errors()]
+        wrong = [e for e in exc.errors() if e["type"] in TYPE_MESSAGES]
+        return [error_line(f"{where}.{format_path(e['loc'])}", e) for e in wrong]
     return []
 
 

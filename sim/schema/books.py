@@ -48,6 +48,7 @@ class FirmBooks:
     service: float = 0.0
     personnel: float = 0.0
     image: float = 0.0
+    in_market: bool = True  # the firm was in the market (False before a new entrant enters)
 
 
 @dataclass(frozen=True)

@@ -146,19 +146,26 @@ class FirmView(Protocol):
 
 
 class StrategyParams(BaseModel):
-    """Base for strategy parameters: unknown keys are errors."""
+    """Base for strategy parameters: unknown keys, values of another type (a string or a bool
+    for a number) and infinite or NaN numbers are errors, from a scenario file or from Python."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class Strategy(ABC):
     """Base class: one instance per firm, so a strategy may keep memory between periods.
 
-    ``name`` is what results call the strategy; ``Params`` its parameters' schema.
+    ``name`` is what results call the strategy (default: the class's own name, not its
+    parent's); ``Params`` its parameters' schema.
     """
 
     name: ClassVar[str]
     Params: ClassVar[type[StrategyParams]] = StrategyParams
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" not in cls.__dict__:
+            cls.name = cls.__name__
 
     def __init__(self, params: StrategyParams | None = None) -> None:
         self.params = params if params is not None else self.Params()

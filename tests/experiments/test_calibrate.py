@@ -7,6 +7,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -87,6 +90,32 @@ def cdnow_run(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def cdnow_fit(cdnow_run) -> dict:
     return json.loads((cdnow_run / "fit.json").read_text())
+
+
+@pytest.mark.slow
+def test_progress_on_stderr_and_nothing_else(tmp_path):
+    """Outside pytest's warning filters, as a user runs it: stderr holds only the progress lines
+    (no library warnings)."""
+    csv = cdnow_csv(tmp_path)
+    args = [sys.executable, "-m", "sim", "calibrate", str(csv), "--date-format", "%Y%m%d"]
+    loud = subprocess.run([*args, "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert loud.returncode == 0, loud.stderr
+    lines = loud.stderr.splitlines()
+    assert all(re.fullmatch(r"\[ *\d+\.\d s\] \S.*", line) for line in lines), loud.stderr
+    stages = [line.split("] ", 1)[1] for line in lines]
+    assert stages[0].startswith(f"reading {csv} (0.")
+    assert "summarising 6,919 purchases per customer" in stages
+    assert "fitting BG/NBD to 2,357 customers" in stages and stages[-1] == "done"
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_quiet_silences_the_progress_lines(tmp_path, capsys, quiet):
+    path = tmp_path / "empty.csv"
+    path.write_text("customer_id,date,amount\n")
+    assert main(["calibrate", str(path), *(["--quiet"] if quiet else [])]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("crmsim calibrate: ") == quiet
+    assert (f"] reading {path} (0.0 MB)" in err) != quiet
 
 
 def test_cdnow_file_is_the_published_sample():

@@ -108,6 +108,31 @@ def test_a_folder_being_written_is_refused(tmp_path, capsys):
     assert run(capsys, "run", "flagship", "--seeds", "2", "--out", out, *SMALL)[0] == 0
 
 
+@pytest.mark.slow
+def test_two_commands_started_together_never_mix(tmp_path, capsys):
+    """Two different experiments (rate 0.15 and rate 0) started as two processes into the same
+    folder: one writes it, the other is refused; what is written equals a clean run."""
+    out = tmp_path / "res"
+    longer = ["--set", "customers.count=3000", "--periods", "24"]  # the lock is held for seconds
+    base = ["run", "flagship", "--seeds", "3", "--out", str(out), *SMALL, *longer]
+    variants = [[], ["--set", "homogenisation.rate=0"]]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "sim", *base, *extra], stderr=subprocess.PIPE, text=True
+        )
+        for extra in variants
+    ]
+    results = [(proc.wait(timeout=300), proc.stderr.read()) for proc in procs]
+    codes = sorted(code for code, _ in results)
+    assert codes == [0, 2], results
+    refused = next(err for code, err in results if code == 2)
+    assert "is being written by another crmsim command" in refused
+    winner = variants[[code for code, _ in results].index(0)]
+    clean = tmp_path / "clean"
+    assert run(capsys, *base[:4], "--out", clean, *SMALL, *longer, *winner)[0] == 0
+    assert files(out) == files(clean)
+
+
 def test_runs_of_another_scenario_are_never_reused(tmp_path, capsys):
     out, clean = tmp_path / "res", tmp_path / "clean"
     assert run(capsys, "run", "flagship", "--seeds", "2", "--out", clean, *SMALL)[0] == 0
@@ -263,8 +288,9 @@ def test_a_strategy_that_kills_its_process_is_reported(tmp_path, capsys, policie
     code, err = run(
         capsys, "run", "flagship", "--seeds", "2", "--out", tmp_path / "o", *SMALL, *settings
     )
-    assert code == 2 and "a worker process died while running" in err and "seed 0" in err
-    assert "Traceback" not in err
+    assert code == 2 and "a worker process died while running" in err, err
+    killed = "seed 0 (last: firm 'MarketCo' (strategy 'kills'), period 3: deciding)"
+    assert killed in err and "Traceback" not in err
 
 
 def children(pid: int) -> set[int]:

@@ -8,6 +8,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 import pytest
+from pydantic import ValidationError
 
 from sim.model import Market
 from sim.model.equations import circular_distance
@@ -412,6 +413,27 @@ def test_unknown_or_bad_parameters_list_the_allowed_parameters():
     with pytest.raises(StrategyError, match="retention_budget"):
         Market(MarketSpec.model_validate(budget))
     assert resolve_params("static", {"advertising": 2.0}).advertising == 2.0
+
+
+@pytest.mark.parametrize("value", ["0.5", True, float("nan"), float("inf"), None])
+def test_parameters_are_strict_from_python_too(value):
+    params = strategy_class("customer_centric").Params
+    with pytest.raises(ValidationError):
+        params(retention_share=value)
+    assert params(retention_share=0.5).retention_share == 0.5
+    assert params(crm=2).crm == 2.0  # an integer is a number
+
+
+def test_a_strategy_without_a_name_is_called_by_its_class_name():
+    class Plain(Strategy):
+        def decide(self, firm: FirmView, market: MarketView) -> Decision:
+            return self.base_decision(firm)
+
+    class Heir(strategy_class("customer_centric")):
+        pass
+
+    assert Plain.name == "Plain" and Heir.name == "Heir"
+    assert strategy_class("customer_centric").name == "customer_centric"
 
 
 class Discounter(Strategy):

@@ -231,11 +231,33 @@ def test_events_after_the_last_period_are_warned_about(tmp_path):
         "it never happens"
     )
     assert entrant.startswith("warning: events[1] (new_entrant) is set for period 13, but the")
-    assert "firm 'MarketCo' never enters the market" in entrant
+    assert "firm 'MarketCo' never enters the market and is left out" in entrant
     assert all("\n" not in line for line in (scandal, entrant))
     assert len(warnings_for(spec, periods=13)) == 1  # --periods 13: the entrant enters
     assert warnings_for(spec, periods=500) == []
     assert warnings_for(load("flagship").spec) == []
+
+
+def test_a_firm_that_never_enters_is_left_out_of_the_results(tmp_path, capsys):
+    path = tmp_path / "late_entrant.toml"
+    path.write_text(
+        'extends = "flagship"\nperiods = 4\n[customers]\ncount = 300\n'
+        '[[events]]\nkind = "new_entrant"\nperiod = 5\nfirm = "MarketCo"\n'
+    )
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--seeds", "2", "--out", str(out), "--workers", "1"]) == 0
+    assert "firm 'MarketCo' never enters the market" in capsys.readouterr().err
+    summary = pd.read_csv(out / "summary.csv")
+    assert sorted(summary["firm"].unique()) == ["CustomerCo", "ProductCo"]
+    metrics = pd.read_parquet(out / "metrics.parquet")
+    assert not metrics.loc[metrics["firm"] == "MarketCo", "in_market"].any()
+    assert metrics.loc[metrics["firm"] != "MarketCo", "in_market"].all()
+    results = (out / "report.md").read_text().split("About the scenario")[0]
+    assert "CustomerCo" in results and "MarketCo" not in results
+    # With one more period it enters, plays period 5 and is summarised.
+    out5 = tmp_path / "out5"
+    assert main(["run", str(path), "--seeds", "1", "--periods", "5", "--out", str(out5)]) == 0
+    assert "MarketCo" in set(pd.read_csv(out5 / "summary.csv")["firm"])
 
 
 # 6. A folder named like a scenario file

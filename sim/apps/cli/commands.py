@@ -7,6 +7,7 @@ import argparse
 import os
 import shlex
 import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -224,7 +225,15 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from sim.calibration.report import write_outputs
     from sim.calibration.transactions import read_transactions
 
+    started = time.perf_counter()
+
+    def stage(what: str) -> None:
+        if not args.quiet:
+            print(f"[{time.perf_counter() - started:6.1f} s] {what}", file=sys.stderr, flush=True)
+
     layout = CsvLayout(args.customer_column, args.date_column, args.amount_column, args.date_format)
+    size = args.transactions.stat().st_size if args.transactions.is_file() else 0
+    stage(f"reading {args.transactions} ({size / 1e6:,.1f} MB)")
     transactions = read_transactions(args.transactions, layout)
     result = calibrate(
         transactions,
@@ -233,7 +242,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         args.holdout_end,
         args.period_days,
         args.seed,
+        stage,
     )
+    stage("writing the scenario fragment and the report")
     paths = write_outputs(result, args.out)
+    stage("done")
     print(f"scenario fragment: {paths['scenario.toml']}\nreport: {paths['report.md']}")
     return 0

@@ -247,4 +247,5 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument(
         "--seed", type=seed_number, default=0, help="seed of the holdout simulation"
     )
+    calibrate.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     return parser
