@@ -272,7 +272,7 @@ def test_bad_input_is_named_without_traceback(tmp_path, capsys, content, extra, 
     path = tmp_path / "tx.csv"
     if content is not None:
         path.write_text(content)
-    code = main(["calibrate", str(path), "--out", str(tmp_path / "out"), *extra])
+    code = main(["calibrate", str(path), "--out", str(tmp_path / "out"), "--quiet", *extra])
     err = capsys.readouterr().err
     assert code == 2, err
     assert err.startswith("crmsim calibrate: ") and "Traceback" not in err
