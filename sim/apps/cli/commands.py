@@ -237,3 +237,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     paths = write_outputs(result, args.out)
     print(f"scenario fragment: {paths['scenario.toml']}\nreport: {paths['report.md']}")
     return 0
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    """Serve the browser app until interrupted."""
+    from sim.apps.web.server import serve
+
+    serve(args.scenario, args.host, args.port)
+    return 0

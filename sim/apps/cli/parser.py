@@ -38,6 +38,10 @@ EXAMPLES = {
       --amount-column total --date-format %d/%m/%Y --calibration-end 2024-06-30 \\
       --holdout-end 2024-12-31 --period-days 7 --out calibrated
   crmsim run calibrated/scenario.toml --seeds 10       # simulate the calibrated customers""",
+    "app": """examples:
+  crmsim app                                  # the flagship market, at http://127.0.0.1:8765/
+  crmsim app price_war --port 9000
+  crmsim app my_market.toml --host 0.0.0.0    # reachable from the classroom's network""",
 }
 
 
@@ -247,4 +251,16 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument(
         "--seed", type=seed_number, default=0, help="seed of the holdout simulation"
     )
+    app = command("app", "Start the browser app (set up, run, steer and compare markets).")
+    app.add_argument("scenario", nargs="?", help="scenario to open (default: flagship)")
+    app.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    app.add_argument("--port", type=port_number, default=8765, help="port (default 8765)")
     return parser
+
+
+def port_number(text: str) -> int:
+    """argparse type: a TCP port, 1 to 65535."""
+    value = whole_number(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not allowed; a port is from 1 to 65535")
+    return value
