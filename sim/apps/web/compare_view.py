@@ -97,7 +97,9 @@ def CompareView(setup: Setup, language: Language) -> None:
             disabled=ab_task.pending,
         )
         if problem.value:
-            solara.Error(f"{text('bad_input', language)}: {problem.value}")
+            solara.Error(
+                f"{text('bad_input', language)}: {problem.value}", classes=["crmsim-problem"]
+            )
         if ab_task.pending:
             solara.Text(text("running", language))
         elif ab_task.finished and ab_task.value:

@@ -55,8 +55,10 @@ LABELS: dict[str, tuple[str, str]] = {  # key → (English, Chinese)
     "replicate": ("Replicate", "重复实验"),
     "seeds": ("Seeds", "种子数"),
     "replicate_note": (
-        "Mean across seeds with its 95% band: a band that covers zero difference is chance.",
-        "各种子的均值及95%置信带：差异落在带内即为随机波动。",
+        "Each line is the mean across seeds with its 95% band: where two firms' bands overlap,"
+        " the difference between them may be chance; where they part, it is an effect.",
+        "每条线为各随机种子的均值及其95%置信带：两家企业的置信带重叠处，差异可能只是偶然；"
+        "分开处才是效果。",
     ),
     "running": ("Running…", "运行中…"),
     "metrics_csv": ("Metrics (CSV)", "指标（CSV）"),

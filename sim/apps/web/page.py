@@ -18,6 +18,7 @@ from sim.apps.web.downloads import (
     scenario_file,
     transactions_csv,
 )
+from sim.apps.web.fonts import PAGE_STYLE
 from sim.apps.web.i18n import LANGUAGES, Language, text
 from sim.apps.web.network import MAX_NETWORK_CUSTOMERS, network_chart
 from sim.apps.web.run_view import RunView
@@ -55,13 +56,14 @@ def Page() -> None:
 
     lang = language.value
     solara.Title("crmsim")
+    solara.Style(PAGE_STYLE)
     with solara.AppBar():
         solara.AppBarTitle(text("title", lang))
         solara.ToggleButtonsSingle(
             value=lang, values=list(LANGUAGES), on_value=speak, classes=["crmsim-language"]
         )
     if problem.value:
-        solara.Error(problem.value)
+        solara.Error(problem.value, classes=["crmsim-problem"])
     with solara.lab.Tabs(value=tab.value, on_value=tab.set):
         with solara.lab.Tab(text("setup", lang)):
             SetupView(draft, lang, apply)

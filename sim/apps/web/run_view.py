@@ -34,7 +34,10 @@ def firm_table(session: Session, language: Language) -> str:
         cells = [
             firm.strategy_name if key == "strategy" else getattr(books, key) for key, *_ in TABLE
         ]
-        shown = [fmt.format(cell) for cell, (_, _, fmt) in zip(cells, TABLE, strict=True)]
+        shown = [
+            "–" if cell != cell else fmt.format(cell)  # NaN: no customers to retain yet
+            for cell, (_, _, fmt) in zip(cells, TABLE, strict=True)
+        ]
         rows.append(f"| {firm.name} | " + " | ".join(shown) + " |")
     return "\n".join(rows)
 
@@ -88,6 +91,6 @@ def RunView(session: Session, language: Language, picture: solara.Reactive[bytes
             classes=["crmsim-period"],
         )
     if problem.value:
-        solara.Error(problem.value)
+        solara.Error(problem.value, classes=["crmsim-problem"])
     solara.Image(picture.value, width="100%")
     solara.Markdown(firm_table(session, language), style={"font-size": "0.85em"})

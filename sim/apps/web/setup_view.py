@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import reacton.ipywidgets as widgets
 import solara
 
 from sim.apps.web.config import Setup, Upload, build, read_upload
@@ -39,13 +40,15 @@ def SetupView(
     def choose(name: str) -> None:
         change(draft.value.with_source(scenario=name))
 
-    def upload(file: dict) -> None:
-        try:
-            received: Upload = read_upload(file["name"], file["data"])
-        except InputError as exc:
-            set_problem(str(exc))
-            return
-        change(draft.value.with_source(upload=received))
+    def upload(files: tuple[dict, ...]) -> None:
+        """ipywidgets' FileUpload value: one dict per file, with its name and content."""
+        for file in files:
+            try:
+                received: Upload = read_upload(file["name"], bytes(file["content"]))
+            except InputError as exc:
+                set_problem(str(exc))
+                return
+            change(draft.value.with_source(upload=received))
 
     def seed(value: int | None) -> None:
         if value is None or not 0 <= value <= MAX_SEED:
@@ -57,11 +60,13 @@ def SetupView(
         solara.Error(f"{text('bad_input', language)}: {problem}", classes=["crmsim-problem"])
     source = draft.value.source_name
     with solara.Row():
-        names = available() + ([source] if draft.value.upload else [])
+        names = list(dict.fromkeys([*available(), source]))
         solara.Select(text("scenario", language), values=names, value=source, on_value=choose)
         solara.InputInt(text("seed", language), value=draft.value.seed, on_value=seed)
         solara.Button(text("apply", language), color="primary", on_click=on_apply)
-    solara.FileDrop(label=text("upload", language), on_file=upload, lazy=False)
+    widgets.FileUpload(
+        accept=".toml", multiple=False, description=text("upload", language), on_value=upload
+    )
     spec = loaded.spec
     with solara.Card(text("market_levers", language)), solara.ColumnsResponsive(4):
         for lever in market_levers(spec):

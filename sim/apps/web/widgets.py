@@ -8,7 +8,14 @@ import solara
 
 from sim.apps.web.levers import Lever
 
-SLIDER_STEPS = 100  # a slider moves in this many steps from end to end
+SLIDER_STEP = 0.01  # the coarsest slider step (ranges are at most 10 wide: ≤ 1,000 steps)
+
+
+def slider_step(lever: Lever) -> float:
+    """A step fine enough for the lever's current value, so that showing a value never moves
+    it (a slider snaps its value to a multiple of its step)."""
+    decimals = len(f"{lever.value:.10g}".partition(".")[2].rstrip("0"))
+    return min(SLIDER_STEP, 10.0**-decimals)
 
 
 @solara.component
@@ -22,7 +29,7 @@ def LeverInput(lever: Lever, on_change: Callable[[str, float], None]) -> None:
     def accept(value: float | None) -> None:
         found = lever.problem(value)
         set_problem(found or "")
-        if found is None:
+        if found is None and value != lever.value:
             on_change(lever.key, lever.cast(value))
 
     with solara.Column(gap="0px"):
@@ -32,7 +39,7 @@ def LeverInput(lever: Lever, on_change: Callable[[str, float], None]) -> None:
                 value=lever.value,
                 min=lever.low,
                 max=lever.high,
-                step=(lever.high - lever.low) / SLIDER_STEPS,
+                step=slider_step(lever),
                 on_value=accept,
             )
         elif lever.whole:
