@@ -59,9 +59,8 @@ def Page() -> None:
     solara.Style(PAGE_STYLE)
     with solara.AppBar():
         solara.AppBarTitle(text("title", lang))
-        solara.ToggleButtonsSingle(
-            value=lang, values=list(LANGUAGES), on_value=speak, classes=["crmsim-language"]
-        )
+    with solara.Row(justify="end"):
+        solara.ToggleButtonsSingle(value=lang, values=list(LANGUAGES), on_value=speak, dense=True)
     if problem.value:
         solara.Error(problem.value, classes=["crmsim-problem"])
     with solara.lab.Tabs(value=tab.value, on_value=tab.set):
