@@ -50,12 +50,12 @@ class Session:
             self.language = language
             self.dashboard = Dashboard(self.live, language)
 
-    def step(self) -> bytes:
-        """Run one period and return the new picture (PNG); a failing strategy raises a
-        StrategyError and leaves the market at the last period it finished."""
+    def step(self, draw: bool = True) -> bytes | None:
+        """Run one period and return the new picture (PNG; None if not ``draw``n); a failing
+        strategy raises a StrategyError and leaves the market at the last period it finished."""
         with self.lock:
             self.live.step()
-            return self.dashboard.frame()
+            return self.dashboard.frame() if draw else None
 
     def picture(self) -> bytes:
         """The charts of the current period (PNG)."""
