@@ -67,6 +67,12 @@ def test_an_upload_is_refused_with_crmsim_validates_own_message(tmp_path, monkey
         read_upload("big.toml", b"#" * 2_000_000)
 
 
+def test_a_market_too_large_for_the_app_is_refused_with_a_message():
+    huge = '[customers]\ncount = 5000000\n\n[[firms]]\nname = "A"\nstrategy = { name = "static" }\n'
+    with pytest.raises(InputError, match=r"huge.toml: customers.count = 5,000,000 is more than"):
+        build(Setup(upload=Upload("huge.toml", huge)))
+
+
 def test_a_new_strategy_starts_from_its_own_defaults():
     setup = Setup().with_value("firms[1].strategy.crm", 3.0).with_strategy(1, "static")
     assert setup.settings == {"firms[1].strategy": {"name": "static"}}

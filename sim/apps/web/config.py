@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from sim.apps.web.levers import APP_MAX_CUSTOMERS
 from sim.errors import InputError
 from sim.scenarios import Scenario, ScenarioError, load, locate
 
@@ -78,17 +79,25 @@ def read_upload(name: str, data: bytes) -> Upload:
 
 def build(setup: Setup) -> Scenario:
     """The validated market of a set-up, or an InputError whose message is the one
-    ``crmsim validate`` prints for the same file (an upload is named by its file name)."""
+    ``crmsim validate`` prints for the same file (an upload is named by its file name); a valid
+    market larger than the app runs live is refused too."""
     if setup.upload is None:
-        return load(setup.scenario, settings=setup.settings)
-    with tempfile.TemporaryDirectory(prefix="crmsim-upload-") as folder:
-        path = Path(folder) / setup.upload.name
-        path.write_text(setup.upload.text, encoding="utf-8")
-        try:
-            loaded = load(path, settings=setup.settings)
-        except InputError as exc:
-            raise type(exc)(str(exc).replace(str(path), setup.upload.name)) from None
-    return replace(loaded, path=None)
+        loaded = load(setup.scenario, settings=setup.settings)
+    else:
+        with tempfile.TemporaryDirectory(prefix="crmsim-upload-") as folder:
+            path = Path(folder) / setup.upload.name
+            path.write_text(setup.upload.text, encoding="utf-8")
+            try:
+                loaded = replace(load(path, settings=setup.settings), path=None)
+            except InputError as exc:
+                raise type(exc)(str(exc).replace(str(path), setup.upload.name)) from None
+    count = loaded.spec.customers.count
+    if count > APP_MAX_CUSTOMERS:
+        raise ScenarioError(
+            f"{setup.source_name}: customers.count = {count:,} is more than the app runs live; "
+            f"use a whole number from 10 to {APP_MAX_CUSTOMERS:,} (larger markets: crmsim run)"
+        )
+    return loaded
 
 
 def source_text(setup: Setup) -> str:

@@ -62,8 +62,8 @@ def RunView(session: Session, language: Language, picture: solara.Reactive[bytes
     def play() -> None:
         """Keep time: a period every PLAY_PERIOD s; a period that starts late is not drawn, so
         that a slow machine plays at the same speed with fewer pictures."""
-        due = time.monotonic()
-        while playing.value and not session.live.finished:
+        due, live = time.monotonic(), session.live
+        while playing.value and session.live is live and not live.finished:
             late = time.monotonic() - due > PLAY_PERIOD
             if not advance(draw=not late):
                 break
