@@ -3,6 +3,7 @@ widgets are built and clicked in this process)."""
 
 from __future__ import annotations
 
+import datetime
 import re
 import time
 from collections.abc import Callable
@@ -105,3 +106,46 @@ def test_a_b_and_downloads(app):
     eventually(lambda: len(app.find(ipywidgets.Image).widgets) == before + 1)  # and A/B
     names = {w.children[-1] for w in app.find(v.Btn).widgets if w.children}
     assert {"Metrics (CSV)", "Metrics (Parquet)", "Transaction log (CSV)"} <= names
+
+
+def test_scenario_menu_seed_and_upload(app):
+    app.find(v.TextField, label="Seed").widget.v_model = "7"
+    app.find(v.TextField, label="Seed").widget.fire_event("keyup.enter", {})
+    menu = next(w for w in app.find(v.Select, label="Scenario").widgets)
+    menu.v_model = "price_war"
+    cards = {str(w.children) for w in app.find(v.CardTitle).widgets}
+    assert any("RivalA" in card for card in cards)
+    click(app, "Apply and reset")
+    assert any("A = price_war, Seed 7" in str(w.children) for w in app.find(v.Html).widgets)
+    upload = app.find(ipywidgets.FileUpload).widget
+    content = b'periods = "x"\n'
+    upload.value = (
+        {
+            "name": "mine.toml",
+            "type": "",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": datetime.datetime.now(datetime.UTC),
+        },
+    )
+    assert "mine.toml: invalid scenario:" in messages(app)
+
+
+def test_a_b_with_a_market_lever(app):
+    lever = next(w for w in app.find(v.Select).widgets if w.label == "Market levers")
+    lever.v_model = "choice.noise"
+    value = app.find(v.TextField, label="a number > 0 and ≤ 10000").widget
+    assert value.v_model == "10.0"
+    value.v_model = "0"
+    value.fire_event("keyup.enter", {})
+    click(app, "Run A and B")
+    eventually(lambda: "choice.noise: 0.0 is not allowed" in messages(app))
+
+
+@pytest.mark.slow
+def test_replicate(app):
+    seeds = next(w for w in app.find(v.Slider).widgets if w.label == "Seeds")
+    seeds.v_model = 2
+    before = len(app.find(ipywidgets.Image).widgets)
+    app.find(v.Btn, children=["Replicate"]).widgets[-1].click()
+    eventually(lambda: len(app.find(ipywidgets.Image).widgets) == before + 1, seconds=120)

@@ -80,12 +80,18 @@ def Page() -> None:
 def NetworkView(session: Session, language: Language, picture: bytes) -> None:
     """The social network of a small market at the current period (redrawn with the charts)."""
     live = session.live
+    drawable = (
+        live.market.network.matrix is not None
+        and live.market.customers.count <= MAX_NETWORK_CUSTOMERS
+    )
+    chart = solara.use_memo(
+        lambda: network_chart(live, language) if drawable else None, [picture, language]
+    )
     if live.market.network.matrix is None:
         solara.Info(text("network_none", language))
-    elif live.market.customers.count > MAX_NETWORK_CUSTOMERS:
+    elif chart is None:
         solara.Info(text("network_too_large", language).format(n=live.market.customers.count))
     else:
-        chart = solara.use_memo(lambda: network_chart(live, language), [picture, language])
         solara.Image(chart, width="650px")
 
 
