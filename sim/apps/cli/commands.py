@@ -241,7 +241,14 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 def cmd_app(args: argparse.Namespace) -> int:
     """Serve the browser app until interrupted."""
-    from sim.apps.web.server import serve
-
+    try:
+        from sim.apps.web.server import serve
+    except ImportError as exc:
+        print(
+            f"crmsim app: the browser app needs crmsim's app extra ({exc.name} is not "
+            "installed): pip install 'crmsim[app]'",
+            file=sys.stderr,
+        )
+        return 1
     serve(args.scenario, args.host, args.port)
     return 0

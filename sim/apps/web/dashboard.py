@@ -26,9 +26,9 @@ from sim.apps.web.live import SERIES, STAGES, LiveMarket
 from sim.schema import Firm as FirmSpec
 
 START_LIMITS = {  # y range before the data ask for more
-    "market_share": (0.0, 1.0),
+    "market_share": (0.0, 1.02),  # a line at 1 stays visible
     "cumulative_profit": (-1.0, 1.0),
-    "retention_rate": (0.0, 1.0),
+    "retention_rate": (0.0, 1.02),
     "mean_satisfaction": (-1.0, 1.0),
     "customer_equity": (0.0, 1.0),
 }
