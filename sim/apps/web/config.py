@@ -11,7 +11,7 @@ from typing import Any
 
 from sim.apps.web.levers import APP_MAX_CUSTOMERS
 from sim.errors import InputError
-from sim.scenarios import Scenario, ScenarioError, load, locate
+from sim.scenarios import Scenario, ScenarioError, load
 
 MAX_UPLOAD_BYTES = 1_000_000  # a scenario file is a few kB; anything this large is not one
 
@@ -98,8 +98,3 @@ def build(setup: Setup) -> Scenario:
             f"use a whole number from 10 to {APP_MAX_CUSTOMERS:,} (larger markets: crmsim run)"
         )
     return loaded
-
-
-def source_text(setup: Setup) -> str:
-    """The text of the scenario file a set-up starts from."""
-    return setup.upload.text if setup.upload else locate(setup.scenario).read_text("utf-8")

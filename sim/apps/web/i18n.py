@@ -9,7 +9,6 @@ LANGUAGES: dict[Language, str] = {"en": "English", "zh": "中文"}
 
 LABELS: dict[str, tuple[str, str]] = {  # key → (English, Chinese)
     "title": ("crmsim: a market of customers and firms", "crmsim：客户与企业的市场"),
-    "language": ("Language", "语言"),
     "setup": ("Set up", "设置"),
     "run": ("Run", "运行"),
     "compare": ("Compare", "比较"),
@@ -17,7 +16,6 @@ LABELS: dict[str, tuple[str, str]] = {  # key → (English, Chinese)
     "download": ("Take it home", "下载"),
     "scenario": ("Scenario", "情景"),
     "upload": ("Upload a scenario (.toml)", "上传情景文件（.toml）"),
-    "uploaded": ("uploaded", "已上传"),
     "strategy": ("Strategy", "策略"),
     "market_levers": ("Market levers", "市场参数"),
     "seed": ("Seed", "随机种子"),
@@ -27,7 +25,6 @@ LABELS: dict[str, tuple[str, str]] = {  # key → (English, Chinese)
     "pause": ("Pause", "暂停"),
     "reset": ("Reset", "重置"),
     "period": ("Period", "期"),
-    "of": ("of", "共"),
     "finished": ("finished", "已结束"),
     "market_share": ("Market share", "市场份额"),
     "cumulative_profit": ("Cumulative profit ($)", "累计利润（$）"),
