@@ -113,8 +113,10 @@ def test_set_up_step_play_pause_reset_and_the_numbers_are_the_models(page, scena
         "() => /Period ([4-9]|1[0-2]) \\//.test(document.body.innerText)", timeout=TIMEOUT
     )
     page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play").wait_for()
+    page.wait_for_timeout(1000)  # the last picture of the play loop
     paused = period(page)
-    page.wait_for_timeout(800)
+    page.wait_for_timeout(1000)
     assert period(page) == paused, "the market moved while paused"
     shoot(page, "run-paused")
     changed = {"firms[1].strategy": {"name": "static"}, "choice.noise": 5.0}

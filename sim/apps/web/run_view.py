@@ -60,15 +60,17 @@ def RunView(session: Session, language: Language, picture: solara.Reactive[bytes
         return True
 
     def play() -> None:
-        """Keep time: a period every PLAY_PERIOD s; a period that starts late is not drawn, so
-        that a slow machine plays at the same speed with fewer pictures."""
-        due, live = time.monotonic(), session.live
+        """Keep time: a period every PLAY_PERIOD s; after a period that overran its time the
+        next one is not drawn, so that a slow machine plays at nearly the same speed with fewer
+        pictures (never more than one period in a row undrawn, never a sprint to catch up)."""
+        due, late, live = time.monotonic(), False, session.live
         while playing.value and session.live is live and not live.finished:
-            late = time.monotonic() - due > PLAY_PERIOD
             if not advance(draw=not late):
                 break
             due += PLAY_PERIOD
-            time.sleep(max(0.0, due - time.monotonic()))
+            now = time.monotonic()
+            late, due = now > due, max(due, now)
+            time.sleep(due - now)
         picture.set(session.picture())
         playing.set(False)
 
