@@ -65,7 +65,11 @@ def SetupView(
         solara.InputInt(text("seed", language), value=draft.value.seed, on_value=seed)
         solara.Button(text("apply", language), color="primary", on_click=on_apply)
     widgets.FileUpload(
-        accept=".toml", multiple=False, description=text("upload", language), on_value=upload
+        accept=".toml",
+        multiple=False,
+        description=text("upload", language),
+        on_value=upload,
+        layout={"width": "auto"},
     )
     spec = loaded.spec
     with solara.Card(text("market_levers", language)), solara.ColumnsResponsive(4):
