@@ -18,7 +18,6 @@ from sim.apps.web.charts import colour, line_grid
 from sim.apps.web.config import Setup, build
 from sim.apps.web.i18n import Language, text
 from sim.experiments import Experiment, run_experiment, seed_list, simulate
-from sim.experiments.executors import exit_with_parent
 from sim.scenarios import Scenario
 
 AB_METRICS = ("cumulative_profit", "market_share", "customer_equity")
@@ -59,9 +58,7 @@ def replicate(scenario: Scenario, seeds: int, first_seed: int, workers: int = 2)
     count = max(1, min(workers, os.cpu_count() or 1, seeds))
     with (
         tempfile.TemporaryDirectory(prefix="crmsim-replicate-") as folder,
-        ProcessPoolExecutor(
-            count, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),)
-        ) as pool,
+        ProcessPoolExecutor(count, mp_context=context) as pool,  # ends with the with block
     ):
         experiment = Experiment(scenario, seed_list(seeds, first_seed), Path(folder) / "runs")
         metrics, _ = run_experiment(experiment, executor=pool, workers=count)
