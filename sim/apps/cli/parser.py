@@ -100,6 +100,14 @@ def seed_number(text: str) -> int:
     return value
 
 
+def port_number(text: str) -> int:
+    """argparse type: a TCP port, 1 to 65535."""
+    value = whole_number(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not allowed; a port is from 1 to 65535")
+    return value
+
+
 DECISION_SECONDS = 60.0  # a strategy that takes longer to decide is stopped
 
 
@@ -221,6 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report = command("report", "(Re)write the report of a finished results folder.")
     report.add_argument("folder", type=Path, help="an output folder of run, compare or sweep")
+    app = command("app", "Start the browser app (set up, run, steer and compare markets).")
+    app.add_argument("scenario", nargs="?", help="scenario to open (default: flagship)")
+    app.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    app.add_argument("--port", type=port_number, default=8765, help="port (default 8765)")
     calibrate = command(
         "calibrate",
         "Fit purchase rates, dropout and spend (BG/NBD, Gamma-Gamma) to a transaction CSV; "
@@ -251,16 +263,4 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument(
         "--seed", type=seed_number, default=0, help="seed of the holdout simulation"
     )
-    app = command("app", "Start the browser app (set up, run, steer and compare markets).")
-    app.add_argument("scenario", nargs="?", help="scenario to open (default: flagship)")
-    app.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    app.add_argument("--port", type=port_number, default=8765, help="port (default 8765)")
     return parser
-
-
-def port_number(text: str) -> int:
-    """argparse type: a TCP port, 1 to 65535."""
-    value = whole_number(text)
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{value} is not allowed; a port is from 1 to 65535")
-    return value
