@@ -202,9 +202,11 @@ def test_chinese_labels_and_separate_tabs(page, browser, url):
     page.get_by_role("tab", name="运行").wait_for()
     page.get_by_text("期 1 / 12").wait_for()
     page.get_by_role("tab", name="网络").click()
-    page.wait_for_function(
-        "() => [...document.images].some(i => i.offsetParent && i.complete && i.naturalWidth > 400)"
+    page.wait_for_function(  # the network picture is the only square one
+        "() => [...document.images].some(i => i.offsetParent && i.complete && i.naturalWidth > 0"
+        " && i.naturalWidth === i.naturalHeight)"
     )
+    page.wait_for_timeout(500)  # the tab's slide
     shoot(page, "network-zh")
     page.get_by_role("tab", name="运行").click()
     page.get_by_text("期 1 / 12").wait_for(state="visible")
