@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SEEDS  ?= 30
 
-.PHONY: install demo test test-quick lint bench clean check-python
+.PHONY: install demo test test-quick lint bench bench-app clean check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { \
@@ -40,6 +40,9 @@ test-quick: install  # the quick loop: everything but the slow statistical, note
 
 bench: install
 	$(BIN)/python benchmarks/engine_speed.py
+
+bench-app: install  # the browser app in headless chromium (apt-get install -y chromium)
+	$(BIN)/python benchmarks/app_speed.py
 
 clean:
 	rm -rf $(VENV) results .pytest_cache

@@ -1,5 +1,5 @@
 """The ``crmsim`` command line: list, show, validate, run, compare and sweep scenarios; report;
-calibrate a customer segment from transaction data.
+calibrate a customer segment from transaction data; serve the browser app.
 
 Exit codes: 0 success, 2 bad input (a scenario file, flag, strategy or transaction file: any
 :class:`sim.errors.InputError`), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from sim.apps.cli.commands import (
     BAD_INPUT,
+    cmd_app,
     cmd_calibrate,
     cmd_compare,
     cmd_list,
@@ -40,6 +41,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "sweep": cmd_sweep,
     "report": cmd_report,
     "calibrate": cmd_calibrate,
+    "app": cmd_app,
 }
 
 

@@ -249,3 +249,18 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     stage("done")
     print(f"scenario fragment: {paths['scenario.toml']}\nreport: {paths['report.md']}")
     return 0
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    """Serve the browser app until interrupted."""
+    try:
+        from sim.apps.web.server import serve
+    except ImportError as exc:
+        print(
+            f"crmsim app: the browser app needs crmsim's app extra ({exc.name} is not "
+            "installed): pip install 'crmsim[app]'",
+            file=sys.stderr,
+        )
+        return 1
+    serve(args.scenario, args.host, args.port)
+    return 0

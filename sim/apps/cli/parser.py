@@ -38,6 +38,10 @@ EXAMPLES = {
       --amount-column total --date-format %d/%m/%Y --calibration-end 2024-06-30 \\
       --holdout-end 2024-12-31 --period-days 7 --out calibrated
   crmsim run calibrated/scenario.toml --seeds 10       # simulate the calibrated customers""",
+    "app": """examples:
+  crmsim app                                  # the flagship market, at http://127.0.0.1:8765/
+  crmsim app price_war --port 9000
+  crmsim app my_market.toml --host 0.0.0.0    # reachable from the classroom's network""",
 }
 
 
@@ -93,6 +97,14 @@ def seed_number(text: str) -> int:
             f"{value} is not allowed; a seed is a whole number from 0 to {MAX_SEED} "
             "(never negative, and it must fit a 64-bit integer)"
         )
+    return value
+
+
+def port_number(text: str) -> int:
+    """argparse type: a TCP port, 1 to 65535."""
+    value = whole_number(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not allowed; a port is from 1 to 65535")
     return value
 
 
@@ -217,6 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report = command("report", "(Re)write the report of a finished results folder.")
     report.add_argument("folder", type=Path, help="an output folder of run, compare or sweep")
+    app = command("app", "Start the browser app (set up, run, steer and compare markets).")
+    app.add_argument("scenario", nargs="?", help="scenario to open (default: flagship)")
+    app.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    app.add_argument("--port", type=port_number, default=8765, help="port (default 8765)")
     calibrate = command(
         "calibrate",
         "Fit purchase rates, dropout and spend (BG/NBD, Gamma-Gamma) to a transaction CSV; "

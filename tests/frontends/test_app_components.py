@@ -1,0 +1,151 @@
+"""Every control of the browser app, rendered without a browser (Solara's test support: the
+widgets are built and clicked in this process)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import ipyvuetify as v
+import ipywidgets
+import pytest
+import solara
+
+from sim.apps.web.page import Page
+from sim.apps.web.session import SCENARIO_VARIABLE
+
+SMALL = 'extends = "flagship"\nperiods = 12\n\n[customers]\ncount = 300\n'
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A freshly rendered page of the app on a small market (300 customers, 12 periods)."""
+    scenario = tmp_path / "small.toml"
+    scenario.write_text(SMALL, encoding="utf-8")
+    monkeypatch.setenv(SCENARIO_VARIABLE, str(scenario))
+    _, rc = solara.render(Page(), handle_error=False)
+    yield rc
+    rc.close()
+
+
+def click(rc, label: str) -> None:
+    rc.find(v.Btn, children=[label]).widget.click()
+
+
+def period(rc) -> str:
+    return rc.find(class_="crmsim-period").widget.children[0]
+
+
+def eventually(check: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def messages(rc) -> str:
+    """Every message (alert) the page shows, joined."""
+    return " ".join(str(w.children) for w in rc.find(v.Alert).widgets)
+
+
+def test_step_and_reset(app):
+    assert period(app) == "Period 0 / 12"
+    click(app, "Step")
+    click(app, "Step")
+    assert period(app) == "Period 2 / 12"
+    click(app, "Reset")
+    assert period(app) == "Period 0 / 12"
+
+
+def test_play_and_pause(app):
+    click(app, "Play")
+    eventually(lambda: int(period(app).split()[1]) >= 2)
+    click(app, "Pause")
+    paused = period(app)
+    time.sleep(0.5)
+    assert period(app) == paused
+
+
+def test_the_language_switch(app):
+    app.find(v.BtnToggle).widget.v_model = 1  # the second button: zh
+    assert period(app) == "期 0 / 12"
+    assert "单步" in [b.children[0] for b in app.find(v.Btn).widgets if b.children]
+
+
+def test_a_strategy_menu_and_a_lever_then_apply(app):
+    menus = app.find(v.Select, label="Strategy").widgets
+    next(w for w in menus if w.v_model == "customer_centric").v_model = "static"  # CustomerCo
+    levers = [w.label for w in app.find(v.TextField).widgets]
+    assert "advertising · $ per capita per period" in levers
+    noise = app.find(v.TextField, label="noise · Gumbel scale mu ($)").widget
+    noise.v_model = "-1"
+    noise.fire_event("keyup.enter", {})
+    assert "choice.noise: -1.0 is not allowed; use a number > 0 and ≤ 10000" in messages(app)
+    click(app, "Apply and reset")
+    click(app, "Step")
+    assert period(app) == "Period 1 / 12"
+    html = " ".join(str(w.template) for w in app.find(v.VuetifyTemplate).widgets)
+    assert re.search(r"CustomerCo</td>\s*<td[^>]*>static</td>", html)  # the firm table
+
+
+def test_a_slider_moves_a_lever(app):
+    def rate():
+        return next(w for w in app.find(v.Slider).widgets if w.label.startswith("rate ="))
+
+    assert rate().label.startswith("rate = 0.15")
+    rate().v_model = 0.5
+    assert rate().label.startswith("rate = 0.5 ·")
+
+
+def test_a_b_and_downloads(app):
+    before = len(app.find(ipywidgets.Image).widgets)  # the dashboard and the network
+    click(app, "Run A and B")
+    eventually(lambda: len(app.find(ipywidgets.Image).widgets) == before + 1)  # and A/B
+    names = {w.children[-1] for w in app.find(v.Btn).widgets if w.children}
+    assert {"Metrics (CSV)", "Metrics (Parquet)", "Transaction log (CSV)"} <= names
+
+
+def test_scenario_menu_seed_and_upload(app):
+    app.find(v.TextField, label="Seed").widget.v_model = "7"
+    app.find(v.TextField, label="Seed").widget.fire_event("keyup.enter", {})
+    menu = next(w for w in app.find(v.Select, label="Scenario").widgets)
+    menu.v_model = "price_war"
+    cards = {str(w.children) for w in app.find(v.CardTitle).widgets}
+    assert any("RivalA" in card for card in cards)
+    click(app, "Apply and reset")
+    assert any("A = price_war, Seed 7" in str(w.children) for w in app.find(v.Html).widgets)
+    upload = app.find(ipywidgets.FileUpload).widget
+    content = b'periods = "x"\n'
+    upload.value = (
+        {
+            "name": "mine.toml",
+            "type": "",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": datetime.datetime.now(datetime.UTC),
+        },
+    )
+    assert "mine.toml: invalid scenario:" in messages(app)
+
+
+def test_a_b_with_a_market_lever(app):
+    lever = next(w for w in app.find(v.Select).widgets if w.label == "Market levers")
+    lever.v_model = "choice.noise"
+    value = app.find(v.TextField, label="a number > 0 and ≤ 10000").widget
+    assert value.v_model == "10.0"
+    value.v_model = "0"
+    value.fire_event("keyup.enter", {})
+    click(app, "Run A and B")
+    eventually(lambda: "choice.noise: 0.0 is not allowed" in messages(app))
+
+
+@pytest.mark.slow
+def test_replicate(app):
+    seeds = next(w for w in app.find(v.Slider).widgets if w.label == "Seeds")
+    seeds.v_model = 2
+    before = len(app.find(ipywidgets.Image).widgets)
+    app.find(v.Btn, children=["Replicate"]).widgets[-1].click()
+    eventually(lambda: len(app.find(ipywidgets.Image).widgets) == before + 1, seconds=120)
