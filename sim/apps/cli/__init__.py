@@ -1,5 +1,6 @@
 """The ``crmsim`` command line: list, show, validate, run, compare and sweep scenarios; report;
-calibrate a customer segment from transaction data.
+calibrate a customer segment from transaction data; study a policy (stress, sensitivity,
+discover, breakeven, tune).
 
 Exit codes: 0 success, 2 bad input (a scenario file, flag, strategy or transaction file: any
 :class:`sim.errors.InputError`), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
@@ -26,6 +27,7 @@ from sim.apps.cli.commands import (
     cmd_validate,
 )
 from sim.apps.cli.parser import build_parser
+from sim.apps.cli.studies import cmd_breakeven, cmd_discover, cmd_sensitivity, cmd_stress, cmd_tune
 from sim.errors import InputError
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
@@ -40,6 +42,11 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "sweep": cmd_sweep,
     "report": cmd_report,
     "calibrate": cmd_calibrate,
+    "stress": cmd_stress,
+    "sensitivity": cmd_sensitivity,
+    "discover": cmd_discover,
+    "breakeven": cmd_breakeven,
+    "tune": cmd_tune,
 }
 
 
