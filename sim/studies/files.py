@@ -141,11 +141,15 @@ def check_against_scenario(loaded: LoadedStudy, where: str, firm_index: Any) -> 
                 f"strategy (parameters: {allowed})"
             )
     trials: list[tuple[str, dict[str, Any]]] = []
-    for i, u in enumerate(study.uncertainties):
-        trials += [
-            (f"uncertainties[{i}]", {u.key: u.low}),
-            (f"uncertainties[{i}]", {u.key: u.high}),
-        ]
+    own = f"firms[{loaded.firm}].strategy"
+    for i, u in enumerate(study.uncertainties):  # set after the policy, as the runs do
+        if u.key.replace(" ", "").startswith(own):
+            raise StudyError(
+                f"{where}  uncertainties[{i}].key: {u.key} is a parameter of the policy (every "
+                "benchmark would get it too); make it a lever ([[levers]] param = ...)"
+            )
+        policy = loaded.policy_setting()
+        trials += [(f"uncertainties[{i}]", policy | {u.key: v}) for v in (u.low, u.high)]
     for i, rival in enumerate(study.rivals):
         j = firm_index(rival.firm, f"rivals[{i}].firm")
         trials += [

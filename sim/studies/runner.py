@@ -134,8 +134,8 @@ class StudyRun:
         found = [
             Variant(
                 label,
-                {key: by_key[key].actual(value) for key, value in row.items()}
-                | self.loaded.policy_setting(),
+                self.loaded.policy_setting()
+                | {key: by_key[key].actual(value) for key, value in row.items()},
             )
             for label, row in zip(labels, points.to_dict("records"), strict=True)
         ]

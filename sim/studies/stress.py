@@ -82,7 +82,7 @@ def variants(loaded: LoadedStudy) -> tuple[list[Variant], pd.DataFrame]:
     for cell in cells(loaded):
         for label, setting in strategies(loaded).items():
             name = f"{cell.label}-{label}"
-            found.append(Variant(name, cell.settings | setting))
+            found.append(Variant(name, setting | cell.settings))  # cells may set its keys
             rows.append({"variant": name, "cell": cell.label, "plays": label} | cell.shown)
     return found, pd.DataFrame(rows)
 
