@@ -61,13 +61,13 @@ def strategy_registry(monkeypatch: pytest.MonkeyPatch) -> dict[str, type]:
     return copy
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def scheduler():
     """The address of a local Dask cluster of two one-thread worker processes (one per test
-    module; mark its tests ``xdist_group("dask")``)."""
+    process; mark the tests that use it ``xdist_group("dask")`` so that they share it)."""
     from dask.distributed import LocalCluster
 
     with LocalCluster(
-        n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=40
+        n_workers=2, threads_per_worker=1, dashboard_address=":0", silence_logs=40
     ) as cluster:
         yield cluster.scheduler_address

@@ -60,7 +60,7 @@ def executor(
             cluster = LocalCluster(
                 n_workers=where.dask_workers,
                 threads_per_worker=1,
-                dashboard_address=None,
+                dashboard_address=":0",
                 silence_logs=40,  # logging.ERROR
             )
             client = Client(cluster)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 # Outcomes of one run and firm (columns of sim.experiments.summarise_run) a study may analyse.
 Outcome = Literal[
@@ -116,11 +116,12 @@ class Sensitivity(Section):
     samples: int = Field(64, ge=4, le=1_000_000, description="Sobol base samples (power of 2)")
     resamples: int = Field(1000, ge=100, le=100_000, description="bootstrap resamples for CIs")
 
-    @model_validator(mode="after")
-    def power_of_two(self) -> Self:
-        if self.samples & (self.samples - 1):
-            raise ValueError(f"samples ({self.samples}) must be a power of 2, e.g. 64 or 128")
-        return self
+    @field_validator("samples")
+    @classmethod
+    def power_of_two(cls, samples: int) -> int:
+        if samples & (samples - 1):
+            raise ValueError("must be a power of 2, e.g. 64 or 128")
+        return samples
 
 
 class Discover(Section):
