@@ -8,6 +8,8 @@ from pathlib import Path
 
 POLICY = """
 import math
+import os
+from pathlib import Path
 
 from pydantic import Field
 
@@ -24,9 +26,13 @@ class LoyaltyFirst(Strategy):
         crm: float = Field(1.0, ge=0)
         fail_at: int = 0  # period in which it returns a price of NaN (0: never)
         fail_overhead: float = 0.0  # … if the firm's overhead is at least this
+        die_once: str = ""  # a file: if it does not exist, create it and end the process
 
     def decide(self, firm, market):
         p = self.params
+        if p.die_once and market.period == 2 and not Path(p.die_once).exists():
+            Path(p.die_once).touch()
+            os._exit(1)
         fails = market.period == p.fail_at and firm.spec.overhead >= p.fail_overhead
         price = math.nan if fails else firm.spec.price
         return self.base_decision(

@@ -42,6 +42,20 @@ def test_stress_on_dask_equals_the_process_pool(tmp_path, scheduler, capsys):
     assert {"report.html", "regret.png", "study.json"} <= {p.name for p in dask.iterdir()}
 
 
+def test_a_worker_killed_mid_study_changes_nothing(tmp_path, scheduler):
+    marker = tmp_path / "died"
+    study = write_study(tmp_path, "stress_policy_d", extra=f', die_once = "{marker}"')
+    (tmp_path / "calm").mkdir()
+    calm = write_study(tmp_path / "calm", "stress_policy_d")  # the same, without dying
+    out, undisturbed = tmp_path / "out", tmp_path / "undisturbed"
+    assert main(["stress", str(study), "--out", str(out), "--scheduler", scheduler, "--quiet"]) == 0
+    assert marker.exists()  # a worker process did end mid-run; Dask ran its tasks again
+    assert main(["stress", str(calm), "--out", str(undisturbed), "--workers", "2", "--quiet"]) == 0
+    for table in ("runs.csv", "regret.csv"):
+        assert (out / table).read_bytes() == (undisturbed / table).read_bytes(), table
+    assert len(list(out.glob("battery/variants/*/runs/*.parquet"))) == 8  # none twice or lost
+
+
 def test_a_study_run_again_redoes_nothing_and_a_lost_run_is_redone(tmp_path):
     study = write_study(tmp_path, "stress_policy_b")
     out = tmp_path / "out"
