@@ -8,6 +8,8 @@ Run with ``.venv/bin/python benchmarks/study_scaling.py``. All numbers come from
   the last stored one (runs stored by this process, as the command does), after the cluster is
   up; best of ``--repeats``, alternating 1 and 2;
 * efficiency = (runs per minute on 2 workers) / (2 × runs per minute on 1 worker);
+* the same on the local process pool (the default executor), measured alongside as a control:
+  on a machine that other processes also use, both drop together;
 * the wall time of ``crmsim sensitivity`` with Sobol (``--sobol-samples`` base samples, two
   uncertainties, ``--seeds`` seeds each) on 2 Dask workers, cluster start included.
 
@@ -96,19 +98,28 @@ def main() -> None:
         )
         print(f"cores: {os.cpu_count()}, load average before: {os.getloadavg()[0]:.2f}")
         print(f"stress battery: flagship, {args.customers} customers, {args.periods} periods")
-        best: dict[int, float] = {}
+        best: dict[tuple[str, int], float] = {}
         for repeat in range(args.repeats):
-            for workers in (1, 2):
-                seconds, runs = timed("stress", study, Where(dask_workers=workers))
+            for kind, workers in [
+                ("Dask", 1),
+                ("Dask", 2),
+                ("process pool", 1),
+                ("process pool", 2),
+            ]:
+                where = Where(dask_workers=workers) if kind == "Dask" else Where(workers=workers)
+                seconds, runs = timed("stress", study, where)
                 rate = 60 * runs / seconds
-                best[workers] = max(best.get(workers, 0.0), rate)
+                best[kind, workers] = max(best.get((kind, workers), 0.0), rate)
                 print(
-                    f"  repeat {repeat + 1}, {workers} Dask worker(s): {runs} runs in "
+                    f"  repeat {repeat + 1}, {kind}, {workers} worker(s): {runs} runs in "
                     f"{seconds:.1f} s = {rate:.0f} runs/min"
                 )
-        efficiency = best[2] / (2 * best[1])
-        print(f"runs per minute (best): 1 worker {best[1]:.0f}, 2 workers {best[2]:.0f}")
-        print(f"speed-up {best[2] / best[1]:.2f}, efficiency {efficiency:.2f} (target >= 0.85)")
+        for kind in ("Dask", "process pool"):
+            one, two = best[kind, 1], best[kind, 2]
+            print(
+                f"{kind}: runs per minute (best) 1 worker {one:.0f}, 2 workers {two:.0f}; "
+                f"speed-up {two / one:.2f}, efficiency {two / (2 * one):.2f} (target >= 0.85)"
+            )
         seconds, runs = timed("sensitivity", study, Where(dask_workers=2))
         print(
             f"Sobol study ({args.sobol_samples} x (2 + 2) points x {args.seeds} seeds = {runs} "

@@ -64,7 +64,7 @@ def executor(
                 silence_logs=40,  # logging.ERROR
             )
             client = Client(cluster)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise ClusterError(
             f"cannot reach the Dask scheduler {where.scheduler}: {exc}. Start one (dask "
             "scheduler; dask worker ADDRESS) or give its address as tcp://HOST:PORT"

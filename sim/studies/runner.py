@@ -53,7 +53,7 @@ class StudyRun:
     decision_seconds: float | None = None
     progress: Any = None  # a tqdm bar (its total grows as batches are planned) or None
     extra: dict[str, Any] = field(default_factory=dict)  # command settings in study.json
-    _pool: tuple[Any, int | None] = (None, None)
+    pool: tuple[Any, int | None] = field(default=(None, None), init=False)  # while open
 
     def manifest(self) -> dict[str, Any]:
         """study.json: what fixes this folder's results."""
@@ -89,7 +89,7 @@ class StudyRun:
                     "another --out folder or delete that one."
                 )
             write_atomically(self.out / "study.json", json.dumps(mine, indent=2).encode())
-            self._pool = stack.enter_context(executor(self.where, self.loaded.policy_file))
+            self.pool = stack.enter_context(executor(self.where, self.loaded.policy_file))
             yield self
 
     def run(self, batch: str, variants: Sequence[Variant], seeds: Sequence[int]) -> pd.DataFrame:
@@ -112,7 +112,7 @@ class StudyRun:
                 len(e.pending()) for e in experiments
             )
             self.progress.refresh()
-        pool, workers = self._pool
+        pool, workers = self.pool
         _, summary = sweep.run(
             pool,
             workers,

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,12 @@ def run_study(args: argparse.Namespace, work: Callable[[Any], tuple[Path, Any]])
         args.decision_seconds,
         extra=extra,
     )
+    if (args.scheduler or args.dask_workers) and not args.quiet:
+        print(
+            "note: Dask workers run policies in threads, where --decision-seconds cannot stop "
+            "a policy that hangs (docs/studies.md); Ctrl-C stops the study, keeping its runs",
+            file=sys.stderr,
+        )
     label = f"{loaded.path.stem}: {args.command} runs"
     with tqdm(total=0, desc=label, unit="run", disable=args.quiet) as bar:
         run.progress = bar
