@@ -190,6 +190,12 @@ STUDY_EXAMPLES = """examples:
   crmsim {name} my_study.toml --scheduler tcp://10.0.0.5:8786 --out results/my-study"""
 
 
+STUDY_EXTRA_EXAMPLES = {
+    "breakeven": "\n  crmsim breakeven studies/loyalty_stress.toml "
+    "--parameter economics.acquisition_cost"
+}
+
+
 def add_study_commands(sub: argparse._SubParsersAction) -> None:
     """Add the study sub-commands to the ``crmsim`` parser's sub-parsers."""
     for name, help_text in STUDY_COMMANDS.items():
@@ -197,7 +203,7 @@ def add_study_commands(sub: argparse._SubParsersAction) -> None:
             name,
             help=help_text,
             description=help_text,
-            epilog=STUDY_EXAMPLES.format(name=name),
+            epilog=STUDY_EXAMPLES.format(name=name) + STUDY_EXTRA_EXAMPLES.get(name, ""),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         parser.add_argument("study", help="a study file (.toml; docs/studies.md)")
