@@ -1,6 +1,6 @@
 """What several test folders share: where the repository and the test data are, building a
-market from a plain dict, running single submodels on a market's state, and a strategy registry
-that a test may add to without leaking.
+market from a plain dict, running single submodels on a market's state, a strategy registry
+that a test may add to without leaking, and a local Dask cluster.
 
 Test files import the plain names (``from conftest import ROOT, market_spec``): pytest's default
 "prepend" import mode puts this folder on ``sys.path`` before any test module is imported.
@@ -59,3 +59,15 @@ def strategy_registry(monkeypatch: pytest.MonkeyPatch) -> dict[str, type]:
     copy = dict(sim.strategies.registry._REGISTERED)
     monkeypatch.setattr(sim.strategies.registry, "_REGISTERED", copy)
     return copy
+
+
+@pytest.fixture(scope="session")
+def scheduler():
+    """The address of a local Dask cluster of two one-thread worker processes (one per test
+    process; mark the tests that use it ``xdist_group("dask")`` so that they share it)."""
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, dashboard_address=":0", silence_logs=40
+    ) as cluster:
+        yield cluster.scheduler_address

@@ -25,6 +25,7 @@ LAYERS = [
     ("sim.experiments",),  # many markets
     ("sim.analysis",),  # statistics across runs
     ("sim.reporting", "sim.calibration"),  # reports; fitting customers to data
+    ("sim.studies",),  # strategists' studies of a policy
     ("sim.apps", "sim.__main__", "sim"),  # front ends and the package's front door
 ]
 

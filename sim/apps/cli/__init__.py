@@ -1,5 +1,6 @@
 """The ``crmsim`` command line: list, show, validate, run, compare and sweep scenarios; report;
-calibrate a customer segment from transaction data; serve the browser app.
+calibrate a customer segment from transaction data; serve the browser app; study a policy
+(stress, sensitivity, discover, breakeven, tune).
 
 Exit codes: 0 success, 2 bad input (a scenario file, flag, strategy or transaction file: any
 :class:`sim.errors.InputError`), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
@@ -27,6 +28,7 @@ from sim.apps.cli.commands import (
     cmd_validate,
 )
 from sim.apps.cli.parser import build_parser
+from sim.apps.cli.studies import cmd_breakeven, cmd_discover, cmd_sensitivity, cmd_stress, cmd_tune
 from sim.errors import InputError
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
@@ -42,6 +44,11 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "report": cmd_report,
     "calibrate": cmd_calibrate,
     "app": cmd_app,
+    "stress": cmd_stress,
+    "sensitivity": cmd_sensitivity,
+    "discover": cmd_discover,
+    "breakeven": cmd_breakeven,
+    "tune": cmd_tune,
 }
 
 

@@ -183,6 +183,69 @@ def iso_date(text: str) -> pd.Timestamp:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
 
 
+STUDY_COMMANDS = {
+    "stress": "Stress-test a policy: every cell of uncertainties × rivals × shocks, against the "
+    "benchmark strategies; outcome distributions and regret.",
+    "sensitivity": "Which uncertainties decide the outcome: Morris screening and Sobol indices "
+    "(SALib), with 95% confidence intervals.",
+    "discover": "Scenario discovery: the ranges of the uncertainties in which the policy fails "
+    "(PRIM), with coverage and density.",
+    "breakeven": "The value of a scenario key at which the preferred strategy flips, with its "
+    "95% interval.",
+    "tune": "Tune the policy's levers (Optuna) for a risk measure; re-check the best on fresh "
+    "seeds.",
+}
+
+STUDY_EXAMPLES = """examples:
+  crmsim {name} studies/loyalty_stress.toml
+  crmsim {name} studies/loyalty_stress.toml --dask-workers 2          # a local Dask cluster
+  crmsim {name} my_study.toml --scheduler tcp://10.0.0.5:8786 --out results/my-study"""
+
+
+STUDY_EXTRA_EXAMPLES = {
+    "breakeven": "\n  crmsim breakeven studies/loyalty_stress.toml "
+    "--parameter economics.acquisition_cost"
+}
+
+
+def add_study_commands(sub: argparse._SubParsersAction) -> None:
+    """Add the study sub-commands to the ``crmsim`` parser's sub-parsers."""
+    for name, help_text in STUDY_COMMANDS.items():
+        parser = sub.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=STUDY_EXAMPLES.format(name=name) + STUDY_EXTRA_EXAMPLES.get(name, ""),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        parser.add_argument("study", help="a study file (.toml; docs/studies.md)")
+        parser.add_argument(
+            "--out", type=output_folder, help=f"output folder (default results/<study>-{name})"
+        )
+        where = parser.add_mutually_exclusive_group()
+        where.add_argument(
+            "--workers", type=positive_int, help="local worker processes (default: all cores)"
+        )
+        where.add_argument(
+            "--dask-workers", type=positive_int, metavar="N", help="start a local Dask cluster"
+        )
+        where.add_argument(
+            "--scheduler", metavar="ADDRESS", help="an existing Dask scheduler, tcp://HOST:PORT"
+        )
+        parser.add_argument(
+            "--decision-seconds",
+            type=positive_float,
+            default=DECISION_SECONDS,
+            metavar="S",
+            help=f"time limit on each strategy decision (default {DECISION_SECONDS:g} s)",
+        )
+        parser.add_argument("--quiet", action="store_true", help="print only the report's path")
+        if name == "breakeven":
+            parser.add_argument(
+                "--parameter", metavar="KEY", help="scenario key (default: the study's)"
+            )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per action."""
     parser = argparse.ArgumentParser(
@@ -264,4 +327,5 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=seed_number, default=0, help="seed of the holdout simulation"
     )
     calibrate.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    add_study_commands(sub)
     return parser

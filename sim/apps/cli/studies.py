@@ -1,0 +1,84 @@
+"""The study sub-commands: ``crmsim stress|sensitivity|discover|breakeven|tune STUDY``
+(docs/studies.md), on the local process pool, a local Dask cluster or a Dask scheduler."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from sim.apps.cli.commands import command_line
+
+
+def run_study(args: argparse.Namespace, work: Callable[[Any], tuple[Path, Any]]) -> int:
+    """Load the study, run ``work`` on it with a progress bar, print its table and report."""
+    from sim.studies import StudyRun, Where, load_study
+
+    loaded = load_study(args.study)
+    extra = {"parameter": args.parameter} if getattr(args, "parameter", None) else {}
+    run = StudyRun(
+        loaded,
+        args.command,
+        args.out or Path("results") / f"{loaded.path.stem}-{args.command}",
+        Where(args.scheduler, args.dask_workers, args.workers),
+        command_line(),
+        args.decision_seconds,
+        extra=extra,
+    )
+    if (args.scheduler or args.dask_workers) and not args.quiet:
+        print(
+            "note: Dask workers run policies in threads, where --decision-seconds cannot stop "
+            "a policy that hangs (docs/studies.md); Ctrl-C stops the study, keeping its runs",
+            file=sys.stderr,
+        )
+    label = f"{loaded.path.stem}: {args.command} runs"
+    with tqdm(total=0, desc=label, unit="run", disable=args.quiet) as bar:
+        run.progress = bar
+        with run.open():
+            report, table = work(run)
+    if args.quiet:
+        print(report)
+        return 0
+    print(f"\n{loaded.study.title or loaded.path.stem}: {args.command}\n")
+    print(table.to_string(index=False))
+    print(f"\nreport: {report}  (also report.md; tables *.csv in {run.out})")
+    return 0
+
+
+def cmd_stress(args: argparse.Namespace) -> int:
+    """``crmsim stress``."""
+    from sim.studies.stress import run_stress
+
+    return run_study(args, run_stress)
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """``crmsim sensitivity``."""
+    from sim.studies.sensitivity import run_sensitivity
+
+    return run_study(args, run_sensitivity)
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    """``crmsim discover``."""
+    from sim.studies.discover import run_discover
+
+    return run_study(args, run_discover)
+
+
+def cmd_breakeven(args: argparse.Namespace) -> int:
+    """``crmsim breakeven``."""
+    from sim.studies.breakeven import run_breakeven
+
+    return run_study(args, run_breakeven)
+
+
+def cmd_tune(args: argparse.Namespace) -> int:
+    """``crmsim tune``."""
+    from sim.studies.tune import run_tune
+
+    return run_study(args, run_tune)

@@ -1,0 +1,86 @@
+"""Bad study files are refused before anything runs, with exit code 2 and a message naming the
+file, the key and what is allowed; a folder holding another study's results is refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.apps.cli import main
+from sim.studies import load_study
+
+from study_files import write_study
+
+BAD = {
+    "unknown key": ("[policy]", "[policy]\ncolour = 'red'", ["policy.colour", "unknown key"]),
+    "wrong type": ("seeds = 2", 'seeds = "2"', ["seeds", "whole number"]),
+    "unknown outcome": (
+        '"mean_retention_rate"]',
+        '"retention"]',
+        ["outcomes[1]", "'cumulative_profit'", "'final_customer_equity'"],
+    ),
+    "unknown firm": ('firm = "CustomerCo"', 'firm = "Nobody"', ["policy.firm", "ProductCo"]),
+    "missing policy file": (".py:LoyaltyFirst", "_gone.py:LoyaltyFirst", ["no such policy file"]),
+    "unknown class": (":LoyaltyFirst", ":Loyalty", ["policy.strategy", "cannot import"]),
+    "bad policy parameter": ("discount = 0.1", "discount = 2.0", ["policy.strategy", "discount"]),
+    "lever not a parameter": ('param = "crm"', 'param = "budget"', ["levers[0].param", "crm"]),
+    "unknown scenario key": (
+        'key = "homogenisation.rate"',
+        'key = "homogenisation.speed"',
+        ["uncertainties[0]", "homogenisation.speed", "unknown key"],
+    ),
+    "range out of bounds": ("high = 0.3", "high = 3.0", ["uncertainties[0]", "less than or equal"]),
+    "empty range": ("high = 0.3", "high = 0.0", ["uncertainties[0]", "must be below high"]),
+    "uncertain policy parameter": (
+        'key = "homogenisation.rate"',
+        'key = "firms[1].strategy.crm"',
+        ["uncertainties[0].key", "make it a lever"],
+    ),
+    "unknown benchmark": (
+        '["product_centric"]',
+        '["price_cutter"]',
+        ["stress.benchmarks", "allowed"],
+    ),
+    "sobol samples": ("samples = 4", "samples = 6", ["sensitivity.samples", "power of 2"]),
+    "not TOML": ("[policy]", "[policy", ["not valid TOML"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_bad_study_file_is_refused_with_file_key_and_allowed_values(tmp_path, capsys, case):
+    old, new, expected = BAD[case]
+    path = write_study(tmp_path, f"bad_{case.replace(' ', '_')}")
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    assert main(["stress", str(path), "--out", str(tmp_path / "out")]) == 2
+    message = capsys.readouterr().err
+    assert str(path) in message and "Traceback" not in message
+    for part in expected:
+        assert part in message, (part, message)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_study_file_and_a_missing_breakeven_section(tmp_path, capsys):
+    assert main(["tune", str(tmp_path / "none.toml")]) == 2
+    assert "no such study file" in capsys.readouterr().err
+    study = write_study(tmp_path, "no_breakeven")
+    assert main(["breakeven", str(study), "--out", str(tmp_path / "out")]) == 2
+    assert "[breakeven] section" in capsys.readouterr().err
+
+
+def test_the_study_hash_follows_the_study_and_the_policy_file(tmp_path):
+    study = write_study(tmp_path, "hashed_policy")
+    first = load_study(study).hash
+    assert load_study(study).hash == first
+    policy = tmp_path / "hashed_policy.py"
+    policy.write_text(policy.read_text() + "\n# changed\n")
+    assert load_study(study).hash != first
+
+
+@pytest.mark.slow
+def test_a_folder_of_another_study_is_refused(tmp_path, capsys):
+    study = write_study(tmp_path, "folder_policy")
+    out = tmp_path / "out"
+    assert main(["tune", str(study), "--out", str(out), "--workers", "2", "--quiet"]) == 0
+    assert main(["stress", str(study), "--out", str(out)]) == 2
+    assert "holds another study's results" in capsys.readouterr().err
