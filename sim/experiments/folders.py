@@ -44,10 +44,10 @@ class ExperimentError(InputError):
     """An output folder that belongs to a different experiment, or similar misuse."""
 
 
-def package_versions() -> dict[str, str]:
-    """Versions of Python and of the packages a result depends on."""
+def package_versions(extra: tuple[str, ...] = ()) -> dict[str, str]:
+    """Versions of Python and of the packages a result depends on (and of ``extra`` ones)."""
     found = {"python": platform.python_version()}
-    for name in PACKAGES:
+    for name in (*PACKAGES, *extra):
         try:
             found[name] = version(name)
         except PackageNotFoundError:

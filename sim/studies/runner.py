@@ -16,7 +16,6 @@ import json
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +31,7 @@ STUDY_PACKAGES = ("dask", "distributed", "salib", "optuna", "ema_workbench", "ma
 
 def study_versions() -> dict[str, str]:
     """Versions of Python, of crmsim's packages and of the study libraries."""
-    found = package_versions()
-    for name in STUDY_PACKAGES:
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            found[name] = "not installed"
-    return found
+    return package_versions(STUDY_PACKAGES)
 
 
 @dataclass

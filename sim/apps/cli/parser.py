@@ -136,6 +136,11 @@ def add_run_options(parser: argparse.ArgumentParser, default_seeds: int) -> None
     parser.add_argument(
         "--workers", type=positive_int, help="worker processes (default: all cores)"
     )
+    add_decision_limit_and_quiet(parser)
+
+
+def add_decision_limit_and_quiet(parser: argparse.ArgumentParser) -> None:
+    """--decision-seconds and --quiet, as every command that runs markets takes them."""
     parser.add_argument(
         "--decision-seconds",
         type=positive_float,
@@ -232,14 +237,7 @@ def add_study_commands(sub: argparse._SubParsersAction) -> None:
         where.add_argument(
             "--scheduler", metavar="ADDRESS", help="an existing Dask scheduler, tcp://HOST:PORT"
         )
-        parser.add_argument(
-            "--decision-seconds",
-            type=positive_float,
-            default=DECISION_SECONDS,
-            metavar="S",
-            help=f"time limit on each strategy decision (default {DECISION_SECONDS:g} s)",
-        )
-        parser.add_argument("--quiet", action="store_true", help="print only the report's path")
+        add_decision_limit_and_quiet(parser)
         if name == "breakeven":
             parser.add_argument(
                 "--parameter", metavar="KEY", help="scenario key (default: the study's)"
