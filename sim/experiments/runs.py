@@ -23,11 +23,16 @@ def simulate(
         ).run(periods)
     except StrategyError as exc:
         raise StrategyError(f"seed {seed}: {exc}") from None
-    firms = market.firm_metrics()
+    return run_metrics(market, seed)
+
+
+def run_metrics(market: Market, seed: int) -> pd.DataFrame:
+    """Per period and firm: the firm's metrics joined with the market's (prefixed ``market_``),
+    headed by the seed: the columns of every stored run."""
     overall = (
         market.market_metrics().add_prefix("market_").rename(columns={"market_period": "period"})
     )
-    frame = firms.merge(overall, on="period", how="left")
+    frame = market.firm_metrics().merge(overall, on="period", how="left")
     frame.insert(0, "seed", seed)
     return frame
 

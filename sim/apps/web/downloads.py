@@ -16,17 +16,12 @@ import pandas as pd
 import tomli_w
 
 from sim.apps.web.live import LiveMarket
+from sim.experiments.runs import run_metrics
 
 
-def run_metrics(live: LiveMarket) -> pd.DataFrame:
-    """Per period and firm: the firm's metrics joined with the market's, with the seed."""
-    market = live.market
-    overall = (
-        market.market_metrics().add_prefix("market_").rename(columns={"market_period": "period"})
-    )
-    frame = market.firm_metrics().merge(overall, on="period", how="left")
-    frame.insert(0, "seed", live.seed)
-    return frame
+def live_metrics(live: LiveMarket) -> pd.DataFrame:
+    """Per period and firm: the columns a stored run of ``crmsim run`` has."""
+    return run_metrics(live.market, live.seed)
 
 
 def scenario_file(live: LiveMarket) -> str:
@@ -57,13 +52,13 @@ def file_name(live: LiveMarket, what: str) -> str:
 
 def metrics_csv(live: LiveMarket) -> bytes:
     """The run's metrics as CSV."""
-    return run_metrics(live).to_csv(index=False).encode()
+    return live_metrics(live).to_csv(index=False).encode()
 
 
 def metrics_parquet(live: LiveMarket) -> bytes:
     """The run's metrics as Parquet."""
     buffer = io.BytesIO()
-    run_metrics(live).to_parquet(buffer, index=False)
+    live_metrics(live).to_parquet(buffer, index=False)
     return buffer.getvalue()
 
 
