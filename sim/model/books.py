@@ -35,13 +35,77 @@ def book_reporters(names: tuple[str, ...]) -> dict[str, partial]:
 
 
 def top_share(values: NDArray[np.float64], fraction: float = 0.2) -> float:
-    """Share of the total of positive ``values`` held by the top ``fraction`` of them (Pareto)."""
-    values = values[values > 0]
-    if values.size == 0:
+    """Share of the total of ``values`` held by the top ``fraction`` of them (the 80/20 rule).
+
+    Values may be negative (customer profit): the share then exceeds 1 when the rest together
+    lose money (the whale curve). NaN when the total is not positive.
+    """
+    total = values.sum()
+    if values.size == 0 or total <= 0:
         return float("nan")
     k = max(1, math.ceil(fraction * values.size))
     top = np.partition(values, values.size - k)[values.size - k :]
-    return float(top.sum() / values.sum())
+    return float(top.sum() / total)
+
+
+@dataclass(frozen=True)
+class Concentration:
+    """How one firm's sales and profit are spread over the customers it has ever served."""
+
+    top20_sales: float  # share of revenue from the top 20% of customers by revenue
+    top20_profit: float  # share of customer profit from the top 20% by profit (can exceed 1)
+    unprofitable: float  # share of customers whose profit so far is negative
+
+
+def concentration(revenue: NDArray[np.float64], profit: NDArray[np.float64]) -> Concentration:
+    """Concentration over the customers served (``revenue`` > 0): cumulative revenue and customer
+    profit (margin − cost to serve) of each, in $."""
+    served = revenue > 0
+    profit = profit[served]
+    return Concentration(
+        top20_sales=top_share(revenue[served]),
+        top20_profit=top_share(profit),
+        unprofitable=float(np.mean(profit < 0)) if profit.size else float("nan"),
+    )
+
+
+class RepeatCohorts:
+    """Retention by cohort: each period's buyers of each firm, and how many of them buy from
+    the same firm again within ``lapse`` periods. A cohort's rate is known ``lapse`` periods on."""
+
+    def __init__(self, f: int, lapse: int) -> None:
+        self.f, self.lapse = f, lapse
+        self.buyers: dict[int, NDArray[np.int64]] = {}
+        self.repeat: dict[int, NDArray[np.int64]] = {}
+
+    def record(self, period: int, previous: NDArray[np.int64], firm: NDArray[np.int64]) -> None:
+        """Buying pairs of this period (all at once, or a few at a time): for each, the period
+        of its previous purchase (−1 = none) and the firm."""
+        zero = np.zeros(self.f, dtype=np.int64)
+        self.buyers[period] = self.buyers.get(period, zero) + np.bincount(firm, minlength=self.f)
+        self.repeat.setdefault(period, zero.copy())
+        back = (previous >= 0) & (period - previous <= self.lapse)
+        for cohort in np.unique(previous[back]):
+            self.repeat[int(cohort)] += np.bincount(
+                firm[back][previous[back] == cohort], minlength=self.f
+            )
+
+    def complete(self, period: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Buyers and repeat buyers of the cohort whose window closes this period (period − lapse);
+        zeros before any has closed."""
+        cohort = period - self.lapse
+        zero = np.zeros(self.f, dtype=np.int64)
+        return self.buyers.get(cohort, zero), self.repeat.get(cohort, zero)
+
+    def retention_estimate(self, period: int) -> NDArray[np.float64]:
+        """Each firm's best estimate of per-period retention: the L-period repeat rate R of the
+        latest closed cohort (before one has closed: the first cohort's repeats so far), as the
+        per-period rate that compounds to it, R^(1/L); 0.5 where there is no cohort yet."""
+        cohort = max(period - self.lapse, min(self.buyers, default=period))
+        buyers = self.buyers.get(cohort, np.zeros(self.f, dtype=np.int64))
+        repeat = self.repeat.get(cohort, np.zeros(self.f, dtype=np.int64))
+        rate = repeat / np.maximum(buyers, 1)
+        return np.where(buyers > 0, rate ** (1.0 / self.lapse), 0.5)
 
 
 def ratio(numerator: float, denominator: float) -> float:
@@ -54,9 +118,9 @@ class FirmTotals:
     """What an engine counts for one firm in one period, before the books are drawn up."""
 
     customers: int  # active relationships after this period's purchases
-    before: int  # active relationships at the end of the previous period
-    retained: int  # active both then and now
-    won: int  # active now, not then
+    cohort: int  # buyers in period t − lapse_periods (the cohort whose window closes now)
+    repeat: int  # of them, those who bought from the firm again within lapse_periods
+    won: int  # active now, not at the end of the previous period
     purchases: int
     revenue: float  # $
     cost_goods: float  # $: revenue − margin of the baskets sold
@@ -69,7 +133,7 @@ class FirmTotals:
     recoveries: int
     contacts: int  # retention contacts
     loyal: int  # pairs in the LOYAL stage
-    top20: float  # top20_profit_share of cumulative margins
+    concentration: Concentration  # of sales and customer profit, so far
 
 
 def draw_up(
@@ -101,9 +165,9 @@ def draw_up(
     return FirmBooks(
         customers=int(t.customers),
         new_customers=int(t.won),
-        retained_customers=int(t.retained),
-        lost_customers=int(t.before - t.retained),
-        retention_rate=ratio(t.retained, t.before),
+        retained_customers=int(t.repeat),
+        lost_customers=int(t.cohort - t.repeat),
+        retention_rate=ratio(t.repeat, t.cohort),
         purchases=int(t.purchases),
         market_share=ratio(t.purchases, sold),
         occasion_share=ratio(t.purchases, occasions),
@@ -118,7 +182,9 @@ def draw_up(
         recoveries=int(t.recoveries),
         retention_contacts=int(t.contacts),
         customer_equity=float(t.equity),
-        top20_profit_share=t.top20,
+        top20_sales_share=t.concentration.top20_sales,
+        top20_profit_share=t.concentration.top20_profit,
+        unprofitable_share=t.concentration.unprofitable,
         loyal_customers=int(t.loyal),
         mean_knowledge=ratio(t.knowledge, t.customers),
         price=float(d.price),
@@ -142,6 +208,7 @@ def keep_books(
     firms: list[Firm],
     relations: Relationships,
     lifetime: LifetimeValues,
+    cohorts: RepeatCohorts,
     purchases: Purchases,
     decisions: list[Decision],
     active_before: NDArray[np.bool_],
@@ -149,22 +216,26 @@ def keep_books(
     counts: dict[str, NDArray[np.int64]],
     economics: Economics,
     present: NDArray[np.bool_],
+    period: int,
 ) -> None:
-    """Settle the customers' accounts, re-estimate lifetime values and record every firm's books.
-    ``counts`` holds this period's per-firm ``contacts``, ``complaints`` and ``recoveries``."""
+    """Settle the customers' accounts (spend, margin, the acquisition cost of each customer won),
+    re-estimate lifetime values and record every firm's books. ``counts`` holds this period's
+    per-firm ``contacts``, ``complaints`` and ``recoveries``."""
     r, f = relations, relations.f
     spend = purchases.per_pair(purchases.revenue)
     margin = purchases.per_pair(purchases.margin)
     r.spend = spend
+    r.cumulative_revenue += spend
     r.cumulative_margin += margin
     r.margin_rate += economics.margin_smoothing * (margin - r.margin_rate)
-    retained = per_firm(active & active_before)
-    before = per_firm(active_before)
-    won = per_firm(active & ~active_before)
+    new = active & ~active_before
+    r.cost_to_serve += economics.acquisition_cost * new
+    won = per_firm(new)
+    cohort, repeat = cohorts.complete(period)
     sold = np.bincount(purchases.firm, minlength=f)
     revenue = np.bincount(purchases.firm, purchases.revenue, minlength=f).astype(float)
     goods = revenue - np.bincount(purchases.firm, purchases.margin, minlength=f)
-    lifetime.estimate(r, retained, before, economics.discount_rate)
+    lifetime.estimate(r, cohorts.retention_estimate(period), economics.discount_rate)
     customers = per_firm(active)
     weight = active.astype(float)
 
@@ -178,11 +249,12 @@ def keep_books(
     equity = over_customers(lifetime.value)
     knowledge = over_customers(r.knowledge)
     loyal = per_firm(r.stage == Stage.LOYAL)
+    profit = r.customer_profit()
     for j, (firm, d) in enumerate(zip(firms, decisions, strict=True)):
         totals = FirmTotals(
             customers=customers[j],
-            before=before[j],
-            retained=retained[j],
+            cohort=cohort[j],
+            repeat=repeat[j],
             won=won[j],
             purchases=sold[j],
             revenue=revenue[j],
@@ -196,7 +268,7 @@ def keep_books(
             recoveries=counts["recoveries"][j],
             contacts=counts["contacts"][j],
             loyal=loyal[j],
-            top20=top_share(r.cumulative_margin[:, j]),
+            concentration=concentration(r.cumulative_revenue[:, j], profit[:, j]),
         )
         books = draw_up(
             firm, d, totals, sold.sum(), purchases.occasions, economics, r.n, present[j]

@@ -66,23 +66,33 @@ def gumbel_noise(
 
 def satisfaction_response(
     disconfirmation: ArrayLike,
-    tolerance_zone: float,
+    adequate_gap: float,
+    desired_gap: float,
     slope_inside: float,
     slope_outside: float,
-    loss_aversion: float,
+    shortfall_weight: ArrayLike,
 ) -> NDArray[np.float64]:
     """Satisfaction in (−1, 1) from disconfirmation d = realised − expected value ($).
 
-    Inside the zone of tolerance |d| ≤ z the response is shallow (slope_inside per $); beyond it
-    each further $ counts slope_outside, and shortfalls count ``loss_aversion`` times as much as
-    surpluses (a missing basic attribute hurts more than an extra one pleases). tanh keeps the
-    result in (−1, 1): very large gaps saturate.
+    The zone of tolerance runs from the adequate level (d = −adequate_gap) to the desired level
+    (d = +desired_gap). Inside it the response is shallow (slope_inside per $); beyond either end
+    each further $ counts slope_outside. Shortfalls (d < 0) count ``shortfall_weight`` times as
+    much as surpluses (:func:`shortfall_weight`). tanh keeps the result in (−1, 1).
     """
     d = np.asarray(disconfirmation, dtype=float)
-    inside = np.clip(d, -tolerance_zone, tolerance_zone)
+    inside = np.clip(d, -adequate_gap, desired_gap)
     beyond = d - inside
-    weight = np.where(d < 0, loss_aversion, 1.0)
+    weight = np.where(d < 0, shortfall_weight, 1.0)
     return np.tanh(weight * (slope_inside * inside + slope_outside * beyond))
+
+
+def shortfall_weight(
+    loss_aversion: float, forgiveness: float, attachment: ArrayLike
+) -> NDArray[np.float64]:
+    """How many times a $ of shortfall weighs against a $ of surplus: loss_aversion, of which an
+    attached customer forgives forgiveness × attachment (attachment in [0, 1]); never below 1."""
+    m = np.asarray(attachment, dtype=float)
+    return np.maximum(1.0, loss_aversion * (1.0 - forgiveness * m))
 
 
 def clv_margin_multiple(retention: ArrayLike, discount_rate: float) -> NDArray[np.float64]:

@@ -25,15 +25,14 @@ class LifetimeValues:
     def estimate(
         self,
         relations: Relationships,
-        retained: NDArray[np.int64],
-        before: NDArray[np.int64],
+        firm_rate: NDArray[np.float64],
         discount_rate: float,
     ) -> None:
-        """r̂ = the firm's retention rate this period, moved by the customer's trust as far as
-        the profile (knowledge) lets the firm see; lifetime value = margin rate × r̂ / (1 + i − r̂).
-        """
+        """r̂ = the firm's per-period retention estimate (from its cohorts,
+        :meth:`~sim.model.books.RepeatCohorts.retention_estimate`), moved by the customer's trust
+        as far as the profile (knowledge) lets the firm see; lifetime value =
+        margin rate × r̂ / (1 + i − r̂)."""
         r = relations
-        firm_rate = np.where(before > 0, retained / np.maximum(before, 1), 0.5)
         firm_rate = np.clip(firm_rate, 0.01, 0.99)
         # signal − firm rate: trust t moves the rate t of the way to 1 (t ≥ 0) or to 0 (t < 0)
         shift = r.trust * np.where(r.trust >= 0, 1 - firm_rate, firm_rate)

@@ -12,7 +12,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim.model.books import book_reporters, keep_books, ratio
+from sim.model.books import RepeatCohorts, book_reporters, keep_books, ratio
 from sim.model.events import Timeline
 from sim.model.firms import Firm
 from sim.model.lifetime_value import LifetimeValues
@@ -22,7 +22,7 @@ from sim.model.submodels.advertising import advertise
 from sim.model.submodels.choice import choose
 from sim.model.submodels.complaints import handle_complaints
 from sim.model.submodels.decisions import decide_all
-from sim.model.submodels.experience import experience
+from sim.model.submodels.experience import experience, form_expectations
 from sim.model.submodels.homogenisation import converge, homogenise
 from sim.model.submodels.offers import personalised_offers
 from sim.model.submodels.relationships import update_relationships
@@ -71,6 +71,7 @@ class Market(mesa.Model):
         awareness = np.array([firm.initial_awareness for firm in spec.firms])
         self.relations.aware[:] = self.rng.random((n, f)) < awareness * self.conditions.present
         self.lifetime = LifetimeValues(n, f)
+        self.cohorts = RepeatCohorts(f, spec.experience.lapse_periods)
         self.period = 0
         self.books = MarketBooks(
             mean_expectation=float(self.customers.expectation.mean()), in_category=n
@@ -108,13 +109,23 @@ class Market(mesa.Model):
         offers = personalised_offers(  # S5
             c, r, self.firms, decisions, self.lifetime, active_before, self.conditions, spec
         )
+        if p == 1:  # expectations start where the market is
+            form_expectations(c, offers, r.aware, self.conditions.present)
         purchases = choose(c, offers, spec.choice, self.conditions, rng)  # S6
-        felt = experience(c, purchases, offers, spec.experience, self.conditions, rng)  # S7
+        felt = experience(c, r, purchases, offers, spec.experience, self.conditions, rng)  # S7
         complaints, recoveries = handle_complaints(  # S8
-            r, purchases, felt, decisions, spec.experience, rng
+            r,
+            purchases,
+            felt.satisfaction,
+            decisions,
+            spec.experience,
+            spec.economics.complaint_cost,
+            rng,
         )
+        bought = np.flatnonzero(purchases.count)  # pairs, as i·F + j
+        self.cohorts.record(p, r.last_purchase.ravel()[bought], bought % r.f)
         active = update_relationships(  # S9
-            c, r, purchases, decisions, p, spec.experience, spec.knowledge, rng
+            c, r, purchases, felt, decisions, p, spec.experience, spec.knowledge
         )
         word_of_mouth(r, self.network, active, spec.word_of_mouth, rng)  # S10
         if self.log is not None:  # S11 books
@@ -124,6 +135,7 @@ class Market(mesa.Model):
             self.firms,
             r,
             self.lifetime,
+            self.cohorts,
             purchases,
             decisions,
             active_before,
@@ -131,6 +143,7 @@ class Market(mesa.Model):
             counts,
             spec.economics,
             self.conditions.present,
+            p,
         )
         sold = len(purchases.firm)
         self.books = MarketBooks(

@@ -40,7 +40,13 @@ def lognormal_with_mean(
 
 @dataclass
 class Traits:
-    """What customers bring to the market (fixed for the run, except expectation)."""
+    """What customers bring to the market (fixed for the run, except expectation).
+
+    ``expectation`` holds each customer's own offset from the market (segment
+    ``expectation_shift`` + normal(0, ``expectation_dispersion``)) until period 1, when the best
+    offer the customer knows of is added to it
+    (:func:`~sim.model.submodels.experience.form_expectations`).
+    """
 
     segment: NDArray[np.int16]
     value_weights: NDArray[np.float64]  # (N, 4): product, service, personnel, image
@@ -50,7 +56,7 @@ class Traits:
     dropout: NDArray[np.float64]  # chance of leaving the category after a purchase
     taste: NDArray[np.float64]  # ideal product variant on the unit circle
     misfit_sensitivity: NDArray[np.float64]  # $ lost per unit of taste distance
-    expectation: NDArray[np.float64]  # expected delivered value ($), adapts
+    expectation: NDArray[np.float64]  # expected delivered value ($), adapts; see below
     in_category: NDArray[np.bool_]  # False once the customer has dropped out
     segment_distance: NDArray[np.float64]  # taste distance to the segment's average taste
 
@@ -97,7 +103,9 @@ def draw_traits(spec: MarketSpec, rng: np.random.Generator) -> Traits:
         )
         parts["taste"].append((seg.taste + rng.normal(0.0, seg.taste_spread, size)) % 1.0)
         parts["misfit_sensitivity"].append(np.full(size, seg.misfit_sensitivity))
-        parts["expectation"].append(np.full(size, seg.expectation))
+        parts["expectation"].append(
+            seg.expectation_shift + rng.normal(0.0, seg.expectation_dispersion, size)
+        )
         parts["in_category"].append(np.ones(size, dtype=bool))
     drawn = {k: np.concatenate(v) for k, v in parts.items()}
     centre = np.array([s.taste for s in spec.customers.segments])[drawn["segment"]]
@@ -120,6 +128,10 @@ class Relationships:
     margin_rate: NDArray[np.float64] = field(init=False)  # smoothed $ margin per period
     cumulative_margin: NDArray[np.float64] = field(init=False)  # $ margin earned, ever
     spend: NDArray[np.float64] = field(init=False)  # $ spent this period
+    cumulative_revenue: NDArray[np.float64] = field(init=False)  # $ spent with the firm, ever
+    cost_to_serve: NDArray[np.float64] = field(init=False)  # $ the firm spent on the customer
+    attachment: NDArray[np.float64] = field(init=False)  # in [0, 1], built by delight
+    recommendations: NDArray[np.int32] = field(init=False)  # times the customer praised the firm
     last_firm: NDArray[np.int16] = field(init=False)  # (N,) firm of the last purchase, −1 = none
 
     def __post_init__(self) -> None:
@@ -134,7 +146,15 @@ class Relationships:
         self.margin_rate = np.zeros(shape)
         self.cumulative_margin = np.zeros(shape)
         self.spend = np.zeros(shape)
+        self.cumulative_revenue = np.zeros(shape)
+        self.cost_to_serve = np.zeros(shape)
+        self.attachment = np.zeros(shape)
+        self.recommendations = np.zeros(shape, dtype=np.int32)
         self.last_firm = np.full(self.n, -1, dtype=np.int16)
+
+    def customer_profit(self) -> NDArray[np.float64]:
+        """Each customer's profit to each firm so far: margin earned − cost to serve ($)."""
+        return self.cumulative_margin - self.cost_to_serve
 
     def active(self, period: int, lapse_periods: int) -> NDArray[np.bool_]:
         """Pairs with a live relationship: a purchase within the last ``lapse_periods`` periods."""

@@ -10,14 +10,17 @@ import math
 from dataclasses import dataclass
 
 import mesa
+import numpy as np
 
 from sim.model.equations import (
     circular_distance,
     delivered_value,
     failure_probability,
     satisfaction_response,
+    shortfall_weight,
 )
 from sim.model.population import Stage, Traits
+from sim.model.submodels.relationships import attachment
 from sim.strategies import Decision
 
 
@@ -40,6 +43,8 @@ class Purchase:
     revenue: float
     margin: float
     satisfaction: float = 0.0
+    delighted: bool = False  # realised value above the desired level
+    inadequate: bool = False  # realised value below the adequate level
 
 
 @dataclass(slots=True)
@@ -57,6 +62,10 @@ class Relationship:
     knowledge: float = 0.0  # accuracy of the firm's profile of the customer, [0, 1]
     margin_rate: float = 0.0  # smoothed $ margin per period
     cumulative_margin: float = 0.0  # $ margin the firm earned on the customer, ever
+    cumulative_revenue: float = 0.0  # $ the customer spent with the firm, ever
+    cost_to_serve: float = 0.0  # $ the firm spent on the customer (acquisition, contacts, …)
+    attachment: float = 0.0  # in [0, 1], built by delight
+    recommendations: int = 0  # times the customer praised the firm
     lifetime_value: float = 0.0  # the firm's estimate of the customer's lifetime value ($)
     retention_estimate: float = 0.5  # the firm's estimate of the customer's retention chance
     # This period only:
@@ -94,8 +103,9 @@ class Customer(mesa.Agent):
         self.dropout = float(traits.dropout[index])
         self.taste = float(traits.taste[index])
         self.misfit_sensitivity = float(traits.misfit_sensitivity[index])
-        self.expectation = float(traits.expectation[index])
+        self.expectation = float(traits.expectation[index])  # my offset until period 1
         self.in_category = True
+        self.leaving = False  # left the category after a purchase this period (S6)
         segment_taste = spec.customers.segments[self.segment].taste
         self.segment_distance = float(circular_distance(self.taste, segment_taste))
         present = model.conditions.present  # a firm that enters later is unknown at first
@@ -156,24 +166,40 @@ class Customer(mesa.Agent):
                     sensitivities,
                 )
             )
-            relationship = choice.trust_weight * rel.trust
+            relationship = (
+                choice.trust_weight * rel.trust + choice.attachment_value * rel.attachment
+            )
             if self.last_firm == firm.index:  # switching away costs something
                 lock_in = choice.loyalty_lockin * d.loyalty_discount * d.price * member
                 relationship += choice.switching_cost + lock_in
             utility = delivered + relationship if rel.aware else -math.inf
             rel.offer = Offer(delivered, paid, service, firm.unit_cost(service=service), utility)
 
+    def form_expectation(self) -> None:
+        """Period 1: my expectation starts at the best offer I know of (of any firm in the
+        market if I know of none) plus my own offset."""
+        present = self.model.conditions.present
+        offers = [rel.offer.delivered_value for rel in self.relationships if rel.aware]
+        if not offers:
+            offers = [
+                rel.offer.delivered_value for j, rel in enumerate(self.relationships) if present[j]
+            ]
+        self.expectation += max(offers)
+
     # --- S6 Purchase occasions and choice -------------------------------------------------
 
     def shop(self) -> None:
         """On each of my Poisson(purchase_rate) occasions, take the option (a firm, or buying
-        nothing) with the highest utility + its own Gumbel(0, noise) draw."""
+        nothing) with the highest utility + its own Gumbel(0, noise) draw. After each purchase
+        I leave the category with chance dropout, and shop no more."""
         rng, choice = self.model.rng, self.model.spec.choice
         self.bought = []
         rate = self.purchase_rate * self.model.conditions.purchase_rate  # lower in a recession
-        self.occasions = int(rng.poisson(rate)) if self.in_category else 0
+        planned = int(rng.poisson(rate)) if self.in_category else 0
         offers = [rel.offer for rel in self.relationships]
-        for _ in range(self.occasions):
+        self.occasions = 0  # the occasions I shop on: none after I leave
+        for _ in range(planned):
+            self.occasions += 1
             utilities = [offer.utility for offer in offers] + [choice.outside_value]
             noise = rng.gumbel(0.0, choice.noise, len(utilities))
             scores = [u + e for u, e in zip(utilities, noise, strict=True)]
@@ -184,12 +210,17 @@ class Customer(mesa.Agent):
             revenue = self.basket * offer.price
             margin = revenue - self.basket * offer.unit_cost
             self.bought.append(Purchase(best, revenue, margin))
+            if rng.random() < self.dropout:
+                self.leaving = True
+                break
 
     # --- S7 Experience --------------------------------------------------------------------
 
     def experience(self) -> None:
         """Each purchase: realised value = delivered value − loss if the service fails + noise;
-        satisfaction responds to realised − expected. Then my expectation adapts and drifts."""
+        satisfaction responds to realised − expected, with the zone of tolerance between my
+        adequate and desired levels; attachment to the firm softens a shortfall. Then my
+        expectation adapts and drifts."""
         rng, x = self.model.rng, self.model.spec.experience
         outage = self.model.conditions.failure_floor  # per firm: failure chance at least this
         realised_values = []
@@ -202,15 +233,16 @@ class Customer(mesa.Agent):
                 - x.failure_loss * failed
                 + rng.normal(0.0, x.performance_noise)
             )
+            gap = realised - self.expectation
+            attached = self.relationships[purchase.firm].attachment
+            weight = shortfall_weight(x.loss_aversion, x.forgiveness, attached)
             purchase.satisfaction = float(
                 satisfaction_response(
-                    realised - self.expectation,
-                    x.tolerance_zone,
-                    x.slope_inside,
-                    x.slope_outside,
-                    x.loss_aversion,
+                    gap, x.adequate_gap, x.desired_gap, x.slope_inside, x.slope_outside, weight
                 )
             )
+            purchase.delighted = gap > x.desired_gap
+            purchase.inadequate = gap < -x.adequate_gap
             realised_values.append(realised)
         if realised_values:
             gap = sum(realised_values) / len(realised_values) - self.expectation
@@ -236,6 +268,7 @@ class Customer(mesa.Agent):
                 rel.complained = True
                 if rng.random() < decisions[j].complaint_handling:
                     rel.recovered = True
+                    rel.cost_to_serve += self.model.spec.economics.complaint_cost
                     rel.satisfaction = x.recovery_satisfaction
                     rel.trust = min(1.0, rel.trust + x.recovery_trust)
                 else:
@@ -244,14 +277,21 @@ class Customer(mesa.Agent):
     # --- S9 Relationships -----------------------------------------------------------------
 
     def update_relationships(self, decisions: list[Decision]) -> None:
-        """Trust follows satisfaction, firms' profiles of me learn, counters and stages move;
-        after buying I may leave the category for good."""
+        """Trust follows satisfaction, attachment grows with delight and breaks below the
+        adequate level, firms' profiles of me learn, counters and stages move; if I left the
+        category while shopping, I am gone for good."""
         model = self.model
         x, know = model.spec.experience, model.spec.knowledge
         for j, (rel, d) in enumerate(zip(self.relationships, decisions, strict=True)):
-            count = len(self.purchases_from(j))
+            mine = self.purchases_from(j)
+            count = len(mine)
+            delights = sum(p.delighted for p in mine)
+            letdowns = sum(p.inadequate for p in mine)
+            rel.attachment = float(attachment(rel.attachment, delights, letdowns, x))
             if count:
+                model.cohorts.record(model.period, np.array([rel.last_purchase]), np.array([j]))
                 rel.trust += x.trust_rate * (rel.satisfaction - rel.trust)
+                rel.trust -= x.inadequate_trust_loss * letdowns
                 crm = min(1.0, d.crm / know.crm_full_cost)
                 learn = min(1.0, know.base_rate + know.crm_rate * crm)
                 rel.knowledge = 1.0 - (1.0 - rel.knowledge) * (1.0 - learn) ** count
@@ -274,21 +314,21 @@ class Customer(mesa.Agent):
                 rel.stage = Stage.REPEAT
         if self.bought:
             self.last_firm = self.bought[-1].firm
-            leave = 1.0 - (1.0 - self.dropout) ** len(self.bought)
-            if model.rng.random() < leave:
-                self.in_category = False
+        if self.leaving:
+            self.in_category = False
+            self.leaving = False
 
     # --- S10 Word of mouth ----------------------------------------------------------------
 
     def talk(self) -> None:
-        """Decide, firm by firm, whether to recommend it (satisfied) or warn about it
-        (dissatisfied); one draw per firm decides."""
+        """Decide, firm by firm, whether to recommend it (satisfied; the more attached, the more
+        often) or warn about it (dissatisfied); one draw per firm decides."""
         rng, w = self.model.rng, self.model.spec.word_of_mouth
         for rel in self.relationships:
             u = rng.random()
-            rel.praises = (
-                rel.is_active and rel.satisfaction > w.positive_threshold and u < w.talk_positive
-            )
+            chance = w.talk_positive + w.talk_attached * rel.attachment
+            rel.praises = rel.is_active and rel.satisfaction > w.positive_threshold and u < chance
+            rel.recommendations += rel.praises
             rel.warns = (
                 rel.is_active and rel.satisfaction < w.negative_threshold and u < w.talk_negative
             )
@@ -309,5 +349,6 @@ class Customer(mesa.Agent):
             mine = self.purchases_from(j)
             rel.spend = sum(p.revenue for p in mine)
             rel.margin = sum(p.margin for p in mine)
+            rel.cumulative_revenue += rel.spend
             rel.cumulative_margin += rel.margin
             rel.margin_rate += margin_smoothing * (rel.margin - rel.margin_rate)

@@ -35,7 +35,14 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim.model.books import FirmTotals, book_reporters, draw_up, ratio, top_share
+from sim.model.books import (
+    FirmTotals,
+    RepeatCohorts,
+    book_reporters,
+    concentration,
+    draw_up,
+    ratio,
+)
 from sim.model.equations import clv_margin_multiple
 from sim.model.events import Timeline
 from sim.model.firms import Firm
@@ -77,6 +84,7 @@ class ReferenceMarket(mesa.Model):
             for customer in self.customers:
                 row = slice(matrix.indptr[customer.index], matrix.indptr[customer.index + 1])
                 customer.contacts = [self.customers[k] for k in matrix.indices[row]]
+        self.cohorts = RepeatCohorts(len(self.firms), spec.experience.lapse_periods)
         self.period = 0
         self.books = MarketBooks(
             mean_expectation=sum(c.expectation for c in self.customers) / len(self.customers),
@@ -120,6 +128,8 @@ class ReferenceMarket(mesa.Model):
         top_tiers = self.top_tiers(decisions)
         for customer in self.customers:  # S5
             customer.receive_offers(decisions, top_tiers)
+            if self.period == 1:  # expectations start where the market is
+                customer.form_expectation()
         for customer in self.customers:  # S6
             customer.shop()
         for customer in self.customers:  # S7
@@ -161,7 +171,8 @@ class ReferenceMarket(mesa.Model):
 
     def contact_for_retention(self, decisions: list[Decision]) -> list[int]:
         """S4: each firm contacts the retention_share of its customers with the most lifetime
-        value at risk (lifetime value × (1 − retention estimate)); a contact adds trust.
+        value at risk (lifetime value × (1 − retention estimate)); a contact adds trust and
+        costs retention_cost, charged to the customer's cost to serve.
         Returns the number of contacts per firm."""
         boost = self.spec.economics.retention_trust
         contacts = []
@@ -175,6 +186,7 @@ class ReferenceMarket(mesa.Model):
             for customer in chosen:
                 rel = customer.relationships[j]
                 rel.trust = min(1.0, rel.trust + boost)
+                rel.cost_to_serve += self.spec.economics.retention_cost
             contacts.append(len(chosen))
         return contacts
 
@@ -233,26 +245,31 @@ class ReferenceMarket(mesa.Model):
         return heard
 
     def keep_books(self, decisions: list[Decision], contacts: list[int]) -> None:
-        """S11: revenue, costs by kind, profit, lifetime values and the period's metrics."""
+        """S11: revenue, costs by kind, profit, lifetime values and the period's metrics; each
+        customer won is charged the acquisition cost."""
         econ = self.spec.economics
         n = len(self.customers)
         for customer in self.customers:
             customer.settle_accounts(econ.margin_smoothing)
         bought = [p for c in self.customers for p in c.bought]
         occasions = sum(c.occasions for c in self.customers)
+        cohort, repeat = self.cohorts.complete(self.period)
+        firm_rates = self.cohorts.retention_estimate(self.period)
         for j, (firm, d) in enumerate(zip(self.firms, decisions, strict=True)):
             pairs = [(c, c.relationships[j]) for c in self.customers]
-            before = sum(rel.was_active for _, rel in pairs)
-            retained = sum(rel.was_active and rel.is_active for _, rel in pairs)
-            won = sum(rel.is_active and not rel.was_active for _, rel in pairs)
-            self.estimate_lifetime_values(j, retained, before)
+            won = 0
+            for _, rel in pairs:
+                if rel.is_active and not rel.was_active:
+                    rel.cost_to_serve += econ.acquisition_cost
+                    won += 1
+            self.estimate_lifetime_values(j, float(firm_rates[j]))
             own = [(c, rel) for c, rel in pairs if rel.is_active]  # the firm's customers now
             sales = [p for p in bought if p.firm == j]
             revenue = sum(p.revenue for p in sales)
             totals = FirmTotals(
                 customers=len(own),
-                before=before,
-                retained=retained,
+                cohort=int(cohort[j]),
+                repeat=int(repeat[j]),
                 won=won,
                 purchases=len(sales),
                 revenue=revenue,
@@ -266,7 +283,10 @@ class ReferenceMarket(mesa.Model):
                 recoveries=sum(rel.recovered for _, rel in pairs),
                 contacts=contacts[j],
                 loyal=sum(rel.stage == Stage.LOYAL for _, rel in pairs),
-                top20=top_share(np.array([rel.cumulative_margin for _, rel in pairs])),
+                concentration=concentration(
+                    np.array([rel.cumulative_revenue for _, rel in pairs]),
+                    np.array([rel.cumulative_margin - rel.cost_to_serve for _, rel in pairs]),
+                ),
             )
             present = self.conditions.present[j]
             firm.record(draw_up(firm, d, totals, len(bought), occasions, econ, n, present))
@@ -278,11 +298,10 @@ class ReferenceMarket(mesa.Model):
             in_category=sum(c.in_category for c in self.customers),
         )
 
-    def estimate_lifetime_values(self, j: int, retained: int, before: int) -> None:
-        """Firm j's view of each customer: its retention rate this period, moved by the
-        customer's trust as far as its profile (knowledge) lets it see; lifetime value =
-        margin rate × r̂ / (1 + i − r̂)."""
-        firm_rate = retained / before if before else 0.5
+    def estimate_lifetime_values(self, j: int, firm_rate: float) -> None:
+        """Firm j's view of each customer: its per-period retention estimate from its cohorts,
+        moved by the customer's trust as far as its profile (knowledge) lets it see; lifetime
+        value = margin rate × r̂ / (1 + i − r̂)."""
         firm_rate = min(0.99, max(0.01, firm_rate))
         for customer in self.customers:
             rel = customer.relationships[j]

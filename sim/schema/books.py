@@ -14,10 +14,10 @@ class FirmBooks:
     """One firm's results for one period. Money in $, counts in customers or purchases."""
 
     customers: int = 0  # active relationships: a purchase within the last lapse_periods periods
-    new_customers: int = 0
-    retained_customers: int = 0
-    lost_customers: int = 0
-    retention_rate: float = 0.0  # retained / customers at the end of the previous period
+    new_customers: int = 0  # active now, not at the end of the previous period
+    retained_customers: int = 0  # buyers of period t − lapse_periods who bought again within it
+    lost_customers: int = 0  # buyers of period t − lapse_periods who did not
+    retention_rate: float = 0.0  # retained / buyers of period t − lapse_periods (NaN before)
     purchases: int = 0  # purchase occasions won this period
     market_share: float = 0.0  # purchases / all purchases in the category
     occasion_share: float = 0.0  # purchases / all purchase occasions (with the outside option)
@@ -40,7 +40,9 @@ class FirmBooks:
     recoveries: int = 0  # complaints handled well
     retention_contacts: int = 0
     customer_equity: float = 0.0  # Σ estimated lifetime value over active customers
-    top20_profit_share: float = 0.0  # share of cumulative margin from the top 20% of customers
+    top20_sales_share: float = 0.0  # share of revenue so far from the top 20% of customers
+    top20_profit_share: float = 0.0  # share of customer profit from the top 20% (can exceed 1)
+    unprofitable_share: float = 0.0  # share of customers served whose profit so far is < 0
     loyal_customers: int = 0
     mean_knowledge: float = 0.0  # profile accuracy over active customers, [0, 1]
     price: float = 0.0  # list price charged ($ per basket)

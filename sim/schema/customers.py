@@ -60,7 +60,15 @@ class Segment(Strict):
     misfit_sensitivity: float = Field(
         25.0, ge=0, le=10_000, description="$ of product value lost per unit of taste distance"
     )
-    expectation: float = Field(5.0, ge=-1000, le=1000, description="initial expected value ($)")
+    expectation_shift: float = Field(
+        0.0,
+        ge=-1000,
+        le=1000,
+        description="$ added to the best known offer's delivered value to start expectations",
+    )
+    expectation_dispersion: float = Field(
+        5.0, ge=0, le=1000, description="sd across customers of the starting expectation ($)"
+    )
 
 
 class Network(Strict):

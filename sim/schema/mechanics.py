@@ -20,6 +20,9 @@ class Choice(Strict):
     loyalty_lockin: float = Field(
         0.5, ge=0, le=10, description="extra switching cost per $ of loyalty discount forgone"
     )
+    attachment_value: float = Field(
+        15.0, ge=0, le=10_000, description="$ of utility per unit of attachment (delight)"
+    )
 
 
 class Experience(Strict):
@@ -31,12 +34,32 @@ class Experience(Strict):
     )
     failure_loss: float = Field(30.0, ge=0, le=10_000, description="$ lost in a failed purchase")
     performance_noise: float = Field(5.0, ge=0, le=10_000, description="sd of realised value ($)")
-    tolerance_zone: float = Field(5.0, ge=0, le=10_000, description="half-width z of the zone ($)")
+    adequate_gap: float = Field(
+        6.0, ge=0, le=10_000, description="$ below expectation: the adequate level (zone floor)"
+    )
+    desired_gap: float = Field(
+        6.0, ge=0, le=10_000, description="$ above expectation: the desired level (zone ceiling)"
+    )
     slope_inside: float = Field(0.01, ge=0, le=10, description="satisfaction per $ inside the zone")
     slope_outside: float = Field(
         0.06, ge=0, le=10, description="satisfaction per $ outside the zone"
     )
     loss_aversion: float = Field(2.0, ge=1, le=10, description="shortfalls weigh this many times")
+    forgiveness: float = Field(
+        0.5, ge=0, le=1, description="share of the shortfall weight full attachment forgives"
+    )
+    attachment_gain: float = Field(
+        0.3, ge=0, le=1, description="share of the gap to full attachment a delight closes"
+    )
+    attachment_decay: float = Field(
+        0.05, ge=0, le=1, description="share of attachment lost each period"
+    )
+    inadequate_attachment_loss: float = Field(
+        0.5, ge=0, le=1, description="share of attachment lost on an inadequate purchase"
+    )
+    inadequate_trust_loss: float = Field(
+        0.1, ge=0, le=2, description="trust lost on an inadequate purchase"
+    )
     satisfaction_memory: float = Field(
         0.5, gt=0, le=1, description="weight of the newest experience"
     )
@@ -72,6 +95,9 @@ class WordOfMouth(Strict):
     negative_threshold: float = Field(-0.3, ge=-1, le=1, description="satisfaction to warn")
     talk_positive: float = Field(0.1, ge=0, le=1, description="chance a satisfied customer talks")
     talk_negative: float = Field(0.3, ge=0, le=1, description="chance a dissatisfied one talks")
+    talk_attached: float = Field(
+        0.3, ge=0, le=1, description="extra chance to recommend per unit of attachment"
+    )
     forward_negative: float = Field(0.5, ge=0, le=1, description="weight of second-hop warnings")
     awareness: float = Field(0.3, ge=0, le=1, description="awareness chance per unit exposure (q)")
     attitude: float = Field(0.2, ge=0, le=2, description="trust change per unit net exposure")

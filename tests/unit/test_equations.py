@@ -17,6 +17,7 @@ from sim.model.equations import (
     failure_probability,
     logit_shares,
     satisfaction_response,
+    shortfall_weight,
     total_cost,
     total_value,
 )
@@ -107,31 +108,42 @@ def test_logit_shares_equal_utilities_split_evenly():
 
 # --- satisfaction ---------------------------------------------------------------------------
 
-X = Experience()  # the shipped defaults: z = 5, inside 0.01, outside 0.06, loss aversion 2
-PARAMS = (X.tolerance_zone, X.slope_inside, X.slope_outside, X.loss_aversion)
+X = Experience()  # shipped defaults: adequate 6 below, desired 6 above, inside 0.01, outside 0.06
+LAM = X.loss_aversion
+PARAMS = (X.adequate_gap, X.desired_gap, X.slope_inside, X.slope_outside, LAM)
 
 
-def s(d):
-    return satisfaction_response(d, *PARAMS)
+def s(d, weight=LAM):
+    return satisfaction_response(d, *PARAMS[:4], weight)
 
 
 def test_satisfaction_inside_zone_is_small_and_shallow():
-    z, inside, _, lam = PARAMS
-    d = np.linspace(0.0, z, 101)
-    # Surpluses inside the zone: at most slope_inside per $, so |s| ≤ slope_inside · z.
-    assert np.all(np.abs(s(d)) <= inside * z + 1e-12)
-    np.testing.assert_allclose(s(d), np.tanh(inside * d), rtol=1e-12)
-    # Shortfalls inside the zone count loss_aversion times (documented): |s| ≤ λ·slope_inside·z.
-    assert np.all(np.abs(s(-d)) <= lam * inside * z + 1e-12)
-    assert abs(float(s(z))) <= 0.05 + 1e-12  # small: 5% of the scale at the zone's edge
+    low, high, inside, _, lam = PARAMS
+    up, down = np.linspace(0.0, high, 101), np.linspace(0.0, low, 101)
+    # Surpluses up to the desired level: at most slope_inside per $.
+    np.testing.assert_allclose(s(up), np.tanh(inside * up), rtol=1e-12)
+    # Shortfalls down to the adequate level count loss_aversion times (documented).
+    np.testing.assert_allclose(s(-down), np.tanh(-lam * inside * down), rtol=1e-12)
+    assert abs(float(s(high))) <= 0.06 + 1e-12  # small: 6% of the scale at the desired level
+
+
+def test_zone_runs_from_adequate_to_desired_level():
+    """An asymmetric zone: the kink sits at −adequate_gap below and +desired_gap above."""
+    low, high, inside, outside = 10.0, 3.0, 0.01, 0.06
+
+    def f(d):
+        return float(satisfaction_response(d, low, high, inside, outside, 1.0))
+
+    assert f(high + 1) - f(high) > 3 * (f(high) - f(high - 1))  # steeper past desired
+    assert f(-low + 1) - f(-low) < (f(-low) - f(-low - 1)) / 3  # steeper below adequate
+    assert f(-5.0) == pytest.approx(math.tanh(-5.0 * inside), rel=1e-12)  # −5 still inside
 
 
 def test_satisfaction_steeper_outside_the_zone():
-    z = PARAMS[0]
     h = 0.5
-    for sign in (1.0, -1.0):
-        inside_slope = abs(float(s(sign * (z - h)) - s(sign * (z - 2 * h)))) / h
-        outside_slope = abs(float(s(sign * (z + 2 * h)) - s(sign * (z + h)))) / h
+    for sign, edge in ((1.0, PARAMS[1]), (-1.0, PARAMS[0])):
+        inside_slope = abs(float(s(sign * (edge - h)) - s(sign * (edge - 2 * h)))) / h
+        outside_slope = abs(float(s(sign * (edge + 2 * h)) - s(sign * (edge + h)))) / h
         assert outside_slope > 3 * inside_slope, sign  # 0.06 vs 0.01 per $ before tanh bends
 
 
@@ -139,24 +151,40 @@ def test_satisfaction_is_loss_averse_beyond_the_zone():
     x = np.linspace(PARAMS[0] + 0.1, 100.0, 200)
     assert np.all(s(-x) < -s(x))
     # Close to the origin of tanh the ratio is the loss-aversion factor.
-    assert float(-s(-6.0) / s(6.0)) == pytest.approx(PARAMS[3], rel=0.02)
+    assert float(-s(-7.0) / s(7.0)) == pytest.approx(LAM, rel=0.02)
 
 
 def test_satisfaction_zero_at_zero_and_exact_piecewise_form():
     assert float(s(0.0)) == 0.0
-    z, inside, outside, lam = PARAMS
-    assert float(s(15.0)) == pytest.approx(math.tanh(inside * z + outside * 10.0), rel=1e-12)
-    assert float(s(-15.0)) == pytest.approx(
-        -math.tanh(lam * (inside * z + outside * 10.0)), rel=1e-12
+    low, high, inside, outside, lam = PARAMS
+    assert float(s(16.0)) == pytest.approx(
+        math.tanh(inside * high + outside * (16.0 - high)), rel=1e-12
     )
+    assert float(s(-16.0)) == pytest.approx(
+        -math.tanh(lam * (inside * low + outside * (16.0 - low))), rel=1e-12
+    )
+
+
+def test_shortfall_weight_attachment_forgives():
+    """Full attachment forgives ``forgiveness`` of the loss aversion, never below 1 (a shortfall
+    never counts less than a surplus); weights work element-wise per purchase."""
+    assert float(shortfall_weight(2.0, 0.5, 0.0)) == 2.0
+    assert float(shortfall_weight(2.0, 0.5, 1.0)) == 1.0
+    assert float(shortfall_weight(3.0, 0.25, 0.4)) == pytest.approx(3.0 * 0.9)
+    assert float(shortfall_weight(1.5, 1.0, 1.0)) == 1.0  # floored at 1
+    w = shortfall_weight(2.0, 0.5, np.array([0.0, 1.0]))
+    v = satisfaction_response(np.array([-20.0, -20.0]), 6.0, 6.0, 0.01, 0.06, w)
+    assert v[0] < v[1] < 0  # the attached customer is hurt less by the same shortfall
+    assert float(s(20.0, w[0])) == float(s(20.0, w[1]))  # surpluses are not affected
 
 
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
 params = st.tuples(
-    st.floats(0.0, 50.0),  # tolerance zone
+    st.floats(0.0, 50.0),  # adequate gap
+    st.floats(0.0, 50.0),  # desired gap
     st.floats(0.0, 0.1),  # slope inside
     st.floats(0.0, 0.5),  # slope outside
-    st.floats(1.0, 5.0),  # loss aversion
+    st.floats(1.0, 5.0),  # shortfall weight
 )
 
 

@@ -24,12 +24,32 @@ class Purchases:
     margin: NDArray[np.float64]
     occasions: int  # all occasions, including those on which nobody bought
     count: NDArray[np.int64]  # (N, F) purchases per customer-firm pair this period
+    leaving: NDArray[np.bool_]  # (N,) customers who leave the category after this period
 
     def per_pair(self, values: NDArray[np.float64]) -> NDArray[np.float64]:
         """Sum ``values`` (one per purchase) over each customer-firm pair: (N, F)."""
         n, f = self.count.shape
         pair = self.customer * f + self.firm
         return np.bincount(pair, values, minlength=n * f).astype(float).reshape(n, f)
+
+
+def purchases_before_leaving(
+    dropout: NDArray[np.float64], rng: np.random.Generator
+) -> NDArray[np.float64]:
+    """Number of purchases after which each customer leaves: after every purchase a customer
+    leaves with chance ``dropout``, so the number is geometric (1, 2, …); inf where dropout = 0."""
+    limit = np.full(dropout.size, np.inf)
+    leaves = dropout > 0
+    limit[leaves] = rng.geometric(dropout[leaves])
+    return limit
+
+
+def prior_purchases(who: NDArray[np.int64], bought: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """For each occasion (grouped by customer, in order), the customer's purchases before it."""
+    done = np.cumsum(bought) - bought
+    first = np.flatnonzero(np.r_[True, who[1:] != who[:-1]]) if who.size else who
+    starts = np.repeat(done[first], np.diff(np.r_[first, who.size]))
+    return done - starts
 
 
 def choose(
@@ -40,7 +60,9 @@ def choose(
     rng: np.random.Generator,
 ) -> Purchases:
     """Purchase occasions ~ Poisson(purchase_rate); on each the customer takes the option with
-    the highest utility + Gumbel(0, noise) noise, the outside option worth outside_value."""
+    the highest utility + Gumbel(0, noise) noise, the outside option worth outside_value. After
+    each purchase the customer may leave the category (chance dropout): its later occasions this
+    period do not happen."""
     c = customers
     rate = c.purchase_rate * conditions.purchase_rate
     occasions = rng.poisson(rate) * c.in_category
@@ -51,10 +73,18 @@ def choose(
     options[:, f] = choice.outside_value
     options += gumbel_noise(rng, choice.noise, options.shape)
     pick = np.argmax(options, axis=1)
+    shoppers = np.flatnonzero(occasions)
+    limit = np.full(c.count, np.inf)
+    limit[shoppers] = purchases_before_leaving(c.dropout[shoppers], rng)
+    before = prior_purchases(who, pick < f)
+    still_in = before < limit[who]
+    who, pick, before = who[still_in], pick[still_in], before[still_in]
     bought = pick < f
+    leaving = np.zeros(c.count, dtype=bool)
+    leaving[who[bought & (before + 1 == limit[who])]] = True
     customer, firm = who[bought], pick[bought]
     basket = c.basket[customer]
     revenue = basket * offers.price[customer, firm]
     margin = revenue - basket * offers.unit_cost[customer, firm]
     count = np.bincount(customer * f + firm, minlength=c.count * f).reshape(c.count, f)
-    return Purchases(customer, firm, revenue, margin, who.size, count)
+    return Purchases(customer, firm, revenue, margin, who.size, count, leaving)

@@ -17,11 +17,13 @@ def handle_complaints(
     satisfaction: NDArray[np.float64],
     decisions: list[Decision],
     x: Experience,
+    complaint_cost: float,
     rng: np.random.Generator,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Satisfaction follows this period's experience (``satisfaction``: one per purchase);
     dissatisfied buyers may complain, and a complaint handled well (chance =
-    complaint_handling) recovers them. Returns per-firm complaints and recoveries."""
+    complaint_handling) recovers them at ``complaint_cost`` ($), charged to the customer's cost
+    to serve. Returns per-firm complaints and recoveries."""
     r = relations
     f = r.f
     count = purchases.count
@@ -36,6 +38,7 @@ def handle_complaints(
     handled = rng.random(complains.size) < handling[complains % f]
     recovered = np.divmod(complains[handled], f)
     ignored = np.divmod(complains[~handled], f)
+    r.cost_to_serve[recovered] += complaint_cost
     r.satisfaction[recovered] = x.recovery_satisfaction
     r.trust[recovered] = np.minimum(1.0, r.trust[recovered] + x.recovery_trust)
     r.satisfaction[ignored] = np.maximum(-1.0, r.satisfaction[ignored] - x.unhandled_penalty)

@@ -2,28 +2,59 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.model.equations import failure_probability, satisfaction_response
+from sim.model.equations import failure_probability, satisfaction_response, shortfall_weight
 from sim.model.events import Conditions
-from sim.model.population import Traits
+from sim.model.population import Relationships, Traits
 from sim.model.submodels.choice import Purchases
 from sim.model.submodels.offers import Offers
 from sim.schema import Experience
 
 
+@dataclass
+class Felt:
+    """How each of this period's purchases felt (one entry per purchase, in purchase order)."""
+
+    satisfaction: NDArray[np.float64]  # in (−1, 1)
+    delighted: NDArray[np.bool_]  # realised value above the desired level
+    inadequate: NDArray[np.bool_]  # realised value below the adequate level
+
+
+def known_offers_value(
+    offers: Offers, aware: NDArray[np.bool_], present: NDArray[np.bool_]
+) -> NDArray[np.float64]:
+    """Delivered value of the best offer each customer knows of ($); for a customer who knows of
+    no firm, the best offer of the firms in the market."""
+    known = np.where(aware, offers.delivered_value, -np.inf).max(axis=1)
+    market = np.where(present, offers.delivered_value, -np.inf).max(axis=1)
+    return np.where(aware.any(axis=1), known, market)
+
+
+def form_expectations(
+    customers: Traits, offers: Offers, aware: NDArray[np.bool_], present: NDArray[np.bool_]
+) -> None:
+    """Period 1: each customer's expectation starts at the best offer it knows of plus its own
+    offset (segment expectation_shift + normal(0, expectation_dispersion), drawn at setup)."""
+    customers.expectation += known_offers_value(offers, aware, present)
+
+
 def experience(
     customers: Traits,
+    relations: Relationships,
     purchases: Purchases,
     offers: Offers,
     x: Experience,
     conditions: Conditions,
     rng: np.random.Generator,
-) -> NDArray[np.float64]:
+) -> Felt:
     """Realised value = offered delivered value − failure_loss on a service failure + noise;
-    satisfaction = response(realised − expectation); expectations adapt and drift upward.
-    Returns the satisfaction of each purchase."""
+    satisfaction = response(realised − expectation) with the zone of tolerance between the adequate
+    and desired levels and shortfalls weighed less by attached customers; expectations adapt and
+    drift upward. Returns how each purchase felt."""
     c = customers
     i, j = purchases.customer, purchases.firm
     failed = rng.random(i.size) < np.maximum(
@@ -35,16 +66,14 @@ def experience(
         - x.failure_loss * failed
         + rng.normal(0.0, x.performance_noise, i.size)
     )
+    disconfirmation = realised - c.expectation[i]
+    weight = shortfall_weight(x.loss_aversion, x.forgiveness, relations.attachment[i, j])
     satisfaction = satisfaction_response(
-        realised - c.expectation[i],
-        x.tolerance_zone,
-        x.slope_inside,
-        x.slope_outside,
-        x.loss_aversion,
+        disconfirmation, x.adequate_gap, x.desired_gap, x.slope_inside, x.slope_outside, weight
     )
     count = np.bincount(i, minlength=c.count)
     mean_realised = np.bincount(i, realised, minlength=c.count) / np.maximum(count, 1)
     gap = mean_realised - c.expectation
     rate = np.where(gap > 0, x.expectation_up, x.expectation_down) * (count > 0)
     c.expectation += rate * gap + x.expectation_drift * c.in_category
-    return satisfaction
+    return Felt(satisfaction, disconfirmation > x.desired_gap, disconfirmation < -x.adequate_gap)

@@ -40,7 +40,7 @@ def personalised_offers(
 ) -> Offers:
     """Delivered value of every firm's offer as personalised for every customer: fit to the
     customer's taste (tailored by research or a profile), top-tier service, discounts, and the
-    convenience a profile brings; utility adds trust and the cost of switching."""
+    convenience a profile brings; utility adds trust, attachment and the cost of switching."""
     c, r = customers, relations
     know = spec.knowledge
     price = np.array([d.price for d in decisions])
@@ -90,7 +90,9 @@ def personalised_offers(
     ch = spec.choice
     incumbent = r.last_firm[:, None] == np.arange(len(firms))[None, :]
     lock_in = ch.switching_cost + ch.loyalty_lockin * loyalty * price * member
-    relationship = ch.trust_weight * r.trust + incumbent * lock_in
+    relationship = (
+        ch.trust_weight * r.trust + ch.attachment_value * r.attachment + incumbent * lock_in
+    )
     utility = np.where(r.aware, delivered + relationship, -np.inf)
     rates = [f.spec.unit_cost_rates for f in firms]
     product_rate = np.array([rate.product for rate in rates])

@@ -1,4 +1,4 @@
-"""S9 Relationships: trust, profiles, counters, lifecycle stages and dropout."""
+"""S9 Relationships: trust, attachment, profiles, counters, lifecycle stages and dropout."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from numpy.typing import NDArray
 
 from sim.model.population import Relationships, Stage, Traits
 from sim.model.submodels.choice import Purchases
+from sim.model.submodels.experience import Felt
 from sim.schema import Experience, Knowledge
 from sim.strategies import Decision
 
@@ -20,13 +21,14 @@ def update_relationships(
     customers: Traits,
     relations: Relationships,
     purchases: Purchases,
+    felt: Felt,
     decisions: list[Decision],
     period: int,
     x: Experience,
     know: Knowledge,
-    rng: np.random.Generator,
 ) -> NDArray[np.bool_]:
-    """Trust follows satisfaction; profiles learn; stages move; some buyers leave.
+    """Trust follows satisfaction; attachment grows with delight and breaks below the adequate
+    level; profiles learn; stages move; the buyers who left (S6) leave the category.
     Returns the pairs with an active relationship after this period's purchases."""
     c, r = customers, relations
     count = purchases.count
@@ -36,7 +38,11 @@ def update_relationships(
         r.trust + x.trust_rate * (r.satisfaction - r.trust),
         r.trust * (1 - x.trust_decay),
     )
+    delights = purchases.per_pair(felt.delighted)
+    letdowns = purchases.per_pair(felt.inadequate)
+    r.trust -= x.inadequate_trust_loss * letdowns
     np.clip(r.trust, -1.0, 1.0, out=r.trust)
+    r.attachment = attachment(r.attachment, delights, letdowns, x)
     crm = np.array([min(1.0, d.crm / know.crm_full_cost) for d in decisions])
     learn = np.minimum(1.0, know.base_rate + know.crm_rate * crm)
     r.knowledge = np.where(
@@ -52,9 +58,22 @@ def update_relationships(
     r.last_firm[who[latest]] = purchases.firm[latest]
     active = r.active(period, x.lapse_periods)
     r.stage = stages(r, active, x)
-    leave = rng.random(c.count) < 1.0 - (1.0 - c.dropout) ** per_customer(count)
-    c.in_category &= ~leave
+    c.in_category &= ~purchases.leaving
     return active
+
+
+def attachment(
+    held: NDArray[np.float64],
+    delights: NDArray[np.float64],
+    letdowns: NDArray[np.float64],
+    x: Experience,
+) -> NDArray[np.float64]:
+    """Attachment after a period: it fades by attachment_decay, each delighted purchase closes
+    attachment_gain of the gap to 1, then each inadequate one breaks inadequate_attachment_loss
+    of it. Works on scalars (one pair) and (N, F) arrays alike."""
+    faded = held * (1.0 - x.attachment_decay)
+    grown = 1.0 - (1.0 - faded) * (1.0 - x.attachment_gain) ** delights
+    return grown * (1.0 - x.inadequate_attachment_loss) ** letdowns
 
 
 def stages(relations: Relationships, active: NDArray[np.bool_], x: Experience) -> NDArray[np.int8]:

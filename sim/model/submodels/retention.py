@@ -31,7 +31,8 @@ def contact_for_retention(
     economics: Economics,
 ) -> NDArray[np.int64]:
     """Each firm contacts the retention_share of its active customers with the highest lifetime
-    value × churn risk; a contact adds ``retention_trust`` to trust (at most 1).
+    value × churn risk; a contact adds ``retention_trust`` to trust (at most 1) and costs
+    ``retention_cost`` ($), charged to the customer's cost to serve.
     Returns the number of contacts per firm."""
     boost = economics.retention_trust
     contacts = np.zeros(len(decisions), dtype=np.int64)
@@ -39,5 +40,6 @@ def contact_for_retention(
         score = lifetime.value[:, j] * (1.0 - lifetime.retention[:, j])
         chosen = most_valuable(score, active[:, j], d.retention_share)
         relations.trust[chosen, j] = np.minimum(1.0, relations.trust[chosen, j] + boost)
+        relations.cost_to_serve[chosen, j] += economics.retention_cost
         contacts[j] = chosen.size
     return contacts

@@ -17,11 +17,14 @@ def word_of_mouth(
     w: WordOfMouth,
     rng: np.random.Generator,
 ) -> None:
-    """Satisfied customers recommend, dissatisfied ones warn (more often, and warnings travel a
-    second hop); listeners become aware and their trust moves with what they hear."""
+    """Satisfied customers recommend (attached ones more often), dissatisfied ones warn (more
+    often, and warnings travel a second hop); listeners become aware and their trust moves with
+    what they hear."""
     r = relations
     talk = rng.random(r.satisfaction.shape)
-    praise = active & (r.satisfaction > w.positive_threshold) & (talk < w.talk_positive)
+    praise_chance = w.talk_positive + w.talk_attached * r.attachment
+    praise = active & (r.satisfaction > w.positive_threshold) & (talk < praise_chance)
+    r.recommendations += praise
     warn = active & (r.satisfaction < w.negative_threshold) & (talk < w.talk_negative)
     f = r.f
     heard_praise, heard_warning = np.hsplit(
