@@ -202,13 +202,16 @@ def test_offers_equal_the_vectorised_offers_for_the_same_state(overrides):
     r.aware = np.array([[rel.aware for rel in rels] for rels, _ in state])
     r.trust = np.array([[rel.trust for rel in rels] for rels, _ in state])
     r.knowledge = np.array([[rel.knowledge for rel in rels] for rels, _ in state])
+    r.attachment = np.array([[rel.attachment for rel in rels] for rels, _ in state])
     r.stage = np.array([[rel.stage for rel in rels] for rels, _ in state], dtype=np.int8)
     r.last_firm = np.array([last for _, last in state], dtype=np.int16)
     vec.lifetime.value = np.array([[rel.lifetime_value for rel in rels] for rels, _ in state])
     for theirs, mine in zip(ref.firms, vec.firms, strict=True):
         mine.value, mine.position, mine.price = replace(theirs.value), theirs.position, theirs.price
     active = np.array([[rel.was_active for rel in rels] for rels, _ in state])
-    assert active.any(axis=0).all() and (r.stage == Stage.LOYAL).any()  # a rich state
+    members = (r.stage == Stage.REPEAT) | (r.stage == Stage.LOYAL)  # loyalty discount, lock-in
+    assert active.any(axis=0).all() and members.any() and (r.stage == Stage.LAPSED).any()
+    assert (r.attachment > 0.1).any()  # delight has attached some customers
     offers = market_offers(vec, [f.decision for f in ref.firms], active)
     for field in ("delivered_value", "price", "service", "unit_cost", "utility"):
         expected = [[getattr(rel.offer, field) for rel in c.relationships] for c in ref.customers]
