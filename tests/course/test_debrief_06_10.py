@@ -402,40 +402,44 @@ def test_08_network_structure_matters_less_than_talk():
 
 
 def test_09_the_card_wins_retention_wallet_and_profit():
-    """09, finding 1: "Against a rival without a card, the card wins everything. Member keeps
-    98.2% of its customers a month, NoCard 93.2%; ... share of wallet ... 87% ..., NoCard's 25%
-    ... about six times as much." Checked: Member ahead on all three; profit over 3 times
-    NoCard's."""
+    """09, finding 1: "Against a rival without a card, the card wins everything. Of the customers
+    who buy from Member in a month, 96.4% buy from it again within six months ..., at NoCard
+    70.6%; ... share of wallet ... 90% ..., NoCard's 24% ... about 18 times as much." Checked:
+    Member ahead on all three; profit over 10 times NoCard's."""
     table = summary("loyalty_programme")
     for metric in ("mean_retention_rate", "share_of_wallet", "cumulative_profit"):
         assert_ahead(table, metric, "Member", "NoCard")
     profit = table.groupby("firm")["cumulative_profit"].mean()
-    assert profit["Member"] > 3 * profit["NoCard"], profit
+    assert profit["Member"] > 10 * profit["NoCard"], profit
 
 
 def test_09_the_card_costs_first_and_pays_from_the_first_year():
     """09, finding 2: "The card costs first, pays later. NoCard leads in cumulative profit in
-    months 2–6 ...; Member leads from month 7 on." Checked: final lead from month 6-8."""
+    months 2–5 ...; Member leads from month 6 on." Checked: final lead from month 5-8."""
     profit = path("loyalty_programme", "cumulative_profit")
-    assert (profit.loc[2:6, "NoCard"] > profit.loc[2:6, "Member"]).all()
-    assert 6 <= lead_from(profit["Member"] > profit["NoCard"]) <= 8
+    assert (profit.loc[2:5, "NoCard"] > profit.loc[2:5, "Member"]).all()
+    assert 5 <= lead_from(profit["Member"] > profit["NoCard"]) <= 8
 
 
 def test_09_behavioural_loyalty_without_attitudinal_loyalty():
-    """09, finding 3: "Behavioural loyalty without attitudinal loyalty. Member's loyal customers
-    ... peak at about 307 around month 10 and fall to almost none (0.5) by month 48, while
-    Member's monthly retention stays at about 98% to the end." Checked: peak in months 6-15;
-    under 10% of the peak in month 48; retention above 97% in months 37-48."""
-    loyal = path("loyalty_programme", "loyal_customers")["Member"]
-    assert 6 <= loyal.idxmax() <= 15, loyal.idxmax()
-    assert loyal.loc[48] < 0.1 * loyal.max(), loyal
+    """09, finding 3: "Behavioural loyalty without attitudinal loyalty. Not one customer of
+    either firm, in any month of any run, reaches the loyal stage ..., while Member's six-month
+    repeat rate stays at 96–97% from month 12 to the end. ... mean satisfaction at Member stays
+    near zero (−0.05 at the end; NoCard −0.22)". Checked: no loyal customer anywhere; Member's
+    repeat rate above 95% in months 12-48; Member's mean satisfaction within ±0.1 of zero in
+    every month, NoCard's below −0.15 at the end."""
+    metrics, _ = replicate("loyalty_programme")
+    assert (metrics["loyal_customers"] == 0).all(), metrics["loyal_customers"].max()
     retention = path("loyalty_programme", "retention_rate")["Member"]
-    assert (retention.loc[37:48] > 0.97).all(), retention.loc[37:48]
+    assert (retention.loc[12:48] > 0.95).all(), retention.loc[12:48]
+    satisfaction = path("loyalty_programme", "mean_satisfaction")
+    assert (satisfaction["Member"].abs() < 0.1).all(), satisfaction["Member"]
+    assert satisfaction.loc[48, "NoCard"] < -0.15, satisfaction.loc[48]
 
 
 def test_09_a_copied_card_is_just_a_price_cut():
     """09, finding 4: "A copied card is just a price cut. When both give 10%, each earns about
-    $605k and neither has an advantage; when neither gives a card each earns about $963k."
+    $605k and neither has an advantage ...; when neither gives a card each earns about $931k."
     Checked: equal within ±10%; each firm earns 50-75% of its no-card profit."""
     both = summary("loyalty_programme", "firms[1].strategy.loyalty_discount=0.1")
     assert_about_same(both, "cumulative_profit", "Member", "NoCard")
@@ -470,8 +474,8 @@ def test_09_the_card_is_a_dominant_strategy_and_a_prisoners_dilemma():
 
 
 def test_09_a_bigger_discount_is_not_better():
-    """09, finding 5: "Bigger is not better. A 20% card earns Member $573k ..., half of the 10%
-    card's $1.15M"."""
+    """09, finding 5: "Bigger is not better. A 20% card earns Member $606k ..., half of the 10%
+    card's $1.24M"."""
     table = variants(
         "Member",
         d10=summary("loyalty_programme"),
@@ -480,20 +484,24 @@ def test_09_a_bigger_discount_is_not_better():
     assert_ahead(table, "cumulative_profit", "d10", "d20")
 
 
-def test_09_a_small_card_earns_about_as_much_as_the_default():
-    """09, answer 4: "5% earns about the same as 10%" (within ±10%)."""
+def test_09_a_small_card_earns_a_little_more_than_the_default():
+    """09, answer 4: "5% earns a little more than 10% ($1.31M against $1.24M, +$68k ..., about
+    5%". Checked: 5% ahead, paired by seed, by less than 10%."""
     table = variants(
         "Member",
         d10=summary("loyalty_programme"),
         d05=summary("loyalty_programme", "firms[0].strategy.loyalty_discount=0.05"),
     )
-    assert_about_same(table, "cumulative_profit", "d05", "d10")
+    gain = assert_ahead(table, "cumulative_profit", "d05", "d10")
+    d10 = table.loc[table["firm"] == "d10", "cumulative_profit"].mean()
+    assert gain["difference"] < 0.1 * d10, gain
 
 
 def test_09_lock_in_strengthens_the_card():
     """09, finding 6: "Lock-in adds to the price cut. With no lock-in ... Member still wins ...
-    but by less than with the default 0.5; with lock-in 2 Member earns $1.34M and NoCard ends
-    with 7.5% of purchases." Checked: Member's profit rises with lock-in; NoCard under 10%."""
+    but earns ... less than with the default 0.5; with lock-in 2 Member earns $1.38M and
+    NoCard ends with 6% of purchases." Checked: Member's profit rises with lock-in; NoCard under
+    10%."""
     free = summary("loyalty_programme", "choice.loyalty_lockin=0")
     base = summary("loyalty_programme")
     locked = summary("loyalty_programme", "choice.loyalty_lockin=2")
@@ -506,15 +514,15 @@ def test_09_lock_in_strengthens_the_card():
 
 def test_09_knowledge_instead_of_a_card_wins_less_decisively():
     """09, finding 7: "Knowledge instead of a card also wins, less decisively. With no discount
-    but CRM $1.50, Member earns $1.03M against NoCard's $740k and ends with 60% of purchases (86%
-    with the card)." Checked: 50-70%."""
+    but CRM $1.50, Member earns $1.11M against NoCard's $604k and ends with 65% of purchases (89%
+    with the card)." Checked: 55-75%."""
     crm = summary(
         "loyalty_programme", "firms[0].strategy.loyalty_discount=0", "firms[0].strategy.crm=1.5"
     )
     assert_ahead(crm, "cumulative_profit", "Member", "NoCard")
     member = variants("Member", card=summary("loyalty_programme"), crm=crm)
     assert_ahead(member, "final_market_share", "card", "crm")
-    assert 0.5 < crm.loc[crm["firm"] == "Member", "final_market_share"].mean() < 0.7
+    assert 0.55 < crm.loc[crm["firm"] == "Member", "final_market_share"].mean() < 0.75
 
 
 # --- 10 limits and price wars ---------------------------------------------------------------
