@@ -529,15 +529,16 @@ def test_09_knowledge_instead_of_a_card_wins_less_decisively():
 
 
 def test_10_how_fast_products_grow_alike_decides_who_wins():
-    """10, finding 2: "The crossing rate is about 0.05 a month. At a homogenisation rate of 0.02
-    ProductCo earns $1.10M against CustomerCo's $422k; at 0.05 they are close (..., not
-    distinguishable); at 0.10 CustomerCo earns $901k against $483k"."""
+    """10, finding 2: "The crossing rate is about 0.03 a month. At a homogenisation rate of 0.02
+    ProductCo earns $1.01M against CustomerCo's $694k ...; at 0.03 they are level (..., not
+    distinguishable); at 0.05 CustomerCo earns $991k against $644k, at 0.10 $1.27M against
+    $341k"."""
     slow = summary("flagship", "homogenisation.rate=0.02")
     assert_ahead(slow, "cumulative_profit", "ProductCo", "CustomerCo")
-    fast = summary("flagship", "homogenisation.rate=0.1")
-    assert_ahead(fast, "cumulative_profit", "CustomerCo", "ProductCo")
+    for fast in ("homogenisation.rate=0.05", "homogenisation.rate=0.1"):
+        assert_ahead(summary("flagship", fast), "cumulative_profit", "CustomerCo", "ProductCo")
     middle = compare(
-        summary("flagship", "homogenisation.rate=0.05"),
+        summary("flagship", "homogenisation.rate=0.03"),
         "cumulative_profit",
         "ProductCo",
         "CustomerCo",
@@ -545,17 +546,21 @@ def test_10_how_fast_products_grow_alike_decides_who_wins():
     assert not middle["distinguishable"], middle
 
 
-def test_10_late_homogenisation_leaves_the_product_centric_firm_ahead():
-    """10, finding 3: "Late imitation leaves the product leader ahead. With homogenisation only
-    from month 36, ProductCo ends five years with $904k against CustomerCo's $563k"."""
-    table = summary("flagship", "homogenisation.start=36")
-    assert_ahead(table, "cumulative_profit", "ProductCo", "CustomerCo")
+def test_10_late_homogenisation_leaves_the_two_level_after_five_years():
+    """10, finding 3: "Late imitation lets the product leader hold on for five years, just. With
+    homogenisation only from month 36, ProductCo leads by $413k at month 36, and CustomerCo
+    catches up ...: both end five years with about $833k (... within ±10% of their mean)."
+    Checked: ProductCo ahead at month 36 (mean across seeds); equal within ±10% at the end."""
+    late = "homogenisation.start=36"
+    profit = path("flagship", "cumulative_profit", late).loc[36]
+    assert profit["ProductCo"] > profit["CustomerCo"], profit
+    assert_about_same(summary("flagship", late), "cumulative_profit", "ProductCo", "CustomerCo")
 
 
 def test_10_a_lower_markup_buys_share_not_five_year_profit():
     """10, finding 4: "A lower weir buys share, not five-year profit. With CustomerCo's markup at
-    30% instead of 45%, its final share rises ... and ProductCo is pushed into a loss ..., but
-    CustomerCo's own five-year profit falls"."""
+    30% instead of 45%, its final share rises from 73% to 89% and ProductCo is pushed into a loss
+    ..., but CustomerCo's own five-year profit falls from $1.39M to $828k"."""
     table = variants(
         "CustomerCo",
         low=summary("flagship", "firms[1].strategy.markup=0.3"),
@@ -570,11 +575,12 @@ def test_10_a_lower_markup_buys_share_not_five_year_profit():
 def test_10_the_price_war_cuts_prices_then_quality_and_costs_both_rivals_money():
     """10, finding 5: "The price war. The rivals start at $97 and undercut each other ... $49 by
     month 17 ... From month 17 they cut product value ... from $80 to $36 by month 60 ... Each
-    rival's share rises ... to about 28% around months 16–18, then falls to 9% at the end ...
-    Both rivals lose money in every seed"; answer 4: "no rival makes a profit in any month"
-    (means across seeds). Checked: price above $90 in month 1, below $52 in month 17; product
-    above $78 in month 16, below $40 in month 60; share peak above 25% in months 12-24, below 12%
-    at the end."""
+    rival's share rises ... to about 30% around months 16–18, then falls to 9–10% at the end ...
+    On average the rivals about break even in months 4–7 ... and lose money in every other
+    month. Both lose money over five years in every seed". Checked: price above $90 in month 1,
+    below $52 in month 17; product above $78 in month 16, below $40 in month 60; share peak
+    above 25% in months 12-24, below 12% at the end; mean monthly profit under $1,000 in every
+    month and below zero in months 1-2 and 8-60."""
     price = path("price_war", "price")
     product = path("price_war", "product")
     for rival in ("RivalA", "RivalB"):
@@ -584,8 +590,9 @@ def test_10_the_price_war_cuts_prices_then_quality_and_costs_both_rivals_money()
     for rival in ("RivalA", "RivalB"):
         assert 12 <= share[rival].idxmax() <= 24 and share[rival].max() > 0.25, share[rival]
         assert share.loc[60, rival] < 0.12, share[rival]
-    monthly = path("price_war", "profit")
-    assert (monthly[["RivalA", "RivalB"]] < 0).all().all()
+    monthly = path("price_war", "profit")[["RivalA", "RivalB"]]
+    assert (monthly < 1000).all().all(), monthly.max()
+    assert (monthly.loc[[1, 2, *range(8, 61)]] < 0).all().all(), monthly
     table = summary("price_war")
     rivals = table[table["firm"].isin(["RivalA", "RivalB"])]
     assert (rivals["cumulative_profit"] < 0).all()
@@ -593,8 +600,8 @@ def test_10_the_price_war_cuts_prices_then_quality_and_costs_both_rivals_money()
 
 
 def test_10_matching_instead_of_undercutting_halves_the_rivals_losses():
-    """10, finding 6: "Matching instead of undercutting halves the rivals' losses (−$251k instead
-    of −$461k for RivalA) — but they end with 3% of purchases each, and CustomerCo earns more".
+    """10, finding 6: "Matching instead of undercutting halves the rivals' losses (−$235k instead
+    of −$455k for RivalA) — but they end with 3% of purchases each, and CustomerCo earns more".
     Checked: loss ratio 0.4-0.7; rivals under 5%."""
     match = summary("price_war", "firms[0].strategy.undercut=0", "firms[1].strategy.undercut=0")
     base = summary("price_war")
@@ -611,7 +618,7 @@ def test_10_matching_instead_of_undercutting_halves_the_rivals_losses():
 
 def test_10_rivals_who_keep_their_quality_are_more_dangerous():
     """10, finding 7: "Rivals who keep their quality are more dangerous. Without quality cuts the
-    rivals keep about 25% of purchases each and still lose money, while CustomerCo earns about a
+    rivals keep about 26% of purchases each and still lose money ..., while CustomerCo earns about a
     third less". Checked: 20-30% each; CustomerCo at 55-80% of its profit in the war."""
     keep = summary(
         "price_war", "firms[0].strategy.quality_cut=0", "firms[1].strategy.quality_cut=0"
@@ -627,8 +634,8 @@ def test_10_rivals_who_keep_their_quality_are_more_dangerous():
 
 def test_10_joining_the_price_war_halves_customer_centric_profit():
     """10, finding 8: "Joining the war does not pay. A 30% price cut for a year (months 12–23)
-    leaves CustomerCo with $346k over five years, 47% of the $737k it earns with no event."
-    Checked: under 50%."""
+    leaves CustomerCo with $341k over five years, 49% of the $701k it earns with no event."
+    Checked: 40-55%."""
     war = summary(
         "price_war",
         'events[0]={kind="price_war", firm="CustomerCo", period=12, duration=12, cut=0.3}',
@@ -640,7 +647,7 @@ def test_10_joining_the_price_war_halves_customer_centric_profit():
         table.loc[table.firm == "war", "cumulative_profit"].mean()
         / table.loc[table.firm == "calm", "cumulative_profit"].mean()
     )
-    assert ratio < 0.5, ratio
+    assert 0.4 < ratio < 0.55, ratio
 
 
 def test_every_debrief_cites_existing_tests_and_every_test_is_cited():
