@@ -80,7 +80,7 @@ def lead_from(ahead: pd.Series) -> int:
 def test_06_profiles_beat_research_and_research_beats_nothing():
     """06, finding 1: "Profiles beat surveys, surveys beat nothing (when customers differ within
     segments)." Also: "Profiler also retains better ... and gets more of its customers'
-    business"."""
+    business" (retention: the six-month cohort repeat rate)."""
     table = summary("customer_knowledge")
     assert_ahead(table, "cumulative_profit", "Profiler", "Surveyor")
     assert_ahead(table, "cumulative_profit", "Surveyor", "Standard")
@@ -90,8 +90,8 @@ def test_06_profiles_beat_research_and_research_beats_nothing():
 
 def test_06_profiles_grow_with_crm_spending():
     """06, finding 2: "Knowledge grows with CRM spending and with time. Profiler's profile
-    accuracy is 0.18 in month 1, 0.46 at month 12, 0.64 at month 24 and 0.80 ... at month 48.
-    Surveyor and Standard ... end at 0.28 and 0.15." Checked: rising; 0.35-0.55 at month 12;
+    accuracy is 0.18 in month 1, 0.46 at month 12, 0.65 at month 24 and 0.80 at month 48.
+    Surveyor and Standard ... end at 0.28 and 0.13." Checked: rising; 0.35-0.55 at month 12;
     above 0.75 at the end; the others below 0.3."""
     accuracy = path("customer_knowledge", "mean_knowledge")["Profiler"]
     assert accuracy.loc[1] < accuracy.loc[12] < accuracy.loc[24] < accuracy.loc[48], accuracy
@@ -105,7 +105,7 @@ def test_06_profiles_grow_with_crm_spending():
 
 def test_06_research_pays_first_and_profiles_overtake_between_months_20_and_40():
     """06, finding 3: "Research pays first, profiles pay later. ... Profiler overtakes Surveyor
-    in month 31 and leads from then on." Checked: Surveyor ahead in months 6-18; Profiler's final
+    in month 26 and leads from then on." Checked: Surveyor ahead in months 6-18; Profiler's final
     lead starts between months 20 and 40."""
     profit = path("customer_knowledge", "cumulative_profit")
     assert (profit.loc[6:18, "Surveyor"] > profit.loc[6:18, "Profiler"]).all()
@@ -115,7 +115,7 @@ def test_06_research_pays_first_and_profiles_overtake_between_months_20_and_40()
 
 def test_06_research_wins_when_segments_are_homogeneous():
     """06, finding 4: "When segments are homogeneous, 以小代大 wins. With taste_spread 0.02 in every
-    segment, Surveyor earns $1.03M ... and Profiler −$13k"."""
+    segment, Surveyor earns $1.03M ... and Profiler −$12k"."""
     assert_ahead(
         summary("customer_knowledge", *TIGHT_SEGMENTS), "cumulative_profit", "Surveyor", "Profiler"
     )
@@ -123,7 +123,7 @@ def test_06_research_wins_when_segments_are_homogeneous():
 
 def test_06_personalising_without_a_crm_budget_loses_to_research():
     """06, finding 5: "Personalising without investing in knowledge does not pay. With `crm=0`
-    ... it earns $267k ... against Surveyor's $631k"."""
+    ... it earns $286k ... against Surveyor's $627k"."""
     table = summary("customer_knowledge", "firms[0].strategy.crm=0")
     assert_ahead(table, "cumulative_profit", "Surveyor", "Profiler")
 
@@ -142,7 +142,7 @@ def test_06_crm_beyond_full_cost_buys_little_knowledge_and_costs_profit():
 
 
 def test_06_surveyor_still_ahead_at_a_moderate_taste_spread():
-    """06, answer 5: "at 0.15 Surveyor still earns more ($540k against $394k), at 0.25 Profiler
+    """06, answer 5: "at 0.15 Surveyor still earns more ($528k against $439k ...), at 0.25 Profiler
     does"."""
     spread = tuple(f"customers.segments[{i}].taste_spread=0.15" for i in range(3))
     assert_ahead(
@@ -161,9 +161,9 @@ def test_06_when_customers_rarely_buy_profiles_cost_more_than_they_bring():
 
 
 def test_06_a_late_crm_launch_helps_but_does_not_catch_up():
-    """06, answer 7: "Standard's final share roughly doubles (10% → 22%) and its four-year loss
-    shrinks ..., but ... Profiler has two years of learning and most of the customers." Checked:
-    share up by more than 8 points; profit up; Profiler still ahead of Standard."""
+    """06, answer 7: "Standard's final share more than doubles (8% → 18%) and its four-year
+    loss shrinks a little ..., but ... Profiler has two years of learning and most of the
+    customers." Checked: share up by more than 8 points; profit up; Profiler still ahead."""
     launch = summary("customer_knowledge", LATE_CRM)
     table = variants("Standard", launch=launch, base=summary("customer_knowledge"))
     share = assert_ahead(table, "final_market_share", "launch", "base")
@@ -174,7 +174,7 @@ def test_06_a_late_crm_launch_helps_but_does_not_catch_up():
 
 def test_06_flagship_customer_centric_knows_more_and_earns_more_than_market_oriented():
     """06, finding 7: "The flagship market tells the same story. CustomerCo's profiles end at
-    0.83, MarketCo's at 0.13; CustomerCo earns $1.02M, MarketCo loses $0.33M". Checked: above
+    0.82, MarketCo's at 0.16; CustomerCo earns $1.39M, MarketCo loses $311k". Checked: above
     0.75 and below 0.2; CustomerCo ahead."""
     table = summary("flagship")
     knowledge = table.groupby("firm")["final_knowledge"].mean()
@@ -186,22 +186,23 @@ def test_06_flagship_customer_centric_knows_more_and_earns_more_than_market_orie
 
 
 def test_07_listener_earns_more_and_keeps_more_customers():
-    """07, finding 1: "Listening pays. ... Listener − Deaf = $577k ..., about 42% more. Listener
-    keeps 96.0% of its customers a month, Deaf 94.8% (difference 1.2 points ...). The firms start
-    level (50/50 in month 1)". Checked: 25-60% more; 0.8-1.6 points; month-1 share 45-55%."""
+    """07, finding 1: "Listening pays. ... Listener − Deaf = $567k ..., about 43% more. Of the
+    customers who buy from Listener in a month, 88.3% buy from it again within six months ..., at
+    Deaf 82.8% (difference 5.5 points ...). The firms start level (50/50 in month 1)". Checked:
+    25-60% more; 4-7 points; month-1 share 45-55%."""
     table = summary("complaints_recovery")
     profit = assert_ahead(table, "cumulative_profit", "Listener", "Deaf")
     deaf = table.loc[table["firm"] == "Deaf", "cumulative_profit"].mean()
     assert 0.25 < profit["difference"] / deaf < 0.6, profit
     retention = assert_ahead(table, "mean_retention_rate", "Listener", "Deaf")
-    assert 0.008 < retention["difference"] < 0.016, retention
+    assert 0.04 < retention["difference"] < 0.07, retention
     start = path("complaints_recovery", "market_share").loc[1]
     assert 0.45 < start["Listener"] < 0.55, start
 
 
 def test_07_more_complaints_at_listener_but_not_more_per_purchase():
     """07, finding 2: "More complaints is not worse service. Listener receives more complaints in
-    total ... but fewer per purchase (0.066 vs 0.069)." Checked per run: at most 5% above Deaf."""
+    total ... but fewer per purchase (0.064 vs 0.068)." Checked per run: at most 5% above Deaf."""
     metrics, table = replicate("complaints_recovery")
     assert_ahead(table, "complaints", "Listener", "Deaf")
     per_run = metrics.groupby(["seed", "firm"])[["complaints", "purchases"]].sum()
@@ -211,21 +212,21 @@ def test_07_more_complaints_at_listener_but_not_more_per_purchase():
 
 def test_07_complaint_handling_is_the_only_difference():
     """07, finding 3: "Complaint handling is the only difference. With both at 0.9 the firms earn
-    $1.68M and $1.69M (... within ±10% of their mean)"."""
+    $1.62M and $1.63M (... within ±10% of their mean)"."""
     table = summary("complaints_recovery", "firms[1].strategy.complaint_handling=0.9")
     assert_about_same(table, "cumulative_profit", "Listener", "Deaf")
 
 
 def test_07_doubling_complaint_handling_raises_retention_and_profit():
-    """07, finding 4: "Doubling handling capacity (0.45 → 0.9) raises Listener's retention by
-    about 0.4 points a month ... and its profit by about 10%". Checked: 0.2-0.6 points; 5-20%."""
+    """07, finding 4: "Doubling handling capacity (0.45 → 0.9) raises Listener's six-month repeat
+    rate by about 1.5 points ... and its profit by about 11%". Checked: 1-2 points; 5-20%."""
     table = variants(
         "Listener",
         full=summary("complaints_recovery"),
         half=summary("complaints_recovery", "firms[0].strategy.complaint_handling=0.45"),
     )
     retention = assert_ahead(table, "mean_retention_rate", "full", "half")
-    assert 0.002 < retention["difference"] < 0.006, retention
+    assert 0.01 < retention["difference"] < 0.02, retention
     profit = assert_ahead(table, "cumulative_profit", "full", "half")
     half = table.loc[table["firm"] == "half", "cumulative_profit"].mean()
     assert 0.05 < profit["difference"] / half < 0.2, profit
@@ -238,22 +239,22 @@ def test_07_recovery_pays_even_at_ten_times_the_cost():
     assert_ahead(table, "cumulative_profit", "Listener", "Deaf")
 
 
-def test_07_break_even_cost_per_complaint_is_about_250_dollars():
-    """07, finding 6: "Break-even cost ≈ $250 per complaint. ... At $300 Deaf is ahead." Checked:
-    between $230 and $270."""
+def test_07_break_even_cost_per_complaint_is_about_260_dollars():
+    """07, finding 6: "Break-even cost ≈ $260 per complaint. ... At $300 Deaf is ahead." Checked:
+    between $235 and $285."""
     table = summary("complaints_recovery")
     lead = compare(table, "cumulative_profit", "Listener", "Deaf")["difference"]
     recoveries = table.groupby("firm")["recoveries"].mean()
     cost = load("complaints_recovery").spec.economics.complaint_cost
     break_even = cost + lead / (recoveries["Listener"] - recoveries["Deaf"])
-    assert 230 < break_even < 270, break_even
+    assert 235 < break_even < 285, break_even
     dear = summary("complaints_recovery", "economics.complaint_cost=300")
     assert_ahead(dear, "cumulative_profit", "Deaf", "Listener")
 
 
 def test_07_voice_matters_the_more_customers_complain_the_larger_listeners_lead():
-    """07, finding 7: "Voice matters. Listener's lead is $208k ... when only 10% of unhappy
-    customers complain, $577k at 30%, $1.09M ... at 60%". Checked: each lead above the last."""
+    """07, finding 7: "Voice matters. Listener's lead is $185k ... when only 10% of unhappy
+    customers complain, $567k at 30%, $1.04M ... at 60%". Checked: each lead above the last."""
     leads = stacked(
         **{
             f"p{p}": gap(
@@ -270,8 +271,8 @@ def test_07_voice_matters_the_more_customers_complain_the_larger_listeners_lead(
 
 def test_07_outage_doubles_complaints_and_hurts_deaf_more():
     """07, finding 8: "The outage. In months 18–20 complaints roughly double at both firms ...
-    Deaf's mean satisfaction falls from about −0.17 to −0.31, Listener's only from about −0.05 to
-    −0.13." Checked: ratio 1.7-2.6 at both; Deaf's drop larger, paired by seed."""
+    Deaf's mean satisfaction falls from about −0.25 to −0.36, Listener's only from about −0.12 to
+    −0.18." Checked: ratio 1.7-2.6 at both; Deaf's drop larger, paired by seed."""
     complaints = path("complaints_recovery", "complaints")
     ratio = complaints.loc[18:20].mean() / complaints.loc[15:17].mean()
     assert (ratio > 1.7).all() and (ratio < 2.6).all(), ratio
@@ -291,54 +292,58 @@ def test_07_outage_doubles_complaints_and_hurts_deaf_more():
 
 def test_08_quiet_wins_through_word_of_mouth():
     """08, finding 1: "Service that people talk about beats advertising over five years. ...
-    about 50% more. Quiet keeps 98.1% of its customers a month, Loud 93.9%." Checked: 30-80%
-    more; above 97.5% and below 94.5%."""
+    about 90% more. Of the customers who buy from Quiet in a month, 95.9% buy from it again
+    within six months ..., at Loud 82.7%." Checked: 65-115% more; Quiet 94-98%, Loud 80-86%."""
     table = summary("word_of_mouth")
     profit = assert_ahead(table, "cumulative_profit", "Quiet", "Loud")
     loud = table.loc[table["firm"] == "Loud", "cumulative_profit"].mean()
-    assert 0.3 < profit["difference"] / loud < 0.8, profit
+    assert 0.65 < profit["difference"] / loud < 1.15, profit
     retention = table.groupby("firm")["mean_retention_rate"].mean()
-    assert retention["Quiet"] > 0.975 and retention["Loud"] < 0.945, retention
+    assert 0.94 < retention["Quiet"] < 0.98 and 0.8 < retention["Loud"] < 0.86, retention
 
 
 def test_08_advertising_works_fast_word_of_mouth_slowly():
     """08, finding 2: "Advertising works fast, word of mouth slowly. Loud takes 77% of purchases
-    in month 1 and still 61% in month 12. Quiet passes Loud in market share in month 19, in
-    monthly profit in month 23 and in cumulative profit in month 45". Checked: Loud above 70% in
-    month 1 and ahead in months 1-12; crossings in months 12-30, 15-30 and 35-55."""
+    in month 1 and still 58% in month 12. Quiet passes Loud in market share in month 16, in
+    monthly profit in month 19 and in cumulative profit in month 37". Checked: Loud above 70% in
+    month 1 and ahead in months 1-12; crossings in months 12-24, 14-28 and 28-46."""
     share = path("word_of_mouth", "market_share")
     assert share.loc[1, "Loud"] > 0.7, share.loc[1]
     assert (share.loc[1:12, "Loud"] > share.loc[1:12, "Quiet"]).all()
-    assert 12 <= lead_from(share["Quiet"] > share["Loud"]) <= 30
+    assert 12 <= lead_from(share["Quiet"] > share["Loud"]) <= 24
     monthly = path("word_of_mouth", "profit")
-    assert 15 <= lead_from(monthly["Quiet"] > monthly["Loud"]) <= 30
+    assert 14 <= lead_from(monthly["Quiet"] > monthly["Loud"]) <= 28
     profit = path("word_of_mouth", "cumulative_profit")
-    assert 35 <= lead_from(profit["Quiet"] > profit["Loud"]) <= 55
+    assert 28 <= lead_from(profit["Quiet"] > profit["Loud"]) <= 46
 
 
-def test_08_without_a_network_advertising_wins():
-    """08, finding 3: "Without talk, advertising wins. With `network.kind = none`, Loud earns
-    more"."""
-    table = summary("word_of_mouth", "customers.network.kind=none")
-    assert_ahead(table, "cumulative_profit", "Loud", "Quiet")
-
-
-def test_08_warnings_decide_the_contest_more_than_praise():
-    """08, finding 4: "Warnings decide the contest more than praise. With no warnings ... the two
-    earn about the same (... within ±10% of their mean profit). With no praise ... Quiet is still
-    clearly ahead"."""
-    assert_about_same(
-        summary("word_of_mouth", "word_of_mouth.talk_negative=0"),
-        "cumulative_profit",
-        "Quiet",
-        "Loud",
+def test_08_without_a_network_most_of_quiets_lead_is_gone():
+    """08, finding 3: "Without talk, most of Quiet's lead is gone. With `network.kind = none`
+    Quiet still earns more, but only $208k ... more: talk is worth $837k ... of its $1.04M
+    lead." Checked: Quiet ahead without a network; the lead without a network is under 40% of
+    the lead with one, paired by seed."""
+    silent = summary("word_of_mouth", "customers.network.kind=none")
+    assert_ahead(silent, "cumulative_profit", "Quiet", "Loud")
+    leads = stacked(
+        talk=gap(summary("word_of_mouth"), "Quiet", "Loud"), silent=gap(silent, "Quiet", "Loud")
     )
-    assert_ahead(
-        summary("word_of_mouth", "word_of_mouth.talk_positive=0"),
-        "cumulative_profit",
-        "Quiet",
-        "Loud",
+    assert_ahead(leads, "value", "talk", "silent")
+    lead = leads.groupby("firm")["value"].mean()
+    assert lead["silent"] < 0.4 * lead["talk"], lead
+
+
+def test_08_warnings_matter_more_than_praise():
+    """08, finding 4: "Warnings matter more than praise. With no warnings ... Quiet's lead falls
+    to $648k ...; with no praise ... only to $912k .... Quiet wins either way." Checked: Quiet
+    ahead in both; the lead without praise exceeds the lead without warnings, paired by seed."""
+    no_warnings = summary("word_of_mouth", "word_of_mouth.talk_negative=0")
+    no_praise = summary("word_of_mouth", "word_of_mouth.talk_positive=0")
+    assert_ahead(no_warnings, "cumulative_profit", "Quiet", "Loud")
+    assert_ahead(no_praise, "cumulative_profit", "Quiet", "Loud")
+    leads = stacked(
+        no_praise=gap(no_praise, "Quiet", "Loud"), no_warnings=gap(no_warnings, "Quiet", "Loud")
     )
+    assert_ahead(leads, "value", "no_praise", "no_warnings")
 
 
 def test_08_second_hand_warnings_widen_quiets_lead():
@@ -352,13 +357,13 @@ def test_08_second_hand_warnings_widen_quiets_lead():
 
 
 def test_08_the_scandal_costs_quiet_share_at_once_and_profit():
-    """08, finding 6: "The scandal. In month 30 Quiet's share drops by about 3.4 points at once
-    ... Over five years Quiet earns $72k less than without the scandal"; answer 6: "Quiet wins
-    most of it back within about a year". Checked: drop 2-10 points; share at month 36 above
-    month 29."""
+    """08, finding 6: "The scandal. In month 30 Quiet's share drops by about 2.3 points at once
+    ... Over five years Quiet earns $84k ... less than without the scandal"; answer 6: "Quiet
+    wins most of it back within about a year". Checked: drop 1.5-5 points; share at month 36
+    above month 29."""
     share = path("word_of_mouth", "market_share")
     drop = share.loc[29, "Quiet"] - share.loc[30, "Quiet"]
-    assert 0.02 < drop < 0.1, drop
+    assert 0.015 < drop < 0.05, drop
     table = variants(
         "Quiet", calm=summary("word_of_mouth", "events=[]"), scandal=summary("word_of_mouth")
     )
@@ -397,40 +402,44 @@ def test_08_network_structure_matters_less_than_talk():
 
 
 def test_09_the_card_wins_retention_wallet_and_profit():
-    """09, finding 1: "Against a rival without a card, the card wins everything. Member keeps
-    98.2% of its customers a month, NoCard 93.2%; ... share of wallet ... 87% ..., NoCard's 25%
-    ... about six times as much." Checked: Member ahead on all three; profit over 3 times
-    NoCard's."""
+    """09, finding 1: "Against a rival without a card, the card wins everything. Of the customers
+    who buy from Member in a month, 96.4% buy from it again within six months ..., at NoCard
+    70.6%; ... share of wallet ... 90% ..., NoCard's 24% ... about 18 times as much." Checked:
+    Member ahead on all three; profit over 10 times NoCard's."""
     table = summary("loyalty_programme")
     for metric in ("mean_retention_rate", "share_of_wallet", "cumulative_profit"):
         assert_ahead(table, metric, "Member", "NoCard")
     profit = table.groupby("firm")["cumulative_profit"].mean()
-    assert profit["Member"] > 3 * profit["NoCard"], profit
+    assert profit["Member"] > 10 * profit["NoCard"], profit
 
 
 def test_09_the_card_costs_first_and_pays_from_the_first_year():
     """09, finding 2: "The card costs first, pays later. NoCard leads in cumulative profit in
-    months 2–6 ...; Member leads from month 7 on." Checked: final lead from month 6-8."""
+    months 2–5 ...; Member leads from month 6 on." Checked: final lead from month 5-8."""
     profit = path("loyalty_programme", "cumulative_profit")
-    assert (profit.loc[2:6, "NoCard"] > profit.loc[2:6, "Member"]).all()
-    assert 6 <= lead_from(profit["Member"] > profit["NoCard"]) <= 8
+    assert (profit.loc[2:5, "NoCard"] > profit.loc[2:5, "Member"]).all()
+    assert 5 <= lead_from(profit["Member"] > profit["NoCard"]) <= 8
 
 
 def test_09_behavioural_loyalty_without_attitudinal_loyalty():
-    """09, finding 3: "Behavioural loyalty without attitudinal loyalty. Member's loyal customers
-    ... peak at about 307 around month 10 and fall to almost none (0.5) by month 48, while
-    Member's monthly retention stays at about 98% to the end." Checked: peak in months 6-15;
-    under 10% of the peak in month 48; retention above 97% in months 37-48."""
-    loyal = path("loyalty_programme", "loyal_customers")["Member"]
-    assert 6 <= loyal.idxmax() <= 15, loyal.idxmax()
-    assert loyal.loc[48] < 0.1 * loyal.max(), loyal
+    """09, finding 3: "Behavioural loyalty without attitudinal loyalty. Not one customer of
+    either firm, in any month of any run, reaches the loyal stage ..., while Member's six-month
+    repeat rate stays at 96–97% from month 12 to the end. ... mean satisfaction at Member stays
+    near zero (−0.05 at the end; NoCard −0.22)". Checked: no loyal customer anywhere; Member's
+    repeat rate above 95% in months 12-48; Member's mean satisfaction within ±0.1 of zero in
+    every month, NoCard's below −0.15 at the end."""
+    metrics, _ = replicate("loyalty_programme")
+    assert (metrics["loyal_customers"] == 0).all(), metrics["loyal_customers"].max()
     retention = path("loyalty_programme", "retention_rate")["Member"]
-    assert (retention.loc[37:48] > 0.97).all(), retention.loc[37:48]
+    assert (retention.loc[12:48] > 0.95).all(), retention.loc[12:48]
+    satisfaction = path("loyalty_programme", "mean_satisfaction")
+    assert (satisfaction["Member"].abs() < 0.1).all(), satisfaction["Member"]
+    assert satisfaction.loc[48, "NoCard"] < -0.15, satisfaction.loc[48]
 
 
 def test_09_a_copied_card_is_just_a_price_cut():
     """09, finding 4: "A copied card is just a price cut. When both give 10%, each earns about
-    $605k and neither has an advantage; when neither gives a card each earns about $963k."
+    $605k and neither has an advantage ...; when neither gives a card each earns about $931k."
     Checked: equal within ±10%; each firm earns 50-75% of its no-card profit."""
     both = summary("loyalty_programme", "firms[1].strategy.loyalty_discount=0.1")
     assert_about_same(both, "cumulative_profit", "Member", "NoCard")
@@ -465,8 +474,8 @@ def test_09_the_card_is_a_dominant_strategy_and_a_prisoners_dilemma():
 
 
 def test_09_a_bigger_discount_is_not_better():
-    """09, finding 5: "Bigger is not better. A 20% card earns Member $573k ..., half of the 10%
-    card's $1.15M"."""
+    """09, finding 5: "Bigger is not better. A 20% card earns Member $606k ..., half of the 10%
+    card's $1.24M"."""
     table = variants(
         "Member",
         d10=summary("loyalty_programme"),
@@ -475,20 +484,24 @@ def test_09_a_bigger_discount_is_not_better():
     assert_ahead(table, "cumulative_profit", "d10", "d20")
 
 
-def test_09_a_small_card_earns_about_as_much_as_the_default():
-    """09, answer 4: "5% earns about the same as 10%" (within ±10%)."""
+def test_09_a_small_card_earns_a_little_more_than_the_default():
+    """09, answer 4: "5% earns a little more than 10% ($1.31M against $1.24M, +$68k ..., about
+    5%". Checked: 5% ahead, paired by seed, by less than 10%."""
     table = variants(
         "Member",
         d10=summary("loyalty_programme"),
         d05=summary("loyalty_programme", "firms[0].strategy.loyalty_discount=0.05"),
     )
-    assert_about_same(table, "cumulative_profit", "d05", "d10")
+    gain = assert_ahead(table, "cumulative_profit", "d05", "d10")
+    d10 = table.loc[table["firm"] == "d10", "cumulative_profit"].mean()
+    assert gain["difference"] < 0.1 * d10, gain
 
 
 def test_09_lock_in_strengthens_the_card():
     """09, finding 6: "Lock-in adds to the price cut. With no lock-in ... Member still wins ...
-    but by less than with the default 0.5; with lock-in 2 Member earns $1.34M and NoCard ends
-    with 7.5% of purchases." Checked: Member's profit rises with lock-in; NoCard under 10%."""
+    but earns ... less than with the default 0.5; with lock-in 2 Member earns $1.38M and
+    NoCard ends with 6% of purchases." Checked: Member's profit rises with lock-in; NoCard under
+    10%."""
     free = summary("loyalty_programme", "choice.loyalty_lockin=0")
     base = summary("loyalty_programme")
     locked = summary("loyalty_programme", "choice.loyalty_lockin=2")
@@ -501,30 +514,31 @@ def test_09_lock_in_strengthens_the_card():
 
 def test_09_knowledge_instead_of_a_card_wins_less_decisively():
     """09, finding 7: "Knowledge instead of a card also wins, less decisively. With no discount
-    but CRM $1.50, Member earns $1.03M against NoCard's $740k and ends with 60% of purchases (86%
-    with the card)." Checked: 50-70%."""
+    but CRM $1.50, Member earns $1.11M against NoCard's $604k and ends with 65% of purchases (89%
+    with the card)." Checked: 55-75%."""
     crm = summary(
         "loyalty_programme", "firms[0].strategy.loyalty_discount=0", "firms[0].strategy.crm=1.5"
     )
     assert_ahead(crm, "cumulative_profit", "Member", "NoCard")
     member = variants("Member", card=summary("loyalty_programme"), crm=crm)
     assert_ahead(member, "final_market_share", "card", "crm")
-    assert 0.5 < crm.loc[crm["firm"] == "Member", "final_market_share"].mean() < 0.7
+    assert 0.55 < crm.loc[crm["firm"] == "Member", "final_market_share"].mean() < 0.75
 
 
 # --- 10 limits and price wars ---------------------------------------------------------------
 
 
 def test_10_how_fast_products_grow_alike_decides_who_wins():
-    """10, finding 2: "The crossing rate is about 0.05 a month. At a homogenisation rate of 0.02
-    ProductCo earns $1.10M against CustomerCo's $422k; at 0.05 they are close (..., not
-    distinguishable); at 0.10 CustomerCo earns $901k against $483k"."""
+    """10, finding 2: "The crossing rate is about 0.03 a month. At a homogenisation rate of 0.02
+    ProductCo earns $1.01M against CustomerCo's $694k ...; at 0.03 they are level (..., not
+    distinguishable); at 0.05 CustomerCo earns $991k against $644k, at 0.10 $1.27M against
+    $341k"."""
     slow = summary("flagship", "homogenisation.rate=0.02")
     assert_ahead(slow, "cumulative_profit", "ProductCo", "CustomerCo")
-    fast = summary("flagship", "homogenisation.rate=0.1")
-    assert_ahead(fast, "cumulative_profit", "CustomerCo", "ProductCo")
+    for fast in ("homogenisation.rate=0.05", "homogenisation.rate=0.1"):
+        assert_ahead(summary("flagship", fast), "cumulative_profit", "CustomerCo", "ProductCo")
     middle = compare(
-        summary("flagship", "homogenisation.rate=0.05"),
+        summary("flagship", "homogenisation.rate=0.03"),
         "cumulative_profit",
         "ProductCo",
         "CustomerCo",
@@ -532,17 +546,21 @@ def test_10_how_fast_products_grow_alike_decides_who_wins():
     assert not middle["distinguishable"], middle
 
 
-def test_10_late_homogenisation_leaves_the_product_centric_firm_ahead():
-    """10, finding 3: "Late imitation leaves the product leader ahead. With homogenisation only
-    from month 36, ProductCo ends five years with $904k against CustomerCo's $563k"."""
-    table = summary("flagship", "homogenisation.start=36")
-    assert_ahead(table, "cumulative_profit", "ProductCo", "CustomerCo")
+def test_10_late_homogenisation_leaves_the_two_level_after_five_years():
+    """10, finding 3: "Late imitation lets the product leader hold on for five years, just. With
+    homogenisation only from month 36, ProductCo leads by $413k at month 36, and CustomerCo
+    catches up ...: both end five years with about $833k (... within ±10% of their mean)."
+    Checked: ProductCo ahead at month 36 (mean across seeds); equal within ±10% at the end."""
+    late = "homogenisation.start=36"
+    profit = path("flagship", "cumulative_profit", late).loc[36]
+    assert profit["ProductCo"] > profit["CustomerCo"], profit
+    assert_about_same(summary("flagship", late), "cumulative_profit", "ProductCo", "CustomerCo")
 
 
 def test_10_a_lower_markup_buys_share_not_five_year_profit():
     """10, finding 4: "A lower weir buys share, not five-year profit. With CustomerCo's markup at
-    30% instead of 45%, its final share rises ... and ProductCo is pushed into a loss ..., but
-    CustomerCo's own five-year profit falls"."""
+    30% instead of 45%, its final share rises from 73% to 89% and ProductCo is pushed into a loss
+    ..., but CustomerCo's own five-year profit falls from $1.39M to $828k"."""
     table = variants(
         "CustomerCo",
         low=summary("flagship", "firms[1].strategy.markup=0.3"),
@@ -557,11 +575,12 @@ def test_10_a_lower_markup_buys_share_not_five_year_profit():
 def test_10_the_price_war_cuts_prices_then_quality_and_costs_both_rivals_money():
     """10, finding 5: "The price war. The rivals start at $97 and undercut each other ... $49 by
     month 17 ... From month 17 they cut product value ... from $80 to $36 by month 60 ... Each
-    rival's share rises ... to about 28% around months 16–18, then falls to 9% at the end ...
-    Both rivals lose money in every seed"; answer 4: "no rival makes a profit in any month"
-    (means across seeds). Checked: price above $90 in month 1, below $52 in month 17; product
-    above $78 in month 16, below $40 in month 60; share peak above 25% in months 12-24, below 12%
-    at the end."""
+    rival's share rises ... to about 30% around months 16–18, then falls to 9–10% at the end ...
+    On average the rivals about break even in months 4–7 ... and lose money in every other
+    month. Both lose money over five years in every seed". Checked: price above $90 in month 1,
+    below $52 in month 17; product above $78 in month 16, below $40 in month 60; share peak
+    above 25% in months 12-24, below 12% at the end; mean monthly profit under $1,000 in every
+    month and below zero in months 1-2 and 8-60."""
     price = path("price_war", "price")
     product = path("price_war", "product")
     for rival in ("RivalA", "RivalB"):
@@ -571,8 +590,9 @@ def test_10_the_price_war_cuts_prices_then_quality_and_costs_both_rivals_money()
     for rival in ("RivalA", "RivalB"):
         assert 12 <= share[rival].idxmax() <= 24 and share[rival].max() > 0.25, share[rival]
         assert share.loc[60, rival] < 0.12, share[rival]
-    monthly = path("price_war", "profit")
-    assert (monthly[["RivalA", "RivalB"]] < 0).all().all()
+    monthly = path("price_war", "profit")[["RivalA", "RivalB"]]
+    assert (monthly < 1000).all().all(), monthly.max()
+    assert (monthly.loc[[1, 2, *range(8, 61)]] < 0).all().all(), monthly
     table = summary("price_war")
     rivals = table[table["firm"].isin(["RivalA", "RivalB"])]
     assert (rivals["cumulative_profit"] < 0).all()
@@ -580,8 +600,8 @@ def test_10_the_price_war_cuts_prices_then_quality_and_costs_both_rivals_money()
 
 
 def test_10_matching_instead_of_undercutting_halves_the_rivals_losses():
-    """10, finding 6: "Matching instead of undercutting halves the rivals' losses (−$251k instead
-    of −$461k for RivalA) — but they end with 3% of purchases each, and CustomerCo earns more".
+    """10, finding 6: "Matching instead of undercutting halves the rivals' losses (−$235k instead
+    of −$455k for RivalA) — but they end with 3% of purchases each, and CustomerCo earns more".
     Checked: loss ratio 0.4-0.7; rivals under 5%."""
     match = summary("price_war", "firms[0].strategy.undercut=0", "firms[1].strategy.undercut=0")
     base = summary("price_war")
@@ -598,7 +618,7 @@ def test_10_matching_instead_of_undercutting_halves_the_rivals_losses():
 
 def test_10_rivals_who_keep_their_quality_are_more_dangerous():
     """10, finding 7: "Rivals who keep their quality are more dangerous. Without quality cuts the
-    rivals keep about 25% of purchases each and still lose money, while CustomerCo earns about a
+    rivals keep about 26% of purchases each and still lose money ..., while CustomerCo earns about a
     third less". Checked: 20-30% each; CustomerCo at 55-80% of its profit in the war."""
     keep = summary(
         "price_war", "firms[0].strategy.quality_cut=0", "firms[1].strategy.quality_cut=0"
@@ -614,8 +634,8 @@ def test_10_rivals_who_keep_their_quality_are_more_dangerous():
 
 def test_10_joining_the_price_war_halves_customer_centric_profit():
     """10, finding 8: "Joining the war does not pay. A 30% price cut for a year (months 12–23)
-    leaves CustomerCo with $346k over five years, 47% of the $737k it earns with no event."
-    Checked: under 50%."""
+    leaves CustomerCo with $341k over five years, 49% of the $701k it earns with no event."
+    Checked: 40-55%."""
     war = summary(
         "price_war",
         'events[0]={kind="price_war", firm="CustomerCo", period=12, duration=12, cut=0.3}',
@@ -627,7 +647,7 @@ def test_10_joining_the_price_war_halves_customer_centric_profit():
         table.loc[table.firm == "war", "cumulative_profit"].mean()
         / table.loc[table.firm == "calm", "cumulative_profit"].mean()
     )
-    assert ratio < 0.5, ratio
+    assert 0.4 < ratio < 0.55, ratio
 
 
 def test_every_debrief_cites_existing_tests_and_every_test_is_cited():
