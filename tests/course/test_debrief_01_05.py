@@ -92,24 +92,27 @@ def within(interval: tuple[float, ...] | dict[str, float], low: float, high: flo
 
 
 def test_s01_product_centric_leads_the_first_year():
-    """“At month 12 ProductCo has earned about $150,000 and CustomerCo about nothing; in month 6
-    ProductCo makes 55% of all purchases.”"""
+    """“At month 12 ProductCo has earned about $155,000 and CustomerCo about $58,000; in month 6
+    ProductCo makes the most purchases (49%, CustomerCo 40%).”"""
     month12 = at_period("flagship", "cumulative_profit", 12)
-    assert above(mean_interval(month12["ProductCo"] - month12["CustomerCo"]), 100_000)
-    assert within(mean_interval(month12["CustomerCo"]), -20_000, 20_000)
-    assert path("flagship", "market_share").loc[6, "ProductCo"] > 0.5
+    assert above(mean_interval(month12["ProductCo"] - month12["CustomerCo"]), 50_000)
+    assert within(mean_interval(month12["CustomerCo"]), 30_000, 90_000)
+    share = path("flagship", "market_share").loc[6]
+    assert share.idxmax() == "ProductCo" and share["ProductCo"] > 0.45, share
 
 
-def test_s01_customer_centric_overtakes_around_month_33_and_ends_far_ahead():
-    """“CustomerCo takes the lead for good around month 33 (between 25 and 40) and ends five
-    years about $0.7 million ahead of ProductCo. At month 60 CustomerCo makes 67% of purchases,
-    ProductCo 25%; MarketCo loses money throughout.”"""
+def test_s01_customer_centric_overtakes_around_month_21_and_ends_far_ahead():
+    """“CustomerCo takes the lead for good around month 21 (between 15 and 27) and ends five
+    years about $1.2 million ahead of ProductCo. At month 60 CustomerCo makes 73% of purchases,
+    ProductCo 21%; ProductCo's profit hardly grows after month 20; MarketCo loses money
+    throughout.”"""
     profit = path("flagship", "cumulative_profit")
-    assert 25 <= last_crossing(profit["CustomerCo"], profit["ProductCo"]) <= 40
+    assert 15 <= last_crossing(profit["CustomerCo"], profit["ProductCo"]) <= 27
     result = ahead("flagship", "cumulative_profit", "CustomerCo", "ProductCo")
-    assert within(result, 500_000, 900_000), result
+    assert within(result, 900_000, 1_500_000), result
     share = path("flagship", "market_share").loc[60]
-    assert share["CustomerCo"] > 0.6 and share["ProductCo"] < 0.3, share
+    assert share["CustomerCo"] > 0.65 and share["ProductCo"] < 0.3, share
+    assert profit.loc[60, "ProductCo"] - profit.loc[20, "ProductCo"] < 50_000
     assert (profit["MarketCo"] < 0).all()
 
 
@@ -122,52 +125,53 @@ def test_s01_products_grow_alike():
 
 
 def test_s01_customer_centric_retains_better():
-    """“CustomerCo keeps about 96.8% of its customers each month, ProductCo about 94.8%.”"""
+    """“Of the customers who buy from CustomerCo in a month, about 93% buy from it again within
+    six months; of ProductCo's, about 85%.”"""
     result = ahead("flagship", "mean_retention_rate", "CustomerCo", "ProductCo")
-    assert within(result, 0.01, 0.03), result
+    assert within(result, 0.06, 0.10), result
 
 
 def test_s01_product_centric_wins_when_products_stay_different():
-    """“In differentiated ProductCo ends about $1.2 million ahead of CustomerCo.”"""
+    """“In differentiated ProductCo ends about $1.0 million ahead of CustomerCo.”"""
     result = ahead("differentiated", "cumulative_profit", "ProductCo", "CustomerCo")
-    assert within(result, 900_000, 1_500_000), result
+    assert within(result, 700_000, 1_300_000), result
 
 
-def test_s01_the_tipping_point_lies_near_rate_005():
-    """“At homogenisation.rate = 0.05 the two firms end within $0.2 million of each other
-    (a tie); at 0.02 ProductCo clearly wins.”"""
-    tie = ahead(
-        "flagship", "cumulative_profit", "CustomerCo", "ProductCo", "homogenisation.rate=0.05"
-    )
-    assert within(tie, -200_000, 200_000), tie
+def test_s01_the_tipping_point_lies_between_rates_002_and_005():
+    """“At homogenisation.rate = 0.02 ProductCo clearly wins (by about $0.31 million); at 0.05
+    CustomerCo already wins (by about $0.35 million): the tie lies in between.”"""
     slow = ahead(
         "flagship", "cumulative_profit", "ProductCo", "CustomerCo", "homogenisation.rate=0.02"
     )
-    assert above(slow), slow
+    assert within(slow, 100_000, 600_000), slow
+    faster = ahead(
+        "flagship", "cumulative_profit", "CustomerCo", "ProductCo", "homogenisation.rate=0.05"
+    )
+    assert within(faster, 100_000, 600_000), faster
 
 
-def test_s01_late_homogenisation_leaves_product_centric_ahead_at_five_years():
-    """“If products start to grow alike only at month 36, ProductCo is still ahead after five
-    years (about $0.89 million against $0.57 million).”"""
+def test_s01_late_homogenisation_leaves_the_two_tied_at_five_years():
+    """“If products start to grow alike only at month 36, the two firms are tied after five
+    years (about $0.83 million each; the difference within $0.15 million).”"""
     result = ahead(
         "flagship", "cumulative_profit", "ProductCo", "CustomerCo", "homogenisation.start=36"
     )
-    assert above(result), result
+    assert within(result, -150_000, 150_000), result
 
 
 def test_s01_late_homogenisation_only_delays_the_crossing():
     """“Over ten years (periods = 120) with imitation from month 36, CustomerCo takes the lead
-    for good around month 73 (between 60 and 85) and ends about $1.9 million ahead.”"""
+    for good around month 60 (between 50 and 70) and ends about $2.4 million ahead.”"""
     late = ("homogenisation.start=36", "periods=120")
     profit = path("flagship", "cumulative_profit", *late)
-    assert 60 <= last_crossing(profit["CustomerCo"], profit["ProductCo"]) <= 85
+    assert 50 <= last_crossing(profit["CustomerCo"], profit["ProductCo"]) <= 70
     result = ahead("flagship", "cumulative_profit", "CustomerCo", "ProductCo", *late)
-    assert within(result, 1_400_000, 2_400_000), result
+    assert within(result, 1_900_000, 2_900_000), result
 
 
 def test_s01_selling_orientation_buys_share_not_profit():
     """“With the selling concept (sales_push) in MarketCo's place, the third firm's mean market
-    share jumps from about 10% to about 40%, yet it still loses money (about −$0.29 million) and
+    share jumps from about 8% to about 34%, yet it still loses money (about −$0.22 million) and
     CustomerCo still earns the most.”"""
     push = 'firms[2].strategy={name = "sales_push"}'
     assert above(change("flagship", (push,), "MarketCo", "mean_market_share"), 0.2)
@@ -353,138 +357,150 @@ def test_s03_without_loss_aversion_complaints_fall_by_a_quarter():
 
 
 def test_s04_keeper_retains_better():
-    """“Keeper keeps about 92.9% of its customers a month, Hunter about 88.8%.”"""
+    """“Of Keeper's buyers in a month, about 90% buy from it again within three months; of
+    Hunter's, about 76%.”"""
     result = ahead("retention_economics", "mean_retention_rate", "Keeper", "Hunter")
-    assert within(result, 0.03, 0.05), result
+    assert within(result, 0.11, 0.17), result
+
+
+def test_s04_retention_is_measured_on_closed_cohorts():
+    """“The retention rate of month t is known only once the cohort of month t − 3 has had its
+    three months: it is undefined (NaN) in months 1–3 and defined from month 4 on.”"""
+    m = metrics("retention_economics")
+    lapse = load("retention_economics").spec.experience.lapse_periods
+    early = m[m["period"] <= lapse]["retention_rate"]
+    later = m[m["period"] > lapse]["retention_rate"]
+    assert lapse == 3 and early.isna().all() and later.notna().all()
+    assert later.between(0, 1).all()
 
 
 def test_s04_hunter_wins_and_pays_for_far_more_customers():
-    """“Over four years Hunter wins about 14,300 customers in a market of 3,000 households,
-    Keeper about 8,000; Hunter pays about $716,000 for acquisitions (plus $432,000 of
-    advertising), Keeper about $400,000 (plus about $73,000 for handling complaints).”"""
+    """“Over four years Hunter wins about 9,000 customers in a market of 3,000 households,
+    Keeper about 3,900; Hunter pays about $450,000 for acquisitions (plus $432,000 of
+    advertising), Keeper about $200,000 (plus about $41,000 for handling complaints).”"""
     totals = (
         metrics("retention_economics")
-        .groupby(["seed", "firm"])[["new_customers", "cost_acquisition"]]
+        .groupby(["seed", "firm"])[["new_customers", "cost_advertising", "cost_complaints"]]
         .sum()
     )
     won = totals["new_customers"].unstack("firm")
     assert above(mean_interval(won["Hunter"] - won["Keeper"]), 4_000)
-    assert within(mean_interval(won["Hunter"]), 12_000, 17_000)
-    spent = (
-        metrics("retention_economics")
-        .groupby(["seed", "firm"])[["cost_advertising", "cost_complaints"]]
-        .sum()
-    )
-    assert np.allclose(spent.xs("Hunter", level="firm")["cost_advertising"], 3.0 * 3000 * 48)
-    assert within(
-        mean_interval(spent.xs("Keeper", level="firm")["cost_complaints"]), 50_000, 100_000
-    )
+    assert within(mean_interval(won["Hunter"]), 7_500, 10_500)
+    hunter, keeper = (totals.xs(firm, level="firm") for firm in ("Hunter", "Keeper"))
+    assert np.allclose(hunter["cost_advertising"], 3.0 * 3000 * 48)
+    assert within(mean_interval(keeper["cost_complaints"]), 30_000, 55_000)
 
 
 def test_s04_keeper_earns_more_from_the_first_month():
-    """“Keeper earns about $1.0 million over four years, Hunter about $0.28 million, and Keeper
+    """“Keeper earns about $1.63 million over four years, Hunter about $0.24 million, and Keeper
     is ahead in cumulative profit in every month.”"""
     result = ahead("retention_economics", "cumulative_profit", "Keeper", "Hunter")
-    assert within(result, 550_000, 900_000), result
+    assert within(result, 1_100_000, 1_700_000), result
     profit = path("retention_economics", "cumulative_profit")
     assert (profit["Keeper"] > profit["Hunter"]).all()
 
 
 def test_s04_hunters_monthly_profit_shrinks_while_keepers_grows():
-    """“Hunter's monthly profit is highest early (about $20,000 in month 6) and shrinks to about
-    $2,000 by month 48; Keeper's grows to about $25,000.”"""
-    early, late = (at_period("retention_economics", "profit", p) for p in (6, 48))
-    assert below(mean_interval(late["Hunter"] - early["Hunter"]), -10_000)
-    assert above(mean_interval(late["Keeper"] - early["Keeper"]), 5_000)
+    """“Hunter's monthly profit is highest early (about $11,500 in month 6), drops to about
+    $3,500 in month 12 and is still lower at month 48 (about $8,500); Keeper's grows from about
+    $29,000 to about $35,000.”"""
+    early, dip, late = (at_period("retention_economics", "profit", p) for p in (6, 12, 48))
+    assert below(mean_interval(dip["Hunter"] - early["Hunter"]), -4_000)
+    assert below(mean_interval(late["Hunter"] - early["Hunter"]))
+    assert above(mean_interval(late["Keeper"] - early["Keeper"]), 2_000)
 
 
-def test_s04_keeper_passes_hunter_in_market_share_around_month_17():
-    """“Hunter takes about 73% of purchases in month 1; Keeper passes it around month 17
-    (between 10 and 25) and ends with about 55%.”"""
+def test_s04_keeper_passes_hunter_in_market_share_around_month_5():
+    """“Hunter takes about 73% of purchases in month 1; Keeper passes it around month 5
+    (between 3 and 8) and ends with about 59%.”"""
     share = path("retention_economics", "market_share")
     assert share.loc[1, "Hunter"] > 0.65
-    assert 10 <= last_crossing(share["Keeper"], share["Hunter"]) <= 25
+    assert 3 <= last_crossing(share["Keeper"], share["Hunter"]) <= 8
+    assert 0.53 < share.iloc[-1]["Keeper"] < 0.65
 
 
 def test_s04_many_customers_is_not_good_customers():
-    """“Hunter ends with more active customers (about 2,230 against 1,920) but its customers buy
-    only about half their purchases there (share of wallet 0.50 against Keeper's 0.73).”"""
-    assert above(ahead("retention_economics", "final_customers", "Hunter", "Keeper"))
-    assert above(ahead("retention_economics", "share_of_wallet", "Keeper", "Hunter"), 0.15)
+    """“Hunter ends with more active customers (about 1,300 against 940) but its customers buy
+    only about 41% of their purchases there (share of wallet; Keeper's 70%).”"""
+    assert above(ahead("retention_economics", "final_customers", "Hunter", "Keeper"), 200)
+    assert above(ahead("retention_economics", "share_of_wallet", "Keeper", "Hunter"), 0.2)
 
 
-def test_s04_only_keeper_turns_customers_into_loyal_ones():
-    """“At the end Keeper has about 310 loyal customers; Hunter has none.”"""
+def test_s04_few_customers_become_loyal():
+    """“Few customers reach the LOYAL stage: at the end Keeper has about 2 (of 940 active
+    customers), Hunter none in any seed.”"""
     s = summary("retention_economics").set_index("firm")["final_loyal_customers"]
-    assert above(mean_interval(s.loc["Keeper"]), 200)
+    assert within(mean_interval(s.loc["Keeper"]), 0, 10)
     assert s.loc["Hunter"].max() == 0
 
 
-def test_s04_reversing_the_5_to_1_rule_flips_the_lead():
-    """“With acquisition at $10 and a retention contact at $50, Hunter earns more (about $0.85
-    million against $0.57 million).”"""
+def lead(*settings: str) -> pd.Series:
+    """Keeper's cumulative profit − Hunter's, per seed, in retention_economics."""
+    profit = per_seed("retention_economics", "cumulative_profit", *settings)
+    return profit["Keeper"] - profit["Hunter"]
+
+
+def test_s04_reversing_the_5_to_1_rule_halves_the_lead():
+    """“With acquisition at $10 and a retention contact at $50, Keeper still earns more (about
+    $1.39 million against $0.60 million), but its lead shrinks by about $0.6 million.”"""
     lever = ("economics.acquisition_cost=10", "economics.retention_cost=50")
-    assert above(ahead("retention_economics", "cumulative_profit", "Hunter", "Keeper", *lever))
+    assert above(ahead("retention_economics", "cumulative_profit", "Keeper", "Hunter", *lever))
+    assert below(mean_interval(lead(*lever) - lead()), -400_000)
 
 
 def test_s04_cheap_acquisition_alone_does_not_flip_it():
-    """“With only acquisition cheap ($10), Keeper still earns more (about $1.32 million against
-    $0.85 million).”"""
+    """“With only acquisition cheap ($10), Keeper still earns more (about $1.79 million against
+    $0.60 million).”"""
     lever = ("economics.acquisition_cost=10",)
     assert above(ahead("retention_economics", "cumulative_profit", "Keeper", "Hunter", *lever))
 
 
-def test_s04_without_its_retention_tools_keeper_loses_its_edge():
-    """“Without loyalty discount and complaint handling Keeper's retention falls to about 0.90,
-    below Hunter's 0.91, and its profit lead shrinks from about $0.72 million to about
-    $0.05 million.”"""
+def test_s04_without_its_retention_tools_keeper_loses_much_of_its_edge():
+    """“Without loyalty discount and complaint handling Keeper's retention falls to about 0.87
+    (Hunter's rises to 0.81), and its profit lead shrinks by about $0.56 million, to about
+    $0.83 million.”"""
     lever = ("firms[1].strategy.loyalty_discount=0", "firms[1].strategy.complaint_handling=0.1")
-    assert below(ahead("retention_economics", "mean_retention_rate", "Keeper", "Hunter", *lever))
-
-    def lead(*settings: str) -> pd.Series:
-        profit = per_seed("retention_economics", "cumulative_profit", *settings)
-        return profit["Keeper"] - profit["Hunter"]
-
-    assert below(mean_interval(lead(*lever) - lead()), -500_000)
+    gap = ahead("retention_economics", "mean_retention_rate", "Keeper", "Hunter", *lever)
+    assert within(gap, 0.03, 0.08), gap
+    assert below(mean_interval(lead(*lever) - lead()), -400_000)
+    assert above(mean_interval(lead(*lever)))
 
 
-def test_s04_retention_contacts_roughly_pay_for_themselves():
-    """“Without retention contacts Keeper's profit changes by less than $50,000 (it saves about
-    $190,000 of contacts and loses about as much in sales), while Hunter earns about $0.21
-    million more.”"""
+def test_s04_retention_contacts_defend_the_base():
+    """“Without retention contacts Keeper earns about $50,000 less (it saves about $100,000 of
+    contacts and loses more in sales), while Hunter earns about $0.14 million more.”"""
     lever = ("firms[1].strategy.retention_share=0", "firms[1].strategy.max_retention_share=0")
-    assert within(
-        change("retention_economics", lever, "Keeper", "cumulative_profit"), -50_000, 50_000
-    )
-    assert above(change("retention_economics", lever, "Hunter", "cumulative_profit"), 150_000)
+    keeper = change("retention_economics", lever, "Keeper", "cumulative_profit")
+    assert within(keeper, -100_000, -10_000), keeper
+    assert above(change("retention_economics", lever, "Hunter", "cumulative_profit"), 80_000)
     contacts = metrics("retention_economics").groupby(["seed", "firm"])["cost_retention"].sum()
-    assert within(mean_interval(contacts.xs("Keeper", level="firm")), 160_000, 220_000)
+    assert within(mean_interval(contacts.xs("Keeper", level="firm")), 80_000, 120_000)
 
 
 def test_s04_fickle_customers_narrow_the_gap_but_keeper_still_earns_more():
-    """“With no switching cost and little weight on trust, the retention gap halves (0.020
-    instead of 0.040), final market shares end near 50:50, but Keeper still earns more (about
-    $0.33 million ahead).”"""
+    """“With no switching cost and little weight on trust, the retention gap narrows from about
+    0.14 to about 0.085, Keeper ends with about 55% of purchases, and it still earns about
+    $0.9 million more.”"""
     fickle = ("choice.switching_cost=0", "choice.trust_weight=5")
     gap = ahead("retention_economics", "mean_retention_rate", "Keeper", "Hunter", *fickle)
-    assert within(gap, 0.01, 0.03), gap
+    assert within(gap, 0.06, 0.11), gap
     shares = per_seed("retention_economics", "final_market_share", *fickle)
-    assert within(mean_interval(shares["Keeper"]), 0.45, 0.55)
+    assert within(mean_interval(shares["Keeper"]), 0.5, 0.6)
     assert above(ahead("retention_economics", "cumulative_profit", "Keeper", "Hunter", *fickle))
 
 
 def test_s04_what_helps_and_what_hurts_hunter():
-    """“Each alone raises Hunter's profit: keeping its service (service_cut 0, about +$0.37
-    million), handling complaints well (0.9, about +$0.17 million), a 10% instead of a 25%
-    first-purchase discount (about +$0.12 million). Cutting its advertising to $1 costs it about
-    $0.55 million. A copy of Keeper's strategy ties with Keeper (within $0.1 million); keeping
-    service and handling complaints well together, Hunter beats Keeper (by about $0.16
-    million).”"""
+    """“Each alone raises Hunter's profit: keeping its service (service_cut 0, about +$0.29
+    million), a 10% instead of a 25% first-purchase discount (about +$0.14 million), handling
+    complaints well (0.9, about +$0.06 million). Cutting its advertising to $1 costs it about
+    $0.40 million. A copy of Keeper's strategy ties with Keeper (within $0.15 million); keeping
+    service and handling complaints well together still leaves Hunter about $0.74 million
+    behind.”"""
     helps = {
-        "firms[0].strategy.service_cut=0": (250_000, 500_000),
-        "firms[0].strategy.complaint_handling=0.9": (100_000, 250_000),
-        "firms[0].strategy.first_purchase_discount=0.1": (50_000, 200_000),
-        "firms[0].strategy.advertising=1.0": (-700_000, -400_000),
+        "firms[0].strategy.service_cut=0": (180_000, 400_000),
+        "firms[0].strategy.first_purchase_discount=0.1": (60_000, 220_000),
+        "firms[0].strategy.complaint_handling=0.9": (10_000, 150_000),
+        "firms[0].strategy.advertising=1.0": (-550_000, -250_000),
     }
     for setting, (low, high) in helps.items():
         assert within(
@@ -493,9 +509,10 @@ def test_s04_what_helps_and_what_hurts_hunter():
     keeper = load("retention_economics").spec.firms[1].strategy.model_dump()
     clone = "firms[0].strategy={" + ", ".join(f"{k} = {v!r}" for k, v in keeper.items()) + "}"
     tie = ahead("retention_economics", "cumulative_profit", "Keeper", "Hunter", clone)
-    assert within(tie, -100_000, 100_000), tie
+    assert within(tie, -150_000, 150_000), tie
     both = ("firms[0].strategy.service_cut=0", "firms[0].strategy.complaint_handling=0.9")
-    assert above(ahead("retention_economics", "cumulative_profit", "Hunter", "Keeper", *both))
+    gap = ahead("retention_economics", "cumulative_profit", "Keeper", "Hunter", *both)
+    assert within(gap, 500_000, 1_000_000), gap
 
 
 # --- Session 05: lifetime value (core_customers) -------------------------------------------------
