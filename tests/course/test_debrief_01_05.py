@@ -12,13 +12,16 @@ debriefs' numbers do not depend on market size beyond sampling noise.
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from sim import Market
 from sim.analysis import compare, compare_variants, mean_interval
-from sim.model.equations import clv_margin_multiple, satisfaction_response
+from sim.analysis.loyalty import loyalty_by_satisfaction
+from sim.model.equations import clv_margin_multiple, satisfaction_response, shortfall_weight
 from sim.scenarios import load
 
 from course_claims import CUSTOMERS, INSTRUCTOR, SEEDS, check_citations, metrics, path, summary
@@ -259,74 +262,116 @@ def test_s02_service_and_personnel_are_part_of_the_value():
 # --- Session 03: satisfaction (flagship, [experience] levers) ------------------------------------
 
 
-def test_s03_zone_of_tolerance_and_loss_aversion_shape_the_response():
-    """“With the defaults a surplus of $5 gives satisfaction 0.05, a surplus of $10 gives 0.34,
-    a shortfall of $10 gives −0.60.”"""
-    s = satisfaction_response([5.0, 10.0, -10.0], 5.0, 0.01, 0.06, 2.0)
-    assert np.allclose(s, [np.tanh(0.05), np.tanh(0.35), np.tanh(-0.70)])
-    assert np.allclose(np.round(s, 2), [0.05, 0.34, -0.60])
+def test_s03_the_two_level_zone_and_loss_aversion_shape_the_response():
+    """“With the defaults a surplus of $6 (the desired level) gives satisfaction 0.06, a surplus of
+    $10 gives 0.29, a shortfall of $10 gives −0.54 — or −0.29 for a fully attached customer, who
+    forgives half of the loss aversion.”"""
+    ex = load("flagship").spec.experience
+    shape = (ex.adequate_gap, ex.desired_gap, ex.slope_inside, ex.slope_outside)
+    plain = shortfall_weight(ex.loss_aversion, ex.forgiveness, 0.0)
+    attached = shortfall_weight(ex.loss_aversion, ex.forgiveness, 1.0)
+    got = [
+        satisfaction_response(6, *shape, plain),
+        satisfaction_response(10, *shape, plain),
+        satisfaction_response(-10, *shape, plain),
+        satisfaction_response(-10, *shape, attached),
+    ]
+    assert np.allclose(got, [0.06, 0.29, -0.54, -0.29], atol=0.005), got
 
 
-def test_s03_expectations_rise():
-    """“The market's mean expectation rises from about $11 in month 1 to about $44 by month 12
-    and about $70 by month 60.”"""
+def test_s03_expectations_start_at_the_market_and_rise():
+    """“The market's mean expectation starts at about $43 in month 1 (the best offer each customer
+    knows of) and rises to about $46 by month 12 and about $58 by month 60.”"""
     m = metrics("flagship").drop_duplicates(["seed", "period"]).set_index(["period", "seed"])
     e = m["market_mean_expectation"]
-    assert within(mean_interval(e.loc[1]), 8, 14)
-    assert within(mean_interval(e.loc[12]), 38, 50)
-    assert within(mean_interval(e.loc[60]), 64, 76)
+    assert within(mean_interval(e.loc[1]), 40, 46)
+    assert within(mean_interval(e.loc[12]), 43, 49)
+    assert within(mean_interval(e.loc[60]), 55, 61)
 
 
-def test_s03_satisfaction_falls_as_expectations_catch_up():
-    """“Every firm's customers are less satisfied at month 60 than at month 3, and the market's
-    complaints per month more than double (about 34 in month 1, 111 in month 60).”"""
-    early, late = (
-        at_period("flagship", "mean_satisfaction", 3),
-        at_period("flagship", "mean_satisfaction", 60),
-    )
+def test_s03_satisfaction_starts_near_zero_and_complaints_do_not_rise():
+    """“Satisfaction starts near zero, not high: in month 1 every firm's mean lies between −0.3 and
+    +0.1. From month 3 to month 60 it falls a little for every firm. Complaints per month fall,
+    from about 98 in month 1 to about 68 in month 60.”"""
+    first = at_period("flagship", "mean_satisfaction", 1)
+    for firm in first.columns:
+        assert within(mean_interval(first[firm]), -0.3, 0.1), firm
+    early, late = (at_period("flagship", "mean_satisfaction", p) for p in (3, 60))
     for firm in early.columns:
         assert below(mean_interval(late[firm] - early[firm])), firm
     complaints = metrics("flagship").groupby(["period", "seed"])["complaints"].sum()
-    assert above(mean_interval(complaints.loc[60] / complaints.loc[1]), 2.0)
+    assert below(mean_interval(complaints.loc[60] / complaints.loc[1]), 1.0)
 
 
-def test_s03_expectations_rise_mostly_through_experience_not_drift():
-    """“Without the upward drift (expectation_drift = 0) mean expectation at month 60 is within
-    $3 of the default run.”"""
+def test_s03_asymmetric_adaptation_not_the_drift_keeps_satisfaction_down():
+    """“Without the drift (expectation_drift = 0) expectations end only about $1.5 lower. With
+    symmetric adaptation (expectation_up = 0.1, as fast as down) they end about $3.4 lower,
+    complaints fall by about 39% and every firm's customers end satisfied (final satisfaction
+    +0.13 to +0.19 instead of −0.31 to 0).”"""
+    no_drift = final_expectation("experience.expectation_drift=0") - final_expectation()
+    assert within(mean_interval(no_drift), -3, 0)
+    symmetric = ("experience.expectation_up=0.1",)
+    lower = final_expectation(*symmetric) - final_expectation()
+    assert below(mean_interval(lower - no_drift))
+    base = summary("flagship").groupby("seed")["complaints"].sum()
+    fewer = summary("flagship", *symmetric).groupby("seed")["complaints"].sum()
+    assert within(mean_interval(fewer / base - 1), -0.5, -0.28)
+    final = per_seed("flagship", "final_satisfaction", *symmetric)
+    for firm in final.columns:
+        assert above(mean_interval(final[firm]), 0.05), firm
 
-    diff = final_expectation("experience.expectation_drift=0") - final_expectation()
-    assert within(mean_interval(diff), -3, 3)
 
-
-def test_s03_a_wider_zone_of_tolerance_halves_complaints():
-    """“Widening the zone of tolerance from $5 to $15 cuts complaints by about half (−48%);
-    removing it (0) raises them by about half (+49%). Who wins does not change.”"""
+def test_s03_the_adequate_level_governs_complaints():
+    """“Lowering the adequate level (adequate_gap $6 → $12) cuts complaints by about 44%;
+    removing the zone (both gaps 0) raises them by about 75%. Who wins does not change.”"""
 
     def total(*settings: str) -> pd.Series:
         return summary("flagship", *settings).groupby("seed")["complaints"].sum()
 
     base = total()
-    assert within(mean_interval(total("experience.tolerance_zone=15") / base - 1), -0.6, -0.35)
-    assert within(mean_interval(total("experience.tolerance_zone=0") / base - 1), 0.35, 0.6)
-    for zone in ("experience.tolerance_zone=15", "experience.tolerance_zone=0"):
-        assert above(ahead("flagship", "cumulative_profit", "CustomerCo", "ProductCo", zone)), zone
+    wider = ("experience.adequate_gap=12",)
+    none = ("experience.adequate_gap=0", "experience.desired_gap=0")
+    assert within(mean_interval(total(*wider) / base - 1), -0.55, -0.33)
+    assert within(mean_interval(total(*none) / base - 1), 0.55, 0.95)
+    for zone in (wider, none):
+        assert above(ahead("flagship", "cumulative_profit", "CustomerCo", "ProductCo", *zone))
+
+
+def test_s03_a_higher_desired_level_makes_delight_rarer():
+    """“Raising the desired level (desired_gap $6 → $12) makes delight rarer: complaints rise by
+    about 9% (fewer attached customers forgive a shortfall) and ProductCo earns about $87,000
+    less.”"""
+    lever = ("experience.desired_gap=12",)
+    base = summary("flagship").groupby("seed")["complaints"].sum()
+    more = summary("flagship", *lever).groupby("seed")["complaints"].sum()
+    assert within(mean_interval(more / base - 1), 0.03, 0.16)
+    assert below(change("flagship", lever, "ProductCo", "cumulative_profit"))
 
 
 def test_s03_faster_rising_expectations_mean_more_complaints():
-    """“With expectation_drift = 0.2 (four times the default) complaints rise by about 13%,
-    every firm ends with less satisfied customers, and expectations end higher (about $72.5).”"""
+    """“With expectation_drift = 0.2 (four times the default) complaints rise by about 17%,
+    every firm ends with less satisfied customers, and expectations end about $5 higher (about
+    $62.8).”"""
     lever = ("experience.expectation_drift=0.2",)
     base = summary("flagship").groupby("seed")["complaints"].sum()
     more = summary("flagship", *lever).groupby("seed")["complaints"].sum()
-    assert within(mean_interval(more / base - 1), 0.05, 0.25)
+    assert within(mean_interval(more / base - 1), 0.08, 0.28)
     for firm in ("ProductCo", "CustomerCo", "MarketCo"):
         assert below(change("flagship", lever, firm, "final_satisfaction")), firm
-    assert above(mean_interval(final_expectation(*lever) - final_expectation()), 1.0)
+    assert within(mean_interval(final_expectation(*lever) - final_expectation()), 3.5, 6.5)
+
+
+def test_s03_without_loss_aversion_complaints_fall_by_a_fifth():
+    """“With loss_aversion = 1 (shortfalls count no more than surpluses) complaints fall by
+    about 21%.”"""
+    base = summary("flagship").groupby("seed")["complaints"].sum()
+    even = summary("flagship", "experience.loss_aversion=1").groupby("seed")["complaints"].sum()
+    assert within(mean_interval(even / base - 1), -0.3, -0.12)
 
 
 def test_s03_losing_service_hurts_more_than_gaining_it_helps():
-    """“Taking $10 of service away from CustomerCo costs it about 12 points of mean market
-    share; adding $10 wins only about 6.”"""
+    """“Taking $10 of service away from CustomerCo costs it about 11 points of mean market
+    share; adding $10 wins only about 4.”"""
 
     def share(*settings: str) -> pd.Series:
         s = summary("flagship", *settings)
@@ -335,22 +380,59 @@ def test_s03_losing_service_hurts_more_than_gaining_it_helps():
     base = share()
     loss = base - share("firms[1].strategy.service_boost=0")
     gain = share("firms[1].strategy.service_boost=20") - base
-    assert above(mean_interval(gain)) and above(mean_interval(loss - gain))
+    assert above(mean_interval(gain)) and above(mean_interval(loss - gain), 0.03)
 
 
 def test_s03_more_service_pays_for_customer_centric():
     """“Adding $10 of service (service_boost 20) raises CustomerCo's five-year profit by about
-    $0.35 million.”"""
+    $0.30 million.”"""
     lever = ("firms[1].strategy.service_boost=20",)
-    assert within(change("flagship", lever, "CustomerCo", "cumulative_profit"), 200_000, 500_000)
+    assert within(change("flagship", lever, "CustomerCo", "cumulative_profit"), 150_000, 450_000)
 
 
-def test_s03_without_loss_aversion_complaints_fall_by_a_quarter():
-    """“With loss_aversion = 1 (shortfalls count no more than surpluses) complaints fall by
-    about 24%.”"""
-    base = summary("flagship").groupby("seed")["complaints"].sum()
-    even = summary("flagship", "experience.loss_aversion=1").groupby("seed")["complaints"].sum()
-    assert within(mean_interval(even / base - 1), -0.32, -0.16)
+NO_ATTACHMENT = (
+    "choice.attachment_value=0",
+    "word_of_mouth.talk_attached=0",
+    "experience.forgiveness=0",
+)
+
+
+@cache
+def loyalty(*settings: str) -> pd.DataFrame:
+    """sim.analysis.loyalty.loyalty_by_satisfaction in the flagship market, one table per seed
+    (column ``seed``)."""
+    spec = load("flagship", [CUSTOMERS, *settings]).spec
+    tables = [loyalty_by_satisfaction(spec, [seed]).assign(seed=seed) for seed in SEEDS]
+    return pd.concat(tables, ignore_index=True)
+
+
+def loyalty_between(low: float, high: float, *settings: str) -> pd.DataFrame:
+    """Per seed, the purchases after which satisfaction lay in (low, high]: the share of
+    category re-buyers who defected, and the share of buyers who recommended the firm."""
+    t = loyalty(*settings)
+    t = t[
+        (t["bin"].map(lambda b: b.left) >= low - 1e-9) & (t["bin"].map(lambda b: b.right) <= high)
+    ]
+    shoppers = t["purchases"] * t["shopped"]
+    per_seed = (
+        pd.DataFrame(
+            {
+                "shoppers": shoppers,
+                "defected": shoppers * t["defect"],
+                "purchases": t["purchases"],
+                "recommended": t["purchases"] * t["recommend"],
+                "seed": t["seed"],
+            }
+        )
+        .groupby("seed")
+        .sum()
+    )
+    return pd.DataFrame(
+        {
+            "defect": per_seed["defected"] / per_seed["shoppers"],
+            "recommend": per_seed["recommended"] / per_seed["purchases"],
+        }
+    )
 
 
 # --- Session 04: lifecycle and retention (retention_economics) -----------------------------------
@@ -518,63 +600,99 @@ def test_s04_what_helps_and_what_hurts_hunter():
 # --- Session 05: lifetime value (core_customers) -------------------------------------------------
 
 
-def test_s05_the_80_20_rule():
-    """“The best 20% of customers bring about 80% of each firm's margin (top20_profit_share
-    about 0.82 for Tiered, 0.80 for Flat).”"""
+@cache
+def core_markets() -> list[Market]:
+    """core_customers at 3,000 customers, one finished market per seed."""
+    scenario = load("core_customers", [CUSTOMERS]).spec
+    return [Market(scenario, rng=seed, record_transactions=False).run() for seed in SEEDS]
+
+
+def whale(market: Market, firm: int) -> dict[str, float]:
+    """One firm's customer profit in one run: the peak of the whale curve (the largest cumulative
+    share of total customer profit, customers sorted most profitable first), the share of the
+    customers served who are unprofitable, and the key accounts' share of customer profit."""
+    r = market.relations
+    profit = r.customer_profit()[:, firm]
+    served = r.purchases[:, firm] > 0
+    ranked = np.sort(profit[served])[::-1]
+    key = market.customers.segment == 1
+    return {
+        "peak": float(np.cumsum(ranked).max() / ranked.sum()),
+        "unprofitable": float((profit[served] < 0).mean()),
+        "key": float(profit[key].sum() / profit.sum()),
+    }
+
+
+def test_s05_sales_are_concentrated_and_a_third_of_customers_are_unprofitable():
+    """“The best 20% of customers bring about 91% of Tiered's revenue and 84% of Flat's
+    (top20_sales_share); about 37% of each firm's customers cost more to serve than they brought
+    (unprofitable_share).”"""
+    m = metrics("core_customers")
+    last = m[m["period"] == m["period"].max()].set_index("firm")
+    for firm, (low, high) in {"Tiered": (0.85, 0.95), "Flat": (0.78, 0.9)}.items():
+        assert within(mean_interval(last.loc[firm, "top20_sales_share"]), low, high), firm
+        assert within(mean_interval(last.loc[firm, "unprofitable_share"]), 0.3, 0.45), firm
+
+
+def test_s05_the_whale_curve():
+    """“The best 20% of customers bring about 93% of Tiered's customer profit and 90% of Flat's
+    (top20_profit_share). Sorted from the most to the least profitable, the customers'
+    cumulative profit peaks a little above the total (about 101.4% for Tiered, 102.6% for
+    Flat): the unprofitable customers lose little each. In the flagship market MarketCo's
+    top20_profit_share is about 1.13.”"""
     s = summary("core_customers").set_index("firm")["top20_profit_share"]
     for firm in ("Tiered", "Flat"):
-        assert within(mean_interval(s.loc[firm]), 0.75, 0.88), firm
+        assert within(mean_interval(s.loc[firm]), 0.85, 1.0), firm
+    for firm in (0, 1):
+        peaks = np.array([whale(market, firm)["peak"] for market in core_markets()])
+        assert within(mean_interval(peaks), 1.005, 1.05), firm
+    flagship = summary("flagship").set_index("firm")["top20_profit_share"]
+    assert within(mean_interval(flagship.loc["MarketCo"]), 1.03, 1.25)
 
 
-def test_s05_key_accounts_bring_about_60_percent_of_the_margin():
-    """“The key accounts, 15% of customers, bring about 60% of Tiered's margin.”"""
-    scenario = load("core_customers", [CUSTOMERS]).spec
-    shares = []
-    for seed in SEEDS:
-        market = Market(scenario, rng=seed, record_transactions=False).run()
-        margin = market.relations.cumulative_margin[:, 0]
-        key = market.customers.segment == 1
-        shares.append(margin[key].sum() / margin[margin > 0].sum())
-    assert within(mean_interval(np.array(shares)), 0.5, 0.7)
+def test_s05_key_accounts_bring_most_of_the_customer_profit():
+    """“The key accounts, 15% of customers, bring about 66% of Tiered's customer profit.”"""
+    shares = np.array([whale(market, 0)["key"] for market in core_markets()])
+    assert within(mean_interval(shares), 0.55, 0.78)
 
 
 def test_s05_the_top_tier_pays():
-    """“Tiered earns about 1.5 times Flat's profit ($2.0 million against $1.3 million), in every
-    seed, and ends
-    with more customer equity ($1.85 million against $1.11 million) and more of the purchases
-    (about 56%).”"""
-    assert within(mean_interval(tier_advantage()), 1.3, 1.8)
+    """“Tiered earns about 2.1 times Flat's profit ($2.49 million against $1.16 million), in every
+    seed, and ends with more customer equity ($1.54 million against $0.53 million) and more of
+    the purchases (about 58%).”"""
+    assert within(mean_interval(tier_advantage()), 1.8, 2.5)
     assert (tier_advantage() > 1).all()
     assert above(ahead("core_customers", "final_market_share", "Tiered", "Flat"))
     assert above(ahead("core_customers", "final_customer_equity", "Tiered", "Flat"))
 
 
-def test_s05_tiering_wins_customer_share_not_retention():
-    """“Tiered's customers buy about 78% of their purchases there, Flat's about 55%; monthly
-    retention differs by less than one percentage point.”"""
-    assert above(ahead("core_customers", "share_of_wallet", "Tiered", "Flat"), 0.15)
-    assert within(ahead("core_customers", "mean_retention_rate", "Tiered", "Flat"), -0.01, 0.01)
+def test_s05_tiering_wins_customer_share_more_than_retention():
+    """“Tiered's customers buy about 78% of their purchases there, Flat's about 35%; retention
+    (the share of a month's buyers who buy again within six months) differs by only about 1.6
+    points (0.928 against 0.912).”"""
+    assert above(ahead("core_customers", "share_of_wallet", "Tiered", "Flat"), 0.3)
+    assert within(ahead("core_customers", "mean_retention_rate", "Tiered", "Flat"), 0.005, 0.03)
 
 
 def test_s05_a_lavish_tier_does_not_pay():
-    """“With $40 of extra service instead of $10, Tiered earns less than half of Flat's
-    profit; with $0 the two firms are the same and earn about the same.”"""
-    assert below(mean_interval(tier_advantage("firms[0].strategy.tier_service=40")), 0.5)
+    """“With $40 of extra service instead of $10, Tiered earns less than Flat (about 0.79 times
+    its profit); with $0 the two firms are the same and earn about the same.”"""
+    assert below(mean_interval(tier_advantage("firms[0].strategy.tier_service=40")), 1.0)
     assert within(mean_interval(tier_advantage("firms[0].strategy.tier_service=0")), 0.8, 1.25)
 
 
-def test_s05_without_core_customers_the_tier_matters_less():
-    """“When spending is even (no big baskets), top20_profit_share falls to about 0.6 and
-    Tiered's profit advantage shrinks from about 1.5 to about 1.2 times Flat's.”"""
+def test_s05_even_baskets_make_the_tier_matter_less():
+    """“With even basket sizes (no big baskets), top20_profit_share falls only to about 0.81,
+    because purchase frequency stays very uneven, and Tiered's profit advantage shrinks from about
+    2.1 to about 1.4 times Flat's.”"""
     even = (
         "customers.segments[1].basket_mean=1",
         "customers.segments[0].basket_shape=20",
         "customers.segments[1].basket_shape=20",
     )
     s = summary("core_customers", *even).set_index("firm")["top20_profit_share"]
-    assert within(mean_interval(s.loc["Tiered"]), 0.55, 0.68)
-
-    assert below(mean_interval(tier_advantage(*even) - tier_advantage()), -0.15)
+    assert within(mean_interval(s.loc["Tiered"]), 0.75, 0.87)
+    assert below(mean_interval(tier_advantage(*even) - tier_advantage()), -0.4)
 
 
 def test_s05_lifetime_value_multiples():
@@ -590,17 +708,17 @@ def test_s05_lifetime_value_multiples():
 
 
 def test_s05_extra_service_for_everybody_works_like_a_price_cut():
-    """“Giving the extra service to every customer (tier_share = 1) makes Tiered earn about 3.7
-    times Flat's profit and take about 85% of purchases at the end.”"""
+    """“Giving the extra service to every customer (tier_share = 1) makes Tiered earn about 8
+    times Flat's profit and take about 90% of purchases at the end.”"""
     everyone = "firms[0].strategy.tier_share=1.0"
-    assert within(mean_interval(tier_advantage(everyone)), 3.0, 4.5)
+    assert within(mean_interval(tier_advantage(everyone)), 6.0, 10.0)
     s = summary("core_customers", everyone).set_index("firm")["final_market_share"]
-    assert within(mean_interval(s.loc["Tiered"]), 0.8, 0.9)
+    assert within(mean_interval(s.loc["Tiered"]), 0.87, 0.93)
 
 
 def test_s05_the_tier_pays_less_when_core_customers_do_not_care_for_service():
     """“If key accounts weigh service and personnel only 0.5, Tiered still earns more, but only
-    about 1.14 times Flat's profit instead of 1.54.”"""
+    about 1.7 times Flat's profit instead of 2.1.”"""
     indifferent = (
         "customers.segments[1].value_weights.service=0.5",
         "customers.segments[1].value_weights.personnel=0.5",
