@@ -410,9 +410,8 @@ def loyalty_between(low: float, high: float, *settings: str) -> pd.DataFrame:
     """Per seed, the purchases after which satisfaction lay in (low, high]: the share of
     category re-buyers who defected, and the share of buyers who recommended the firm."""
     t = loyalty(*settings)
-    t = t[
-        (t["bin"].map(lambda b: b.left) >= low - 1e-9) & (t["bin"].map(lambda b: b.right) <= high)
-    ]
+    left, right = (np.array([getattr(b, end) for b in t["bin"]]) for end in ("left", "right"))
+    t = t[(left >= low - 1e-9) & (right <= high)]
     shoppers = t["purchases"] * t["shopped"]
     per_seed = (
         pd.DataFrame(
