@@ -434,6 +434,36 @@ def loyalty_between(low: float, high: float, *settings: str) -> pd.DataFrame:
     )
 
 
+def test_s03_loyalty_against_satisfaction_is_not_a_straight_line():
+    """“Of the buyers who shop in the category again within six months, 32% of the most
+    dissatisfied (satisfaction −0.8 or less) defect to another firm, 8% of the neutral (−0.2 to
+    0) and 4% of the satisfied (0 to 0.2); the highly satisfied (above 0.4) defect no less
+    (3.5%, within 2 points). Recommendation rises steeply only at the top: 4% of the satisfied
+    recommend the firm, 18% at 0.2 to 0.4, 63% above 0.4.”"""
+    bottom, neutral, satisfied, middle, top = (
+        loyalty_between(low, high)
+        for low, high in ((-1.01, -0.8), (-0.2, 0), (0, 0.2), (0.2, 0.4), (0.4, 1))
+    )
+    assert above(mean_interval(bottom["defect"] - neutral["defect"]), 0.15)
+    assert above(mean_interval(neutral["defect"] - satisfied["defect"]), 0.02)
+    assert within(mean_interval(satisfied["defect"] - top["defect"]), -0.02, 0.02)
+    assert above(mean_interval(middle["recommend"] - satisfied["recommend"]), 0.1)
+    assert above(mean_interval(top["recommend"] - middle["recommend"]), 0.3)
+
+
+def test_s03_attachment_binds_the_highly_satisfied():
+    """“Without attachment (attachment_value, talk_attached and forgiveness 0), the highly
+    satisfied (above 0.4) recommend the firm about half as often (31% instead of 63%) and
+    defect more often (5.3% instead of 3.5%). Market totals hardly move: ProductCo earns about
+    $82,000 less, CustomerCo's profit does not change measurably.”"""
+    attached, plain = loyalty_between(0.4, 1), loyalty_between(0.4, 1, *NO_ATTACHMENT)
+    assert within(mean_interval(attached["recommend"] - plain["recommend"]), 0.2, 0.45)
+    assert above(mean_interval(plain["defect"] - attached["defect"]))
+    assert below(change("flagship", NO_ATTACHMENT, "ProductCo", "cumulative_profit"))
+    customer_co = change("flagship", NO_ATTACHMENT, "CustomerCo", "cumulative_profit")
+    assert within(customer_co, -100_000, 100_000), customer_co
+
+
 # --- Session 04: lifecycle and retention (retention_economics) -----------------------------------
 
 
