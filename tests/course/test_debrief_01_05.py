@@ -487,16 +487,20 @@ def test_s04_retention_is_measured_on_closed_cohorts():
 
 def test_s04_hunter_wins_and_pays_for_far_more_customers():
     """“Over four years Hunter wins about 9,000 customers in a market of 3,000 households,
-    Keeper about 3,900; Hunter pays about $450,000 for acquisitions (plus $432,000 of
-    advertising), Keeper about $200,000 (plus about $41,000 for handling complaints).”"""
+    Keeper about 3,900; at $50 each, Hunter pays about $450,000 for acquisitions (plus $432,000
+    of advertising), Keeper about $200,000 (plus about $41,000 for handling complaints).”"""
     totals = (
         metrics("retention_economics")
-        .groupby(["seed", "firm"])[["new_customers", "cost_advertising", "cost_complaints"]]
+        .groupby(["seed", "firm"])[
+            ["new_customers", "cost_acquisition", "cost_advertising", "cost_complaints"]
+        ]
         .sum()
     )
     won = totals["new_customers"].unstack("firm")
     assert above(mean_interval(won["Hunter"] - won["Keeper"]), 4_000)
     assert within(mean_interval(won["Hunter"]), 7_500, 10_500)
+    assert within(mean_interval(won["Keeper"]), 3_300, 4_600)
+    assert np.allclose(totals["cost_acquisition"], 50.0 * totals["new_customers"])
     hunter, keeper = (totals.xs(firm, level="firm") for firm in ("Hunter", "Keeper"))
     assert np.allclose(hunter["cost_advertising"], 3.0 * 3000 * 48)
     assert within(mean_interval(keeper["cost_complaints"]), 30_000, 55_000)
