@@ -515,7 +515,7 @@ def test_s04_keeper_earns_more_from_the_first_month():
 
 
 def test_s04_hunters_monthly_profit_shrinks_while_keepers_grows():
-    """“Hunter's monthly profit is highest early (about $11,500 in month 6), drops to about
+    """“Hunter's monthly profit is high early (about $11,500 in month 6), drops to about
     $3,500 in month 12 and is still lower at month 48 (about $8,500); Keeper's grows from about
     $29,000 to about $35,000.”"""
     early, dip, late = (at_period("retention_economics", "profit", p) for p in (6, 12, 48))
