@@ -12,13 +12,16 @@ debriefs' numbers do not depend on market size beyond sampling noise.
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from sim import Market
 from sim.analysis import compare, compare_variants, mean_interval
-from sim.model.equations import clv_margin_multiple, satisfaction_response
+from sim.analysis.loyalty import loyalty_by_satisfaction
+from sim.model.equations import clv_margin_multiple, satisfaction_response, shortfall_weight
 from sim.scenarios import load
 
 from course_claims import CUSTOMERS, INSTRUCTOR, SEEDS, check_citations, metrics, path, summary
@@ -92,24 +95,27 @@ def within(interval: tuple[float, ...] | dict[str, float], low: float, high: flo
 
 
 def test_s01_product_centric_leads_the_first_year():
-    """“At month 12 ProductCo has earned about $150,000 and CustomerCo about nothing; in month 6
-    ProductCo makes 55% of all purchases.”"""
+    """“At month 12 ProductCo has earned about $155,000 and CustomerCo about $58,000; in month 6
+    ProductCo makes the most purchases (49%, CustomerCo 40%).”"""
     month12 = at_period("flagship", "cumulative_profit", 12)
-    assert above(mean_interval(month12["ProductCo"] - month12["CustomerCo"]), 100_000)
-    assert within(mean_interval(month12["CustomerCo"]), -20_000, 20_000)
-    assert path("flagship", "market_share").loc[6, "ProductCo"] > 0.5
+    assert above(mean_interval(month12["ProductCo"] - month12["CustomerCo"]), 50_000)
+    assert within(mean_interval(month12["CustomerCo"]), 30_000, 90_000)
+    share = path("flagship", "market_share").loc[6]
+    assert share.idxmax() == "ProductCo" and share["ProductCo"] > 0.45, share
 
 
-def test_s01_customer_centric_overtakes_around_month_33_and_ends_far_ahead():
-    """“CustomerCo takes the lead for good around month 33 (between 25 and 40) and ends five
-    years about $0.7 million ahead of ProductCo. At month 60 CustomerCo makes 67% of purchases,
-    ProductCo 25%; MarketCo loses money throughout.”"""
+def test_s01_customer_centric_overtakes_around_month_21_and_ends_far_ahead():
+    """“CustomerCo takes the lead for good around month 21 (between 15 and 27) and ends five
+    years about $1.2 million ahead of ProductCo. At month 60 CustomerCo makes 73% of purchases,
+    ProductCo 21%; ProductCo's profit hardly grows after month 20; MarketCo loses money
+    throughout.”"""
     profit = path("flagship", "cumulative_profit")
-    assert 25 <= last_crossing(profit["CustomerCo"], profit["ProductCo"]) <= 40
+    assert 15 <= last_crossing(profit["CustomerCo"], profit["ProductCo"]) <= 27
     result = ahead("flagship", "cumulative_profit", "CustomerCo", "ProductCo")
-    assert within(result, 500_000, 900_000), result
+    assert within(result, 900_000, 1_500_000), result
     share = path("flagship", "market_share").loc[60]
-    assert share["CustomerCo"] > 0.6 and share["ProductCo"] < 0.3, share
+    assert share["CustomerCo"] > 0.65 and share["ProductCo"] < 0.3, share
+    assert profit.loc[60, "ProductCo"] - profit.loc[20, "ProductCo"] < 50_000
     assert (profit["MarketCo"] < 0).all()
 
 
@@ -122,52 +128,53 @@ def test_s01_products_grow_alike():
 
 
 def test_s01_customer_centric_retains_better():
-    """“CustomerCo keeps about 96.8% of its customers each month, ProductCo about 94.8%.”"""
+    """“Of the customers who buy from CustomerCo in a month, about 93% buy from it again within
+    six months; of ProductCo's, about 85%.”"""
     result = ahead("flagship", "mean_retention_rate", "CustomerCo", "ProductCo")
-    assert within(result, 0.01, 0.03), result
+    assert within(result, 0.06, 0.10), result
 
 
 def test_s01_product_centric_wins_when_products_stay_different():
-    """“In differentiated ProductCo ends about $1.2 million ahead of CustomerCo.”"""
+    """“In differentiated ProductCo ends about $1.0 million ahead of CustomerCo.”"""
     result = ahead("differentiated", "cumulative_profit", "ProductCo", "CustomerCo")
-    assert within(result, 900_000, 1_500_000), result
+    assert within(result, 700_000, 1_300_000), result
 
 
-def test_s01_the_tipping_point_lies_near_rate_005():
-    """“At homogenisation.rate = 0.05 the two firms end within $0.2 million of each other
-    (a tie); at 0.02 ProductCo clearly wins.”"""
-    tie = ahead(
-        "flagship", "cumulative_profit", "CustomerCo", "ProductCo", "homogenisation.rate=0.05"
-    )
-    assert within(tie, -200_000, 200_000), tie
+def test_s01_the_tipping_point_lies_between_rates_002_and_005():
+    """“At homogenisation.rate = 0.02 ProductCo clearly wins (by about $0.31 million); at 0.05
+    CustomerCo already wins (by about $0.35 million): the tie lies in between.”"""
     slow = ahead(
         "flagship", "cumulative_profit", "ProductCo", "CustomerCo", "homogenisation.rate=0.02"
     )
-    assert above(slow), slow
+    assert within(slow, 100_000, 600_000), slow
+    faster = ahead(
+        "flagship", "cumulative_profit", "CustomerCo", "ProductCo", "homogenisation.rate=0.05"
+    )
+    assert within(faster, 100_000, 600_000), faster
 
 
-def test_s01_late_homogenisation_leaves_product_centric_ahead_at_five_years():
-    """“If products start to grow alike only at month 36, ProductCo is still ahead after five
-    years (about $0.89 million against $0.57 million).”"""
+def test_s01_late_homogenisation_leaves_the_two_tied_at_five_years():
+    """“If products start to grow alike only at month 36, the two firms are tied after five
+    years (about $0.83 million each; the difference within $0.15 million).”"""
     result = ahead(
         "flagship", "cumulative_profit", "ProductCo", "CustomerCo", "homogenisation.start=36"
     )
-    assert above(result), result
+    assert within(result, -150_000, 150_000), result
 
 
 def test_s01_late_homogenisation_only_delays_the_crossing():
     """“Over ten years (periods = 120) with imitation from month 36, CustomerCo takes the lead
-    for good around month 73 (between 60 and 85) and ends about $1.9 million ahead.”"""
+    for good around month 60 (between 50 and 70) and ends about $2.4 million ahead.”"""
     late = ("homogenisation.start=36", "periods=120")
     profit = path("flagship", "cumulative_profit", *late)
-    assert 60 <= last_crossing(profit["CustomerCo"], profit["ProductCo"]) <= 85
+    assert 50 <= last_crossing(profit["CustomerCo"], profit["ProductCo"]) <= 70
     result = ahead("flagship", "cumulative_profit", "CustomerCo", "ProductCo", *late)
-    assert within(result, 1_400_000, 2_400_000), result
+    assert within(result, 1_900_000, 2_900_000), result
 
 
 def test_s01_selling_orientation_buys_share_not_profit():
     """“With the selling concept (sales_push) in MarketCo's place, the third firm's mean market
-    share jumps from about 10% to about 40%, yet it still loses money (about −$0.29 million) and
+    share jumps from about 8% to about 34%, yet it still loses money (about −$0.22 million) and
     CustomerCo still earns the most.”"""
     push = 'firms[2].strategy={name = "sales_push"}'
     assert above(change("flagship", (push,), "MarketCo", "mean_market_share"), 0.2)
@@ -200,10 +207,10 @@ def test_s02_the_best_standard_offer_does_not_win():
 
 def test_s02_time_cost_drives_customers_away():
     """“Raising ProductCo's time cost from $5 to $15 a basket cuts its mean market share by
-    about 19 points and its five-year profit by about $0.7 million; CustomerCo gains about 14
-    points and about $0.47 million.”"""
+    about 16 points and its five-year profit by about $0.63 million; CustomerCo gains about 13
+    points and about $0.41 million.”"""
     lever = ("firms[0].costs.time=15",)
-    assert below(change("flagship", lever, "ProductCo", "mean_market_share"), -0.15)
+    assert below(change("flagship", lever, "ProductCo", "mean_market_share"), -0.12)
     assert below(change("flagship", lever, "ProductCo", "cumulative_profit"), -500_000)
     assert above(change("flagship", lever, "CustomerCo", "mean_market_share"), 0.10)
     assert above(change("flagship", lever, "CustomerCo", "cumulative_profit"), 300_000)
@@ -211,7 +218,7 @@ def test_s02_time_cost_drives_customers_away():
 
 def test_s02_a_dollar_of_psychic_cost_weighs_like_a_dollar_of_time_cost():
     """“Adding $10 of psychic cost instead of $10 of time cost has almost the same effect on
-    ProductCo's share (within 3 points); its profit falls by about $0.71 million.”"""
+    ProductCo's share (within 3 points); its profit falls by about $0.63 million.”"""
 
     def share(*settings: str) -> pd.Series:
         s = summary("flagship", *settings)
@@ -225,7 +232,7 @@ def test_s02_a_dollar_of_psychic_cost_weighs_like_a_dollar_of_time_cost():
 
 def test_s02_convenience_is_part_of_the_customer_centric_edge():
     """“Without the convenience that profiles bring (knowledge.convenience = 0) CustomerCo's
-    mean market share falls by about 5 points and its profit by about $0.19 million; ProductCo
+    mean market share falls by about 6.5 points and its profit by about $0.24 million; ProductCo
     and MarketCo gain share.”"""
     lever = ("knowledge.convenience=0",)
     assert below(change("flagship", lever, "CustomerCo", "mean_market_share"), -0.02)
@@ -235,8 +242,8 @@ def test_s02_convenience_is_part_of_the_customer_centric_edge():
 
 
 def test_s02_a_price_cut_buys_share_but_not_profit():
-    """“Cutting CustomerCo's markup from 45% to 25% raises its mean market share by about 23
-    points but lowers its five-year profit by about $0.69 million.”"""
+    """“Cutting CustomerCo's markup from 45% to 25% raises its mean market share by about 19
+    points but lowers its five-year profit by about $0.89 million.”"""
     lever = ("firms[1].strategy.markup=0.25",)
     assert above(change("flagship", lever, "CustomerCo", "mean_market_share"), 0.15)
     assert below(change("flagship", lever, "CustomerCo", "cumulative_profit"), -400_000)
@@ -244,7 +251,7 @@ def test_s02_a_price_cut_buys_share_but_not_profit():
 
 def test_s02_service_and_personnel_are_part_of_the_value():
     """“Without its extra service and personnel (boosts 0) CustomerCo loses about 18 points of
-    mean market share and about $0.76 million of profit, although its price is about $11 lower.”"""
+    mean market share and about $0.73 million of profit, although its price is about $11 lower.”"""
     lever = ("firms[1].strategy.service_boost=0", "firms[1].strategy.personnel_boost=0")
     assert below(change("flagship", lever, "CustomerCo", "mean_market_share"), -0.10)
     assert below(change("flagship", lever, "CustomerCo", "cumulative_profit"), -500_000)
@@ -255,74 +262,115 @@ def test_s02_service_and_personnel_are_part_of_the_value():
 # --- Session 03: satisfaction (flagship, [experience] levers) ------------------------------------
 
 
-def test_s03_zone_of_tolerance_and_loss_aversion_shape_the_response():
-    """“With the defaults a surplus of $5 gives satisfaction 0.05, a surplus of $10 gives 0.34,
-    a shortfall of $10 gives −0.60.”"""
-    s = satisfaction_response([5.0, 10.0, -10.0], 5.0, 0.01, 0.06, 2.0)
-    assert np.allclose(s, [np.tanh(0.05), np.tanh(0.35), np.tanh(-0.70)])
-    assert np.allclose(np.round(s, 2), [0.05, 0.34, -0.60])
+def test_s03_the_two_level_zone_and_loss_aversion_shape_the_response():
+    """“With the defaults a surplus of $6 (the desired level) gives satisfaction 0.06, a surplus of
+    $10 gives 0.29, a shortfall of $10 gives −0.54 — or −0.29 for a fully attached customer, who
+    forgives half of the loss aversion.”"""
+    ex = load("flagship").spec.experience
+    shape = (ex.adequate_gap, ex.desired_gap, ex.slope_inside, ex.slope_outside)
+    plain = shortfall_weight(ex.loss_aversion, ex.forgiveness, 0.0)
+    attached = shortfall_weight(ex.loss_aversion, ex.forgiveness, 1.0)
+    got = [
+        satisfaction_response(6, *shape, plain),
+        satisfaction_response(10, *shape, plain),
+        satisfaction_response(-10, *shape, plain),
+        satisfaction_response(-10, *shape, attached),
+    ]
+    assert np.allclose(got, [0.06, 0.29, -0.54, -0.29], atol=0.005), got
 
 
-def test_s03_expectations_rise():
-    """“The market's mean expectation rises from about $11 in month 1 to about $44 by month 12
-    and about $70 by month 60.”"""
+def test_s03_expectations_start_at_the_market_and_rise():
+    """“The market's mean expectation starts at about $43 in month 1 (the best offer each customer
+    knows of) and rises to about $46 by month 12 and about $58 by month 60.”"""
     m = metrics("flagship").drop_duplicates(["seed", "period"]).set_index(["period", "seed"])
     e = m["market_mean_expectation"]
-    assert within(mean_interval(e.loc[1]), 8, 14)
-    assert within(mean_interval(e.loc[12]), 38, 50)
-    assert within(mean_interval(e.loc[60]), 64, 76)
+    assert within(mean_interval(e.loc[1]), 40, 46)
+    assert within(mean_interval(e.loc[12]), 43, 49)
+    assert within(mean_interval(e.loc[60]), 55, 61)
 
 
-def test_s03_satisfaction_falls_as_expectations_catch_up():
-    """“Every firm's customers are less satisfied at month 60 than at month 3, and the market's
-    complaints per month more than double (about 34 in month 1, 111 in month 60).”"""
-    early, late = (
-        at_period("flagship", "mean_satisfaction", 3),
-        at_period("flagship", "mean_satisfaction", 60),
-    )
+def test_s03_satisfaction_starts_near_zero_and_complaints_do_not_rise():
+    """“Satisfaction starts near zero, not high: in month 1 every firm's mean lies between −0.3 and
+    +0.1. From month 3 to month 60 it falls a little for every firm. Complaints per month fall,
+    from about 98 in month 1 to about 68 in month 60.”"""
+    first = at_period("flagship", "mean_satisfaction", 1)
+    for firm in first.columns:
+        assert within(mean_interval(first[firm]), -0.3, 0.1), firm
+    early, late = (at_period("flagship", "mean_satisfaction", p) for p in (3, 60))
     for firm in early.columns:
         assert below(mean_interval(late[firm] - early[firm])), firm
     complaints = metrics("flagship").groupby(["period", "seed"])["complaints"].sum()
-    assert above(mean_interval(complaints.loc[60] / complaints.loc[1]), 2.0)
+    assert below(mean_interval(complaints.loc[60] / complaints.loc[1]), 1.0)
 
 
-def test_s03_expectations_rise_mostly_through_experience_not_drift():
-    """“Without the upward drift (expectation_drift = 0) mean expectation at month 60 is within
-    $3 of the default run.”"""
+def test_s03_asymmetric_adaptation_not_the_drift_keeps_satisfaction_down():
+    """“Without the drift (expectation_drift = 0) expectations end only about $1.5 lower. With
+    symmetric adaptation (expectation_up = 0.1, as fast as down) they end about $3.4 lower,
+    complaints fall by about 39% and every firm's customers end more satisfied (final
+    satisfaction higher by 0.13 to 0.19).”"""
+    no_drift = final_expectation("experience.expectation_drift=0") - final_expectation()
+    assert within(mean_interval(no_drift), -3, 0)
+    symmetric = ("experience.expectation_up=0.1",)
+    lower = final_expectation(*symmetric) - final_expectation()
+    assert below(mean_interval(lower - no_drift))
+    base = summary("flagship").groupby("seed")["complaints"].sum()
+    fewer = summary("flagship", *symmetric).groupby("seed")["complaints"].sum()
+    assert within(mean_interval(fewer / base - 1), -0.5, -0.28)
+    for firm in ("ProductCo", "CustomerCo", "MarketCo"):
+        assert above(change("flagship", symmetric, firm, "final_satisfaction"), 0.05), firm
 
-    diff = final_expectation("experience.expectation_drift=0") - final_expectation()
-    assert within(mean_interval(diff), -3, 3)
 
-
-def test_s03_a_wider_zone_of_tolerance_halves_complaints():
-    """“Widening the zone of tolerance from $5 to $15 cuts complaints by about half (−48%);
-    removing it (0) raises them by about half (+49%). Who wins does not change.”"""
+def test_s03_the_adequate_level_governs_complaints():
+    """“Lowering the adequate level (adequate_gap $6 → $12) cuts complaints by about 44%;
+    removing the zone (both gaps 0) raises them by about 75%. Who wins does not change.”"""
 
     def total(*settings: str) -> pd.Series:
         return summary("flagship", *settings).groupby("seed")["complaints"].sum()
 
     base = total()
-    assert within(mean_interval(total("experience.tolerance_zone=15") / base - 1), -0.6, -0.35)
-    assert within(mean_interval(total("experience.tolerance_zone=0") / base - 1), 0.35, 0.6)
-    for zone in ("experience.tolerance_zone=15", "experience.tolerance_zone=0"):
-        assert above(ahead("flagship", "cumulative_profit", "CustomerCo", "ProductCo", zone)), zone
+    wider = ("experience.adequate_gap=12",)
+    none = ("experience.adequate_gap=0", "experience.desired_gap=0")
+    assert within(mean_interval(total(*wider) / base - 1), -0.55, -0.33)
+    assert within(mean_interval(total(*none) / base - 1), 0.55, 0.95)
+    for zone in (wider, none):
+        assert above(ahead("flagship", "cumulative_profit", "CustomerCo", "ProductCo", *zone))
+
+
+def test_s03_a_higher_desired_level_makes_delight_rarer():
+    """“Raising the desired level (desired_gap $6 → $12) makes delight rarer: complaints rise by
+    about 9% (fewer attached customers forgive a shortfall) and ProductCo earns about $87,000
+    less.”"""
+    lever = ("experience.desired_gap=12",)
+    base = summary("flagship").groupby("seed")["complaints"].sum()
+    more = summary("flagship", *lever).groupby("seed")["complaints"].sum()
+    assert within(mean_interval(more / base - 1), 0.03, 0.16)
+    assert below(change("flagship", lever, "ProductCo", "cumulative_profit"))
 
 
 def test_s03_faster_rising_expectations_mean_more_complaints():
-    """“With expectation_drift = 0.2 (four times the default) complaints rise by about 13%,
-    every firm ends with less satisfied customers, and expectations end higher (about $72.5).”"""
+    """“With expectation_drift = 0.2 (four times the default) complaints rise by about 17%,
+    every firm ends with less satisfied customers, and expectations end about $5 higher (about
+    $62.8).”"""
     lever = ("experience.expectation_drift=0.2",)
     base = summary("flagship").groupby("seed")["complaints"].sum()
     more = summary("flagship", *lever).groupby("seed")["complaints"].sum()
-    assert within(mean_interval(more / base - 1), 0.05, 0.25)
+    assert within(mean_interval(more / base - 1), 0.08, 0.28)
     for firm in ("ProductCo", "CustomerCo", "MarketCo"):
         assert below(change("flagship", lever, firm, "final_satisfaction")), firm
-    assert above(mean_interval(final_expectation(*lever) - final_expectation()), 1.0)
+    assert within(mean_interval(final_expectation(*lever) - final_expectation()), 3.5, 6.5)
+
+
+def test_s03_without_loss_aversion_complaints_fall_by_a_fifth():
+    """“With loss_aversion = 1 (shortfalls count no more than surpluses) complaints fall by
+    about 21%.”"""
+    base = summary("flagship").groupby("seed")["complaints"].sum()
+    even = summary("flagship", "experience.loss_aversion=1").groupby("seed")["complaints"].sum()
+    assert within(mean_interval(even / base - 1), -0.3, -0.12)
 
 
 def test_s03_losing_service_hurts_more_than_gaining_it_helps():
-    """“Taking $10 of service away from CustomerCo costs it about 12 points of mean market
-    share; adding $10 wins only about 6.”"""
+    """“Taking $10 of service away from CustomerCo costs it about 11 points of mean market
+    share; adding $10 wins only about 4.”"""
 
     def share(*settings: str) -> pd.Series:
         s = summary("flagship", *settings)
@@ -331,160 +379,242 @@ def test_s03_losing_service_hurts_more_than_gaining_it_helps():
     base = share()
     loss = base - share("firms[1].strategy.service_boost=0")
     gain = share("firms[1].strategy.service_boost=20") - base
-    assert above(mean_interval(gain)) and above(mean_interval(loss - gain))
+    assert above(mean_interval(gain)) and above(mean_interval(loss - gain), 0.03)
 
 
 def test_s03_more_service_pays_for_customer_centric():
     """“Adding $10 of service (service_boost 20) raises CustomerCo's five-year profit by about
-    $0.35 million.”"""
+    $0.30 million.”"""
     lever = ("firms[1].strategy.service_boost=20",)
-    assert within(change("flagship", lever, "CustomerCo", "cumulative_profit"), 200_000, 500_000)
+    assert within(change("flagship", lever, "CustomerCo", "cumulative_profit"), 150_000, 450_000)
 
 
-def test_s03_without_loss_aversion_complaints_fall_by_a_quarter():
-    """“With loss_aversion = 1 (shortfalls count no more than surpluses) complaints fall by
-    about 24%.”"""
-    base = summary("flagship").groupby("seed")["complaints"].sum()
-    even = summary("flagship", "experience.loss_aversion=1").groupby("seed")["complaints"].sum()
-    assert within(mean_interval(even / base - 1), -0.32, -0.16)
+NO_ATTACHMENT = (
+    "choice.attachment_value=0",
+    "word_of_mouth.talk_attached=0",
+    "experience.forgiveness=0",
+)
+
+
+@cache
+def loyalty(*settings: str) -> pd.DataFrame:
+    """sim.analysis.loyalty.loyalty_by_satisfaction in the flagship market, one table per seed
+    (column ``seed``)."""
+    spec = load("flagship", [CUSTOMERS, *settings]).spec
+    tables = [loyalty_by_satisfaction(spec, [seed]).assign(seed=seed) for seed in SEEDS]
+    return pd.concat(tables, ignore_index=True)
+
+
+def loyalty_between(low: float, high: float, *settings: str) -> pd.DataFrame:
+    """Per seed, the purchases after which satisfaction lay in (low, high]: the share of
+    category re-buyers who defected, and the share of buyers who recommended the firm."""
+    t = loyalty(*settings)
+    left, right = (np.array([getattr(b, end) for b in t["bin"]]) for end in ("left", "right"))
+    t = t[(left >= low - 1e-9) & (right <= high)]
+    shoppers = t["purchases"] * t["shopped"]
+    per_seed = (
+        pd.DataFrame(
+            {
+                "shoppers": shoppers,
+                "defected": shoppers * t["defect"],
+                "purchases": t["purchases"],
+                "recommended": t["purchases"] * t["recommend"],
+                "seed": t["seed"],
+            }
+        )
+        .groupby("seed")
+        .sum()
+    )
+    return pd.DataFrame(
+        {
+            "defect": per_seed["defected"] / per_seed["shoppers"],
+            "recommend": per_seed["recommended"] / per_seed["purchases"],
+        }
+    )
+
+
+def test_s03_loyalty_against_satisfaction_is_not_a_straight_line():
+    """“Of the buyers who shop in the category again within six months, 32% of the most
+    dissatisfied (satisfaction −0.8 or less) defect to another firm, 8% of the neutral (−0.2 to
+    0) and 4% of the satisfied (0 to 0.2); the highly satisfied (above 0.4) defect no less
+    (3.5%, within 2 points). Recommendation rises steeply only at the top: 4% of the satisfied
+    recommend the firm, 18% at 0.2 to 0.4, 63% above 0.4.”"""
+    bottom, neutral, satisfied, middle, top = (
+        loyalty_between(low, high)
+        for low, high in ((-1.01, -0.8), (-0.2, 0), (0, 0.2), (0.2, 0.4), (0.4, 1))
+    )
+    assert above(mean_interval(bottom["defect"] - neutral["defect"]), 0.15)
+    assert above(mean_interval(neutral["defect"] - satisfied["defect"]), 0.02)
+    assert within(mean_interval(satisfied["defect"] - top["defect"]), -0.02, 0.02)
+    assert above(mean_interval(middle["recommend"] - satisfied["recommend"]), 0.1)
+    assert above(mean_interval(top["recommend"] - middle["recommend"]), 0.3)
+
+
+def test_s03_attachment_binds_the_highly_satisfied():
+    """“Without attachment (attachment_value, talk_attached and forgiveness 0), the highly
+    satisfied (above 0.4) recommend the firm about half as often (31% instead of 63%) and
+    defect more often (5.3% instead of 3.5%). Market totals hardly move: ProductCo earns about
+    $82,000 less, CustomerCo's profit does not change measurably.”"""
+    attached, plain = loyalty_between(0.4, 1), loyalty_between(0.4, 1, *NO_ATTACHMENT)
+    assert within(mean_interval(attached["recommend"] - plain["recommend"]), 0.2, 0.45)
+    assert above(mean_interval(plain["defect"] - attached["defect"]))
+    assert below(change("flagship", NO_ATTACHMENT, "ProductCo", "cumulative_profit"))
+    customer_co = change("flagship", NO_ATTACHMENT, "CustomerCo", "cumulative_profit")
+    assert within(customer_co, -100_000, 100_000), customer_co
 
 
 # --- Session 04: lifecycle and retention (retention_economics) -----------------------------------
 
 
 def test_s04_keeper_retains_better():
-    """“Keeper keeps about 92.9% of its customers a month, Hunter about 88.8%.”"""
+    """“Of Keeper's buyers in a month, about 90% buy from it again within three months; of
+    Hunter's, about 76%.”"""
     result = ahead("retention_economics", "mean_retention_rate", "Keeper", "Hunter")
-    assert within(result, 0.03, 0.05), result
+    assert within(result, 0.11, 0.17), result
+
+
+def test_s04_retention_is_measured_on_closed_cohorts():
+    """“The retention rate of month t is known only once the cohort of month t − 3 has had its
+    three months: it is undefined (NaN) in months 1–3 and defined from month 4 on.”"""
+    m = metrics("retention_economics")
+    lapse = load("retention_economics").spec.experience.lapse_periods
+    early = m[m["period"] <= lapse]["retention_rate"]
+    later = m[m["period"] > lapse]["retention_rate"]
+    assert lapse == 3 and early.isna().all() and later.notna().all()
+    assert later.between(0, 1).all()
 
 
 def test_s04_hunter_wins_and_pays_for_far_more_customers():
-    """“Over four years Hunter wins about 14,300 customers in a market of 3,000 households,
-    Keeper about 8,000; Hunter pays about $716,000 for acquisitions (plus $432,000 of
-    advertising), Keeper about $400,000 (plus about $73,000 for handling complaints).”"""
+    """“Over four years Hunter wins about 9,000 customers in a market of 3,000 households,
+    Keeper about 3,900; at $50 each, Hunter pays about $450,000 for acquisitions (plus $432,000
+    of advertising), Keeper about $200,000 (plus about $41,000 for handling complaints).”"""
     totals = (
         metrics("retention_economics")
-        .groupby(["seed", "firm"])[["new_customers", "cost_acquisition"]]
+        .groupby(["seed", "firm"])[
+            ["new_customers", "cost_acquisition", "cost_advertising", "cost_complaints"]
+        ]
         .sum()
     )
     won = totals["new_customers"].unstack("firm")
     assert above(mean_interval(won["Hunter"] - won["Keeper"]), 4_000)
-    assert within(mean_interval(won["Hunter"]), 12_000, 17_000)
-    spent = (
-        metrics("retention_economics")
-        .groupby(["seed", "firm"])[["cost_advertising", "cost_complaints"]]
-        .sum()
-    )
-    assert np.allclose(spent.xs("Hunter", level="firm")["cost_advertising"], 3.0 * 3000 * 48)
-    assert within(
-        mean_interval(spent.xs("Keeper", level="firm")["cost_complaints"]), 50_000, 100_000
-    )
+    assert within(mean_interval(won["Hunter"]), 7_500, 10_500)
+    assert within(mean_interval(won["Keeper"]), 3_300, 4_600)
+    assert np.allclose(totals["cost_acquisition"], 50.0 * totals["new_customers"])
+    hunter, keeper = (totals.xs(firm, level="firm") for firm in ("Hunter", "Keeper"))
+    assert np.allclose(hunter["cost_advertising"], 3.0 * 3000 * 48)
+    assert within(mean_interval(keeper["cost_complaints"]), 30_000, 55_000)
 
 
 def test_s04_keeper_earns_more_from_the_first_month():
-    """“Keeper earns about $1.0 million over four years, Hunter about $0.28 million, and Keeper
+    """“Keeper earns about $1.63 million over four years, Hunter about $0.24 million, and Keeper
     is ahead in cumulative profit in every month.”"""
     result = ahead("retention_economics", "cumulative_profit", "Keeper", "Hunter")
-    assert within(result, 550_000, 900_000), result
+    assert within(result, 1_100_000, 1_700_000), result
     profit = path("retention_economics", "cumulative_profit")
     assert (profit["Keeper"] > profit["Hunter"]).all()
 
 
 def test_s04_hunters_monthly_profit_shrinks_while_keepers_grows():
-    """“Hunter's monthly profit is highest early (about $20,000 in month 6) and shrinks to about
-    $2,000 by month 48; Keeper's grows to about $25,000.”"""
-    early, late = (at_period("retention_economics", "profit", p) for p in (6, 48))
-    assert below(mean_interval(late["Hunter"] - early["Hunter"]), -10_000)
-    assert above(mean_interval(late["Keeper"] - early["Keeper"]), 5_000)
+    """“Hunter's monthly profit is high early (about $11,500 in month 6), drops to about
+    $3,500 in month 12 and is still lower at month 48 (about $8,500); Keeper's grows from about
+    $29,000 to about $35,000.”"""
+    early, dip, late = (at_period("retention_economics", "profit", p) for p in (6, 12, 48))
+    assert below(mean_interval(dip["Hunter"] - early["Hunter"]), -4_000)
+    assert below(mean_interval(late["Hunter"] - early["Hunter"]))
+    assert above(mean_interval(late["Keeper"] - early["Keeper"]), 2_000)
 
 
-def test_s04_keeper_passes_hunter_in_market_share_around_month_17():
-    """“Hunter takes about 73% of purchases in month 1; Keeper passes it around month 17
-    (between 10 and 25) and ends with about 55%.”"""
+def test_s04_keeper_passes_hunter_in_market_share_around_month_5():
+    """“Hunter takes about 73% of purchases in month 1; Keeper passes it around month 5
+    (between 3 and 8) and ends with about 59%.”"""
     share = path("retention_economics", "market_share")
     assert share.loc[1, "Hunter"] > 0.65
-    assert 10 <= last_crossing(share["Keeper"], share["Hunter"]) <= 25
+    assert 3 <= last_crossing(share["Keeper"], share["Hunter"]) <= 8
+    assert 0.53 < share.iloc[-1]["Keeper"] < 0.65
 
 
 def test_s04_many_customers_is_not_good_customers():
-    """“Hunter ends with more active customers (about 2,230 against 1,920) but its customers buy
-    only about half their purchases there (share of wallet 0.50 against Keeper's 0.73).”"""
-    assert above(ahead("retention_economics", "final_customers", "Hunter", "Keeper"))
-    assert above(ahead("retention_economics", "share_of_wallet", "Keeper", "Hunter"), 0.15)
+    """“Hunter ends with more active customers (about 1,300 against 940) but its customers buy
+    only about 41% of their purchases there (share of wallet; Keeper's 70%).”"""
+    assert above(ahead("retention_economics", "final_customers", "Hunter", "Keeper"), 200)
+    assert above(ahead("retention_economics", "share_of_wallet", "Keeper", "Hunter"), 0.2)
 
 
-def test_s04_only_keeper_turns_customers_into_loyal_ones():
-    """“At the end Keeper has about 310 loyal customers; Hunter has none.”"""
+def test_s04_few_customers_become_loyal():
+    """“Few customers reach the LOYAL stage: at the end Keeper has about 2 (of 940 active
+    customers), Hunter none in any seed.”"""
     s = summary("retention_economics").set_index("firm")["final_loyal_customers"]
-    assert above(mean_interval(s.loc["Keeper"]), 200)
+    assert within(mean_interval(s.loc["Keeper"]), 0, 10)
     assert s.loc["Hunter"].max() == 0
 
 
-def test_s04_reversing_the_5_to_1_rule_flips_the_lead():
-    """“With acquisition at $10 and a retention contact at $50, Hunter earns more (about $0.85
-    million against $0.57 million).”"""
+def lead(*settings: str) -> pd.Series:
+    """Keeper's cumulative profit − Hunter's, per seed, in retention_economics."""
+    profit = per_seed("retention_economics", "cumulative_profit", *settings)
+    return profit["Keeper"] - profit["Hunter"]
+
+
+def test_s04_reversing_the_5_to_1_rule_halves_the_lead():
+    """“With acquisition at $10 and a retention contact at $50, Keeper still earns more (about
+    $1.39 million against $0.60 million), but its lead shrinks by about $0.6 million.”"""
     lever = ("economics.acquisition_cost=10", "economics.retention_cost=50")
-    assert above(ahead("retention_economics", "cumulative_profit", "Hunter", "Keeper", *lever))
+    assert above(ahead("retention_economics", "cumulative_profit", "Keeper", "Hunter", *lever))
+    assert below(mean_interval(lead(*lever) - lead()), -400_000)
 
 
 def test_s04_cheap_acquisition_alone_does_not_flip_it():
-    """“With only acquisition cheap ($10), Keeper still earns more (about $1.32 million against
-    $0.85 million).”"""
+    """“With only acquisition cheap ($10), Keeper still earns more (about $1.79 million against
+    $0.60 million).”"""
     lever = ("economics.acquisition_cost=10",)
     assert above(ahead("retention_economics", "cumulative_profit", "Keeper", "Hunter", *lever))
 
 
-def test_s04_without_its_retention_tools_keeper_loses_its_edge():
-    """“Without loyalty discount and complaint handling Keeper's retention falls to about 0.90,
-    below Hunter's 0.91, and its profit lead shrinks from about $0.72 million to about
-    $0.05 million.”"""
+def test_s04_without_its_retention_tools_keeper_loses_much_of_its_edge():
+    """“Without loyalty discount and complaint handling Keeper's retention falls to about 0.87
+    (Hunter's rises to 0.81), and its profit lead shrinks by about $0.56 million, to about
+    $0.83 million.”"""
     lever = ("firms[1].strategy.loyalty_discount=0", "firms[1].strategy.complaint_handling=0.1")
-    assert below(ahead("retention_economics", "mean_retention_rate", "Keeper", "Hunter", *lever))
-
-    def lead(*settings: str) -> pd.Series:
-        profit = per_seed("retention_economics", "cumulative_profit", *settings)
-        return profit["Keeper"] - profit["Hunter"]
-
-    assert below(mean_interval(lead(*lever) - lead()), -500_000)
+    gap = ahead("retention_economics", "mean_retention_rate", "Keeper", "Hunter", *lever)
+    assert within(gap, 0.03, 0.08), gap
+    assert below(mean_interval(lead(*lever) - lead()), -400_000)
+    assert above(mean_interval(lead(*lever)))
 
 
-def test_s04_retention_contacts_roughly_pay_for_themselves():
-    """“Without retention contacts Keeper's profit changes by less than $50,000 (it saves about
-    $190,000 of contacts and loses about as much in sales), while Hunter earns about $0.21
-    million more.”"""
+def test_s04_retention_contacts_defend_the_base():
+    """“Without retention contacts Keeper earns about $50,000 less (it saves about $100,000 of
+    contacts and loses more in sales), while Hunter earns about $0.14 million more.”"""
     lever = ("firms[1].strategy.retention_share=0", "firms[1].strategy.max_retention_share=0")
-    assert within(
-        change("retention_economics", lever, "Keeper", "cumulative_profit"), -50_000, 50_000
-    )
-    assert above(change("retention_economics", lever, "Hunter", "cumulative_profit"), 150_000)
+    keeper = change("retention_economics", lever, "Keeper", "cumulative_profit")
+    assert within(keeper, -100_000, -10_000), keeper
+    assert above(change("retention_economics", lever, "Hunter", "cumulative_profit"), 80_000)
     contacts = metrics("retention_economics").groupby(["seed", "firm"])["cost_retention"].sum()
-    assert within(mean_interval(contacts.xs("Keeper", level="firm")), 160_000, 220_000)
+    assert within(mean_interval(contacts.xs("Keeper", level="firm")), 80_000, 120_000)
 
 
 def test_s04_fickle_customers_narrow_the_gap_but_keeper_still_earns_more():
-    """“With no switching cost and little weight on trust, the retention gap halves (0.020
-    instead of 0.040), final market shares end near 50:50, but Keeper still earns more (about
-    $0.33 million ahead).”"""
+    """“With no switching cost and little weight on trust, the retention gap narrows from about
+    0.14 to about 0.085, Keeper ends with about 55% of purchases, and it still earns about
+    $0.9 million more.”"""
     fickle = ("choice.switching_cost=0", "choice.trust_weight=5")
     gap = ahead("retention_economics", "mean_retention_rate", "Keeper", "Hunter", *fickle)
-    assert within(gap, 0.01, 0.03), gap
+    assert within(gap, 0.06, 0.11), gap
     shares = per_seed("retention_economics", "final_market_share", *fickle)
-    assert within(mean_interval(shares["Keeper"]), 0.45, 0.55)
+    assert within(mean_interval(shares["Keeper"]), 0.5, 0.6)
     assert above(ahead("retention_economics", "cumulative_profit", "Keeper", "Hunter", *fickle))
 
 
 def test_s04_what_helps_and_what_hurts_hunter():
-    """“Each alone raises Hunter's profit: keeping its service (service_cut 0, about +$0.37
-    million), handling complaints well (0.9, about +$0.17 million), a 10% instead of a 25%
-    first-purchase discount (about +$0.12 million). Cutting its advertising to $1 costs it about
-    $0.55 million. A copy of Keeper's strategy ties with Keeper (within $0.1 million); keeping
-    service and handling complaints well together, Hunter beats Keeper (by about $0.16
-    million).”"""
+    """“Each alone raises Hunter's profit: keeping its service (service_cut 0, about +$0.29
+    million), a 10% instead of a 25% first-purchase discount (about +$0.14 million), handling
+    complaints well (0.9, about +$0.06 million). Cutting its advertising to $1 costs it about
+    $0.40 million. A copy of Keeper's strategy ties with Keeper (within $0.15 million); keeping
+    service and handling complaints well together still leaves Hunter about $0.74 million
+    behind.”"""
     helps = {
-        "firms[0].strategy.service_cut=0": (250_000, 500_000),
-        "firms[0].strategy.complaint_handling=0.9": (100_000, 250_000),
-        "firms[0].strategy.first_purchase_discount=0.1": (50_000, 200_000),
-        "firms[0].strategy.advertising=1.0": (-700_000, -400_000),
+        "firms[0].strategy.service_cut=0": (180_000, 400_000),
+        "firms[0].strategy.first_purchase_discount=0.1": (60_000, 220_000),
+        "firms[0].strategy.complaint_handling=0.9": (10_000, 150_000),
+        "firms[0].strategy.advertising=1.0": (-550_000, -250_000),
     }
     for setting, (low, high) in helps.items():
         assert within(
@@ -493,71 +623,108 @@ def test_s04_what_helps_and_what_hurts_hunter():
     keeper = load("retention_economics").spec.firms[1].strategy.model_dump()
     clone = "firms[0].strategy={" + ", ".join(f"{k} = {v!r}" for k, v in keeper.items()) + "}"
     tie = ahead("retention_economics", "cumulative_profit", "Keeper", "Hunter", clone)
-    assert within(tie, -100_000, 100_000), tie
+    assert within(tie, -150_000, 150_000), tie
     both = ("firms[0].strategy.service_cut=0", "firms[0].strategy.complaint_handling=0.9")
-    assert above(ahead("retention_economics", "cumulative_profit", "Hunter", "Keeper", *both))
+    gap = ahead("retention_economics", "cumulative_profit", "Keeper", "Hunter", *both)
+    assert within(gap, 500_000, 1_000_000), gap
 
 
 # --- Session 05: lifetime value (core_customers) -------------------------------------------------
 
 
-def test_s05_the_80_20_rule():
-    """“The best 20% of customers bring about 80% of each firm's margin (top20_profit_share
-    about 0.82 for Tiered, 0.80 for Flat).”"""
+@cache
+def core_markets() -> list[Market]:
+    """core_customers at 3,000 customers, one finished market per seed."""
+    scenario = load("core_customers", [CUSTOMERS]).spec
+    return [Market(scenario, rng=seed, record_transactions=False).run() for seed in SEEDS]
+
+
+def whale(market: Market, firm: int) -> dict[str, float]:
+    """One firm's customer profit in one run: the peak of the whale curve (the largest cumulative
+    share of total customer profit, customers sorted most profitable first), the share of the
+    customers served who are unprofitable, and the key accounts' share of customer profit."""
+    r = market.relations
+    profit = r.customer_profit()[:, firm]
+    served = r.purchases[:, firm] > 0
+    ranked = np.sort(profit[served])[::-1]
+    key = market.customers.segment == 1
+    return {
+        "peak": float(np.cumsum(ranked).max() / ranked.sum()),
+        "unprofitable": float((profit[served] < 0).mean()),
+        "key": float(profit[key].sum() / profit.sum()),
+    }
+
+
+def test_s05_sales_are_concentrated_and_a_third_of_customers_are_unprofitable():
+    """“The best 20% of customers bring about 91% of Tiered's revenue and 84% of Flat's
+    (top20_sales_share); about 37% of each firm's customers cost more to serve than they brought
+    (unprofitable_share).”"""
+    m = metrics("core_customers")
+    last = m[m["period"] == m["period"].max()].set_index("firm")
+    for firm, (low, high) in {"Tiered": (0.85, 0.95), "Flat": (0.78, 0.9)}.items():
+        assert within(mean_interval(last.loc[firm, "top20_sales_share"]), low, high), firm
+        assert within(mean_interval(last.loc[firm, "unprofitable_share"]), 0.3, 0.45), firm
+
+
+def test_s05_the_whale_curve():
+    """“The best 20% of customers bring about 93% of Tiered's customer profit and 90% of Flat's
+    (top20_profit_share). Sorted from the most to the least profitable, the customers'
+    cumulative profit peaks a little above the total (about 101.4% for Tiered, 102.6% for
+    Flat): the unprofitable customers lose little each. In the flagship market MarketCo's
+    top20_profit_share is about 1.13.”"""
     s = summary("core_customers").set_index("firm")["top20_profit_share"]
     for firm in ("Tiered", "Flat"):
-        assert within(mean_interval(s.loc[firm]), 0.75, 0.88), firm
+        assert within(mean_interval(s.loc[firm]), 0.85, 1.0), firm
+    for firm in (0, 1):
+        peaks = np.array([whale(market, firm)["peak"] for market in core_markets()])
+        assert within(mean_interval(peaks), 1.005, 1.05), firm
+    flagship = summary("flagship").set_index("firm")["top20_profit_share"]
+    assert within(mean_interval(flagship.loc["MarketCo"]), 1.03, 1.25)
 
 
-def test_s05_key_accounts_bring_about_60_percent_of_the_margin():
-    """“The key accounts, 15% of customers, bring about 60% of Tiered's margin.”"""
-    scenario = load("core_customers", [CUSTOMERS]).spec
-    shares = []
-    for seed in SEEDS:
-        market = Market(scenario, rng=seed, record_transactions=False).run()
-        margin = market.relations.cumulative_margin[:, 0]
-        key = market.customers.segment == 1
-        shares.append(margin[key].sum() / margin[margin > 0].sum())
-    assert within(mean_interval(np.array(shares)), 0.5, 0.7)
+def test_s05_key_accounts_bring_most_of_the_customer_profit():
+    """“The key accounts, 15% of customers, bring about 66% of Tiered's customer profit.”"""
+    shares = np.array([whale(market, 0)["key"] for market in core_markets()])
+    assert within(mean_interval(shares), 0.55, 0.78)
 
 
 def test_s05_the_top_tier_pays():
-    """“Tiered earns about 1.5 times Flat's profit ($2.0 million against $1.3 million), in every
-    seed, and ends
-    with more customer equity ($1.85 million against $1.11 million) and more of the purchases
-    (about 56%).”"""
-    assert within(mean_interval(tier_advantage()), 1.3, 1.8)
+    """“Tiered earns about 2.1 times Flat's profit ($2.49 million against $1.16 million), in every
+    seed, and ends with more customer equity ($1.54 million against $0.53 million) and more of
+    the purchases (about 58%).”"""
+    assert within(mean_interval(tier_advantage()), 1.8, 2.5)
     assert (tier_advantage() > 1).all()
     assert above(ahead("core_customers", "final_market_share", "Tiered", "Flat"))
     assert above(ahead("core_customers", "final_customer_equity", "Tiered", "Flat"))
 
 
-def test_s05_tiering_wins_customer_share_not_retention():
-    """“Tiered's customers buy about 78% of their purchases there, Flat's about 55%; monthly
-    retention differs by less than one percentage point.”"""
-    assert above(ahead("core_customers", "share_of_wallet", "Tiered", "Flat"), 0.15)
-    assert within(ahead("core_customers", "mean_retention_rate", "Tiered", "Flat"), -0.01, 0.01)
+def test_s05_tiering_wins_customer_share_more_than_retention():
+    """“Tiered's customers buy about 78% of their purchases there, Flat's about 35%; retention
+    (the share of a month's buyers who buy again within six months) differs by only about 1.6
+    points (0.928 against 0.912).”"""
+    assert above(ahead("core_customers", "share_of_wallet", "Tiered", "Flat"), 0.3)
+    assert within(ahead("core_customers", "mean_retention_rate", "Tiered", "Flat"), 0.005, 0.03)
 
 
 def test_s05_a_lavish_tier_does_not_pay():
-    """“With $40 of extra service instead of $10, Tiered earns less than half of Flat's
-    profit; with $0 the two firms are the same and earn about the same.”"""
-    assert below(mean_interval(tier_advantage("firms[0].strategy.tier_service=40")), 0.5)
+    """“With $40 of extra service instead of $10, Tiered earns less than Flat (about 0.79 times
+    its profit); with $0 the two firms are the same and earn about the same.”"""
+    assert below(mean_interval(tier_advantage("firms[0].strategy.tier_service=40")), 1.0)
     assert within(mean_interval(tier_advantage("firms[0].strategy.tier_service=0")), 0.8, 1.25)
 
 
-def test_s05_without_core_customers_the_tier_matters_less():
-    """“When spending is even (no big baskets), top20_profit_share falls to about 0.6 and
-    Tiered's profit advantage shrinks from about 1.5 to about 1.2 times Flat's.”"""
+def test_s05_even_baskets_make_the_tier_matter_less():
+    """“With even basket sizes (no big baskets), top20_profit_share falls only to about 0.81,
+    because purchase frequency stays very uneven, and Tiered's profit advantage shrinks from about
+    2.1 to about 1.4 times Flat's.”"""
     even = (
         "customers.segments[1].basket_mean=1",
         "customers.segments[0].basket_shape=20",
         "customers.segments[1].basket_shape=20",
     )
     s = summary("core_customers", *even).set_index("firm")["top20_profit_share"]
-    assert within(mean_interval(s.loc["Tiered"]), 0.55, 0.68)
-
-    assert below(mean_interval(tier_advantage(*even) - tier_advantage()), -0.15)
+    assert within(mean_interval(s.loc["Tiered"]), 0.75, 0.87)
+    assert below(mean_interval(tier_advantage(*even) - tier_advantage()), -0.4)
 
 
 def test_s05_lifetime_value_multiples():
@@ -573,17 +740,17 @@ def test_s05_lifetime_value_multiples():
 
 
 def test_s05_extra_service_for_everybody_works_like_a_price_cut():
-    """“Giving the extra service to every customer (tier_share = 1) makes Tiered earn about 3.7
-    times Flat's profit and take about 85% of purchases at the end.”"""
+    """“Giving the extra service to every customer (tier_share = 1) makes Tiered earn about 8
+    times Flat's profit and take about 90% of purchases at the end.”"""
     everyone = "firms[0].strategy.tier_share=1.0"
-    assert within(mean_interval(tier_advantage(everyone)), 3.0, 4.5)
+    assert within(mean_interval(tier_advantage(everyone)), 6.0, 10.0)
     s = summary("core_customers", everyone).set_index("firm")["final_market_share"]
-    assert within(mean_interval(s.loc["Tiered"]), 0.8, 0.9)
+    assert within(mean_interval(s.loc["Tiered"]), 0.87, 0.93)
 
 
 def test_s05_the_tier_pays_less_when_core_customers_do_not_care_for_service():
     """“If key accounts weigh service and personnel only 0.5, Tiered still earns more, but only
-    about 1.14 times Flat's profit instead of 1.54.”"""
+    about 1.7 times Flat's profit instead of 2.1.”"""
     indifferent = (
         "customers.segments[1].value_weights.service=0.5",
         "customers.segments[1].value_weights.personnel=0.5",
