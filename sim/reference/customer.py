@@ -308,7 +308,9 @@ class Customer(mesa.Agent):
                 rel.stage = Stage.LAPSED
             elif rel.purchases == 1:
                 rel.stage = Stage.FIRST_TIME
-            elif rel.purchases >= x.loyal_purchases and rel.trust >= x.loyal_trust:
+            elif rel.purchases >= x.loyal_purchases and (
+                rel.trust >= x.loyal_trust or rel.attachment >= x.loyal_attachment
+            ):
                 rel.stage = Stage.LOYAL
             else:
                 rel.stage = Stage.REPEAT

@@ -84,7 +84,10 @@ class Experience(Strict):
     loyal_purchases: int = Field(
         4, ge=2, le=1000, description="purchases before loyalty is possible"
     )
-    loyal_trust: float = Field(0.4, ge=0, le=1, description="trust needed to count as loyal")
+    loyal_trust: float = Field(0.4, ge=0, le=1, description="trust that makes a repeat buyer loyal")
+    loyal_attachment: float = Field(
+        0.5, ge=0, le=1, description="attachment that makes a repeat buyer loyal"
+    )
     lapse_periods: int = Field(6, ge=1, le=1000, description="periods without purchase = lapsed")
 
 

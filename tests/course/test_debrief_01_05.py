@@ -541,11 +541,12 @@ def test_s04_many_customers_is_not_good_customers():
 
 
 def test_s04_few_customers_become_loyal():
-    """“Few customers reach the LOYAL stage: at the end Keeper has about 2 (of 940 active
-    customers), Hunter none in any seed.”"""
+    """“Few customers become loyal, and discounts attach more of them than service does: at the
+    end Hunter has about 99 LOYAL customers and Keeper about 45 (Hunter +55 [48, 61]).”"""
     s = summary("retention_economics").set_index("firm")["final_loyal_customers"]
-    assert within(mean_interval(s.loc["Keeper"]), 0, 10)
-    assert s.loc["Hunter"].max() == 0
+    assert within(mean_interval(s.loc["Keeper"]), 30, 60)
+    assert within(mean_interval(s.loc["Hunter"]), 80, 120)
+    assert above(ahead("retention_economics", "final_loyal_customers", "Hunter", "Keeper"), 30)
 
 
 def lead(*settings: str) -> pd.Series:

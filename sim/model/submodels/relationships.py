@@ -77,9 +77,11 @@ def attachment(
 
 
 def stages(relations: Relationships, active: NDArray[np.bool_], x: Experience) -> NDArray[np.int8]:
-    """Lifecycle stage of every pair, from purchases, recency (``active``) and trust."""
+    """Lifecycle stage of every pair, from purchases, recency (``active``), trust and attachment
+    (attitudinal loyalty: a repeat buyer who trusts the firm or is attached to it is loyal)."""
     r = relations
-    loyal = (r.purchases >= x.loyal_purchases) & (r.trust >= x.loyal_trust)
+    attitude = (r.trust >= x.loyal_trust) | (r.attachment >= x.loyal_attachment)
+    loyal = (r.purchases >= x.loyal_purchases) & attitude
     code = np.int8  # the first condition that holds decides the stage
     return np.where(
         r.purchases == 0,
