@@ -35,6 +35,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from sim.errors import InputError
 from sim.model.books import (
     FirmTotals,
     RepeatCohorts,
@@ -68,6 +69,11 @@ class ReferenceMarket(mesa.Model):
     """
 
     def __init__(self, spec: MarketSpec, *, rng: int | np.random.Generator | None = None) -> None:
+        if spec.channel is not None and spec.channel.retailers:
+            raise InputError(
+                "channel.retailers: the reference engine has no channel layer yet; run a market "
+                "with retailers in sim.model.Market (or remove [[channel.retailers]])"
+            )
         super().__init__(rng=rng)
         self.spec = spec
         traits = draw_traits(spec, self.rng)

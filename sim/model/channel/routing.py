@@ -1,6 +1,7 @@
 """S5 continued: offers made through a customer's home store. The retailer's service effort adds
 to or takes from the brand's service value; the customer buys each brand the better way it can
-(directly or at its store, by delivered value), and cannot buy a brand it can reach neither way."""
+(at its store unless the store serves it worse than the firm does directly), and cannot buy a
+brand it can reach neither way."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def through_stores(
     at_store = carries[home]
     service = np.maximum(offers.service + extra[home], 0.0)
     gain = weights[:, SERVICE, None] * (service - offers.service)
-    store = at_store & (~direct[None, :] | (gain > 0))
+    store = at_store & (~direct[None, :] | (gain >= 0))
     reachable = at_store | direct[None, :]
     delta = np.where(store, gain, 0.0)
     routed = replace(
