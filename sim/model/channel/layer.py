@@ -134,33 +134,49 @@ class ChannelLayer:
         assert self.sales is not None and self.take is not None
         sales, paid = self.sales, self.take.paid
         earned = sales.margin + paid.rebates + paid.bonuses
-        carried_before = self.partners.carries.copy()
         update_partnerships(self.partners, earned, self.terms, self.spec)
         self.record_stores(sales, paid, earned)
-        self.record_firms(purchases, sales, paid, carried_before, period)
+        self.record_firms(purchases, sales, paid, period)
 
     def record_stores(self, sales: StoreSales, paid: Payments, earned: NDArray) -> None:
-        """Each retailer's books for the period."""
+        """Each retailer's books for the period (sums over brands, computed for all at once)."""
         p = self.partners
-        for k, store in enumerate(self.stores):
-            carried = p.carries[k]
-            income = float(earned[k].sum())
-            profit = income - store.spec.overhead
+        brands = p.carries.sum(axis=1)
+        income = earned.sum(axis=1)
+        overhead = np.array([store.spec.overhead for store in self.stores])
+        profit = income - overhead
+        with np.errstate(invalid="ignore"):  # NaN for a store that carries nothing
+            stage = np.where(p.carries, p.stage, 0).sum(axis=1) / brands
+            satisfaction = np.where(p.carries, p.satisfaction, 0.0).sum(axis=1) / brands
+        columns = zip(
+            sales.units.sum(axis=1).tolist(),
+            sales.sales.sum(axis=1).tolist(),
+            sales.margin.sum(axis=1).tolist(),
+            paid.rebates.sum(axis=1).tolist(),
+            paid.bonuses.sum(axis=1).tolist(),
+            income.tolist(),
+            overhead.tolist(),
+            profit.tolist(),
+            brands.tolist(),
+            stage.tolist(),
+            satisfaction.tolist(),
+            strict=True,
+        )
+        for store, row in zip(self.stores, columns, strict=True):
+            units, sold, margin, rebates, bonuses, got, cost, gain, n, g, sat = row
             store.books = RetailerBooks(
-                units=float(sales.units[k].sum()),
-                sales=float(sales.sales[k].sum()),
-                margin=float(sales.margin[k].sum()),
-                rebates=float(paid.rebates[k].sum()),
-                bonuses=float(paid.bonuses[k].sum()),
-                income=income,
-                overhead=store.spec.overhead,
-                profit=profit,
-                cumulative_profit=store.books.cumulative_profit + profit,
-                brands=int(carried.sum()),
-                mean_stage=float(p.stage[k][carried].mean()) if carried.any() else float("nan"),
-                mean_satisfaction=(
-                    float(p.satisfaction[k][carried].mean()) if carried.any() else float("nan")
-                ),
+                units=units,
+                sales=sold,
+                margin=margin,
+                rebates=rebates,
+                bonuses=bonuses,
+                income=got,
+                overhead=cost,
+                profit=gain,
+                cumulative_profit=store.books.cumulative_profit + gain,
+                brands=n,
+                mean_stage=g,
+                mean_satisfaction=sat,
             )
 
     def record_firms(
@@ -168,37 +184,38 @@ class ChannelLayer:
         purchases: Purchases,
         sales: StoreSales,
         paid: Payments,
-        carried_before: NDArray[np.bool_],
         period: int,
     ) -> None:
         """Each firm's books by channel for the period (a row of :meth:`frame`)."""
-        f = carried_before.shape[1]
+        f = self.store.shape[1]
         at = sales.at_store
         firm = purchases.firm
 
         def per_firm(values: NDArray, where: NDArray[np.bool_]) -> NDArray[np.float64]:
             return np.bincount(firm[where], values[where], minlength=f).astype(float)
 
-        ones = np.ones(firm.size)
+        direct_units = per_firm(np.ones(firm.size), ~at)
+        direct = per_firm(purchases.revenue, ~at)
         direct_margin = per_firm(purchases.margin, ~at)
         store_margin = per_firm(purchases.margin, at)  # already net of the stores' cut
-        spent = paid.rebates.sum(axis=0) + paid.bonuses.sum(axis=0) + paid.support.sum(axis=0)
+        store_sales = sales.sales.sum(axis=0)
+        cut = sales.margin.sum(axis=0)
+        rebates, bonuses = paid.rebates.sum(axis=0), paid.bonuses.sum(axis=0)
+        support = paid.support.sum(axis=0)
+        spent = rebates + bonuses + support
         p = self.partners
         for j in range(f):
             carried = p.carries[:, j]
-            direct = per_firm(purchases.revenue, ~at)[j]
             books = ChannelBooks(
-                direct_units=int(per_firm(ones, ~at)[j]),
-                store_units=int(per_firm(ones, at)[j]),
-                direct_revenue=float(direct),
-                store_sales=float(sales.sales[:, j].sum()),
-                retailer_margin=float(sales.margin[:, j].sum()),
-                rebates=float(paid.rebates[:, j].sum()),
-                bonuses=float(paid.bonuses[:, j].sum()),
-                support=float(paid.support[:, j].sum()),
-                revenue=float(
-                    direct + sales.sales[:, j].sum() - sales.margin[:, j].sum() - spent[j]
-                ),
+                direct_units=int(direct_units[j]),
+                store_units=int(sales.units[:, j].sum()),
+                direct_revenue=float(direct[j]),
+                store_sales=float(store_sales[j]),
+                retailer_margin=float(cut[j]),
+                rebates=float(rebates[j]),
+                bonuses=float(bonuses[j]),
+                support=float(support[j]),
+                revenue=float(direct[j] + store_sales[j] - cut[j] - spent[j]),
                 direct_contribution=float(direct_margin[j]),
                 store_contribution=float(store_margin[j] - spent[j]),
                 retailers=int(carried.sum()),
