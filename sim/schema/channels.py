@@ -65,6 +65,9 @@ class Channel(Strict):
     effort_adaptation: float = Field(
         0.2, ge=0, le=1, description="share of the gap to the target effort closed per period"
     )
+    effort_elasticity: float = Field(
+        0.5, ge=0, le=5, description="elasticity of the effort target to a brand's income"
+    )
     stage_weight: float = Field(
         0.5, ge=0, le=10, description="extra weight of a brand's income per partnership stage"
     )

@@ -64,7 +64,8 @@ def update_partnerships(
     periods at advance_at or above, if the stage's condition holds (support: the firm supports;
     dependence: the brand brings dependence_share of the retailer's income; shared management:
     the firm shares data); below retreat_at a stage is lost; below drop_at at the interest stage
-    the brand is dropped. Effort moves toward shares ∝ (income + $1) × (1 + stage_weight·stage)."""
+    the brand is dropped. Effort moves toward shares
+    ∝ (income + $1)^effort_elasticity × (1 + stage_weight·stage)."""
     s, ch, carried = state, channel, state.carries
     s.expected = np.where(np.isnan(s.expected), earned, s.expected)
     surprise = np.tanh((earned - s.expected) / np.maximum(s.expected, 1.0))
@@ -93,7 +94,8 @@ def update_partnerships(
     s.stage = s.stage + climb - fall
     s.progress = np.where(climb | fall, 0, s.progress)
     s.carries = carried & ~dropped
-    weight = np.where(s.carries, (s.income + 1.0) * (1.0 + ch.stage_weight * s.stage), 0.0)
+    pull = (s.income + 1.0) ** ch.effort_elasticity
+    weight = np.where(s.carries, pull * (1.0 + ch.stage_weight * s.stage), 0.0)
     target = weight / np.maximum(weight.sum(axis=1, keepdims=True), 1e-12)
     effort = np.where(s.carries, s.effort + ch.effort_adaptation * (target - s.effort), 0.0)
     s.effort = effort / np.maximum(effort.sum(axis=1, keepdims=True), 1e-12)
