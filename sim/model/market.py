@@ -110,12 +110,14 @@ class Market(mesa.Model):
         active_before = r.active(p - 1, spec.experience.lapse_periods)
         self.conditions = self.timeline.conditions(p)  # S0 events
         self.timeline.fire(self, p)
+        channel = self.channel
+        if channel is not None:  # S0 the channel's events
+            channel.begin(p)
         homogenise(self.firms, self.conditions.present, spec.homogenisation, p)  # S1
         decisions = decide_all(  # S2
             self.firms, p, self.conditions, spec.economics, self.decision_seconds
         )
         advertise(r, decisions, spec.economics, rng)  # S3
-        channel = self.channel
         if channel is not None:  # S3 shelf presence
             channel.shelf_presence(r, self.conditions.present, rng)
         contacts = contact_for_retention(  # S4
@@ -224,7 +226,7 @@ class Market(mesa.Model):
         """One row per period and firm: every field of :class:`~sim.schema.ChannelBooks`."""
         if self.channel is None:
             raise RuntimeError("this market has no retailers (no [[channel.retailers]])")
-        return self.channel.frame([firm.name for firm in self.firms])
+        return self.channel.frame()
 
     def transactions(self) -> pd.DataFrame:
         """The transaction log: one row per purchase (customer, firm, period, amount in $)."""

@@ -18,7 +18,16 @@ from sim.schema.channel_books import (
     ChannelBooks,
     RetailerBooks,
 )
-from sim.schema.channels import STAGES, Channel, ChannelMode, Contract, Retailer
+from sim.schema.channels import (
+    STAGES,
+    Channel,
+    ChannelEvent,
+    ChannelMode,
+    Contract,
+    RebateWar,
+    Retailer,
+    RetailerDefects,
+)
 from sim.schema.components import (
     COST_COMPONENTS,
     ENERGY,
@@ -87,6 +96,7 @@ __all__ = [
     "BetaDistribution",
     "Channel",
     "ChannelBooks",
+    "ChannelEvent",
     "ChannelMode",
     "Choice",
     "Contract",
@@ -109,9 +119,11 @@ __all__ = [
     "NonMoneyCosts",
     "PriceWar",
     "ProductConvergence",
+    "RebateWar",
     "Recession",
     "Retailer",
     "RetailerBooks",
+    "RetailerDefects",
     "Scandal",
     "Segment",
     "Sensitivities",

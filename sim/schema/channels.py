@@ -4,7 +4,7 @@ with no retailers) is a market in which every firm sells directly."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -45,11 +45,37 @@ class Contract(Strict):
     share_data: bool = False
 
 
+class RetailerDefects(Strict):
+    """In period ``period`` store ``retailer`` drops brand ``firm`` and puts the effort it gave it
+    behind ``rival`` (which it starts carrying if it did not)."""
+
+    kind: Literal["retailer_defects"]
+    period: int = Field(ge=1, le=100_000)
+    retailer: str
+    firm: str
+    rival: str
+
+
+class RebateWar(Strict):
+    """From period ``period``, for ``duration`` periods, every firm in ``firms`` raises its rebate
+    by ``step`` $ per unit each period (step, 2·step, …); then the contracts' rebates return."""
+
+    kind: Literal["rebate_war"]
+    period: int = Field(ge=1, le=100_000)
+    duration: int = Field(6, ge=1, le=10_000, description="periods the war lasts")
+    firms: list[str] = Field(min_length=1, max_length=20)
+    step: float = Field(1.0, ge=0, le=10_000, description="$ per unit added each period")
+
+
+ChannelEvent = Annotated[RetailerDefects | RebateWar, Field(discriminator="kind")]
+
+
 class Channel(Strict):
     """Retailers, contracts, and how retailers spend effort and how partnerships move."""
 
     retailers: list[Retailer] = Field(default_factory=list, max_length=1000)
     contracts: list[Contract] = Field(default_factory=list, max_length=20)
+    events: list[ChannelEvent] = Field(default_factory=list, max_length=1000)
     shelf_awareness: float = Field(
         0.05, ge=0, le=1, description="chance per period a home-store customer hears of a brand"
     )
@@ -134,6 +160,22 @@ class Channel(Strict):
                     f"channel.retailers ({retailer.name}).carries names {unknown}; "
                     f"firms are: {', '.join(names)}"
                 )
+        stores = [r.name for r in self.retailers]
+        for i, event in enumerate(self.events):
+            if isinstance(event, RetailerDefects) and event.retailer not in stores:
+                raise ValueError(
+                    f"channel.events[{i}] (retailer_defects) names retailer {event.retailer!r}; "
+                    f"retailers are: {', '.join(stores) or 'none'}"
+                )
+            brands = (
+                [event.firm, event.rival] if isinstance(event, RetailerDefects) else event.firms
+            )
+            for firm in brands:
+                if not self.sells_through(firm):
+                    raise ValueError(
+                        f"channel.events[{i}] ({event.kind}) names {firm!r}, which does not sell "
+                        "through retailers: give it a contract with mode 'retail' or 'both'"
+                    )
         for contract in self.contracts:
             if contract.mode == "retail" and not any(
                 self.carried(r, contract.firm) for r in self.retailers

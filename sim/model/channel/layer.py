@@ -8,11 +8,14 @@ settlement, partnerships and the books (S11). A market builds one only when it h
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import mesa
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from sim.model.channel.events import defect, war_rebates
 from sim.model.channel.partnership import (
     SHARED_MANAGEMENT,
     Partnerships,
@@ -74,7 +77,9 @@ class ChannelLayer:
         rng: np.random.Generator,
     ) -> None:
         self.spec = channel
-        self.terms = contract_terms(channel, names)
+        self.names = names
+        self.contracts = contract_terms(channel, names)  # as the scenario writes them
+        self.terms = self.contracts  # this period's, with any rebate war
         self.partners = Partnerships.start(initial_carrying(channel, names))
         self.stores = [Store(model, k, r) for k, r in enumerate(channel.retailers)]
         where = np.array([r.location for r in channel.retailers])
@@ -84,6 +89,13 @@ class ChannelLayer:
         self.sales: StoreSales | None = None
         self.take: ChannelTake | None = None
         self.rows: list[dict[str, object]] = []
+
+    def begin(self, period: int) -> None:
+        """S0: the channel's events: retailers that defect now, rebate wars under way."""
+        events = self.spec.events
+        defect(self.partners, events, [store.name for store in self.stores], self.names, period)
+        extra = war_rebates(events, self.names, period)
+        self.terms = replace(self.contracts, rebate=self.contracts.rebate + extra)
 
     @property
     def k(self) -> int:
@@ -224,8 +236,8 @@ class ChannelLayer:
             )
             self.rows.append({"period": period, "firm": j} | books.__dict__)
 
-    def frame(self, names: list[str]) -> pd.DataFrame:
+    def frame(self) -> pd.DataFrame:
         """One row per period and firm: every field of :class:`~sim.schema.ChannelBooks`."""
         df = pd.DataFrame(self.rows)
-        df["firm"] = [names[j] for j in df["firm"]]
+        df["firm"] = [self.names[j] for j in df["firm"]]
         return df
