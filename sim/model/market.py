@@ -217,10 +217,7 @@ class Market(mesa.Model):
         """One row per period and retailer: every field of :class:`~sim.schema.RetailerBooks`."""
         if self.channel is None:
             raise RuntimeError("this market has no retailers (no [[channel.retailers]])")
-        df = self.datacollector.get_agenttype_vars_dataframe(Store).reset_index()
-        df = df.rename(columns={"Step": "period"}).drop(columns="AgentID")
-        df["period"] = df["period"].round().astype(int)
-        return df
+        return self.channel.retailer_frame(self.datacollector)
 
     def channel_metrics(self) -> pd.DataFrame:
         """One row per period and firm: every field of :class:`~sim.schema.ChannelBooks`."""

@@ -98,10 +98,16 @@ def test_bad_channel_input_is_a_clear_error(channel, says):
     assert says in str(caught.value)
 
 
-def test_the_reference_engine_refuses_retailers_with_a_clear_error():
-    spec = flagship(channel={"retailers": STORES, "contracts": CONTRACTS})
-    with pytest.raises(InputError, match="reference engine has no channel layer"):
-        ReferenceMarket(spec, rng=0)
+def test_the_reference_engine_keeps_the_same_channel_books_balanced():
+    spec = flagship(periods=4, count=300, channel={"retailers": STORES[:3], "contracts": CONTRACTS})
+    market = ReferenceMarket(spec, rng=0).run()
+    fm = market.firm_metrics().set_index(["period", "firm"])
+    cm = market.channel_metrics().set_index(["period", "firm"])
+    rm = market.retailer_metrics()
+    assert (cm["direct_units"] + cm["store_units"] == fm["purchases"]).all()
+    assert (rm.groupby("period")["units"].sum() == cm.groupby("period")["store_units"].sum()).all()
+    np.testing.assert_allclose(cm["revenue"], fm["revenue"], rtol=1e-12, atol=1e-6)
+    assert cm["store_units"].sum() > 100 and cm["bonuses"].sum() > 0
 
 
 # --- invariants ---------------------------------------------------------------------------------

@@ -236,6 +236,15 @@ class ChannelLayer:
             )
             self.rows.append({"period": period, "firm": j} | books.__dict__)
 
+    @staticmethod
+    def retailer_frame(collector: mesa.DataCollector) -> pd.DataFrame:
+        """One row per period and retailer from a market's DataCollector: every field of
+        :class:`~sim.schema.RetailerBooks`."""
+        df = collector.get_agenttype_vars_dataframe(Store).reset_index()
+        df = df.rename(columns={"Step": "period"}).drop(columns="AgentID")
+        df["period"] = df["period"].round().astype(int)
+        return df
+
     def frame(self) -> pd.DataFrame:
         """One row per period and firm: every field of :class:`~sim.schema.ChannelBooks`."""
         df = pd.DataFrame(self.rows)
