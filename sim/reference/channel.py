@@ -117,7 +117,8 @@ class ReferenceChannel(ChannelLayer):
         return self.take
 
     def purchases(self, occasions: int) -> Purchases:
-        """This period's purchases as arrays (for the channel's books)."""
+        """This period's purchases as arrays, in customer order, for the channel's books (which
+        read customer, firm, revenue and margin; ``count`` and ``leaving`` stay zero)."""
         bought = [(c.index, p) for c in self.customers for p in c.bought]
         f = len(self.names)
         return Purchases(
