@@ -329,3 +329,17 @@ def test_channel_events_must_name_known_stores_and_channel_firms():
     war = {"kind": "rebate_war", "period": 2, "firms": ["MarketCo"]}
     with pytest.raises(InputError, match="'MarketCo', which does not sell through retailers"):
         flagship(channel={"retailers": STORES, "contracts": CONTRACTS, "events": [war]})
+
+
+def test_shared_data_add_service_only_from_the_shared_management_stage():
+    spec = flagship(periods=2, count=200, channel={"retailers": STORES, "contracts": CONTRACTS})
+    layer = Market(spec, rng=0).channel
+    n, f = 200, 3
+    offers = Offers(*(np.zeros((n, f)) for _ in range(5)))
+    support = spec.channel.support_service * min(1.0, 150.0 / spec.channel.support_full)
+    for stage, data in ((2, 0.0), (3, spec.channel.data_service)):
+        layer.partners.stage[:] = stage
+        routed = layer.route(offers, np.ones((n, 4)))
+        # CustomerCo (retail only, shares data): even effort, so support + data only
+        np.testing.assert_allclose(routed.service[:, 1], support + data)
+        assert (routed.service[:, 0] == 0.0).all()  # ProductCo shares no data, no support
