@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.model.channel.settlement import ChannelTake
 from sim.model.firms import Firm
 from sim.model.lifetime_value import LifetimeValues
 from sim.model.population import Relationships, Stage
@@ -217,10 +218,12 @@ def keep_books(
     economics: Economics,
     present: NDArray[np.bool_],
     period: int,
+    channel: ChannelTake | None = None,
 ) -> None:
     """Settle the customers' accounts (spend, margin, the acquisition cost of each customer won),
     re-estimate lifetime values and record every firm's books. ``counts`` holds this period's
-    per-firm ``contacts``, ``complaints`` and ``recoveries``."""
+    per-firm ``contacts``, ``complaints`` and ``recoveries``; ``channel`` what retailers take of
+    each firm's revenue (the purchases' margins are then already net of the stores' cut)."""
     r, f = relations, relations.f
     spend = purchases.per_pair(purchases.revenue)
     margin = purchases.per_pair(purchases.margin)
@@ -235,6 +238,9 @@ def keep_books(
     sold = np.bincount(purchases.firm, minlength=f)
     revenue = np.bincount(purchases.firm, purchases.revenue, minlength=f).astype(float)
     goods = revenue - np.bincount(purchases.firm, purchases.margin, minlength=f)
+    if channel is not None:
+        goods -= channel.margin
+        revenue -= channel.deduction()
     lifetime.estimate(r, cohorts.retention_estimate(period), economics.discount_rate)
     customers = per_firm(active)
     weight = active.astype(float)

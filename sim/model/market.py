@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.model.books import RepeatCohorts, book_reporters, keep_books, ratio
+from sim.model.channel import ChannelLayer, Store
 from sim.model.events import Timeline
 from sim.model.firms import Firm
 from sim.model.lifetime_value import LifetimeValues
@@ -29,7 +30,13 @@ from sim.model.submodels.relationships import update_relationships
 from sim.model.submodels.retention import contact_for_retention
 from sim.model.submodels.word_of_mouth import word_of_mouth
 from sim.model.transaction_log import TransactionLog
-from sim.schema import FIRM_METRICS, MARKET_METRICS, MarketBooks, MarketSpec
+from sim.schema import (
+    FIRM_METRICS,
+    MARKET_METRICS,
+    RETAILER_METRICS,
+    MarketBooks,
+    MarketSpec,
+)
 from sim.strategies import build_strategy
 
 
@@ -78,10 +85,15 @@ class Market(mesa.Model):
         )
         names = [firm.name for firm in spec.firms]
         self.log = TransactionLog(names) if record_transactions else None
+        reporters: dict[type[mesa.Agent], dict] = {
+            Firm: {"firm": "name", "strategy": "strategy_name"} | book_reporters(FIRM_METRICS)
+        }
+        self.channel: ChannelLayer | None = None  # only with retailers: no draw, no change
+        if spec.channel is not None and spec.channel.retailers:
+            self.channel = ChannelLayer(self, spec.channel, names, n, self.rng)
+            reporters[Store] = {"retailer": "name"} | book_reporters(RETAILER_METRICS)
         self.datacollector = mesa.DataCollector(
-            model_reporters=book_reporters(MARKET_METRICS),
-            agent_reporters={"firm": "name", "strategy": "strategy_name"}
-            | book_reporters(FIRM_METRICS),
+            model_reporters=book_reporters(MARKET_METRICS), agenttype_reporters=reporters
         )
 
     # --- running --------------------------------------------------------------------------
@@ -98,20 +110,29 @@ class Market(mesa.Model):
         active_before = r.active(p - 1, spec.experience.lapse_periods)
         self.conditions = self.timeline.conditions(p)  # S0 events
         self.timeline.fire(self, p)
+        channel = self.channel
+        if channel is not None:  # S0 the channel's events
+            channel.begin(p)
         homogenise(self.firms, self.conditions.present, spec.homogenisation, p)  # S1
         decisions = decide_all(  # S2
             self.firms, p, self.conditions, spec.economics, self.decision_seconds
         )
         advertise(r, decisions, spec.economics, rng)  # S3
+        if channel is not None:  # S3 shelf presence
+            channel.shelf_presence(r, self.conditions.present, rng)
         contacts = contact_for_retention(  # S4
             r, self.lifetime, decisions, active_before, spec.economics
         )
         offers = personalised_offers(  # S5
             c, r, self.firms, decisions, self.lifetime, active_before, self.conditions, spec
         )
+        if channel is not None:  # S5 offers through the stores
+            offers = channel.route(offers, c.value_weights)
         if p == 1:  # expectations start where the market is
             form_expectations(c, offers, r.aware, self.conditions.present)
         purchases = choose(c, offers, spec.choice, self.conditions, rng)  # S6
+        if channel is not None:  # S6 the stores' cut
+            purchases = channel.sell(purchases)
         felt = experience(c, r, purchases, offers, spec.experience, self.conditions, rng)  # S7
         complaints, recoveries = handle_complaints(  # S8
             r,
@@ -144,7 +165,10 @@ class Market(mesa.Model):
             spec.economics,
             self.conditions.present,
             p,
+            None if channel is None else channel.settle(purchases, active_before, active),
         )
+        if channel is not None:  # S11 partnerships and the channel's books
+            channel.close(purchases, p)
         sold = len(purchases.firm)
         self.books = MarketBooks(
             period=p,
@@ -180,7 +204,7 @@ class Market(mesa.Model):
 
     def firm_metrics(self) -> pd.DataFrame:
         """One row per period and firm: every field of :class:`~sim.schema.FirmBooks`."""
-        df = self.datacollector.get_agent_vars_dataframe().reset_index()
+        df = self.datacollector.get_agenttype_vars_dataframe(Firm).reset_index()
         df = df.rename(columns={"Step": "period"}).drop(columns="AgentID")
         df["period"] = df["period"].round().astype(int)
         return df
@@ -188,6 +212,18 @@ class Market(mesa.Model):
     def market_metrics(self) -> pd.DataFrame:
         """One row per period: every field of :class:`~sim.schema.MarketBooks`."""
         return self.datacollector.get_model_vars_dataframe()
+
+    def retailer_metrics(self) -> pd.DataFrame:
+        """One row per period and retailer: every field of :class:`~sim.schema.RetailerBooks`."""
+        if self.channel is None:
+            raise RuntimeError("this market has no retailers (no [[channel.retailers]])")
+        return self.channel.retailer_frame(self.datacollector)
+
+    def channel_metrics(self) -> pd.DataFrame:
+        """One row per period and firm: every field of :class:`~sim.schema.ChannelBooks`."""
+        if self.channel is None:
+            raise RuntimeError("this market has no retailers (no [[channel.retailers]])")
+        return self.channel.frame()
 
     def transactions(self) -> pd.DataFrame:
         """The transaction log: one row per purchase (customer, firm, period, amount in $)."""

@@ -72,6 +72,7 @@ class Relationship:
     was_active: bool = False  # a live relationship at the end of the last period
     is_active: bool = False  # a live relationship after this period's purchases
     offer: Offer | None = None
+    at_store: bool = False  # this period's offer is taken at my home store (channel)
     complained: bool = False
     recovered: bool = False
     praises: bool = False

@@ -43,6 +43,7 @@ from sim.model.books import (
     draw_up,
     ratio,
 )
+from sim.model.channel import Store
 from sim.model.equations import clv_margin_multiple
 from sim.model.events import Timeline
 from sim.model.firms import Firm
@@ -50,8 +51,9 @@ from sim.model.network import SocialNetwork
 from sim.model.population import Stage, draw_traits
 from sim.model.submodels.decisions import decide_all
 from sim.model.submodels.homogenisation import converge, homogenise
+from sim.reference.channel import ReferenceChannel
 from sim.reference.customer import Customer
-from sim.schema import FIRM_METRICS, MARKET_METRICS, MarketBooks, MarketSpec
+from sim.schema import FIRM_METRICS, MARKET_METRICS, RETAILER_METRICS, MarketBooks, MarketSpec
 from sim.strategies import Decision, build_strategy
 
 
@@ -90,11 +92,16 @@ class ReferenceMarket(mesa.Model):
             mean_expectation=sum(c.expectation for c in self.customers) / len(self.customers),
             in_category=len(self.customers),
         )
+        reporters: dict[type[mesa.Agent], dict] = {
+            Firm: {"firm": "name", "strategy": "strategy_name"} | book_reporters(FIRM_METRICS)
+        }
+        self.channel: ReferenceChannel | None = None  # only with retailers
+        if spec.channel is not None and spec.channel.retailers:
+            names = [firm.name for firm in spec.firms]
+            self.channel = ReferenceChannel(self, spec.channel, names, self.customers, self.rng)
+            reporters[Store] = {"retailer": "name"} | book_reporters(RETAILER_METRICS)
         self.datacollector = mesa.DataCollector(
-            model_reporters=book_reporters(MARKET_METRICS),
-            agenttype_reporters={
-                Firm: {"firm": "name", "strategy": "strategy_name"} | book_reporters(FIRM_METRICS)
-            },
+            model_reporters=book_reporters(MARKET_METRICS), agenttype_reporters=reporters
         )
 
     # --- running --------------------------------------------------------------------------
@@ -113,6 +120,9 @@ class ReferenceMarket(mesa.Model):
                 rel.was_active = rel.active(self.period - 1, lapse)
         self.conditions = self.timeline.conditions(self.period)  # S0
         self.timeline.fire(self, self.period)
+        channel = self.channel
+        if channel is not None:  # S0 the channel's events
+            channel.begin(self.period)
         homogenise(  # S1: firm-level, shared with the fast engine
             self.firms, self.conditions.present, self.spec.homogenisation, self.period
         )
@@ -124,14 +134,21 @@ class ReferenceMarket(mesa.Model):
         ]
         for customer in self.customers:  # S3
             customer.see_advertising(reach)
+        if channel is not None:  # S3 shelf presence
+            channel.see_shelves(list(self.conditions.present))
         contacts = self.contact_for_retention(decisions)  # S4
         top_tiers = self.top_tiers(decisions)
         for customer in self.customers:  # S5
             customer.receive_offers(decisions, top_tiers)
-            if self.period == 1:  # expectations start where the market is
+        if channel is not None:  # S5 offers through the stores
+            channel.take_offers()
+        if self.period == 1:  # expectations start where the market is
+            for customer in self.customers:
                 customer.form_expectation()
         for customer in self.customers:  # S6
             customer.shop()
+        if channel is not None:  # S6 the stores' cut
+            channel.cut_sales()
         for customer in self.customers:  # S7
             customer.experience()
         for customer in self.customers:  # S8
@@ -140,6 +157,9 @@ class ReferenceMarket(mesa.Model):
             customer.update_relationships(decisions)
         self.word_of_mouth()  # S10
         self.keep_books(decisions, contacts)  # S11
+        if channel is not None:  # S11 partnerships and the channel's books
+            occasions = sum(c.occasions for c in self.customers)
+            channel.close(channel.purchases(occasions), self.period)
         self.datacollector.collect(self)
 
     # --- what events do to customers (sim.model.events.EventTarget) -------------------------
@@ -251,6 +271,7 @@ class ReferenceMarket(mesa.Model):
         n = len(self.customers)
         for customer in self.customers:
             customer.settle_accounts(econ.margin_smoothing)
+        take = None if self.channel is None else self.channel.settle_with_firms()
         bought = [p for c in self.customers for p in c.bought]
         occasions = sum(c.occasions for c in self.customers)
         cohort, repeat = self.cohorts.complete(self.period)
@@ -266,6 +287,10 @@ class ReferenceMarket(mesa.Model):
             own = [(c, rel) for c, rel in pairs if rel.is_active]  # the firm's customers now
             sales = [p for p in bought if p.firm == j]
             revenue = sum(p.revenue for p in sales)
+            cost_goods = revenue - sum(p.margin for p in sales)
+            if take is not None:  # the stores' cut and the channel payments
+                cost_goods -= float(take.margin[j])
+                revenue -= float(take.deduction()[j])
             totals = FirmTotals(
                 customers=len(own),
                 cohort=int(cohort[j]),
@@ -273,7 +298,7 @@ class ReferenceMarket(mesa.Model):
                 won=won,
                 purchases=len(sales),
                 revenue=revenue,
-                cost_goods=revenue - sum(p.margin for p in sales),
+                cost_goods=cost_goods,
                 wallet_here=sum(rel.spend for _, rel in own),
                 wallet_all=sum(r.spend for c, _ in own for r in c.relationships),
                 satisfaction=sum(rel.satisfaction for _, rel in own),
@@ -324,6 +349,18 @@ class ReferenceMarket(mesa.Model):
         df = df.rename(columns={"Step": "period"}).drop(columns="AgentID")
         df["period"] = df["period"].round().astype(int)
         return df
+
+    def retailer_metrics(self) -> pd.DataFrame:
+        """One row per period and retailer: every field of :class:`~sim.schema.RetailerBooks`."""
+        if self.channel is None:
+            raise RuntimeError("this market has no retailers (no [[channel.retailers]])")
+        return self.channel.retailer_frame(self.datacollector)
+
+    def channel_metrics(self) -> pd.DataFrame:
+        """One row per period and firm: every field of :class:`~sim.schema.ChannelBooks`."""
+        if self.channel is None:
+            raise RuntimeError("this market has no retailers (no [[channel.retailers]])")
+        return self.channel.frame()
 
     def market_metrics(self) -> pd.DataFrame:
         """One row per period: every field of :class:`~sim.schema.MarketBooks`."""

@@ -12,6 +12,22 @@ This package is the leaf of ``sim``: it imports nothing else of it.
 
 from sim.schema.base import INFO_SECTIONS, MONTH_DAYS, Info, Strict
 from sim.schema.books import COST_KINDS, FIRM_METRICS, MARKET_METRICS, FirmBooks, MarketBooks
+from sim.schema.channel_books import (
+    CHANNEL_METRICS,
+    RETAILER_METRICS,
+    ChannelBooks,
+    RetailerBooks,
+)
+from sim.schema.channels import (
+    STAGES,
+    Channel,
+    ChannelEvent,
+    ChannelMode,
+    Contract,
+    RebateWar,
+    Retailer,
+    RetailerDefects,
+)
 from sim.schema.components import (
     COST_COMPONENTS,
     ENERGY,
@@ -58,6 +74,7 @@ from sim.schema.mechanics import (
 )
 
 __all__ = [
+    "CHANNEL_METRICS",
     "COST_COMPONENTS",
     "COST_KINDS",
     "ENERGY",
@@ -70,12 +87,19 @@ __all__ = [
     "PERSONNEL",
     "PRODUCT",
     "PSYCHIC",
+    "RETAILER_METRICS",
     "SERVICE",
+    "STAGES",
     "TIME",
     "VALUE_COMPONENTS",
     "AnyEvent",
     "BetaDistribution",
+    "Channel",
+    "ChannelBooks",
+    "ChannelEvent",
+    "ChannelMode",
     "Choice",
+    "Contract",
     "CrmLaunch",
     "Customers",
     "Economics",
@@ -95,7 +119,11 @@ __all__ = [
     "NonMoneyCosts",
     "PriceWar",
     "ProductConvergence",
+    "RebateWar",
     "Recession",
+    "Retailer",
+    "RetailerBooks",
+    "RetailerDefects",
     "Scandal",
     "Segment",
     "Sensitivities",

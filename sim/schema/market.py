@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from typing import Any
+
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from sim.schema.base import Info, Strict
+from sim.schema.channels import Channel
 from sim.schema.customers import Customers
 from sim.schema.events import AnyEvent, NewEntrant
 from sim.schema.firms import Firm
@@ -32,6 +35,17 @@ class MarketSpec(Strict):
     economics: Economics = Economics()
     homogenisation: Homogenisation = Homogenisation()
     events: list[AnyEvent] = Field(default_factory=list, max_length=1000)
+    channel: Channel | None = None  # retailers between firms and customers; None: all direct
+
+    @model_serializer(mode="wrap")
+    def _no_channel_key_without_a_channel(
+        self, handler: SerializerFunctionWrapHandler
+    ) -> dict[str, Any]:
+        """A market without a channel section dumps (and hashes) as before the section existed."""
+        data = handler(self)
+        if self.channel is None:
+            data.pop("channel", None)
+        return data
 
     @model_validator(mode="after")
     def _firms_are_named_consistently(self) -> MarketSpec:
@@ -51,4 +65,6 @@ class MarketSpec(Strict):
             raise ValueError(
                 "every firm is a new entrant; at least one must be there from the start"
             )
+        if self.channel is not None:
+            self.channel.check_firms(names)
         return self

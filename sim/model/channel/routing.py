@@ -1,0 +1,56 @@
+"""S5 continued: offers made through a customer's home store. The retailer's service effort adds
+to or takes from the brand's service value; the customer buys each brand the better way it can
+(at its store unless the store serves it worse than the firm does directly), and cannot buy a
+brand it can reach neither way."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.model.submodels.offers import Offers
+from sim.schema import SERVICE
+
+
+def retail_service(
+    service: NDArray[np.float64],
+    effort: NDArray[np.float64],
+    carries: NDArray[np.bool_],
+    support: NDArray[np.float64],
+    data: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """(K, F) $ per basket a store adds to (or takes from) each brand's service: the store's
+    swing ``service`` (K,) × (brands carried × effort share − 1), so an even split adds nothing,
+    plus what the firm's ``support`` (F,) trains in and what shared ``data`` (K, F) add."""
+    brands = carries.sum(axis=1, keepdims=True)
+    swing = service[:, None] * (brands * effort - 1.0)
+    return np.where(carries, swing + support[None, :] + data, 0.0)
+
+
+def through_stores(
+    offers: Offers,
+    weights: NDArray[np.float64],
+    home: NDArray[np.int64],
+    extra: NDArray[np.float64],
+    carries: NDArray[np.bool_],
+    direct: NDArray[np.bool_],
+) -> tuple[Offers, NDArray[np.bool_]]:
+    """The offers as customers can take them, and (N, F) whether each is taken at the store.
+
+    ``extra`` (K, F) is :func:`retail_service`; ``weights`` the customers' value weights;
+    ``direct`` (F,) whether a firm sells directly. The store's service is never below 0."""
+    at_store = carries[home]
+    service = np.maximum(offers.service + extra[home], 0.0)
+    gain = weights[:, SERVICE, None] * (service - offers.service)
+    store = at_store & (~direct[None, :] | (gain >= 0))
+    reachable = at_store | direct[None, :]
+    delta = np.where(store, gain, 0.0)
+    routed = replace(
+        offers,
+        delivered_value=offers.delivered_value + delta,
+        service=np.where(store, service, offers.service),
+        utility=np.where(reachable, offers.utility + delta, -np.inf),
+    )
+    return routed, store
