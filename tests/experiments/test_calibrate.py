@@ -163,18 +163,18 @@ def test_fragment_maps_the_fits_onto_the_model(cdnow_run, cdnow_fit):
 @pytest.mark.slow  # fits BG/NBD and Gamma-Gamma to CDNOW
 def test_calibrated_simulation_tracks_the_cdnow_holdout(cdnow_run, cdnow_fit):
     """Criterion: the simulated cumulative repeat purchases are within 10% of the actual ones
-    at every week of the holdout (weeks 40-78), and within 6% of the BG/NBD expectation from
+    at every week of the holdout (weeks 40-78), and within 4% of the BG/NBD expectation from
     week 13 on (a check of the mapping: 22 copies of each of the 2357 customers; over seeds 0-4
-    the simulation differed from the expectation by at most 3.7%)."""
+    the simulation differed from the expectation by at most 2.2%)."""
     frame = pd.read_csv(cdnow_run / "tracking.csv", index_col="week")
     assert len(frame) == 78 and frame["actual"].iloc[-1] == 4339  # FHL: 4,339 by week 78
     assert frame.at[39, "actual"] == 2457
     holdout = frame.loc[40:]
     assert (holdout["simulated"] / holdout["actual"] - 1).abs().max() < HOLDOUT_TOLERANCE
     assert abs(cdnow_fit["holdout_errors"]["simulated"]["end"]) < HOLDOUT_TOLERANCE
-    assert abs(cdnow_fit["simulation_bias"]) < 0.03  # one-week periods: small (doc: +0.5…+2.6%)
+    assert abs(cdnow_fit["simulation_bias"]) < 0.03  # sampling noise (doc: seeds 0-4 −1.8…+1.5%)
     later = frame.loc[13:]
-    assert (later["simulated"] / later["bgnbd"] - 1).abs().max() < 0.06
+    assert (later["simulated"] / later["bgnbd"] - 1).abs().max() < 0.04
 
 
 def fake_fit(**values: float) -> Fit:
