@@ -219,7 +219,7 @@ def test_each_period_adopts_at_the_bass_hazard(p, q):
     deviations Σ (O − E)² / (E·(1 − h)) are χ² with one degree of freedom per period.
     Criterion: p > 0.001. Power: the same counts against a hazard 10% too high (p and q both
     ×1.1, i.e. 11 periods per time unit instead of 10) are rejected (p < 1e-4; the three pairs
-    give about 1e-8, 1e-17 and 3e-5 on these seeds)."""
+    give about 1e-8, 6e-10 and 3e-5 on these seeds)."""
 
     def chi2(scale: float) -> tuple[float, int]:
         total, dof = 0.0, 0
