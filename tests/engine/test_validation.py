@@ -527,7 +527,7 @@ def loyalty(*overrides: str) -> pd.DataFrame:
     """loyalty_by_satisfaction of the flagship (10,000 customers, 60 months) over LOYALTY_SEEDS,
     indexed by the left edge of each satisfaction bin (−1, −0.8, …, 0.8)."""
     table = loyalty_by_satisfaction(load("flagship", list(overrides)).spec, LOYALTY_SEEDS)
-    return table.set_index(table["bin"].map(lambda b: round(max(b.left, -1.0), 1)))
+    return table.set_index(table["bin"].map(lambda b: round(max(b.left, -1.0), 1)).astype(float))
 
 
 def top_bins(table: pd.DataFrame, low: float = 0.6) -> tuple[float, float]:
