@@ -119,7 +119,8 @@ def plot_customer_value(market: Market) -> Figure:
     """How each firm's customers (those it has ever served) share its sales and its profit in
     one run: the Lorenz curve of cumulative revenue, and the whale curve of customer profit
     (margin − cost to serve), customers ranked from most to least valuable. The whale curve rises
-    above 1 when the customers at the end of the ranking lose money (Kaplan & Narayanan 2001)."""
+    above 1 when the customers at the end of the ranking lose money (Kaplan & Narayanan 2001); it
+    is left out for a firm whose customers lose money in total."""
     fig = Figure(figsize=(10.5, 4.4), layout="tight")
     sales, whale = fig.subplots(1, 2)
     r = market.relations
@@ -171,7 +172,7 @@ def plot_loyalty(
         defect.plot(t["satisfaction"], t["defect"], **style)
         recommend.plot(t["satisfaction"], t["recommend"], **style)
     defect.set_title("Defection: re-buyers who buy only elsewhere")
-    defect.set_ylabel("share of buyers who shop again within the lapse")
+    defect.set_ylabel("share of those who buy again within the lapse")
     recommend.set_title("Recommendation")
     recommend.set_ylabel("share of buyers who recommend the firm")
     for ax in (defect, recommend):
