@@ -85,7 +85,7 @@ class Tracking:
 
     def simulation_bias(self) -> float:
         """Mean relative difference between the simulation and the BG/NBD expectation over the
-        holdout weeks (end-of-period dropout makes it grow with the period length)."""
+        holdout weeks (sampling noise: the model's purchase process is BG/NBD's)."""
         hold = self.holdout()
         return float((hold["simulated"] / hold["bgnbd"] - 1).mean())
 

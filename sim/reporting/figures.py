@@ -116,23 +116,71 @@ def plot_strategy_comparison(summary: pd.DataFrame) -> Figure:
 
 
 def plot_customer_value(market: Market) -> Figure:
-    """Lorenz/Pareto curve of customer value (cumulative margin) per firm in one run."""
-    fig = Figure(figsize=(5.2, 4.4), layout="tight")
-    ax = fig.subplots()
-    margins = market.relations.cumulative_margin
+    """How each firm's customers (those it has ever served) share its sales and its profit in
+    one run: the Lorenz curve of cumulative revenue, and the whale curve of customer profit
+    (margin − cost to serve), customers ranked from most to least valuable. The whale curve rises
+    above 1 when the customers at the end of the ranking lose money (Kaplan & Narayanan 2001); it
+    is left out for a firm whose customers lose money in total."""
+    fig = Figure(figsize=(10.5, 4.4), layout="tight")
+    sales, whale = fig.subplots(1, 2)
+    r = market.relations
+    profit = r.customer_profit()
     for firm in market.firms:
-        value = np.sort(margins[:, firm.index][margins[:, firm.index] > 0])[::-1]
-        if value.size == 0:
+        served = r.cumulative_revenue[:, firm.index] > 0
+        if not served.any():
             continue
-        customers = np.arange(1, value.size + 1) / value.size
-        ax.plot(customers, np.cumsum(value) / value.sum(), label=firm.name, color=f"C{firm.index}")
-    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="equal value")
-    ax.axvline(0.2, color="grey", linewidth=0.8)
-    ax.set_xlabel("share of customers (most valuable first)")
-    ax.set_ylabel("share of cumulative margin")
-    ax.set_title("Who brings the profit (80/20)")
-    ax.legend(fontsize=8)
-    ax.grid(alpha=0.3)
+        customers = np.arange(1, served.sum() + 1) / served.sum()
+        style = {"label": firm.name, "color": f"C{firm.index}"}
+        revenue = np.sort(r.cumulative_revenue[served, firm.index])[::-1]
+        sales.plot(customers, np.cumsum(revenue) / revenue.sum(), **style)
+        value = np.sort(profit[served, firm.index])[::-1]
+        if value.sum() > 0:
+            whale.plot(customers, np.cumsum(value) / value.sum(), **style)
+    sales.plot([0, 1], [0, 1], color="grey", linestyle=":", label="equal shares")
+    sales.set_ylabel("share of cumulative revenue")
+    sales.set_title("Who buys (Pareto curve of sales)")
+    whale.axhline(1.0, color="grey", linestyle=":", label="total customer profit")
+    whale.set_ylabel("cumulative share of customer profit")
+    whale.set_title("Who brings the profit (whale curve)")
+    for ax in (sales, whale):
+        ax.axvline(0.2, color="grey", linewidth=0.8)
+        ax.set_xlabel("share of customers served (most valuable first)")
+        ax.legend(fontsize=8)
+        ax.grid(alpha=0.3)
+    return fig
+
+
+def plot_loyalty(
+    table: pd.DataFrame,
+    label: str = "model",
+    compare: dict[str, pd.DataFrame] | None = None,
+) -> Figure:
+    """Loyalty against satisfaction (Jones & Sasser 1995) from
+    :func:`sim.analysis.loyalty.loyalty_by_satisfaction`: by satisfaction bin (x: the bin's mean
+    satisfaction), the share of re-buyers who defect to another firm and the share of buyers who
+    recommend the firm. ``compare`` adds tables of other variants (name → table), dashed."""
+    fig = Figure(figsize=(10.5, 4.2), layout="tight")
+    defect, recommend = fig.subplots(1, 2)
+    lines = {label: table, **(compare or {})}
+    for k, (name, t) in enumerate(lines.items()):
+        style = {
+            "label": name,
+            "color": f"C{k}",
+            "marker": "o",
+            "linestyle": "-" if k == 0 else "--",
+        }
+        defect.plot(t["satisfaction"], t["defect"], **style)
+        recommend.plot(t["satisfaction"], t["recommend"], **style)
+    defect.set_title("Defection: re-buyers who buy only elsewhere")
+    defect.set_ylabel("share of those who buy again within the lapse")
+    recommend.set_title("Recommendation")
+    recommend.set_ylabel("share of buyers who recommend the firm")
+    for ax in (defect, recommend):
+        ax.set_xlabel("satisfaction with the firm after the purchase (−1 to 1)")
+        ax.set_xlim(-1, 1)
+        ax.set_ylim(bottom=0)
+        ax.legend(fontsize=8)
+        ax.grid(alpha=0.3)
     return fig
 
 
