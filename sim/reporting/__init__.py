@@ -5,6 +5,7 @@
 from sim.reporting.figures import (
     draw_bands,
     plot_customer_value,
+    plot_loyalty,
     plot_outcome_distributions,
     plot_over_time,
     plot_perceptual_map,
@@ -22,6 +23,7 @@ __all__ = [
     "format_interval",
     "outcomes_frame",
     "plot_customer_value",
+    "plot_loyalty",
     "plot_outcome_distributions",
     "plot_over_time",
     "plot_perceptual_map",

@@ -78,7 +78,7 @@ def experiment_blocks(out: Path, metrics: pd.DataFrame, summary: pd.DataFrame) -
         Block(
             "figure",
             save_figure(plot_customer_value(market), out / "customer_value.png"),
-            "Lorenz curve of customer value",
+            "Who brings the sales and who brings the profit (80/20 and the whale curve)",
         ),
         Block(
             "figure",

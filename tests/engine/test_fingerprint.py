@@ -1,5 +1,5 @@
-"""A short flagship run writes, byte for byte, the summary.csv that version 0.1.0 wrote before
-the package was split into layers (tests/data/README.md): restructuring changed no number."""
+"""A short flagship run writes, byte for byte, the summary.csv stored when model 1.1 was measured
+(tests/data/README.md): a change that is not meant to change the model changes no number."""
 
 from __future__ import annotations
 
