@@ -50,9 +50,9 @@ def describe(a: Setup, b: Setup, language: Language) -> str:
 
 
 @solara.component
-def CompareView(session: Session, language: Language) -> None:
-    """B is the applied set-up (A) with one firm's strategy and/or one market lever changed."""
-    setup = session.setup
+def CompareView(session: Session, setup: Setup, language: Language) -> None:
+    """B is the applied set-up (A, ``setup``: the session's) with one firm's strategy and/or
+    one market lever changed."""
     spec = solara.use_memo(lambda: build(setup).spec, [setup])
     firms = [firm.name for firm in spec.firms]
     firm = solara.use_reactive(firms[0])
@@ -116,6 +116,10 @@ def CompareView(session: Session, language: Language) -> None:
 
     solara.use_effect(redraw, [language])
     replicate_task = solara.lab.use_task(replicate_run, dependencies=None)
+    table = solara.use_memo(  # the plotted numbers, read again with every new picture
+        lambda: pair_table(session.pair, language) if session.pair else "",
+        [picture.value, language],
+    )
     lever_names = [{"text": NO_LEVER, "value": NO_LEVER}] + [
         {"text": lever.title(language), "value": key} for key, lever in levers.items()
     ]
@@ -145,8 +149,7 @@ def CompareView(session: Session, language: Language) -> None:
             solara.Text(f"B: {describe(*pair.setups, language)}", classes=["crmsim-b"])
             solara.Text(text("ab_note", language))
             RunControls(pair, language, picture, AB_LABELS)
-            solara.Image(picture.value or pair.picture(), width="100%")
-            solara.Markdown(pair_table(pair, language), style={"font-size": "0.85em"})
+            solara.Markdown(table, style={"font-size": "0.85em"})
     with solara.Card(text("replicate", language)):
         with solara.Row():
             solara.SliderInt(text("seeds", language), value=seeds, min=2, max=MAX_REPLICATES)

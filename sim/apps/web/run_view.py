@@ -66,7 +66,7 @@ def RunControls(
     labels: tuple[str, str, str, str] = ("step", "play", "pause", "reset"),
 ) -> None:
     """Step, play/pause and reset buttons (labelled by the ``labels`` keys), the period counter,
-    and a strategy's failure as a message; each new picture goes to ``picture``."""
+    a strategy's failure as a message, and the picture (each new one goes to ``picture``)."""
     playing = solara.use_reactive(False)
     problem = solara.use_reactive("")
     step_label, play_label, pause_label, reset_label = (text(key, language) for key in labels)
@@ -85,7 +85,11 @@ def RunControls(
     def play() -> None:
         """Keep time: a period every PLAY_PERIOD s; after a period that overran its time the
         next one is not drawn, so that a slow machine plays at nearly the same speed with fewer
-        pictures (never more than one period in a row undrawn, never a sprint to catch up)."""
+        pictures (never more than one period in a row undrawn, never a sprint to catch up).
+        Nothing when not playing: the task also runs when the controls appear, and must not
+        then undo a click on Play."""
+        if not playing.value:
+            return
         due, late, live = time.monotonic(), False, stepper.live
         while playing.value and stepper.live is live and not live.finished:
             if not advance(draw=not late):
@@ -127,11 +131,12 @@ def RunControls(
         )
     if problem.value:
         solara.Error(problem.value, classes=["crmsim-problem"])
+    solara.Image(picture.value, width="100%")
 
 
 @solara.component
 def RunView(session: Session, language: Language, picture: solara.Reactive[bytes]) -> None:
     """Controls, period counter, the dashboard and the firm table of the session's market."""
     RunControls(session, language, picture)
-    solara.Image(picture.value, width="100%")
-    solara.Markdown(firm_table(session, language), style={"font-size": "0.85em"})
+    table = solara.use_memo(lambda: firm_table(session, language), [picture.value, language])
+    solara.Markdown(table, style={"font-size": "0.85em"})
