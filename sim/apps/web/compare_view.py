@@ -146,8 +146,9 @@ def CompareView(session: Session, setup: Setup, language: Language) -> None:
             )
         pair = session.pair
         if pair is not None:
-            solara.Text(f"B: {describe(*pair.setups, language)}", classes=["crmsim-b"])
-            solara.Text(text("ab_note", language))
+            with solara.Column(gap="2px"):
+                solara.Text(f"B: {describe(*pair.setups, language)}")
+                solara.Text(text("ab_note", language))
             RunControls(pair, language, picture, AB_LABELS)
             solara.Markdown(table, style={"font-size": "0.85em"})
     with solara.Card(text("replicate", language)):
@@ -159,11 +160,13 @@ def CompareView(session: Session, setup: Setup, language: Language) -> None:
                 color="primary",
                 disabled=replicate_task.pending,
             )
-        solara.Text(text("replicate_note", language))
+        with solara.Column(gap="2px"):
+            solara.Text(text("replicate_note", language))
+            if replicate_task.finished and replicate_task.value:
+                solara.Text(f"B: {replicate_task.value[0]}")
         if replicate_task.pending:
             solara.Text(text("running", language))
         elif replicate_task.finished and replicate_task.value:
-            described, chart, table = replicate_task.value
-            solara.Text(f"B: {described}")
+            _, chart, table = replicate_task.value
             solara.Image(chart, width="100%")
             solara.Markdown(table)
