@@ -84,7 +84,7 @@ def choose(page, card: str, label: str, option: str) -> None:
 
 
 def type_into(page, label: str, value: str) -> None:
-    field = page.get_by_label(label).first
+    field = page.get_by_label(label, exact=True).first
     field.fill(value)
     field.press("Enter")
 
@@ -103,8 +103,8 @@ def number(cell: str) -> float:
 def test_set_up_step_play_pause_reset_and_the_numbers_are_the_models(page, scenario):
     page.get_by_role("tab", name="Set up").click()
     choose(page, "CustomerCo", "Strategy", "static")
-    type_into(page, "noise · Gumbel scale mu ($)", "5")
-    page.get_by_text("advertising · $ per capita per period").first.wait_for()
+    type_into(page, "noise", "5")
+    page.get_by_text("$ per capita per period").first.wait_for()
     shoot(page, "setup")
     page.get_by_role("button", name="Apply and reset").click()
     page.get_by_text("Period 0 / 12").wait_for()
@@ -248,7 +248,7 @@ def test_bad_input_is_a_message_and_the_market_is_kept(page, tmp_path):
     page.get_by_role("button", name="Step").click()
     page.get_by_text("Period 1 / 12").wait_for()
     page.get_by_role("tab", name="Set up").click()
-    type_into(page, "count · customers in the market (at most 200,000 in the app)", "500000")
+    type_into(page, "count", "500000")
     page.get_by_text("customers.count: 500000 is not allowed").wait_for()
     broken = tmp_path / "broken.toml"
     broken.write_text('periods = "twelve"\n[[firms]]\nname = "A"\n', encoding="utf-8")
@@ -283,7 +283,7 @@ def test_chinese_labels_and_separate_tabs(page, browser, url):
     page.wait_for_timeout(500)  # the tab's slide
     shoot(page, "run-zh")
     page.get_by_role("tab", name="设置").click()
-    page.get_by_text("客户关系管理投入 = 1.5").wait_for(state="visible")  # CustomerCo's crm lever
+    page.get_by_text("常客折扣 = 0.05").wait_for(state="visible")  # CustomerCo loyalty_discount
     assert "advertising" not in page.locator(".v-window-item--active").inner_text()
     page.wait_for_timeout(500)
     shoot(page, "setup-zh", 1500)

@@ -149,7 +149,6 @@ class Pair:
             return self.chart.frame()
 
     def latest(self) -> dict[str, dict[str, tuple[float, float, float]]]:
-        """The plotted numbers of the current period: firm → metric → (A, B, B − A)."""
+        """The numbers of the last picture drawn: firm → metric → (A, B, B − A)."""
         with self.lock:
-            self.chart.update()
             return self.chart.latest()

@@ -21,20 +21,14 @@ def slider_step(lever: Lever) -> float:
     return min(SLIDER_STEP, 10.0**-decimals)
 
 
-def lever_label(lever: Lever, language: Language) -> str:
-    """A lever's label: its name (with its value on a slider) and its help, in ``language``."""
-    name, help = lever.title(language), lever.explanation(language)
-    shown = f"{name} = {lever.value:g}" if lever.slider else name
-    return f"{shown} · {help}" if help else shown
-
-
 @solara.component
 def LeverInput(lever: Lever, language: Language, on_change: Callable[[str, float], None]) -> None:
-    """A slider (numbers with both ends known) or a number input for ``lever``, labelled in
-    ``language``; a value out of range is refused with a message naming the field and the
-    allowed values."""
+    """A slider (numbers with both ends known; labelled with its value) or a number input for
+    ``lever``, named in ``language`` with its help as a caption below; a value out of range is
+    refused with a message naming the field and the allowed values."""
     problem, set_problem = solara.use_state("")
-    label = lever_label(lever, language)
+    name, help = lever.title(language), lever.explanation(language)
+    label = f"{name} = {lever.value:g}" if lever.slider else name
 
     def accept(value: float | None) -> None:
         found = lever.problem(value, language)
@@ -56,6 +50,8 @@ def LeverInput(lever: Lever, language: Language, on_change: Callable[[str, float
             solara.InputInt(label, value=int(lever.value), on_value=accept)
         else:
             solara.InputFloat(label, value=lever.value, on_value=accept)
+        if help:
+            solara.Text(help, classes=["crmsim-help"])
         if problem:
             solara.Error(problem, dense=True)
 
