@@ -18,15 +18,19 @@ from sim.errors import InputError
 
 NO_LEVER = "—"
 AB_LABELS = ("step_ab", "play_ab", "pause_ab", "reset_ab")
-AB_FORMATS = {"cumulative_profit": "{:,.0f}", "market_share": "{:.4f}"}
-AB_FORMATS["customer_equity"] = "{:,.0f}"  # the A/B table: metric → format
+AB_FORMATS = {  # the A/B table: metric → format
+    "cumulative_profit": "{:,.0f}",
+    "market_share": "{:.4f}",
+    "customer_equity": "{:,.0f}",
+}
 
 
 def pair_table(pair: Pair, language: Language) -> str:
     """The plotted numbers of this period (the lines' last points) as Markdown: per firm and
     metric, A, B and B − A."""
     rows = [
-        f"| {text('firm', language)} | | A | B | {text('difference', language)} |",
+        f"| {text('firm', language)} | {text('outcome', language)} | A | B | "
+        f"{text('difference', language)} |",
         "|---|---|---|---|---|",
     ]
     for firm, values in pair.latest().items():

@@ -73,6 +73,7 @@ LABELS: dict[str, tuple[str, str]] = {  # key → (English, Chinese)
         "A与B各自在相同的随机种子上运行；每条线为各种子的均值及其95%置信带。下面一行为逐个种子"
         "的B − A：置信带包含0时，改变可能没有效果（只是偶然）；置信带离开0时，才是效果。",
     ),
+    "outcome": ("Outcome", "指标"),
     "final": ("at the last period, mean [95% interval]", "最后一期，均值［95%区间］"),
     "running": ("Running…", "运行中…"),
     "metrics_csv": ("Metrics (CSV)", "指标（CSV）"),
