@@ -134,6 +134,8 @@ def test_a_and_b_step_together_and_plot_the_models_numbers():
     with pytest.raises(InputError, match="A and B run side by side over the same periods"):
         session.start_pair(session.setup.with_value("periods", 5))
     assert session.pair is pair and pair.setups[1] == b  # the pair is kept
+    session.reset()
+    assert session.pair is pair  # resetting the run view's market keeps the pair
     session.start(small(**{"choice.noise": 7.0}))
     assert session.pair is None  # a new A drops the old pair
 

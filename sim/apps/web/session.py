@@ -38,15 +38,15 @@ class Session:
 
     def start(self, setup: Setup) -> None:
         """Run a new market from ``setup`` (an InputError leaves the running one as it was);
-        the A/B pair of the old set-up is dropped."""
+        the A/B pair is dropped if ``setup`` is another A."""
         scenario = build(setup)
+        if self.pair is not None and setup != self.setup:
+            self.pair.reset()  # ends a play loop of the old pair
+            self.pair = None
         with self.lock:
             self.setup = setup
             self.live = LiveMarket(scenario, setup.seed)
             self.dashboard = Dashboard(self.live, self.language)
-        if self.pair is not None:
-            self.pair.reset()  # ends a play loop of the old pair
-            self.pair = None
 
     def start_pair(self, b: Setup) -> Pair:
         """Markets A (the applied set-up) and ``b`` side by side from A's seed, at period 0 (an
