@@ -8,6 +8,8 @@ both installed by ``make install`` on CI). It starts ``crmsim app`` on the flags
   period counter and the dashboard picture have both changed in the page (median and 90th
   percentile over ``--steps`` clicks);
 * play: periods per second while playing, over ``--play-seconds``;
+* the same for one period of the live A/B pair (both markets and their six-panel chart), from
+  the click on *Step A and B* (over ``--ab-steps`` clicks);
 * ``--sessions`` pages open at once (each its own market), each stepping a few periods: errors,
   and the server's memory per session (resident set size after, less before, divided by the
   number of sessions).
@@ -30,12 +32,13 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
-STEP_AND_DRAW = """async () => {
-  const text = () => document.querySelector('.crmsim-period:not([style*="none"])')?.innerText;
-  const picture = () => [...document.images].find(i => i.offsetParent)?.src;
+STEP_AND_DRAW = """async (label) => {
+  const visible = e => e.offsetParent !== null;
+  const text = () => [...document.querySelectorAll('.crmsim-period')].find(visible)?.innerText;
+  const picture = () => [...document.images].find(visible)?.src;
   const [before, shown] = [text(), picture()];
   const start = performance.now();
-  [...document.querySelectorAll('button')].find(b => b.innerText.trim() === 'STEP').click();
+  [...document.querySelectorAll('button')].find(b => b.innerText.trim() === label).click();
   while (text() === before || picture() === shown) await new Promise(r => setTimeout(r, 2));
   return performance.now() - start;
 }"""
@@ -64,7 +67,7 @@ def period(page: Page) -> int:
 def open_app(page: Page, url: str) -> None:
     """Load the app and wait for its controls."""
     page.goto(url)
-    page.get_by_role("button", name="Step").wait_for(timeout=120_000)
+    page.get_by_role("button", name="Step", exact=True).wait_for(timeout=120_000)
 
 
 def main() -> None:
@@ -72,6 +75,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=30, help="Step clicks timed")
     parser.add_argument("--play-seconds", type=float, default=5.0, help="play time measured")
+    parser.add_argument("--ab-steps", type=int, default=20, help="Step A and B clicks timed")
     parser.add_argument("--sessions", type=int, default=20, help="pages open at once")
     args = parser.parse_args()
     port = free_port()
@@ -92,13 +96,18 @@ def main() -> None:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             open_app(page, url)
-            page.evaluate(STEP_AND_DRAW)  # warm-up: fonts, first background
-            steps = [page.evaluate(STEP_AND_DRAW) for _ in range(args.steps)]
+            page.evaluate(STEP_AND_DRAW, "STEP")  # warm-up: fonts, first background
+            steps = [page.evaluate(STEP_AND_DRAW, "STEP") for _ in range(args.steps)]
             start = period(page)
-            page.get_by_role("button", name="Play").click()
+            page.get_by_role("button", name="Play", exact=True).click()
             time.sleep(args.play_seconds)
-            page.get_by_role("button", name="Pause").click()
+            page.get_by_role("button", name="Pause", exact=True).click()
             rate = (period(page) - start) / args.play_seconds
+            page.get_by_role("tab", name="Compare").click()
+            page.get_by_role("button", name="Start A and B").click()
+            page.get_by_role("button", name="Step A and B").wait_for(timeout=120_000)
+            page.evaluate(STEP_AND_DRAW, "STEP A AND B")  # warm-up
+            pair = [page.evaluate(STEP_AND_DRAW, "STEP A AND B") for _ in range(args.ab_steps)]
             page.close()
             before = resident_mb(server.pid)
             pages, errors = [], 0
@@ -109,7 +118,7 @@ def main() -> None:
                 open_app(tab, url)
             for tab in pages:
                 for n in range(1, 4):
-                    tab.get_by_role("button", name="Step").click()
+                    tab.get_by_role("button", name="Step", exact=True).click()
                     try:
                         tab.get_by_text(f"Period {n} / 60").wait_for(timeout=60_000)
                     except Exception:
@@ -126,6 +135,11 @@ def main() -> None:
         f" ms, 90th percentile {steps[int(0.9 * len(steps))]:.0f} ms ({len(steps)} clicks)"
     )
     print(f"play: {rate:.1f} periods a second")
+    pair.sort()
+    print(
+        f"one period of the A/B pair with its chart update: median {statistics.median(pair):.0f}"
+        f" ms, 90th percentile {pair[int(0.9 * len(pair))]:.0f} ms ({len(pair)} clicks)"
+    )
     print(
         f"{args.sessions} sessions at once: {errors} errors; server memory {before:.0f} MB → "
         f"{after:.0f} MB, {(after - before) / args.sessions:.1f} MB per session"

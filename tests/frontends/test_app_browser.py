@@ -1,6 +1,7 @@
 """The browser app as a person uses it, in real headless Chromium (Debian's chromium, driven by
-Playwright): set up, step, play, pause and reset, compare, replicate, download, bad input,
-language, and two tabs that do not share a market. Screenshots go to tests/screenshots/."""
+Playwright): set up, step, play, pause and reset, A and B side by side live and replicated,
+download, bad input, language, and two tabs that do not share a market. Screenshots go to
+tests/screenshots/."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pandas as pd
 import pytest
 from app_server import CHROMIUM, SCREENSHOTS, need_browser, serve
 
+from sim.analysis.statistics import mean_interval
 from sim.experiments import simulate
 from sim.scenarios import load
 
@@ -62,8 +64,10 @@ def page(browser, url: str) -> Iterator:
     context.close()
 
 
-def shoot(page, name: str) -> None:
+def shoot(page, name: str, height: int = 1000) -> None:
+    """Save a screenshot of the page, ``height`` pixels high (the page scrolls inside)."""
     SCREENSHOTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 1400, "height": height})
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
@@ -80,7 +84,7 @@ def choose(page, card: str, label: str, option: str) -> None:
 
 
 def type_into(page, label: str, value: str) -> None:
-    field = page.get_by_label(label).first
+    field = page.get_by_label(label, exact=True).first
     field.fill(value)
     field.press("Enter")
 
@@ -99,8 +103,8 @@ def number(cell: str) -> float:
 def test_set_up_step_play_pause_reset_and_the_numbers_are_the_models(page, scenario):
     page.get_by_role("tab", name="Set up").click()
     choose(page, "CustomerCo", "Strategy", "static")
-    type_into(page, "noise · Gumbel scale mu ($)", "5")
-    page.get_by_text("advertising · $ per capita per period").first.wait_for()
+    type_into(page, "noise", "5")
+    page.get_by_text("$ per capita per period").first.wait_for()
     shoot(page, "setup")
     page.get_by_role("button", name="Apply and reset").click()
     page.get_by_text("Period 0 / 12").wait_for()
@@ -133,16 +137,82 @@ def test_set_up_step_play_pause_reset_and_the_numbers_are_the_models(page, scena
     page.get_by_text("Period 0 / 12").wait_for()
 
 
-def test_compare_a_b_and_replicate(page):
+def card_rows(page, card: str) -> list[list[str]]:
+    """The cells of every row of the table in the card that shows ``card``."""
+    rows = page.locator(".v-card", has_text=card).locator("table tbody tr")
+    return [rows.nth(i).locator("td").all_inner_texts() for i in range(rows.count())]
+
+
+def interval(cell: str) -> tuple[float, float, float]:
+    """'mean [low, high]' as three numbers."""
+    return tuple(number(x) for x in re.fullmatch(r"(\S+) \[(\S+), (\S+)\]", cell).groups())
+
+
+B_CHANGE = {"firms[0].strategy": {"name": "sales_push"}}  # ProductCo pushes sales in B
+TOLERANCE = {"Cumulative profit ($)": 0.5, "Market share": 5e-5, "Customer equity ($)": 0.5}
+COLUMNS = {"Cumulative profit ($)": "cumulative_profit", "Market share": "market_share"}
+COLUMNS["Customer equity ($)"] = "customer_equity"
+
+
+def check_pair(page, scenario: Path, at: int) -> None:
+    """The A/B table (the plotted lines' last points) against both markets' own metrics."""
+    expected = [
+        simulate(load(scenario, settings=settings).spec, seed=0, periods=at)
+        for settings in ({}, B_CHANGE)
+    ]
+    rows = card_rows(page, "A/B")
+    assert len(rows) == 3 * 3
+    for firm, label, *cells in rows:
+        a, b = (e.set_index(["period", "firm"]).loc[(at, firm), COLUMNS[label]] for e in expected)
+        shown = [number(cell) for cell in cells]
+        assert shown == pytest.approx([a, b, b - a], abs=TOLERANCE[label]), (firm, label)
+    assert any(number(cells[2]) != 0 for _, _, *cells in rows)  # B's change shows
+
+
+def test_live_a_b_steps_and_plays_both_markets_and_the_numbers_are_the_models(page, scenario):
     page.get_by_role("tab", name="Compare").click()
     choose(page, "A/B", "Strategy", "sales_push")
-    page.get_by_role("button", name="Run A and B").click()
-    page.locator(".v-card", has_text="A/B").locator("img").wait_for()
-    page.get_by_role("button", name="Replicate").last.click()
-    replicated = page.locator(".v-card", has_text="95% band").locator("table")
-    replicated.wait_for(timeout=2 * TIMEOUT)
-    assert re.search(r"\[[-\d,]+, [-\d,]+\]", replicated.inner_text())
-    shoot(page, "compare")
+    page.get_by_role("button", name="Start A and B").click()
+    page.get_by_text("B: firms[0].strategy: sales_push").wait_for()
+    for n in range(1, 4):
+        page.get_by_role("button", name="Step A and B").click()
+        page.get_by_text(f"Period {n} / 12").wait_for()
+    check_pair(page, scenario, 3)
+    shoot(page, "compare-live", 1700)
+    page.get_by_role("button", name="Play A and B").click()
+    page.get_by_text("Period 12 / 12 (finished)").wait_for()
+    page.wait_for_timeout(1000)  # the play loop's last picture and table
+    check_pair(page, scenario, 12)
+    shoot(page, "compare-live-finished", 1700)
+    page.get_by_role("tab", name="Run").click()
+    page.get_by_text("Period 0 / 12").wait_for(state="visible")  # the run view's market stayed
+
+
+def test_replicate_a_and_b_shows_means_and_bands_of_a_b_and_the_difference(page, scenario):
+    page.get_by_role("tab", name="Compare").click()
+    choose(page, "A/B", "Strategy", "sales_push")
+    seeds = page.locator(".v-card", has_text="95% band").get_by_role("slider")
+    seeds.focus()
+    for _ in range(7):
+        seeds.press("ArrowLeft")  # 10 → 3 seeds
+    page.get_by_role("button", name="Replicate A and B").click()
+    table = page.locator(".v-card", has_text="95% band").locator("table")
+    table.wait_for(timeout=4 * TIMEOUT)
+    runs = [
+        pd.concat(simulate(load(scenario, settings=settings).spec, seed) for seed in range(3))
+        for settings in ({}, B_CHANGE)
+    ]
+    last = [r[r["period"] == 12].set_index(["seed", "firm"]) for r in runs]
+    rows = card_rows(page, "95% band")
+    assert len(rows) == 3 * 2
+    for firm, label, *cells in rows:
+        key = COLUMNS[label]
+        a, b = (frame.xs(firm, level="firm")[key] for frame in last)
+        for cell, values in zip(cells, (a, b, b - a), strict=True):
+            want = mean_interval(values)
+            assert interval(cell) == pytest.approx(want, abs=TOLERANCE[label]), (firm, label)
+    page.wait_for_timeout(500)
+    shoot(page, "compare-replicate", 1900)
 
 
 def test_downloads_reproduce_with_crmsim_run(page, tmp_path):
@@ -178,7 +248,7 @@ def test_bad_input_is_a_message_and_the_market_is_kept(page, tmp_path):
     page.get_by_role("button", name="Step").click()
     page.get_by_text("Period 1 / 12").wait_for()
     page.get_by_role("tab", name="Set up").click()
-    type_into(page, "count · customers in the market (at most 200,000 in the app)", "500000")
+    type_into(page, "count", "500000")
     page.get_by_text("customers.count: 500000 is not allowed").wait_for()
     broken = tmp_path / "broken.toml"
     broken.write_text('periods = "twelve"\n[[firms]]\nname = "A"\n', encoding="utf-8")
@@ -212,6 +282,11 @@ def test_chinese_labels_and_separate_tabs(page, browser, url):
     page.get_by_text("期 1 / 12").wait_for(state="visible")
     page.wait_for_timeout(500)  # the tab's slide
     shoot(page, "run-zh")
+    page.get_by_role("tab", name="设置").click()
+    page.get_by_text("常客折扣 = 0.05").wait_for(state="visible")  # CustomerCo loyalty_discount
+    assert "advertising" not in page.locator(".v-window-item--active").inner_text()
+    page.wait_for_timeout(500)
+    shoot(page, "setup-zh", 1500)
     other = browser.new_page()
     other.goto(url)
     other.get_by_text("Period 0 / 12").wait_for(timeout=TIMEOUT)

@@ -16,6 +16,7 @@ import solara
 
 from sim.apps.web.page import Page
 from sim.apps.web.session import SCENARIO_VARIABLE
+from sim.strategies import BUILTIN
 
 SMALL = 'extends = "flagship"\nperiods = 12\n\n[customers]\ncount = 300\n'
 
@@ -79,8 +80,8 @@ def test_a_strategy_menu_and_a_lever_then_apply(app):
     menus = app.find(v.Select, label="Strategy").widgets
     next(w for w in menus if w.v_model == "customer_centric").v_model = "static"  # CustomerCo
     levers = [w.label for w in app.find(v.TextField).widgets]
-    assert "advertising · $ per capita per period" in levers
-    noise = app.find(v.TextField, label="noise · Gumbel scale mu ($)").widget
+    assert "advertising" in levers and "$ per capita per period" in captions(app)
+    noise = app.find(v.TextField, label="noise").widget
     noise.v_model = "-1"
     noise.fire_event("keyup.enter", {})
     assert "choice.noise: -1.0 is not allowed; use a number > 0 and ≤ 10000" in messages(app)
@@ -95,15 +96,26 @@ def test_a_slider_moves_a_lever(app):
     def rate():
         return next(w for w in app.find(v.Slider).widgets if w.label.startswith("rate ="))
 
-    assert rate().label.startswith("rate = 0.15")
+    assert rate().label == "rate = 0.15"
     rate().v_model = 0.5
-    assert rate().label.startswith("rate = 0.5 ·")
+    assert rate().label == "rate = 0.5"
 
 
-def test_a_b_and_downloads(app):
+def test_a_and_b_step_and_play_together_and_downloads(app):
     before = len(app.find(ipywidgets.Image).widgets)  # the dashboard and the network
-    click(app, "Run A and B")
-    eventually(lambda: len(app.find(ipywidgets.Image).widgets) == before + 1)  # and A/B
+    strategy = app.find(v.Select, label="Strategy").widgets[0]  # the A/B card's (firm: ProductCo)
+    strategy.v_model = "sales_push"
+    click(app, "Start A and B")
+    assert len(app.find(ipywidgets.Image).widgets) == before + 1  # and A/B
+    assert any("firms[0].strategy: sales_push" in str(w.children) for w in app.find(v.Html).widgets)
+    click(app, "Step A and B")
+    click(app, "Step A and B")
+    counters = [w.children[0] for w in app.find(class_="crmsim-period").widgets]
+    assert counters == ["Period 0 / 12", "Period 2 / 12"]  # the run view's market is not moved
+    click(app, "Play A and B")
+    eventually(lambda: "Period 12 / 12 (finished)" in str(app.find(class_="crmsim-period")))
+    click(app, "Reset A and B")
+    assert [w.children[0] for w in app.find(class_="crmsim-period").widgets][1] == "Period 0 / 12"
     names = {w.children[-1] for w in app.find(v.Btn).widgets if w.children}
     assert {"Metrics (CSV)", "Metrics (Parquet)", "Transaction log (CSV)"} <= names
 
@@ -138,8 +150,8 @@ def test_a_b_with_a_market_lever(app):
     assert value.v_model == "10.0"
     value.v_model = "0"
     value.fire_event("keyup.enter", {})
-    click(app, "Run A and B")
-    eventually(lambda: "choice.noise: 0.0 is not allowed" in messages(app))
+    click(app, "Start A and B")
+    assert "choice.noise: 0.0 is not allowed" in messages(app)
 
 
 @pytest.mark.slow
@@ -147,5 +159,36 @@ def test_replicate(app):
     seeds = next(w for w in app.find(v.Slider).widgets if w.label == "Seeds")
     seeds.v_model = 2
     before = len(app.find(ipywidgets.Image).widgets)
-    app.find(v.Btn, children=["Replicate"]).widgets[-1].click()
+    click(app, "Replicate A and B")
     eventually(lambda: len(app.find(ipywidgets.Image).widgets) == before + 1, seconds=120)
+
+
+def test_in_chinese_every_lever_and_strategy_shown_is_in_chinese(app):
+    app.find(v.BtnToggle).widget.v_model = 1  # zh
+    lever = next(w for w in app.find(v.Select).widgets if w.label == "市场参数")  # A/B's menu
+    lever.v_model = "choice.noise"
+    checked = set()
+    for name in BUILTIN:  # every strategy's levers, shown by giving every firm that strategy
+        menus = [w for w in app.find(v.Select).widgets if w.label == "策略"]
+        assert len(menus) == 4  # three firms in Set up, and B's strategy in Compare
+        for menu in menus:
+            menu.v_model = name
+        labels = [w.label for w in app.find(v.Slider).widgets + app.find(v.TextField).widgets]
+        selects = app.find(v.Select).widgets
+        items = [i["text"] for w in selects for i in w.items if isinstance(i, dict)]
+        assert len(items) == 4 * len(BUILTIN) + 5  # strategies, and the levers B may change
+        for words in labels + captions(app) + [item for item in items if item != "—"]:
+            assert chinese_only(words), words
+        checked |= set(labels)
+    assert len(checked) > 30  # every lever of every built-in strategy, and the market levers
+
+
+def captions(rc) -> list[str]:
+    """The levers' help texts shown under them."""
+    return [w.children[0] for w in rc.find(class_="crmsim-help").widgets]
+
+
+def chinese_only(words: str) -> bool:
+    """Chinese words, no Latin letters (numbers such as 1e+04 or 200,000 aside)."""
+    rest = re.sub(r"\d[\d,.]*(e[+-]?\d+)?", "", words)
+    return bool(re.search(r"[\u4e00-\u9fff]", rest)) and not re.search(r"[A-Za-z]", rest)

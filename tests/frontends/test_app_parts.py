@@ -1,6 +1,7 @@
 """The browser app's parts that need no page: levers from the schemas, set-ups and uploads,
-the live history against the model's metrics, downloads that ``crmsim run`` reproduces bit for
-bit, replicates through the experiment runner, the dashboard's pictures and ``crmsim app``."""
+the live history and the A/B pair against the model's metrics, downloads that ``crmsim run``
+reproduces bit for bit, A and B replicated through the experiment runner, Chinese words for every
+lever, the dashboard's pictures and ``crmsim app``."""
 
 from __future__ import annotations
 
@@ -13,17 +14,21 @@ import pandas as pd
 import pytest
 
 from sim.apps.cli import main
-from sim.apps.web.compare import replicate
+from sim.apps.web.compare import difference, outcomes, replicate
 from sim.apps.web.config import Setup, Upload, build, read_upload
 from sim.apps.web.dashboard import Dashboard
 from sim.apps.web.downloads import file_name, metrics_parquet, reproduce, scenario_file
+from sim.apps.web.i18n import strategy_name
 from sim.apps.web.levers import APP_MAX_CUSTOMERS, market_levers, strategy_levers
 from sim.apps.web.live import SERIES
+from sim.apps.web.pair import AB_METRICS
 from sim.apps.web.server import address
 from sim.apps.web.session import Session
 from sim.errors import InputError
 from sim.experiments import simulate
 from sim.scenarios import load
+from sim.schema import StrategySpec
+from sim.strategies import BUILTIN
 
 SMALL = {"customers.count": 400, "periods": 8}
 BROKEN = 'periods = "twelve"\n\n[[firms]]\nname = "A"\nstrategy = { name = "nobody" }\n'
@@ -106,14 +111,80 @@ def test_downloads_reproduce_bit_for_bit_with_crmsim_run(tmp_path, monkeypatch):
     assert command == " ".join(reproduce(session.live))
 
 
+def test_a_and_b_step_together_and_plot_the_models_numbers():
+    session = Session(small())
+    b = session.setup.with_strategy(1, "sales_push").with_value("choice.noise", 5.0)
+    pair = session.start_pair(b)
+    for _ in range(4):
+        pair.step(draw=False)
+    assert pair.picture().startswith(b"\x89PNG") and (pair.a.period, pair.b.period) == (4, 4)
+    expected = {
+        name: simulate(build(setup).spec, 0, periods=4).set_index(["period", "firm"])
+        for name, setup in (("a", session.setup), ("b", b))
+    }
+    shown = pair.latest()
+    assert list(shown) == ["ProductCo", "CustomerCo", "MarketCo"]
+    for firm, values in shown.items():
+        for key in AB_METRICS:
+            a, b_value = (expected[name].loc[(4, firm), key] for name in ("a", "b"))
+            assert values[key] == (a, b_value, b_value - a)
+    assert shown["CustomerCo"]["cumulative_profit"][2] != 0  # B's change shows
+    pair.reset()
+    assert (pair.a.period, pair.b.period, pair.latest()) == (0, 0, {})
+    with pytest.raises(InputError, match="A and B run side by side over the same periods"):
+        session.start_pair(session.setup.with_value("periods", 5))
+    assert session.pair is pair and pair.setups[1] == b  # the pair is kept
+    session.reset()
+    assert session.pair is pair  # resetting the run view's market keeps the pair
+    session.start(small(**{"choice.noise": 7.0}))
+    assert session.pair is None  # a new A drops the old pair
+
+
 @pytest.mark.slow
-def test_replicates_go_through_the_experiment_runner():
-    scenario = build(Setup(settings={"customers.count": 150, "periods": 3}))
-    metrics = replicate(scenario, seeds=3, first_seed=5)
-    assert sorted(metrics["seed"].unique()) == [5, 6, 7]
-    one = metrics[metrics["seed"] == 6].drop(columns=["scenario_hash", "experiment"])
-    expected = simulate(scenario.spec, 6)
-    pd.testing.assert_frame_equal(one.reset_index(drop=True), expected, check_exact=True)
+def test_a_and_b_replicate_through_the_experiment_runner():
+    a = build(Setup(settings={"customers.count": 150, "periods": 3}))
+    b = build(Setup(settings={"customers.count": 150, "periods": 3, "choice.noise": 3.0}))
+    runs_a, runs_b = replicate([a, b], seeds=3, first_seed=5)
+    for runs, scenario in ((runs_a, a), (runs_b, b)):
+        assert sorted(runs["seed"].unique()) == [5, 6, 7]
+        one = runs[runs["seed"] == 6].drop(columns=["scenario_hash", "experiment"])
+        expected = simulate(scenario.spec, 6)
+        pd.testing.assert_frame_equal(one.reset_index(drop=True), expected, check_exact=True)
+    diff = difference(runs_a, runs_b)
+    row = diff[(diff["seed"] == 7) & (diff["period"] == 3) & (diff["firm"] == "MarketCo")]
+
+    def final(runs: pd.DataFrame, seed: int) -> float:
+        mine = runs[(runs["seed"] == seed) & (runs["period"] == 3) & (runs["firm"] == "MarketCo")]
+        return mine["cumulative_profit"].item()
+
+    assert row["cumulative_profit"].item() == final(runs_b, 7) - final(runs_a, 7)
+    table = outcomes(runs_a, runs_b, diff, "en")
+    line = next(x for x in table.splitlines() if x.startswith("| MarketCo | Cumulative"))
+    means = [float(m.replace(",", "")) for m in re.findall(r"([-\d,]+) \[", line)]
+    want = [np.mean([final(r, s) for s in (5, 6, 7)]) for r in (runs_a, runs_b)]
+    assert means == pytest.approx([*want, want[1] - want[0]], abs=0.5)
+
+
+def test_every_lever_and_strategy_has_chinese_words():
+    spec = load("flagship").spec
+    levers = list(market_levers(spec))
+    for name in BUILTIN:
+        levers += strategy_levers(0, StrategySpec(name=name))
+    assert len(levers) > 30
+    for lever in levers:
+        for words in (lever.title("zh"), lever.explanation("zh"), lever.allowed("zh")):
+            assert chinese_only(words), (lever.key, words)
+        assert lever.title("en") == lever.name  # English: the schema's own words
+    assert all(chinese_only(strategy_name(name, "zh")) for name in BUILTIN)
+    assert strategy_name("my_policy:Mine", "zh") == "my_policy:Mine"  # one's own keeps its name
+    noise = next(lever for lever in levers if lever.key == "choice.noise")
+    assert noise.problem(-1.0, "zh") == "choice.noise：-1.0 不允许；请用数值 > 0 且 ≤ 10000"
+
+
+def chinese_only(words: str) -> bool:
+    """Chinese words, no Latin letters (numbers such as 1e+04 or 200,000 aside)."""
+    rest = re.sub(r"\d[\d,.]*(e[+-]?\d+)?", "", words)
+    return bool(re.search(r"[\u4e00-\u9fff]", rest)) and not re.search(r"[A-Za-z]", rest)
 
 
 def test_the_dashboard_redraws_its_background_only_when_an_axis_grows():

@@ -1,12 +1,13 @@
-"""Comparing, the point of the toolkit: two markets from the same seed that differ in one
-strategy or lever (A/B), and the current market replicated over seeds through the experiment
-runner, with means and 95% bands, so that chance and effect can be told apart."""
+"""Replicates of an A/B pair, the point of the toolkit: A's and B's set-ups each run over the
+same seeds through the experiment runner, with means and 95% bands of A, of B and of the
+difference B − A seed by seed, so that chance and effect can be told apart."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
 import tempfile
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -15,83 +16,81 @@ from matplotlib.axes import Axes
 
 from sim.analysis.statistics import bands, mean_interval
 from sim.apps.web.charts import colour, line_grid
-from sim.apps.web.config import Setup, build
 from sim.apps.web.i18n import Language, text
-from sim.experiments import Experiment, run_experiment, seed_list, simulate
+from sim.experiments import Experiment, run_experiments, seed_list
 from sim.scenarios import Scenario
 
-AB_METRICS = ("cumulative_profit", "market_share", "customer_equity")
 BAND_METRICS = ("cumulative_profit", "market_share", "retention_rate")
+OUTCOMES = (("cumulative_profit", "{:,.0f}"), ("market_share", "{:.4f}"))  # the final table
+KEYS = ["seed", "period", "firm"]  # what pairs a run of A with the run of B
 MAX_REPLICATES = 100  # seeds per click: more belongs to crmsim run
 
 
-def run_ab(a: Setup, b: Setup) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Both markets run to the end from A's seed: their per-period metrics (simulate's)."""
-    return simulate(build(a).spec, a.seed), simulate(build(b).spec, a.seed)
-
-
-def ab_chart(a: pd.DataFrame, b: pd.DataFrame, language: Language) -> bytes:
-    """Top row: each firm in A (solid) and B (dashed); bottom row: B − A."""
-    firms = list(dict.fromkeys(a["firm"]))
-
-    def draw(ax: Axes, metric: str, row: int) -> None:
-        wide_a = a.pivot(index="period", columns="firm", values=metric)
-        wide_b = b.pivot(index="period", columns="firm", values=metric)
-        for j, firm in enumerate(firms):
-            if row == 0:
-                ax.plot(wide_a.index, wide_a[firm], color=colour(j), label=f"{firm} A")
-                ax.plot(wide_b.index, wide_b[firm], color=colour(j), ls="--", label=f"{firm} B")
-            else:
-                ax.plot(wide_a.index, wide_b[firm] - wide_a[firm], color=colour(j), label=firm)
-                ax.axhline(0, color="black", lw=0.6)
-
-    def title(label: str, row: int) -> str:
-        return label if row == 0 else f"{label}: {text('difference', language)}"
-
-    return line_grid(AB_METRICS, language, draw, rows=2, title=title)
-
-
-def replicate(scenario: Scenario, seeds: int, first_seed: int, workers: int = 2) -> pd.DataFrame:
-    """The market run once per seed (first_seed, first_seed + 1, …) by the experiment runner on
-    a pool of worker processes; every run's per-period metrics."""
+def replicate(
+    scenarios: Sequence[Scenario], seeds: int, first_seed: int, workers: int = 2
+) -> list[pd.DataFrame]:
+    """Each market run once per seed (first_seed, first_seed + 1, …) by the experiment runner,
+    all on one pool of worker processes; per market, every run's per-period metrics."""
     context = multiprocessing.get_context("spawn")  # never fork a server's threads
-    count = max(1, min(workers, os.cpu_count() or 1, seeds))
+    count = max(1, min(workers, os.cpu_count() or 1, seeds * len(scenarios)))
     with (
         tempfile.TemporaryDirectory(prefix="crmsim-replicate-") as folder,
         ProcessPoolExecutor(count, mp_context=context) as pool,  # ends with the with block
     ):
-        experiment = Experiment(scenario, seed_list(seeds, first_seed), Path(folder) / "runs")
-        metrics, _ = run_experiment(experiment, executor=pool, workers=count)
-    return metrics
+        experiments = [
+            Experiment(scenario, seed_list(seeds, first_seed), Path(folder) / str(k))
+            for k, scenario in enumerate(scenarios)
+        ]
+        results = run_experiments(experiments, executor=pool, workers=count)
+    return [metrics for metrics, _ in results]
 
 
-def bands_chart(metrics: pd.DataFrame, language: Language) -> bytes:
-    """Mean across seeds of each firm, with its 95% band, for three outcomes."""
-    firms = list(dict.fromkeys(metrics["firm"]))
+def difference(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """B − A of the compared metrics, per seed, period and firm (the same seed in A and B:
+    the same customers and chance events, so the runs pair up)."""
+    metrics = list(dict.fromkeys([*BAND_METRICS, *(key for key, _ in OUTCOMES)]))
+    return (b.set_index(KEYS)[metrics] - a.set_index(KEYS)[metrics]).dropna(how="all").reset_index()
+
+
+def bands_chart(a: pd.DataFrame, b: pd.DataFrame, diff: pd.DataFrame, language: Language) -> bytes:
+    """Top row: each firm's mean across seeds with its 95% band in A (solid) and B (dashed);
+    bottom row: the mean of B − A with its 95% band, and the zero line."""
+    firms = list(dict.fromkeys(a["firm"]))
 
     def draw(ax: Axes, metric: str, row: int) -> None:
-        table = bands(metrics, metric)
-        for j, firm in enumerate(firms):
-            mine = table[table["firm"] == firm]
-            ax.plot(mine["period"], mine["mean"], color=colour(j), label=firm)
-            ax.fill_between(mine["period"], mine["low"], mine["high"], color=colour(j), alpha=0.2)
+        sets = (("A", a, "-"), ("B", b, "--")) if row == 0 else (("", diff, "-"),)
+        for name, metrics, style in sets:
+            table = bands(metrics, metric)
+            for j, firm in enumerate(firms):
+                mine = table[table["firm"] == firm]
+                label = f"{firm} {name}".strip()
+                ax.plot(mine["period"], mine["mean"], color=colour(j), ls=style, label=label)
+                ax.fill_between(
+                    mine["period"], mine["low"], mine["high"], color=colour(j), alpha=0.15
+                )
+        if row == 1:
+            ax.axhline(0, color="black", lw=0.6)
 
-    return line_grid(BAND_METRICS, language, draw)
+    def title(label: str, row: int) -> str:
+        return label if row == 0 else f"{label}: {text('difference', language)}"
+
+    return line_grid(BAND_METRICS, language, draw, rows=2, title=title)
 
 
-def outcomes(metrics: pd.DataFrame, language: Language) -> str:
-    """Final cumulative profit and market share per firm: mean [95% interval], Markdown."""
-    last = metrics[metrics["period"] == metrics["period"].max()]
+def outcomes(a: pd.DataFrame, b: pd.DataFrame, diff: pd.DataFrame, language: Language) -> str:
+    """Final cumulative profit and market share per firm in A, in B and B − A: mean [95%
+    interval] across seeds, as Markdown."""
     rows = [
-        f"| {text('firm', language)} | {text('cumulative_profit', language)} | "
-        f"{text('market_share', language)} |",
-        "|---|---|---|",
+        f"| {text('firm', language)} | {text('final', language)} | A | B | "
+        f"{text('difference', language)} |",
+        "|---|---|---|---|---|",
     ]
-    for firm, group in last.groupby("firm", sort=False):
-        profit = mean_interval(group["cumulative_profit"])
-        share = mean_interval(group["market_share"])
-        rows.append(
-            f"| {firm} | {profit[0]:,.0f} [{profit[1]:,.0f}, {profit[2]:,.0f}] | "
-            f"{share[0]:.3f} [{share[1]:.3f}, {share[2]:.3f}] |"
-        )
+    last = [frame[frame["period"] == frame["period"].max()] for frame in (a, b, diff)]
+    for firm in dict.fromkeys(a["firm"]):
+        for key, fmt in OUTCOMES:
+            cells = []
+            for frame in last:
+                mean, low, high = mean_interval(frame.loc[frame["firm"] == firm, key])
+                cells.append(f"{fmt.format(mean)} [{fmt.format(low)}, {fmt.format(high)}]")
+            rows.append(f"| {firm} | {text(key, language)} | " + " | ".join(cells) + " |")
     return "\n".join(rows)

@@ -1,109 +1,160 @@
-"""The Compare tab: an A/B pair of markets from the same seed, and replicates with 95% bands."""
+"""The Compare tab: markets A and B side by side, live, from the same seed; and both replicated
+over N seeds with 95% bands of A, B and B − A."""
 
 from __future__ import annotations
 
 import solara
 import solara.lab
 
-from sim.apps.web.compare import (
-    MAX_REPLICATES,
-    ab_chart,
-    bands_chart,
-    outcomes,
-    replicate,
-    run_ab,
-)
+from sim.apps.web.compare import MAX_REPLICATES, bands_chart, difference, outcomes, replicate
 from sim.apps.web.config import Setup, build
-from sim.apps.web.i18n import Language, text
+from sim.apps.web.i18n import Language, strategy_name, text
 from sim.apps.web.levers import market_levers
+from sim.apps.web.pair import AB_METRICS, Pair
+from sim.apps.web.run_view import RunControls
+from sim.apps.web.session import Session
+from sim.apps.web.widgets import StrategySelect
 from sim.errors import InputError
-from sim.strategies import BUILTIN
 
 NO_LEVER = "—"
+AB_LABELS = ("step_ab", "play_ab", "pause_ab", "reset_ab")
+AB_FORMATS = {  # the A/B table: metric → format
+    "cumulative_profit": "{:,.0f}",
+    "market_share": "{:.4f}",
+    "customer_equity": "{:,.0f}",
+}
+
+
+def pair_table(pair: Pair, language: Language) -> str:
+    """The plotted numbers of this period (the lines' last points) as Markdown: per firm and
+    metric, A, B and B − A."""
+    rows = [
+        f"| {text('firm', language)} | {text('outcome', language)} | A | B | "
+        f"{text('difference', language)} |",
+        "|---|---|---|---|---|",
+    ]
+    for firm, values in pair.latest().items():
+        for key in AB_METRICS:
+            fmt = AB_FORMATS[key]
+            cells = " | ".join(fmt.format(value) for value in values[key])
+            rows.append(f"| {firm} | {text(key, language)} | {cells} |")
+    return "\n".join(rows)
+
+
+def describe(a: Setup, b: Setup, language: Language) -> str:
+    """What B changes, in words: "firms[1].strategy: sales_push; choice.noise = 5"."""
+    changed = [
+        f"{key}: {strategy_name(value['name'], language)}"
+        if isinstance(value, dict)
+        else f"{key} = {value:g}"
+        for key, value in b.settings.items()
+        if a.settings.get(key) != value
+    ]
+    return "; ".join(changed) or text("same_as_a", language)
 
 
 @solara.component
-def CompareView(setup: Setup, language: Language) -> None:
-    """A is the applied set-up; B differs in one firm's strategy and/or one market lever."""
+def CompareView(session: Session, setup: Setup, language: Language) -> None:
+    """B is the applied set-up (A, ``setup``: the session's) with one firm's strategy and/or
+    one market lever changed."""
     spec = solara.use_memo(lambda: build(setup).spec, [setup])
     firms = [firm.name for firm in spec.firms]
     firm = solara.use_reactive(firms[0])
-    strategy = solara.use_reactive(spec.firms[0].strategy.name)
+    index = firms.index(firm.value) if firm.value in firms else 0
+    strategy = solara.use_reactive(spec.firms[index].strategy.name)
     lever_key = solara.use_reactive(NO_LEVER)
     value = solara.use_reactive(0.0)
     seeds = solara.use_reactive(10)
     problem = solara.use_reactive("")
-    levers = {lever.key: lever for lever in market_levers(spec)}
+    picture = solara.use_reactive(b"")
+    levers = {lever.key: lever for lever in market_levers(spec) if lever.key != "periods"}
 
     def pick(key: str) -> None:
         lever_key.set(key)
         if key in levers:
             value.set(float(levers[key].value))
 
+    def pick_firm(name: str) -> None:
+        firm.set(name)
+        strategy.set(spec.firms[firms.index(name)].strategy.name)
+
     def variant() -> Setup:
         b = setup
-        index = firms.index(firm.value)
         if strategy.value != spec.firms[index].strategy.name:
             b = b.with_strategy(index, strategy.value)
         if lever_key.value != NO_LEVER:
             lever = levers[lever_key.value]
-            found = lever.problem(value.value)
+            found = lever.problem(value.value, language)
             if found:
                 raise InputError(found)
             b = b.with_value(lever.key, lever.cast(value.value))
         return b
 
-    def ab_run() -> bytes | None:
+    def start() -> None:
         try:
-            a, b = run_ab(setup, variant())
+            pair = session.start_pair(variant())
+        except InputError as exc:
+            problem.set(str(exc))
+            return
+        problem.set("")
+        picture.set(pair.picture())
+
+    def replicate_run() -> tuple[str, bytes, str] | None:
+        try:
+            b = variant()
+            a_metrics, b_metrics = replicate([build(setup), build(b)], seeds.value, setup.seed)
         except InputError as exc:
             problem.set(str(exc))
             return None
         problem.set("")
-        return ab_chart(a, b, language)
+        diff = difference(a_metrics, b_metrics)
+        return (
+            describe(setup, b, language),
+            bands_chart(a_metrics, b_metrics, diff, language),
+            outcomes(a_metrics, b_metrics, diff, language),
+        )
 
-    def replicate_run() -> tuple[bytes, str] | None:
-        try:
-            metrics = replicate(build(setup), seeds.value, setup.seed)
-        except InputError as exc:
-            problem.set(str(exc))
-            return None
-        return bands_chart(metrics, language), outcomes(metrics, language)
+    def redraw() -> None:
+        if session.pair is not None:
+            picture.set(session.pair.picture())  # the chart in the page's language
 
-    ab_task = solara.lab.use_task(ab_run, dependencies=None)
+    solara.use_effect(redraw, [language])
     replicate_task = solara.lab.use_task(replicate_run, dependencies=None)
+    table = solara.use_memo(  # the plotted numbers, read again with every new picture
+        lambda: pair_table(session.pair, language) if session.pair else "",
+        [picture.value, language],
+    )
+    lever_names = [{"text": NO_LEVER, "value": NO_LEVER}] + [
+        {"text": lever.title(language), "value": key} for key, lever in levers.items()
+    ]
     with solara.Card("A/B"):
         solara.Text(f"A = {setup.source_name}, {text('seed', language)} {setup.seed}")
         with solara.Row():
             solara.Text(text("variant_b", language))
-            solara.Select(text("firm", language), values=firms, value=firm)
             solara.Select(
-                text("strategy", language),
-                values=list(dict.fromkeys([*BUILTIN, strategy.value])),
-                value=strategy,
+                text("firm", language), values=firms, value=firm.value, on_value=pick_firm
             )
+            StrategySelect(strategy.value, language, strategy.set)
             solara.Select(
                 text("market_levers", language),
-                values=[NO_LEVER, *levers],
+                values=lever_names,
                 value=lever_key.value,
                 on_value=pick,
             )
             if lever_key.value != NO_LEVER:
-                solara.InputFloat(levers[lever_key.value].allowed(), value=value)
-        solara.Button(
-            text("run_ab", language),
-            on_click=ab_task,
-            color="primary",
-            disabled=ab_task.pending,
-        )
+                solara.InputFloat(levers[lever_key.value].allowed(language), value=value)
+        solara.Button(text("start_ab", language), on_click=start, color="primary")
         if problem.value:
             solara.Error(
                 f"{text('bad_input', language)}: {problem.value}", classes=["crmsim-problem"]
             )
-        if ab_task.pending:
-            solara.Text(text("running", language))
-        elif ab_task.finished and ab_task.value:
-            solara.Image(ab_task.value, width="100%")
+        pair = session.pair
+        if pair is not None:
+            with solara.Column(gap="2px"):
+                solara.Text(f"B: {describe(*pair.setups, language)}")
+                solara.Text(text("ab_note", language))
+            RunControls(pair, language, picture, AB_LABELS)
+            solara.Markdown(table, style={"font-size": "0.85em"})
     with solara.Card(text("replicate", language)):
         with solara.Row():
             solara.SliderInt(text("seeds", language), value=seeds, min=2, max=MAX_REPLICATES)
@@ -113,10 +164,13 @@ def CompareView(setup: Setup, language: Language) -> None:
                 color="primary",
                 disabled=replicate_task.pending,
             )
-        solara.Text(text("replicate_note", language))
+        with solara.Column(gap="2px"):
+            solara.Text(text("replicate_note", language))
+            if replicate_task.finished and replicate_task.value:
+                solara.Text(f"B: {replicate_task.value[0]}")
         if replicate_task.pending:
             solara.Text(text("running", language))
         elif replicate_task.finished and replicate_task.value:
-            chart, table = replicate_task.value
+            _, chart, table = replicate_task.value
             solara.Image(chart, width="100%")
             solara.Markdown(table)

@@ -1,4 +1,5 @@
-"""The run view's live charts: one matplotlib figure of eight panels, redrawn by blitting.
+"""Live charts redrawn by blitting (:class:`Blitted`), and the run view's: one matplotlib
+figure of eight panels (:class:`Dashboard`).
 
 Drawing a matplotlib figure from scratch costs a few hundred milliseconds (tick labels and
 titles dominate); a period must cost less. So the axes, titles and ticks are drawn once into
@@ -47,17 +48,66 @@ def grown(limits: tuple[float, float], low: float, high: float) -> tuple[float, 
     return (lo if low >= lo else low - span, hi if high <= hi else high + span)
 
 
-class Dashboard:
+class Blitted:
+    """A figure of fixed parts drawn once and moving artists drawn over them each frame. A
+    subclass builds ``self.fig`` and its artists in :meth:`build` (marking the moving ones with
+    :meth:`animated`) and moves them in :meth:`update`; :meth:`frame` returns the picture."""
+
+    fig: Figure
+
+    def __init__(self, language: Language) -> None:
+        self.moving: list[Artist] = []
+        self.background = None
+        with mpl.rc_context({"font.family": chart_fonts(), "font.size": 9}):
+            self.build(language)
+
+    def build(self, language: Language) -> None:
+        """Draw the fixed parts and create the moving artists (in the app's fonts)."""
+        raise NotImplementedError
+
+    def update(self) -> bool:
+        """Move every artist to the current state; True if an axis had to grow."""
+        raise NotImplementedError
+
+    def animated(self, artist: Artist) -> Artist:
+        """Mark an artist as moving: drawn each frame, never into the background."""
+        artist.set_animated(True)
+        self.moving.append(artist)
+        return artist
+
+    @staticmethod
+    def fit(ax: Axes, axis: str, low: float, high: float) -> bool:
+        """Grow one axis of ``ax`` to hold [low, high]; True if it grew."""
+        get, set_ = (ax.get_xlim, ax.set_xlim) if axis == "x" else (ax.get_ylim, ax.set_ylim)
+        wider = grown(get(), low, high)
+        if wider is not None:
+            set_(*wider)
+        return wider is not None
+
+    def frame(self) -> bytes:
+        """The current picture (PNG): the background redrawn only if an axis grew."""
+        canvas = self.fig.canvas
+        if self.update() or self.background is None:
+            canvas.draw()
+            self.background = canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            canvas.restore_region(self.background)
+        for artist in self.moving:
+            artist.axes.draw_artist(artist)
+        buffer = io.BytesIO()
+        size = canvas.get_width_height()
+        Image.frombuffer("RGBA", size, canvas.buffer_rgba()).save(buffer, "png", compress_level=1)
+        return buffer.getvalue()
+
+
+class Dashboard(Blitted):
     """Eight panels of one live market: five per-firm series over time, the perceptual map,
     customers by lifecycle stage, and the satisfaction distribution. :meth:`frame` returns
     the current picture as PNG bytes."""
 
     def __init__(self, live: LiveMarket, language: Language) -> None:
         self.live = live
-        self.moving: list[Artist] = []
-        self.background = None
-        with mpl.rc_context({"font.family": chart_fonts(), "font.size": 9}):
-            self.build(language)
+        super().__init__(language)
 
     def build(self, language: Language) -> None:
         """Draw the panels' fixed parts and create the moving artists (in the app's fonts)."""
@@ -110,12 +160,6 @@ class Dashboard:
         ax = self.axes["map"]
         ax.set_xlim(0.8 * min(costs), 1.2 * max(costs))
         ax.set_ylim(0.8 * min(values), 1.2 * max(values))
-
-    def animated(self, artist: Artist) -> Artist:
-        """Mark an artist as moving: drawn each frame, never into the background."""
-        artist.set_animated(True)
-        self.moving.append(artist)
-        return artist
 
     def lifecycle_bars(self, firms: list[str], customers: int, language: Language) -> list:
         """Stacked horizontal bars, one row per firm, one segment per stage."""
@@ -178,27 +222,3 @@ class Dashboard:
             top = max(top, float(heights.max(initial=0)))
         grew |= self.fit(self.axes["satisfaction"], "y", 0.0, top)
         return grew
-
-    @staticmethod
-    def fit(ax: Axes, axis: str, low: float, high: float) -> bool:
-        """Grow one axis of ``ax`` to hold [low, high]; True if it grew."""
-        get, set_ = (ax.get_xlim, ax.set_xlim) if axis == "x" else (ax.get_ylim, ax.set_ylim)
-        wider = grown(get(), low, high)
-        if wider is not None:
-            set_(*wider)
-        return wider is not None
-
-    def frame(self) -> bytes:
-        """The current picture (PNG): the background redrawn only if an axis grew."""
-        canvas = self.fig.canvas
-        if self.update() or self.background is None:
-            canvas.draw()
-            self.background = canvas.copy_from_bbox(self.fig.bbox)
-        else:
-            canvas.restore_region(self.background)
-        for artist in self.moving:
-            artist.axes.draw_artist(artist)
-        buffer = io.BytesIO()
-        size = canvas.get_width_height()
-        Image.frombuffer("RGBA", size, canvas.buffer_rgba()).save(buffer, "png", compress_level=1)
-        return buffer.getvalue()

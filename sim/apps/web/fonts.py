@@ -24,7 +24,9 @@ PAGE_STYLE = f"""
   font-family: Roboto, "{CJK_FAMILY}", sans-serif !important;
 }}
 .crmsim-problem {{ white-space: pre-line; }}
-"""  # the page's CSS: Chinese labels in the packaged font; messages keep their line breaks
+.crmsim-help {{ font-size: 0.75em; color: #666; margin: 1px 0 6px 0; line-height: 1.3; }}
+"""  # the page's CSS: Chinese labels in the packaged font; messages keep their line breaks;
+# a lever's help is a caption under it
 
 
 def font_file() -> Path:

@@ -1,4 +1,6 @@
-"""The app's words in English and Chinese: one table, looked up by key and language."""
+"""The app's words in English and Chinese: tables of labels, strategy names and levers (names
+and help), looked up by key and language. Schema keys and scenario files stay English; only what
+a person reads on the page changes."""
 
 from __future__ import annotations
 
@@ -47,16 +49,32 @@ LABELS: dict[str, tuple[str, str]] = {  # key → (English, Chinese)
     "customers_col": ("Customers", "客户数"),
     "profit": ("Profit ($)", "利润（$）"),
     "variant_b": ("Market B differs in", "市场B的不同之处"),
-    "run_ab": ("Run A and B", "运行A与B"),
+    "start_ab": ("Start A and B", "开始A与B"),
+    "step_ab": ("Step A and B", "A与B单步"),
+    "play_ab": ("Play A and B", "A与B播放"),
+    "pause_ab": ("Pause A and B", "A与B暂停"),
+    "reset_ab": ("Reset A and B", "A与B重置"),
+    "ab_note": (
+        "A and B run side by side from the same seed: same customers, same chance events. Solid"
+        " lines are A, dashed lines B; the bottom row is B − A, the effect of the change in this"
+        " one market.",
+        "A与B从同一随机种子并排运行：客户相同，偶然事件相同。实线为A，虚线为B；"
+        "下面一行为B − A，即这一改变在这一个市场中的效果。",
+    ),
+    "ab_lines": ("A solid, B dashed", "A实线，B虚线"),
+    "same_as_a": ("the same as A", "与A相同"),
     "difference": ("B − A", "B − A"),
-    "replicate": ("Replicate", "重复实验"),
+    "replicate": ("Replicate A and B", "重复实验A与B"),
     "seeds": ("Seeds", "种子数"),
     "replicate_note": (
-        "Each line is the mean across seeds with its 95% band: where two firms' bands overlap,"
-        " the difference between them may be chance; where they part, it is an effect.",
-        "每条线为各随机种子的均值及其95%置信带：两家企业的置信带重叠处，差异可能只是偶然；"
-        "分开处才是效果。",
+        "A and B are each run over the same seeds; each line is the mean across seeds with its"
+        " 95% band. The bottom row is B − A seed by seed: where its band holds 0 the change may"
+        " have no effect (chance alone); where the band leaves 0, it is an effect.",
+        "A与B各自在相同的随机种子上运行；每条线为各种子的均值及其95%置信带。下面一行为逐个种子"
+        "的B − A：置信带包含0时，改变可能没有效果（只是偶然）；置信带离开0时，才是效果。",
     ),
+    "outcome": ("Outcome", "指标"),
+    "final": ("at the last period, mean [95% interval]", "最后一期，均值［95%区间］"),
     "running": ("Running…", "运行中…"),
     "metrics_csv": ("Metrics (CSV)", "指标（CSV）"),
     "metrics_parquet": ("Metrics (Parquet)", "指标（Parquet）"),
@@ -70,8 +88,78 @@ LABELS: dict[str, tuple[str, str]] = {  # key → (English, Chinese)
     "network_none": ("This market has no social network.", "本市场没有社会网络。"),
     "loyal_to": ("coloured by the firm a customer is loyal to", "按客户忠诚的企业着色"),
     "bad_input": ("Not applied", "未应用"),
+    "a_whole_number": ("a whole number", "整数"),
+    "a_number": ("a number", "数值"),
+    "and": ("and", "且"),
+    "not_allowed": (
+        "{key}: {value!r} is not allowed; use {allowed}",
+        "{key}：{value!r} 不允许；请用{allowed}",
+    ),
+    "no_number": ("{key}: no number; use {allowed}", "{key}：没有数值；请用{allowed}"),
     "kept": ("The running market is kept.", "当前市场保持不变。"),
 }
+
+
+STRATEGIES: dict[str, str] = {  # built-in strategy → Chinese name (docs/model.md, section 8)
+    "static": "固定报价（生产观念）",
+    "product_centric": "以产品为中心",
+    "customer_centric": "以客户为中心",
+    "market_oriented": "市场导向",
+    "sales_push": "推销观念",
+    "competitor_centric": "以竞争者为中心",
+}
+
+LEVERS: dict[str, tuple[str, str]] = {  # strategy parameter or market key → (名称, 说明)
+    "markup": ("加成率", "价格 = 单位成本 ×（1 + 加成率），即货币成本"),
+    "advertising": ("广告投入", "每期人均广告费用（$），提升知名度与形象价值"),
+    "complaint_handling": ("投诉处理", "妥善处理的投诉所占比例（0–1）"),
+    "rd": ("研发投入", "每期人均用于提升产品价值的费用（$）"),
+    "push": ("推销加码", "市场份额下降后广告费用上调的比例"),
+    "max_advertising": ("广告上限", "每期人均广告费用的上限（$）"),
+    "crm": ("客户关系管理投入", "每期人均用于客户档案与客户知识的费用（$）"),
+    "service_boost": ("服务增值", "每篮商品额外提供的服务价值（$）"),
+    "personnel_boost": ("人员增值", "每篮商品额外提供的人员价值（$）"),
+    "retention_share": (
+        "客户保持比例",
+        "按客户生命周期价值 × 流失风险挑选、主动维系的本企业客户比例",
+    ),
+    "retention_step": ("保持比例增幅", "客户资产下降后，客户保持比例每期的增加量"),
+    "max_retention_share": ("保持比例上限", "客户保持比例的最高值"),
+    "tier_share": ("核心客户比例", "按客户生命周期价值排在前列、享受客户经理制服务的客户比例"),
+    "tier_service": ("核心客户服务", "核心客户每篮额外得到的服务价值（$）"),
+    "loyalty_discount": ("常客折扣", "给回头客户与忠诚客户的价格折扣比例（客户忠诚奖励）"),
+    "research": ("市场调研投入", "每期人均调研费用（$）：以小代大，按细分市场定制产品"),
+    "price_matching": ("价格跟随", "价格向竞争对手均价靠拢的权重（0：成本加成，1：对手均价）"),
+    "first_purchase_discount": ("首购折扣", "给潜在客户与流失客户的首次购买折扣比例"),
+    "service_cut": ("服务削减", "每篮商品减少的服务价值（$），用来支付推销"),
+    "undercut": ("压价幅度", "价格低于最便宜对手价格的比例（价格战）"),
+    "min_margin": ("最低利润率", "价格不低于单位成本 ×（1 + 最低利润率）"),
+    "quality_cut": ("降质幅度", "利润空间用尽时每期削减的产品价值（$）"),
+    "min_product": ("产品价值下限", "产品价值不再削减的底线（$）"),
+    "homogenisation.rate": ("同质化速度", "追随者每期缩小与最佳产品差距的比例"),
+    "homogenisation.start": ("同质化开始期", "同质化开始起作用的那一期"),
+    "choice.noise": (
+        "选择噪声",
+        "冈贝尔尺度 μ（$）：客户让渡价值之外的偶然偏好；越大，客户选择越随机",
+    ),
+    "customers.count": ("客户数量", "市场中的客户数（本应用最多 200,000）"),
+    "periods": ("期数", "模拟的期数（月）"),
+}
+
+
+def strategy_name(name: str, language: Language) -> str:
+    """A strategy's name as shown: its Chinese name for a built-in one in Chinese, else its own
+    (the name scenario files use)."""
+    return STRATEGIES.get(name, name) if language == "zh" else name
+
+
+def lever_words(key: str, name: str, help: str, language: Language) -> tuple[str, str]:
+    """A lever's (name, help) as shown: in English the schema's field name and description; in
+    Chinese the table's, looked up by the market key (e.g. "choice.noise") or the strategy
+    parameter's name (a lever of a strategy of one's own that the table lacks keeps its own)."""
+    if language != "zh":
+        return name, help
+    return LEVERS.get(key) or LEVERS.get(name) or (name, help)
 
 
 def text(key: str, language: Language) -> str:

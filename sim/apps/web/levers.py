@@ -1,5 +1,6 @@
 """Levers: the values a person may change in the app, read from the schemas with their ranges,
-units and help text, and checked before anything is built.
+units and help text (shown in English or Chinese: :mod:`sim.apps.web.i18n`), and checked before
+anything is built.
 
 A strategy's levers come from its ``Params`` schema (:mod:`sim.strategies`); the market levers
 from the scenario schema (:mod:`sim.schema`). Each :class:`Lever` knows its key path in the
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from annotated_types import Ge, Gt, Le, Lt
 from pydantic.fields import FieldInfo
 
+from sim.apps.web.i18n import Language, lever_words, text
 from sim.schema import Choice, Customers, Homogenisation, MarketSpec, StrategySpec
 from sim.strategies import resolve_params, strategy_class
 
@@ -45,15 +47,24 @@ class Lever:
             and self.high - self.low <= 10
         )
 
-    def allowed(self) -> str:
-        """The allowed values in words, e.g. 'a number from 0 to 1'."""
-        kind = "a whole number" if self.whole else "a number"
+    def title(self, language: Language = "en") -> str:
+        """The lever's name as shown in ``language``."""
+        return lever_words(self.key, self.name, self.help, language)[0]
+
+    def explanation(self, language: Language = "en") -> str:
+        """The lever's help text (with its unit) in ``language``."""
+        return lever_words(self.key, self.name, self.help, language)[1]
+
+    def allowed(self, language: Language = "en") -> str:
+        """The allowed values in words, e.g. 'a number ≥ 0 and ≤ 1'."""
+        kind = text("a_whole_number" if self.whole else "a_number", language)
         low = f"{'>' if self.low_open else '≥'} {self.low:g}" if self.low is not None else ""
         high = f"{'<' if self.high_open else '≤'} {self.high:g}" if self.high is not None else ""
-        return f"{kind} {' and '.join(part for part in (low, high) if part)}".strip()
+        joined = f" {text('and', language)} ".join(part for part in (low, high) if part)
+        return f"{kind} {joined}".strip()
 
-    def problem(self, value: object) -> str | None:
-        """None if ``value`` is allowed, else a one-line message naming the field."""
+    def problem(self, value: object, language: Language = "en") -> str | None:
+        """None if ``value`` is allowed, else a one-line message naming the field (its key)."""
         number = isinstance(value, int | float) and not isinstance(value, bool)
         ok = number and math.isfinite(value) and (not self.whole or float(value).is_integer())
         if ok and self.low is not None:
@@ -62,8 +73,8 @@ class Lever:
             ok = value < self.high if self.high_open else value <= self.high
         if ok:
             return None
-        shown = "no number" if value is None else f"{value!r} is not allowed"
-        return f"{self.key}: {shown}; use {self.allowed()}"
+        words = text("no_number" if value is None else "not_allowed", language)
+        return words.format(key=self.key, value=value, allowed=self.allowed(language))
 
     def cast(self, value: float) -> float | int:
         """The value in the lever's type (an int for whole numbers)."""

@@ -69,7 +69,7 @@ def Page() -> None:
         with solara.lab.Tab(text("run", lang)):
             RunView(session, lang, picture).key(f"run-{version.value}")
         with solara.lab.Tab(text("compare", lang)):
-            CompareView(session.setup, lang).key(f"compare-{version.value}")
+            CompareView(session, session.setup, lang).key(f"compare-{version.value}")
         with solara.lab.Tab(text("network", lang)):
             NetworkView(session, lang, picture.value)
         with solara.lab.Tab(text("download", lang)):

@@ -1,13 +1,16 @@
-"""Run a market: step, play, pause and reset; the live charts; the firm table."""
+"""Run a market: step, play, pause and reset (controls the A/B view reuses for its pair); the
+live charts; the firm table."""
 
 from __future__ import annotations
 
 import time
+from typing import Protocol
 
 import solara
 import solara.lab
 
 from sim.apps.web.i18n import Language, text
+from sim.apps.web.live import LiveMarket
 from sim.apps.web.session import Session
 from sim.errors import InputError
 
@@ -42,16 +45,36 @@ def firm_table(session: Session, language: Language) -> str:
     return "\n".join(rows)
 
 
+class Stepper(Protocol):
+    """What the run controls drive: a page's market (:class:`Session`) or its A/B pair."""
+
+    @property
+    def live(self) -> LiveMarket: ...  # the market whose period and end are shown
+
+    def step(self, draw: bool = True) -> bytes | None: ...
+
+    def picture(self) -> bytes: ...
+
+    def reset(self) -> None: ...
+
+
 @solara.component
-def RunView(session: Session, language: Language, picture: solara.Reactive[bytes]) -> None:
-    """Controls, period counter, the dashboard and the firm table of the session's market."""
+def RunControls(
+    stepper: Stepper,
+    language: Language,
+    picture: solara.Reactive[bytes],
+    labels: tuple[str, str, str, str] = ("step", "play", "pause", "reset"),
+) -> None:
+    """Step, play/pause and reset buttons (labelled by the ``labels`` keys), the period counter,
+    a strategy's failure as a message, and the picture (each new one goes to ``picture``)."""
     playing = solara.use_reactive(False)
     problem = solara.use_reactive("")
+    step_label, play_label, pause_label, reset_label = (text(key, language) for key in labels)
 
     def advance(draw: bool = True) -> bool:
         """One period; False (and the message shown) if a strategy failed."""
         try:
-            drawn = session.step(draw)
+            drawn = stepper.step(draw)
         except InputError as exc:
             problem.set(f"{exc} {text('kept', language)}")
             return False
@@ -62,16 +85,20 @@ def RunView(session: Session, language: Language, picture: solara.Reactive[bytes
     def play() -> None:
         """Keep time: a period every PLAY_PERIOD s; after a period that overran its time the
         next one is not drawn, so that a slow machine plays at nearly the same speed with fewer
-        pictures (never more than one period in a row undrawn, never a sprint to catch up)."""
-        due, late, live = time.monotonic(), False, session.live
-        while playing.value and session.live is live and not live.finished:
+        pictures (never more than one period in a row undrawn, never a sprint to catch up).
+        Nothing when not playing: the task also runs when the controls appear, and must not
+        then undo a click on Play."""
+        if not playing.value:
+            return
+        due, late, live = time.monotonic(), False, stepper.live
+        while playing.value and stepper.live is live and not live.finished:
             if not advance(draw=not late):
                 break
             due += PLAY_PERIOD
             now = time.monotonic()
             late, due = now > due, max(due, now)
             time.sleep(due - now)
-        picture.set(session.picture())
+        picture.set(stepper.picture())
         playing.set(False)
 
     solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
@@ -79,24 +106,24 @@ def RunView(session: Session, language: Language, picture: solara.Reactive[bytes
     def reset() -> None:
         playing.set(False)
         problem.set("")
-        session.reset()
-        picture.set(session.picture())
+        stepper.reset()
+        picture.set(stepper.picture())
 
-    live = session.live
+    live = stepper.live
     with solara.Row(style={"align-items": "center"}):
         solara.Button(
-            text("step", language),
+            step_label,
             on_click=advance,
             disabled=playing.value or live.finished,
             color="primary",
         )
         solara.Button(
-            text("pause" if playing.value else "play", language),
+            pause_label if playing.value else play_label,
             on_click=lambda: playing.set(not playing.value),
             disabled=live.finished,
             color="primary",
         )
-        solara.Button(text("reset", language), on_click=reset)
+        solara.Button(reset_label, on_click=reset)
         done = f" ({text('finished', language)})" if live.finished else ""
         solara.Text(
             f"{text('period', language)} {live.period} / {live.scenario.spec.periods}{done}",
@@ -105,4 +132,11 @@ def RunView(session: Session, language: Language, picture: solara.Reactive[bytes
     if problem.value:
         solara.Error(problem.value, classes=["crmsim-problem"])
     solara.Image(picture.value, width="100%")
-    solara.Markdown(firm_table(session, language), style={"font-size": "0.85em"})
+
+
+@solara.component
+def RunView(session: Session, language: Language, picture: solara.Reactive[bytes]) -> None:
+    """Controls, period counter, the dashboard and the firm table of the session's market."""
+    RunControls(session, language, picture)
+    table = solara.use_memo(lambda: firm_table(session, language), [picture.value, language])
+    solara.Markdown(table, style={"font-size": "0.85em"})

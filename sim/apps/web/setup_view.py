@@ -12,10 +12,9 @@ import solara
 from sim.apps.web.config import Setup, Upload, build, read_upload
 from sim.apps.web.i18n import Language, text
 from sim.apps.web.levers import market_levers, strategy_levers
-from sim.apps.web.widgets import LeverInput
+from sim.apps.web.widgets import LeverInput, StrategySelect
 from sim.errors import InputError
 from sim.scenarios import available
-from sim.strategies import BUILTIN
 
 MAX_SEED = 2**63 - 1  # seeds are stored as 64-bit integers (as crmsim run takes them)
 
@@ -74,20 +73,18 @@ def SetupView(
     spec = loaded.spec
     with solara.Card(text("market_levers", language)), solara.ColumnsResponsive(4):
         for lever in market_levers(spec):
-            LeverInput(lever, lambda k, v: change(draft.value.with_value(k, v))).key(
+            LeverInput(lever, language, lambda k, v: change(draft.value.with_value(k, v))).key(
                 f"{source}-{lever.key}"
             )
     with solara.ColumnsResponsive(12 // min(len(spec.firms), 3)):
         for index, firm in enumerate(spec.firms):
-            strategies = list(dict.fromkeys([*BUILTIN, firm.strategy.name]))
             with solara.Card(firm.name):
-                solara.Select(
-                    text("strategy", language),
-                    values=strategies,
-                    value=firm.strategy.name,
-                    on_value=lambda name, i=index: change(draft.value.with_strategy(i, name)),
+                StrategySelect(
+                    firm.strategy.name,
+                    language,
+                    lambda name, i=index: change(draft.value.with_strategy(i, name)),
                 )
                 for lever in strategy_levers(index, firm.strategy):
-                    LeverInput(lever, lambda k, v: change(draft.value.with_value(k, v))).key(
-                        f"{source}-{firm.strategy.name}-{lever.key}"
-                    )
+                    LeverInput(
+                        lever, language, lambda k, v: change(draft.value.with_value(k, v))
+                    ).key(f"{source}-{firm.strategy.name}-{lever.key}")
