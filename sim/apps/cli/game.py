@@ -43,7 +43,7 @@ def game_new(args: argparse.Namespace) -> int:
         deadline_minutes=args.deadline,
         budget=args.budget,
     )
-    game, codes, key = Game.create(folder, rules)
+    _, codes, key = Game.create(folder, rules)
     print(f"game: {folder}  ({name}, {rules.rounds} rounds of {rules.periods_per_round} periods)")
     print(f"instructor key: {key}")
     for seat, code in enumerate(codes):
