@@ -16,7 +16,7 @@ from sim.game.decisions import from_record, to_record
 from sim.game.rules import GameRules
 from sim.game.seat import TeamSeat
 from sim.model import Market
-from sim.schema import MarketSpec
+from sim.schema import FIRM_METRICS, MarketSpec
 from sim.strategies import Decision
 
 
@@ -67,6 +67,9 @@ class GameMarket:
 
     def firm_metrics(self) -> pd.DataFrame:
         """One row per period and firm (:meth:`sim.model.Market.firm_metrics`), with the seat."""
+        if not self.round:  # nothing collected yet
+            columns = ["period", "seat", "firm", "strategy", *FIRM_METRICS]
+            return pd.DataFrame(columns=columns)
         metrics = self.market.firm_metrics()
         seats = {firm.name: firm.index for firm in self.market.firms}
         metrics.insert(1, "seat", metrics["firm"].map(seats))
