@@ -51,7 +51,7 @@ def game_new(args: argparse.Namespace) -> int:
     for seat, strategy in enumerate(rules.bots, start=rules.teams + 1):
         print(f"seat {seat}: bot ({strategy})")
     print(
-        "Codes are shown once: only their hashes are stored. Next: crmsim game serve " + str(folder)
+        f"Codes are shown once (only their hashes are kept). Next: crmsim game serve {folder}"
     )
     return 0
 
