@@ -34,10 +34,14 @@ SHOCKS = ("recession", "price_war", "service_outage", "scandal", "homogenisation
 
 
 class Game:
-    """One game: its store, its rules and its market (rebuilt by replay when first needed)."""
+    """One game: its store, its folder, its rules and its market (rebuilt by replay when first
+    needed); ``clock`` gives the time in seconds since the epoch."""
 
-    def __init__(self, store: GameStore, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, store: GameStore, folder: Path, clock: Callable[[], float] = time.time
+    ) -> None:
         self.store = store
+        self.folder = Path(folder)  # where exports and the debrief are written
         self.rules: GameRules = store.rules()
         self.clock = clock
         self._lock = threading.RLock()  # one round is played at a time
@@ -55,7 +59,7 @@ class Game:
         key = new_code()
         store = SqliteStore(folder / DATABASE)
         store.create(rules, [code_hash(c) for c in codes], code_hash(key), time.time())
-        return cls(store), codes, key
+        return cls(store, folder), codes, key
 
     @classmethod
     def open(cls, folder: Path) -> Game:
@@ -65,7 +69,7 @@ class Game:
             raise GameStateError(
                 f"{folder} is not a game folder (no {DATABASE}); see 'crmsim game new'"
             )
-        return cls(SqliteStore(path))
+        return cls(SqliteStore(path), Path(folder))
 
     # --- who is asking ------------------------------------------------------------------------
 

@@ -52,11 +52,12 @@ class GameMarket:
         return strategy
 
     def play(self, decisions: dict[int, Decision]) -> None:
-        """Play the next round with each team seat's decision (bots decide for themselves)."""
+        """Play the next round with each team seat's decision (seat → decision; bots, and
+        strategies put in a team's place, decide for themselves)."""
         round_ = self.round + 1
         periods = self.rules.round_periods(round_)
-        for seat in range(self.rules.teams):
-            self.seat(seat).plan(periods, decisions[seat])
+        for seat, decision in decisions.items():
+            self.seat(seat).plan(periods, decision)
         for period in periods:
             self.market.run_for(1)
             for firm in self.market.firms:

@@ -89,3 +89,15 @@ def test_the_real_command_prints_no_traceback(tmp_path):
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "is not a game folder" in result.stderr
+
+
+def test_the_debrief_from_the_command_line(tmp_path, small_scenario, capsys):
+    folder, codes, key = new_game(tmp_path, small_scenario, capsys)
+    assert main(["game", "advance", folder, "--key", key]) == 0
+    capsys.readouterr()
+    assert main(["game", "debrief", folder, "--key", key, "--seeds", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "luck percentile" in out and "Team 2" in out
+    page = (tmp_path / "g" / "debrief.html").read_text()
+    assert "Against the textbook" in page and "customer_centric" in page
+    assert main(["game", "debrief", folder, "--key", codes[0]]) == 2

@@ -1,4 +1,5 @@
-"""``crmsim game``: create a classroom game, submit a decision file, advance, export, serve."""
+"""``crmsim game``: create a classroom game, submit a decision file, advance, export, debrief,
+serve."""
 
 from __future__ import annotations
 
@@ -50,9 +51,7 @@ def game_new(args: argparse.Namespace) -> int:
         print(f"team {seat + 1} code: {code}")
     for seat, strategy in enumerate(rules.bots, start=rules.teams + 1):
         print(f"seat {seat}: bot ({strategy})")
-    print(
-        f"Codes are shown once (only their hashes are kept). Next: crmsim game serve {folder}"
-    )
+    print(f"Codes are shown once (only their hashes are kept). Next: crmsim game serve {folder}")
     return 0
 
 
@@ -114,6 +113,24 @@ def game_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def game_debrief(args: argparse.Namespace) -> int:
+    """Write the debrief page (HTML) into the game folder and print its luck table."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from sim.game.debrief import write_debrief
+
+    game = instructor_game(args)
+    pool = ProcessPoolExecutor(args.workers) if args.workers and args.workers > 1 else None
+    try:
+        result, path = write_debrief(game, args.seeds, pool)
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
+    print(result.luck().to_string(index=False, float_format="{:,.0f}".format))
+    print(f"debrief: {path}")
+    return 0
+
+
 def game_serve(args: argparse.Namespace) -> int:
     """Serve the team and instructor pages until interrupted."""
     try:
@@ -134,5 +151,6 @@ ACTIONS = {
     "submit": game_submit,
     "advance": game_advance,
     "export": game_export,
+    "debrief": game_debrief,
     "serve": game_serve,
 }

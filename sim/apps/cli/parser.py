@@ -47,7 +47,8 @@ EXAMPLES = {
   crmsim game serve games/flagship --host 0.0.0.0     # team and instructor pages
   crmsim game submit games/flagship --code TEAM_CODE decision.toml
   crmsim game advance games/flagship --key INSTRUCTOR_KEY
-  crmsim game export games/flagship --key INSTRUCTOR_KEY --out grades.csv""",
+  crmsim game export games/flagship --key INSTRUCTOR_KEY --out grades.csv
+  crmsim game debrief games/flagship --key INSTRUCTOR_KEY   # writes games/flagship/debrief.html""",
 }
 
 
@@ -358,11 +359,15 @@ def add_game_commands(game: argparse.ArgumentParser) -> None:
     for name, text in (
         ("advance", "close the open round and play it"),
         ("export", "write every decision and result as CSV"),
+        ("debrief", "replay each team's path over seeds and against the built-in strategies"),
     ):
         action = actions.add_parser(name, help=text)
         action.add_argument("game", type=Path, help="the game folder")
         action.add_argument("--key", required=True, help="the instructor key")
     actions.choices["export"].add_argument("--out", type=Path, help="CSV file (default in game)")
+    debrief = actions.choices["debrief"]
+    debrief.add_argument("--seeds", type=seed_count, default=30, help="seeds (default 30)")
+    debrief.add_argument("--workers", type=positive_int, help="processes (default: this one)")
     serve = actions.add_parser("serve", help="serve the team and instructor pages")
     serve.add_argument("game", type=Path, help="the game folder")
     serve.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
