@@ -34,6 +34,7 @@ from sim.game.access import (
     team_seat,
 )
 from sim.game.codes import Throttle
+from sim.game.debrief import DEBRIEF_FILE
 from sim.game.decisions import DecisionError
 from sim.game.export import game_table
 from sim.game.game import MEASURES, Game
@@ -202,6 +203,14 @@ def routes(game: Game, throttle: Throttle | None = None) -> list[Route]:
         headers = {"Content-Disposition": 'attachment; filename="game.csv"'}
         return Response(csv, media_type="text/csv", headers=headers)
 
+    @guarded
+    async def debrief_page(request: Request) -> Response:
+        instructor(game, throttle, request)
+        path = game.folder / DEBRIEF_FILE
+        if not path.is_file():
+            raise GameStateError("no debrief yet: run it from the instructor page")
+        return HTMLResponse(path.read_text(encoding="utf-8"))
+
     team_join = join_handler(TEAM_COOKIE, "Join the game", "Team code", "/team")
     teacher_join = join_handler(INSTRUCTOR_COOKIE, "Instructor", "Instructor key", "/instructor")
     return [
@@ -211,6 +220,7 @@ def routes(game: Game, throttle: Throttle | None = None) -> list[Route]:
         Route("/api/team/decision", team_decision, methods=["POST"]),
         Route("/api/instructor", instructor_state),
         Route("/api/instructor/export.csv", export),
+        Route("/api/instructor/debrief.html", debrief_page),
         Route(
             "/api/instructor/{action:str}",
             instructor_action,

@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 import pandas as pd
 import solara
+import solara.lab
 
 from sim.errors import InputError
+from sim.game.debrief import SEEDS, write_debrief
 from sim.game.game import MEASURES, SHOCKS, Game
 from sim.game.status import instructor_status
 
@@ -95,3 +97,38 @@ def InstructorView(game: Game, version: int, refresh: Callable[[], None]) -> Non
         unsafe_innerHTML="Export every decision and result (CSV)",
         attributes={"href": "/api/instructor/export.csv", "download": "game.csv"},
     )
+    DebriefCard(game)
+
+
+@solara.component
+def DebriefCard(game: Game) -> None:  # noqa: N802 - a Solara component
+    """Run the debrief (in a thread: it replays the game many times) and show its luck table."""
+    table = solara.use_reactive(None)
+    problem = solara.use_reactive("")
+
+    def run() -> None:
+        try:
+            result, _ = write_debrief(game)
+        except InputError as exc:
+            problem.set(str(exc))
+            return
+        table.set(result.luck())
+
+    task = solara.lab.use_task(run, dependencies=None, prefer_threaded=True)
+    with solara.Card("Debrief: luck or skill, and against the textbook strategies"):
+        solara.Button(
+            f"Run the debrief ({SEEDS} seeds, each strategy in each team's place)",
+            on_click=task,
+            disabled=task.pending,
+        )
+        if task.pending:
+            solara.ProgressLinear(True)
+        if problem.value:
+            solara.Error(problem.value, dense=True)
+        if table.value is not None:
+            solara.DataFrame(table.value.round(1))
+            solara.HTML(
+                tag="a",
+                unsafe_innerHTML="The whole debrief (HTML)",
+                attributes={"href": "/api/instructor/debrief.html", "target": "_blank"},
+            )

@@ -2,12 +2,12 @@
 
 Each page finds its caller from the cookie its connection was opened with (set by ``/join`` or
 ``/instructor/join``, :mod:`sim.game.http`), checks it against the store, and re-reads the game
-every :data:`POLL_SECONDS` (closing a round whose deadline has passed).
+every :data:`POLL_SECONDS`.
 """
 
 from __future__ import annotations
 
-import time
+import asyncio
 from collections.abc import Callable
 
 import solara
@@ -23,16 +23,17 @@ POLL_HOURS = 6  # a page stops polling after a class day
 
 
 def use_version() -> tuple[int, Callable[[], None]]:
-    """A counter that rises every POLL_SECONDS (and on demand): the pages re-read on it."""
+    """A counter that rises every POLL_SECONDS (and on demand): the pages re-read on it. The
+    poll is a coroutine on the server's event loop, so it never keeps the server from
+    stopping; the round clock (:func:`sim.game.server.keep_time`) closes rounds."""
     version = solara.use_reactive(0)
 
-    def poll() -> None:
+    async def poll() -> None:
         for _ in range(int(POLL_HOURS * 3600 / POLL_SECONDS)):
-            time.sleep(POLL_SECONDS)
-            current_game().tick()
+            await asyncio.sleep(POLL_SECONDS)
             version.set(version.value + 1)
 
-    solara.lab.use_task(poll, dependencies=[], prefer_threaded=True)
+    solara.lab.use_task(poll, dependencies=[])
     return version.value, lambda: version.set(version.value + 1)
 
 

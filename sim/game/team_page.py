@@ -36,40 +36,42 @@ def results_chart(results: pd.DataFrame) -> bytes:
 @solara.component
 def DecisionForm(game: Game, seat: int, current: Decision, on_sent: Callable[[], None]) -> None:  # noqa: N802 - a Solara component
     """One input per field, the budget, and Submit (a double click applies once)."""
-    draft = solara.use_reactive(current.__dict__.copy())
-    form_key = solara.use_reactive(str(uuid.uuid4()))  # the idempotency key of this form
+    # state kept across the page's polls (use_reactive would follow ``current`` and drop a draft)
+    draft, set_draft = solara.use_state(current.__dict__.copy())
+    form_key, set_form_key = solara.use_state(str(uuid.uuid4()))  # this form's idempotency key
     message = solara.use_reactive("")
     problem = solara.use_reactive("")
 
     def change(name: str, value: object) -> None:
-        draft.set(draft.value | {name: value})
+        set_draft(lambda old: old | {name: value})
 
     def send() -> None:
         try:
-            _, fresh = game.submit(seat, draft.value, form_key.value)
+            _, fresh = game.submit(seat, draft, form_key)
         except InputError as exc:  # a refused decision, a closed round, a locked game
             problem.set(str(exc))
             message.set("")
             return
         problem.set("")
         message.set("Decision received." if fresh else "Already received (applied once).")
-        form_key.set(str(uuid.uuid4()))
+        set_form_key(str(uuid.uuid4()))
         on_sent()
 
-    spent = spending(Decision(**draft.value))
+    spent = spending(Decision(**draft))
     with solara.Card("Your decision for this round"):
         with solara.ColumnsResponsive(4):
             for name, (low, high, unit) in RANGES.items():
                 solara.InputFloat(
                     f"{name} ({unit}, {low:g}–{high:g})",
-                    value=float(draft.value[name]),
+                    value=float(draft[name]),
                     on_value=lambda v, n=name: change(n, v),
+                    continuous_update=True,  # each valid keystroke counts: nothing typed is lost
                     classes=[f"game-field-{name}"],
                 )
             solara.Select(
                 "personalisation",
                 values=list(PERSONALISATION),
-                value=draft.value["personalisation"],
+                value=draft["personalisation"],
                 on_value=lambda v: change("personalisation", v),
             )
         solara.Text(

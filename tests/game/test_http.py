@@ -15,6 +15,7 @@ with warnings.catch_warnings():  # Starlette 0.52's test client names an alias a
 
 from sim.game.access import CODE_HEADER, form_token
 from sim.game.codes import Throttle
+from sim.game.debrief import write_debrief
 from sim.game.http import routes
 
 BASE = "http://testserver"
@@ -137,3 +138,14 @@ def test_wrong_codes_are_rate_limited(served):
     reply = client.get("/api/team", headers=headers)
     assert reply.status_code == 429 and int(reply.headers["Retry-After"]) > 0
     assert client.get("/api/instructor", headers={CODE_HEADER: key}).status_code == 429
+
+
+def test_the_debrief_page_is_the_instructors(served):
+    game, codes, key, app = served
+    game.advance()
+    teacher = joined(app, "/instructor/join", key)
+    assert teacher.get("/api/instructor/debrief.html").status_code == 409  # not run yet
+    write_debrief(game, seeds=2)
+    page = teacher.get("/api/instructor/debrief.html")
+    assert page.status_code == 200 and "Luck or skill" in page.text and "Team 3" in page.text
+    assert joined(app, "/join", codes[0]).get("/api/instructor/debrief.html").status_code == 403
