@@ -186,9 +186,9 @@ class Game:
     def market(self) -> GameMarket:
         """The live market, rebuilt by replay when the game is opened or a shock is added."""
         with self._lock:
-            played = self.store.played()
-            if self._market is None or self._market.round != len(played):
-                self._market = replay(self.rules, played, self.store.shocks())
+            played = self.store.status().played
+            if self._market is None or self._market.round != played:
+                self._market = replay(self.rules, self.store.played(), self.store.shocks())
             return self._market
 
     def results(self, seat: int) -> pd.DataFrame:

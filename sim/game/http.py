@@ -154,7 +154,6 @@ def routes(game: Game, throttle: Throttle | None = None) -> list[Route]:
     @guarded
     async def team_state(request: Request) -> Response:
         seat, who = team_seat(game, throttle, request)
-        game.tick()
         return JSONResponse(team_status(game, seat) | {TOKEN_FIELD: form_token(who.secret)})
 
     @guarded
@@ -173,7 +172,6 @@ def routes(game: Game, throttle: Throttle | None = None) -> list[Route]:
     @guarded
     async def instructor_state(request: Request) -> Response:
         who = instructor(game, throttle, request)
-        game.tick()
         measure = request.query_params.get("measure", "cumulative_profit")
         if measure not in MEASURES:
             raise DecisionError(f"unknown measure {measure!r}; allowed: {', '.join(MEASURES)}")

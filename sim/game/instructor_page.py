@@ -88,6 +88,8 @@ def InstructorView(game: Game, version: int, refresh: Callable[[], None]) -> Non
     with solara.Card("Leaderboard"):
         solara.Select("measure", values=list(MEASURES), value=measure)
         board = pd.DataFrame(status["leaderboard"])
+        if not board.empty:
+            board["value"] = board["value"].round(2)
         if board.empty:
             solara.Text("No period has been played yet.")
         else:

@@ -34,6 +34,8 @@ class GameMarket:
 
     Attributes:
         market: the model; ``market.firms[seat]`` is the seat's firm.
+        reports: reports computed from this round's state (emptied when a round is played),
+            so that pages polling every few seconds do not recompute them.
         round: rounds played so far.
         decisions: every firm's decision in every period played, as the market applied it
             (after events), one row per period and seat.
@@ -44,6 +46,8 @@ class GameMarket:
         self.market = Market(game_spec(rules, shocks), rng=rules.seed)
         self.round = 0
         self.decisions: list[dict[str, object]] = []
+        self._metrics: tuple[int, pd.DataFrame] | None = None  # firm_metrics() of a round
+        self.reports: dict[object, object] = {}  # what pages show of this round, by key
 
     def seat(self, seat: int) -> TeamSeat:
         """The strategy of a team's firm."""
@@ -58,6 +62,7 @@ class GameMarket:
         periods = self.rules.round_periods(round_)
         for seat, decision in decisions.items():
             self.seat(seat).plan(periods, decision)
+        self.reports.clear()
         for period in periods:
             self.market.run_for(1)
             for firm in self.market.firms:
@@ -71,10 +76,12 @@ class GameMarket:
         if not self.round:  # nothing collected yet
             columns = ["period", "seat", "firm", "strategy", *FIRM_METRICS]
             return pd.DataFrame(columns=columns)
-        metrics = self.market.firm_metrics()
-        seats = {firm.name: firm.index for firm in self.market.firms}
-        metrics.insert(1, "seat", metrics["firm"].map(seats))
-        return metrics
+        if self._metrics is None or self._metrics[0] != self.round:  # once a round, not a poll
+            metrics = self.market.firm_metrics()
+            seats = {firm.name: firm.index for firm in self.market.firms}
+            metrics.insert(1, "seat", metrics["firm"].map(seats))
+            self._metrics = (self.round, metrics)
+        return self._metrics[1].copy()
 
 
 def replay(

@@ -2,7 +2,7 @@
 
 Write-ahead logging lets pages read while a submission writes; each write is one ``BEGIN
 IMMEDIATE`` transaction, so two submissions at once are serialised and neither is lost, and a
-server killed mid-write leaves the last committed state. Each call opens its own connection, so
+server killed mid-write leaves the last committed state. Each thread has its own connection, so
 any thread may call any method.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -37,21 +38,25 @@ class SqliteStore:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self._local = threading.local()  # one connection per thread, opened on first use
 
     @contextmanager
     def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)) as db:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
             db.execute("PRAGMA synchronous=FULL")
-            if not write:
-                yield db
-                return
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+            self._local.db = db
+        if not write:
+            yield db
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
 
     def _meta(self, db: sqlite3.Connection, key: str) -> str:
         row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -104,10 +109,17 @@ class SqliteStore:
             return self._status(db)
 
     def _status(self, db: sqlite3.Connection) -> Status:
+        rows = dict(
+            db.execute(  # one statement: one consistent snapshot
+                "SELECT key, value FROM meta WHERE key IN ('played', 'opened_at', 'locked')"
+            ).fetchall()
+        )
+        if len(rows) < 3:
+            self._meta(db, "played")  # no game here: say so
         return Status(
-            played=json.loads(self._meta(db, "played")),
-            opened_at=json.loads(self._meta(db, "opened_at")),
-            locked=json.loads(self._meta(db, "locked")),
+            played=json.loads(rows["played"]),
+            opened_at=json.loads(rows["opened_at"]),
+            locked=json.loads(rows["locked"]),
         )
 
     def submit(self, submission: Submission) -> bool:

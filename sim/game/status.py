@@ -73,18 +73,31 @@ def customers_report(game: Game, seat: int) -> dict[str, object]:
 
 def team_status(game: Game, seat: int) -> dict[str, object]:
     """Everything a team sees: its own firm, never another's."""
-    results = game.results(seat)[list(REPORTED)]
-    results = results.astype(object).where(results.notna(), None)  # JSON has no NaN
-    return round_status(game) | {
-        "team": seat_name(seat, game.rules),
-        "firm": game.rules.spec.firms[seat].name,
-        "submitted": seat in game.submitted(),
-        "decision": asdict(game.current_decision(seat)),
-        "budget": game.rules.budget,
-        "ranges": {k: [low, high, unit] for k, (low, high, unit) in RANGES.items()},
-        "results": results.to_dict("records"),
-        "customers": customers_report(game, seat),
-    }
+    return (
+        round_status(game)
+        | {
+            "team": seat_name(seat, game.rules),
+            "firm": game.rules.spec.firms[seat].name,
+            "submitted": seat in game.submitted(),
+            "decision": asdict(game.current_decision(seat)),
+            "budget": game.rules.budget,
+            "ranges": {k: [low, high, unit] for k, (low, high, unit) in RANGES.items()},
+        }
+        | firm_reports(game, seat)
+    )
+
+
+def firm_reports(game: Game, seat: int) -> dict[str, object]:
+    """The seat's results and customers, computed once a round."""
+    market = game.market()
+    if ("team", seat) not in market.reports:
+        results = game.results(seat)[list(REPORTED)]
+        results = results.astype(object).where(results.notna(), None)  # JSON has no NaN
+        market.reports["team", seat] = {
+            "results": results.to_dict("records"),
+            "customers": customers_report(game, seat),
+        }
+    return market.reports["team", seat]  # type: ignore[return-value]
 
 
 def instructor_status(game: Game, measure: str) -> dict[str, object]:
