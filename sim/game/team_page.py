@@ -14,7 +14,7 @@ import solara
 
 from sim.apps.web.charts import figure, png
 from sim.errors import InputError
-from sim.game.decisions import BUDGET_FIELDS, PERSONALISATION, RANGES, spending
+from sim.game.decisions import BUDGET_FIELDS, PERSONALISATION, RANGES, spending, to_record
 from sim.game.game import Game
 from sim.game.status import team_status
 from sim.strategies import Decision
@@ -37,7 +37,7 @@ def results_chart(results: pd.DataFrame) -> bytes:
 def DecisionForm(game: Game, seat: int, current: Decision, on_sent: Callable[[], None]) -> None:  # noqa: N802 - a Solara component
     """One input per field, the budget, and Submit (a double click applies once)."""
     # state kept across the page's polls (use_reactive would follow ``current`` and drop a draft)
-    draft, set_draft = solara.use_state(current.__dict__.copy())
+    draft, set_draft = solara.use_state(to_record(current))
     form_key, set_form_key = solara.use_state(str(uuid.uuid4()))  # this form's idempotency key
     message = solara.use_reactive("")
     problem = solara.use_reactive("")

@@ -91,6 +91,11 @@ def test_the_real_command_prints_no_traceback(tmp_path):
     assert "is not a game folder" in result.stderr
 
 
+def test_serve_checks_the_folder_before_starting(tmp_path, capsys):
+    assert main(["game", "serve", str(tmp_path)]) == 2
+    assert "is not a game folder (no game.sqlite)" in capsys.readouterr().err
+
+
 def test_the_debrief_from_the_command_line(tmp_path, small_scenario, capsys):
     folder, codes, key = new_game(tmp_path, small_scenario, capsys)
     assert main(["game", "advance", folder, "--key", key]) == 0

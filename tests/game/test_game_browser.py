@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from sim.apps.cli import main
+from sim.game.game import Game
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
@@ -146,12 +147,4 @@ def test_a_four_team_game_through_the_pages(tmp_path, small_scenario, capsys):
             browser.close()
     finally:
         stop(server)
-    played = pd_rounds(folder)
-    assert played == 2
-
-
-def pd_rounds(folder: Path) -> int:
-    """Rounds played, from the game's database."""
-    from sim.game.game import Game
-
-    return Game.open(folder).store.status().played
+    assert Game.open(folder).store.status().played == 2
