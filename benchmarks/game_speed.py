@@ -73,9 +73,12 @@ def serve(folder: Path, port: int) -> subprocess.Popen:
     raise RuntimeError("crmsim game serve did not start")
 
 
-def client(url: str, code: str, index: int, polls: int, interval: float) -> tuple[list[float], int]:
+def client(
+    url: str, code: str, index: int, polls: int, interval: float
+) -> tuple[list[tuple[str, float]], int]:
     """One browser: poll its team's state every ``interval`` s (as the page does), ``polls``
-    times, submitting a decision half-way; the latency of each request (s) and the errors."""
+    times, submitting a decision half-way; (poll or submit, latency in s) of each request, and
+    the number of errors."""
     latencies, errors = [], 0
     rng = random.Random(index)
     with httpx.Client(base_url=url, headers={"X-Game-Code": code}, timeout=60) as http:
@@ -83,14 +86,14 @@ def client(url: str, code: str, index: int, polls: int, interval: float) -> tupl
         for i in range(polls):
             time.sleep(max(0.0, due - time.monotonic()))
             due += interval
-            requests = [lambda: http.get("/api/team")]
+            requests = [("poll", lambda: http.get("/api/team"))]
             if i == polls // 2:
                 body = {"price": 95.0 + index % 5, "key": f"{index}-{time.time_ns()}"}
-                requests.append(lambda b=body: http.post("/api/team/decision", json=b))
-            for send in requests:
+                requests.append(("submit", lambda b=body: http.post("/api/team/decision", json=b)))
+            for kind, send in requests:
                 start = time.perf_counter()
                 reply = send()
-                latencies.append(time.perf_counter() - start)
+                latencies.append((kind, time.perf_counter() - start))
                 errors += reply.status_code not in (200, 409)  # 409: a round just closed
     return latencies, errors
 
@@ -132,15 +135,16 @@ def main_benchmark() -> None:
         finally:
             server.terminate()
             server.wait(timeout=60)
-        latencies = sorted(t for run, _ in runs for t in run)
         errors = sum(e for _, e in runs)
-        p95 = latencies[int(0.95 * (len(latencies) - 1))]
-        print(
-            f"{args.clients} clients polling every {args.interval:g} s and submitting once: "
-            f"{len(latencies)} "
-            f"requests, median {statistics.median(latencies) * 1000:.0f} ms, p95 "
-            f"{p95 * 1000:.0f} ms, errors {errors}"
-        )
+        print(f"{args.clients} clients polling every {args.interval:g} s, submitting once:")
+        for kind in ("poll", "submit", "all"):
+            times = sorted(t for run, _ in runs for k, t in run if kind in (k, "all"))
+            p95 = times[int(0.95 * (len(times) - 1))]
+            print(
+                f"  {kind:6s} {len(times):5d} requests: median "
+                f"{statistics.median(times) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
+            )
+        print(f"  errors: {errors}")
     print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 

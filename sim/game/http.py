@@ -5,7 +5,8 @@ decision (``/api/team``, ``/api/team/decision``), and the instructor's status, a
 export (``/api/instructor…``). Each request is checked by :mod:`sim.game.access`; no URL names a
 seat, so there is nothing to guess. Errors are JSON ``{"error": message}`` with 400 (a bad
 decision), 403 (no right), 409 (not now: a closed round, a locked game) or 429 (too many wrong
-codes).
+codes). Work that reads or plays the market runs in Starlette's thread pool, so a round being
+played never stalls the event loop that answers everyone else.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qsl
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -154,7 +156,8 @@ def routes(game: Game, throttle: Throttle | None = None) -> list[Route]:
     @guarded
     async def team_state(request: Request) -> Response:
         seat, who = team_seat(game, throttle, request)
-        return JSONResponse(team_status(game, seat) | {TOKEN_FIELD: form_token(who.secret)})
+        status = await run_in_threadpool(team_status, game, seat)
+        return JSONResponse(status | {TOKEN_FIELD: form_token(who.secret)})
 
     @guarded
     async def team_decision(request: Request) -> Response:
@@ -165,8 +168,9 @@ def routes(game: Game, throttle: Throttle | None = None) -> list[Route]:
         if not key:
             raise DecisionError("the form has no idempotency key (field 'key'); reload the page")
         round_ = int(form["round"]) if str(form.get("round", "")).isdigit() else None
-        decision, fresh = game.submit(seat, decision_changes(form), key, round_)
-        game.tick()
+        changes = decision_changes(form)
+        decision, fresh = await run_in_threadpool(game.submit, seat, changes, key, round_)
+        await run_in_threadpool(game.tick)
         return JSONResponse({"accepted": True, "fresh": fresh, "decision": vars(decision)})
 
     @guarded
@@ -176,7 +180,8 @@ def routes(game: Game, throttle: Throttle | None = None) -> list[Route]:
         if measure not in MEASURES:
             raise DecisionError(f"unknown measure {measure!r}; allowed: {', '.join(MEASURES)}")
         return JSONResponse(
-            instructor_status(game, measure) | {TOKEN_FIELD: form_token(who.secret)}
+            await run_in_threadpool(instructor_status, game, measure)
+            | {TOKEN_FIELD: form_token(who.secret)}
         )
 
     @guarded
@@ -186,18 +191,19 @@ def routes(game: Game, throttle: Throttle | None = None) -> list[Route]:
         check_form(request, who, form)
         action = request.path_params["action"]
         if action == "advance":
-            return JSONResponse({"played": game.advance()})
+            return JSONResponse({"played": await run_in_threadpool(game.advance)})
         if action in ("lock", "unlock"):
             game.set_locked(action == "lock")
             return JSONResponse({"locked": action == "lock"})
         if action == "shock":
-            return JSONResponse({"scheduled": game.schedule_shock(**shock_fields(form))})
+            shock = await run_in_threadpool(lambda: game.schedule_shock(**shock_fields(form)))
+            return JSONResponse({"scheduled": shock})
         return JSONResponse({"error": f"no action {action!r}"}, status_code=404)
 
     @guarded
     async def export(request: Request) -> Response:
         instructor(game, throttle, request)
-        csv = game_table(game).to_csv(index=False)
+        csv = (await run_in_threadpool(game_table, game)).to_csv(index=False)
         headers = {"Content-Disposition": 'attachment; filename="game.csv"'}
         return Response(csv, media_type="text/csv", headers=headers)
 

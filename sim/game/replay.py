@@ -8,6 +8,7 @@ another from the same seed gives the same market bit for bit as the uninterrupte
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 import pandas as pd
@@ -47,7 +48,9 @@ class GameMarket:
         self.round = 0
         self.decisions: list[dict[str, object]] = []
         self._metrics: tuple[int, pd.DataFrame] | None = None  # firm_metrics() of a round
+        self._metrics_lock = threading.Lock()
         self.reports: dict[object, object] = {}  # what pages show of this round, by key
+        self.reports_lock = threading.Lock()  # held while a report is computed
 
     def seat(self, seat: int) -> TeamSeat:
         """The strategy of a team's firm."""
@@ -76,12 +79,13 @@ class GameMarket:
         if not self.round:  # nothing collected yet
             columns = ["period", "seat", "firm", "strategy", *FIRM_METRICS]
             return pd.DataFrame(columns=columns)
-        if self._metrics is None or self._metrics[0] != self.round:  # once a round, not a poll
-            metrics = self.market.firm_metrics()
-            seats = {firm.name: firm.index for firm in self.market.firms}
-            metrics.insert(1, "seat", metrics["firm"].map(seats))
-            self._metrics = (self.round, metrics)
-        return self._metrics[1].copy()
+        with self._metrics_lock:  # once a round, by one thread, not once per poll
+            if self._metrics is None or self._metrics[0] != self.round:
+                metrics = self.market.firm_metrics()
+                seats = {firm.name: firm.index for firm in self.market.firms}
+                metrics.insert(1, "seat", metrics["firm"].map(seats))
+                self._metrics = (self.round, metrics)
+            return self._metrics[1].copy()
 
 
 def replay(

@@ -45,7 +45,7 @@ class SqliteStore:
         db = getattr(self._local, "db", None)
         if db is None:
             db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
-            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA synchronous=NORMAL")  # WAL: safe when the server is killed
             self._local.db = db
         if not write:
             yield db

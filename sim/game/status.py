@@ -88,16 +88,21 @@ def team_status(game: Game, seat: int) -> dict[str, object]:
 
 
 def firm_reports(game: Game, seat: int) -> dict[str, object]:
-    """The seat's results and customers, computed once a round."""
+    """The seat's results and customers. Computed for every team at once, once a round: the
+    polls that follow a round all ask together; one computes, the others wait for it."""
     market = game.market()
-    if ("team", seat) not in market.reports:
-        results = game.results(seat)[list(REPORTED)]
-        results = results.astype(object).where(results.notna(), None)  # JSON has no NaN
-        market.reports["team", seat] = {
-            "results": results.to_dict("records"),
-            "customers": customers_report(game, seat),
-        }
-    return market.reports["team", seat]  # type: ignore[return-value]
+    with market.reports_lock:
+        if "teams" not in market.reports:
+            metrics = market.firm_metrics()
+            metrics = metrics.astype(object).where(metrics.notna(), None)  # JSON has no NaN
+            market.reports["teams"] = {
+                s: {
+                    "results": metrics.loc[metrics["seat"] == s, list(REPORTED)].to_dict("records"),
+                    "customers": customers_report(game, s),
+                }
+                for s in range(game.rules.teams)
+            }
+        return market.reports["teams"][seat]  # type: ignore[index]
 
 
 def instructor_status(game: Game, measure: str) -> dict[str, object]:
