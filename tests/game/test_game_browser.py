@@ -140,7 +140,7 @@ def test_a_four_team_game_through_the_pages(tmp_path, small_scenario, capsys):
             teacher.get_by_text("round 2 played").wait_for()
             teacher.get_by_text("round 3 of 3").wait_for()
             teacher.get_by_role("button", name=re.compile("Run the debrief")).click()
-            teacher.get_by_text("luck percentile").wait_for(timeout=4 * TIMEOUT)
+            teacher.get_by_text("luck percentile").first.wait_for(timeout=4 * TIMEOUT)
             shoot(teacher, "game-instructor-debrief")
             first.reload()
             first.get_by_text("round 3 of 3").wait_for()
