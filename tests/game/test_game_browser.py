@@ -20,6 +20,8 @@ import pytest
 from sim.apps.cli import main
 from sim.game.game import Game
 
+pytest_plugins = ["game_fixtures"]  # the game's fixtures (tests/game/game_fixtures.py)
+
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

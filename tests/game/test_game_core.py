@@ -15,6 +15,8 @@ from sim.game.export import game_table
 from sim.game.game import DATABASE, Game
 from sim.game.store import GameStateError
 
+pytest_plugins = ["game_fixtures"]  # the game's fixtures (tests/game/game_fixtures.py)
+
 PLAN = [  # each round: team seat → its changes (seat 1 skips round 2)
     {0: {"price": 120.0, "advertising": 2.0}, 1: {"crm": 3.0, "personalisation": "individual"}},
     {0: {"rd": 1.5, "price": 115.0}},

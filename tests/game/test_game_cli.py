@@ -12,6 +12,8 @@ import pytest
 
 from sim.apps.cli import main
 
+pytest_plugins = ["game_fixtures"]  # the game's fixtures (tests/game/game_fixtures.py)
+
 
 def new_game(tmp_path, small_scenario, capsys, *extra: str) -> tuple[str, list[str], str]:
     folder = tmp_path / "g"

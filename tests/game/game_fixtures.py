@@ -1,4 +1,6 @@
-"""What the game's tests share: a small market file and a factory of games made from it."""
+"""What the game's tests share: a small market file and a factory of games made from it
+(fixtures: a test module imports them by name; a second conftest.py would clash with
+tests/conftest.py, which other tests import as ``conftest``)."""
 
 from __future__ import annotations
 

@@ -8,6 +8,8 @@ import pytest
 from sim.game.debrief import debrief, debrief_html
 from sim.strategies import BUILTIN
 
+pytest_plugins = ["game_fixtures"]  # the game's fixtures (tests/game/game_fixtures.py)
+
 
 @pytest.fixture
 def played(new_game):

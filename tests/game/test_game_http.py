@@ -18,6 +18,8 @@ from sim.game.codes import Throttle
 from sim.game.debrief import write_debrief
 from sim.game.http import routes
 
+pytest_plugins = ["game_fixtures"]  # the game's fixtures (tests/game/game_fixtures.py)
+
 BASE = "http://testserver"
 
 
