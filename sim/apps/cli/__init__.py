@@ -1,6 +1,6 @@
 """The ``crmsim`` command line: list, show, validate, run, compare and sweep scenarios; report;
 calibrate a customer segment from transaction data; serve the browser app; study a policy
-(stress, sensitivity, discover, breakeven, tune).
+(stress, sensitivity, discover, breakeven, tune); run a classroom game.
 
 Exit codes: 0 success, 2 bad input (a scenario file, flag, strategy or transaction file: any
 :class:`sim.errors.InputError`), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
@@ -27,6 +27,7 @@ from sim.apps.cli.commands import (
     cmd_sweep,
     cmd_validate,
 )
+from sim.apps.cli.game import cmd_game
 from sim.apps.cli.parser import build_parser
 from sim.apps.cli.studies import cmd_breakeven, cmd_discover, cmd_sensitivity, cmd_stress, cmd_tune
 from sim.errors import InputError
@@ -44,6 +45,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "report": cmd_report,
     "calibrate": cmd_calibrate,
     "app": cmd_app,
+    "game": cmd_game,
     "stress": cmd_stress,
     "sensitivity": cmd_sensitivity,
     "discover": cmd_discover,

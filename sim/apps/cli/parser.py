@@ -42,6 +42,13 @@ EXAMPLES = {
   crmsim app                                  # the flagship market, at http://127.0.0.1:8765/
   crmsim app price_war --port 9000
   crmsim app my_market.toml --host 0.0.0.0    # reachable from the classroom's network""",
+    "game": """examples:
+  crmsim game new flagship --teams 4 --rounds 8 --periods-per-round 3 --deadline 15 --bots 1
+  crmsim game serve games/flagship --host 0.0.0.0     # team and instructor pages
+  crmsim game submit games/flagship --code TEAM_CODE decision.toml
+  crmsim game advance games/flagship --key INSTRUCTOR_KEY
+  crmsim game export games/flagship --key INSTRUCTOR_KEY --out grades.csv
+  crmsim game debrief games/flagship --key INSTRUCTOR_KEY   # writes games/flagship/debrief.html""",
 }
 
 
@@ -326,4 +333,42 @@ def build_parser() -> argparse.ArgumentParser:
     )
     calibrate.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     add_study_commands(sub)
+    add_game_commands(command("game", "The classroom game: teams run rival firms, round by round."))
     return parser
+
+
+def add_game_commands(game: argparse.ArgumentParser) -> None:
+    """``crmsim game new|submit|advance|export|serve`` (docs/game.md)."""
+    actions = game.add_subparsers(dest="game_command", required=True, metavar="ACTION")
+    new = actions.add_parser("new", help="create a game folder; print join codes and the key")
+    new.add_argument("scenario", help="shipped scenario name or path to a .toml file")
+    new.add_argument("--teams", type=positive_int, required=True, help="student teams")
+    new.add_argument("--rounds", type=positive_int, required=True, help="decision rounds")
+    new.add_argument(
+        "--periods-per-round", type=positive_int, required=True, help="model periods per round"
+    )
+    new.add_argument("--deadline", type=positive_float, metavar="MIN", help="minutes per round")
+    new.add_argument("--bots", type=whole_number, default=0, help="seats played by strategies")
+    new.add_argument("--budget", type=positive_float, default=8.0, help="$ per capita per period")
+    new.add_argument("--seed", type=seed_number, help="the market's seed (default: random)")
+    new.add_argument("--out", type=output_folder, help="game folder (default games/<scenario>)")
+    submit = actions.add_parser("submit", help="submit a team's decision file (TOML)")
+    submit.add_argument("game", type=Path, help="the game folder")
+    submit.add_argument("--code", required=True, help="the team's join code")
+    submit.add_argument("file", type=Path, help="decision file: price = 95.0, crm = 2.0, …")
+    for name, text in (
+        ("advance", "close the open round and play it"),
+        ("export", "write every decision and result as CSV"),
+        ("debrief", "replay each team's path over seeds and against the built-in strategies"),
+    ):
+        action = actions.add_parser(name, help=text)
+        action.add_argument("game", type=Path, help="the game folder")
+        action.add_argument("--key", required=True, help="the instructor key")
+    actions.choices["export"].add_argument("--out", type=Path, help="CSV file (default in game)")
+    debrief = actions.choices["debrief"]
+    debrief.add_argument("--seeds", type=seed_count, default=30, help="seeds (default 30)")
+    debrief.add_argument("--workers", type=positive_int, help="processes (default: this one)")
+    serve = actions.add_parser("serve", help="serve the team and instructor pages")
+    serve.add_argument("game", type=Path, help="the game folder")
+    serve.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+    serve.add_argument("--port", type=port_number, default=8770, help="port (default 8770)")

@@ -1,0 +1,156 @@
+"""``crmsim game``: create a classroom game, submit a decision file, advance, export, debrief,
+serve."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import secrets
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sim.errors import InputError
+from sim.scenarios import load, looks_like_path
+
+if TYPE_CHECKING:  # for annotations only: the game is imported when an action runs
+    from sim.game.game import Game
+
+
+def cmd_game(args: argparse.Namespace) -> int:
+    """Run one game action (``args.game_command``)."""
+    return ACTIONS[args.game_command](args)
+
+
+def game_new(args: argparse.Namespace) -> int:
+    """Create the game folder; print the instructor key and each team's join code."""
+    from sim.game.game import Game
+    from sim.game.rules import new_rules
+
+    if args.bots < 0:
+        raise InputError(f"--bots {args.bots} is not allowed; use a whole number ≥ 0")
+    scenario = args.scenario
+    if looks_like_path(scenario):
+        scenario = str(Path(scenario).expanduser().resolve())
+    name = load(scenario).name
+    folder = args.out or Path("games") / name
+    rules = new_rules(
+        scenario,
+        teams=args.teams,
+        rounds=args.rounds,
+        periods_per_round=args.periods_per_round,
+        seed=secrets.randbelow(2**63) if args.seed is None else args.seed,
+        bots=args.bots,
+        deadline_minutes=args.deadline,
+        budget=args.budget,
+    )
+    _, codes, key = Game.create(folder, rules)
+    print(f"game: {folder}  ({name}, {rules.rounds} rounds of {rules.periods_per_round} periods)")
+    print(f"instructor key: {key}")
+    for seat, code in enumerate(codes):
+        print(f"team {seat + 1} code: {code}")
+    for seat, strategy in enumerate(rules.bots, start=rules.teams + 1):
+        print(f"seat {seat}: bot ({strategy})")
+    print(f"Codes are shown once (only their hashes are kept). Next: crmsim game serve {folder}")
+    return 0
+
+
+def game_submit(args: argparse.Namespace) -> int:
+    """Submit a team's decision file for the open round (the same file twice applies once)."""
+    from sim.game.decisions import checked, read_decision_file, spending, to_record
+    from sim.game.game import Game
+
+    game = Game.open(args.game)
+    seat = game.seat_for(args.code)
+    if seat is None:
+        raise InputError(f"--code is not a join code of the game in {args.game}")
+    changes = read_decision_file(args.file)
+    round_ = game.open_round
+    # the same file sent again applies once; sent after another one, it applies again
+    latest = game.store.submissions(round_).get(seat)
+    key = hashlib.sha256(f"{round_}:{sorted(changes.items())}:{latest and latest.key}".encode())
+    decision = checked(changes, game.played_decision(seat), game.rules.budget)
+    fresh = latest is None or latest.decision != to_record(decision)
+    if fresh:
+        decision, fresh = game.submit(seat, changes, key.hexdigest(), round_)
+    what = "submitted" if fresh else "already submitted (applied once)"
+    print(
+        f"team {seat + 1}, round {round_}: {what}; budgeted spending "
+        f"{spending(decision):g} of {game.rules.budget:g} $ per capita per period"
+    )
+    return 0
+
+
+def instructor_game(args: argparse.Namespace) -> Game:
+    """The game in ``args.game`` if ``args.key`` is its instructor key."""
+    from sim.game.game import Game
+
+    game = Game.open(args.game)
+    if not game.is_instructor(args.key):
+        raise InputError(f"--key is not the instructor key of the game in {args.game}")
+    return game
+
+
+def game_advance(args: argparse.Namespace) -> int:
+    """Close the open round and play it; print the leaderboard."""
+    game = instructor_game(args)
+    sent = len(game.submitted())
+    played = game.advance()
+    print(f"round {played} played ({sent} of {game.rules.teams} teams submitted)")
+    board = game.leaderboard()
+    print(board.to_string(index=False))
+    return 0
+
+
+def game_export(args: argparse.Namespace) -> int:
+    """Write every decision and result as CSV."""
+    from sim.game.export import export_csv
+
+    game = instructor_game(args)
+    out = args.out or args.game / "export.csv"
+    rows = export_csv(game, out)
+    print(f"{out}: {rows} rows (one per period and seat)")
+    return 0
+
+
+def game_debrief(args: argparse.Namespace) -> int:
+    """Write the debrief page (HTML) into the game folder and print its luck table."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from sim.game.debrief import write_debrief
+
+    game = instructor_game(args)
+    pool = ProcessPoolExecutor(args.workers) if args.workers and args.workers > 1 else None
+    try:
+        result, path = write_debrief(game, args.seeds, pool)
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
+    print(result.luck().to_string(index=False, float_format="{:,.0f}".format))
+    print(f"debrief: {path}")
+    return 0
+
+
+def game_serve(args: argparse.Namespace) -> int:
+    """Serve the team and instructor pages until interrupted."""
+    try:
+        from sim.game.server import serve
+    except ImportError as exc:
+        print(
+            f"crmsim game serve: the pages need crmsim's app extra ({exc.name} is not "
+            "installed): pip install 'crmsim[app]'",
+            file=sys.stderr,
+        )
+        return 1
+    serve(args.game, args.host, args.port)
+    return 0
+
+
+ACTIONS = {
+    "new": game_new,
+    "submit": game_submit,
+    "advance": game_advance,
+    "export": game_export,
+    "debrief": game_debrief,
+    "serve": game_serve,
+}

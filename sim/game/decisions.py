@@ -1,0 +1,116 @@
+"""A team's decision for one round: the game's ranges, the budget, and reading a decision file.
+
+A team changes any of the fields of :class:`~sim.strategies.Decision`; fields it leaves out keep
+their current value (last round's decision). Every value is checked here, on the server, against
+the game's ranges (:data:`RANGES`, narrower than the model's own) and the spending budget: the
+discretionary budgets (advertising, R&D, CRM, research) together may not exceed the game's
+``budget`` ($ per capita per period).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import tomllib
+from dataclasses import asdict, fields, replace
+from pathlib import Path
+
+from sim.errors import InputError
+from sim.schema import Firm as FirmSpec
+from sim.strategies import Decision
+
+# field → (low, high, unit): what a team may choose each round
+RANGES: dict[str, tuple[float, float, str]] = {
+    "price": (1.0, 1000.0, "$ per basket"),
+    "service": (0.0, 200.0, "$ per basket"),
+    "personnel": (0.0, 200.0, "$ per basket"),
+    "advertising": (0.0, 20.0, "$ per capita per period"),
+    "rd": (0.0, 20.0, "$ per capita per period"),
+    "quality_cut": (0.0, 20.0, "$ of product value per period"),
+    "crm": (0.0, 20.0, "$ per capita per period"),
+    "research": (0.0, 20.0, "$ per capita per period"),
+    "complaint_handling": (0.0, 1.0, "share of complaints"),
+    "loyalty_discount": (0.0, 0.9, "share of price"),
+    "first_purchase_discount": (0.0, 0.9, "share of price"),
+    "retention_share": (0.0, 1.0, "share of own customers"),
+    "tier_share": (0.0, 1.0, "share of own customers"),
+    "tier_service": (0.0, 100.0, "$ per basket"),
+}
+PERSONALISATION = ("none", "segment", "individual")
+BUDGET_FIELDS = ("advertising", "rd", "crm", "research")  # paid from the round's budget
+FIELDS = tuple(f.name for f in fields(Decision))
+
+
+class DecisionError(InputError):
+    """A decision a team may not make: an unknown field, a value out of range, over budget."""
+
+
+def initial_decision(firm: FirmSpec) -> Decision:
+    """The firm's scenario offer with no programmes: what a team plays before it submits."""
+    return Decision(price=firm.price, service=firm.value.service, personnel=firm.value.personnel)
+
+
+def spending(decision: Decision) -> float:
+    """The budgeted spending of a decision ($ per capita per period)."""
+    return sum(getattr(decision, name) for name in BUDGET_FIELDS)
+
+
+def checked(changes: dict[str, object], current: Decision, budget: float) -> Decision:
+    """``current`` with ``changes`` applied, or a DecisionError naming every bad field and its
+    allowed range (and the budget, when the budgeted spending exceeds it)."""
+    unknown = sorted(set(changes) - set(FIELDS))
+    if unknown:
+        raise DecisionError(
+            f"unknown decision field(s) {', '.join(unknown)}; allowed: {', '.join(FIELDS)}"
+        )
+    problems = []
+    for name, value in changes.items():
+        if name == "personalisation":
+            if value not in PERSONALISATION:
+                problems.append(
+                    f"personalisation={value!r} (allowed: {', '.join(PERSONALISATION)})"
+                )
+            continue
+        low, high, unit = RANGES[name]
+        number = isinstance(value, numbers.Real) and not isinstance(value, bool)
+        if not (number and math.isfinite(value) and low <= float(value) <= high):
+            problems.append(f"{name}={value!r} (allowed: a number from {low:g} to {high:g} {unit})")
+    if problems:
+        raise DecisionError("decision refused: " + "; ".join(problems))
+    decision = replace(
+        current,
+        **{k: v if k == "personalisation" else float(v) for k, v in changes.items()},  # type: ignore[arg-type]
+    )
+    spent = spending(decision)
+    if spent > budget + 1e-9:
+        parts = " + ".join(f"{name} {getattr(decision, name):g}" for name in BUDGET_FIELDS)
+        raise DecisionError(
+            f"decision refused: over budget: {parts} = {spent:g} $ per capita per period, "
+            f"but the budget is {budget:g}; lower one of {', '.join(BUDGET_FIELDS)}"
+        )
+    return decision
+
+
+def to_record(decision: Decision) -> dict[str, object]:
+    """A decision as a plain dict (for JSON storage; floats round-trip exactly)."""
+    return asdict(decision)
+
+
+def from_record(record: dict[str, object]) -> Decision:
+    """The decision stored by :func:`to_record`."""
+    return Decision(**record)  # type: ignore[arg-type]
+
+
+def read_decision_file(path: Path) -> dict[str, object]:
+    """The fields of a decision file (TOML, ``price = 95.0`` etc., optionally under
+    ``[decision]``), or a DecisionError naming the file."""
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DecisionError(f"{path}: no such decision file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise DecisionError(f"{path}: not a valid TOML file: {exc}") from None
+    body = document.get("decision", document)
+    if not isinstance(body, dict) or not body:
+        raise DecisionError(f"{path}: no decision fields; allowed: {', '.join(FIELDS)}")
+    return body

@@ -1,0 +1,136 @@
+"""The instructor page: who has submitted, advance, lock, shocks, leaderboard, export."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import solara
+import solara.lab
+
+from sim.errors import InputError
+from sim.game.debrief import SEEDS, write_debrief
+from sim.game.game import MEASURES, SHOCKS, Game
+from sim.game.status import instructor_status
+
+FIRM_SHOCKS = ("price_war", "service_outage", "scandal", "crm_launch")  # they name a firm
+
+
+@solara.component
+def Actions(game: Game, locked: bool, refresh: Callable[[], None]) -> None:  # noqa: N802 - a Solara component
+    """Advance, lock or unlock, schedule a shock; each reports what it did or why not."""
+    message = solara.use_reactive("")
+    problem = solara.use_reactive("")
+    kind = solara.use_reactive(SHOCKS[0])
+    firms = [firm.name for firm in game.rules.spec.firms]
+    firm = solara.use_reactive(firms[0])
+
+    def act(action: Callable[[], str]) -> None:
+        try:
+            done = action()
+        except InputError as exc:
+            problem.set(str(exc))
+            message.set("")
+            return
+        problem.set("")
+        message.set(done)
+        refresh()
+
+    def lock() -> str:
+        game.set_locked(not locked)
+        return "unlocked" if locked else "locked"
+
+    def shock() -> str:
+        params = {"firm": firm.value} if kind.value in FIRM_SHOCKS else {}
+        event = game.schedule_shock(kind.value, **params)
+        return f"{kind.value} scheduled from period {event['period']}"
+
+    with solara.Card("Actions"):
+        with solara.Row():
+            solara.Button(
+                "Advance round",
+                on_click=lambda: act(lambda: f"round {game.advance()} played"),
+                color="primary",
+            )
+            solara.Button(
+                "Unlock" if locked else "Lock",
+                on_click=lambda: act(lock),
+            )
+        with solara.Row():
+            solara.Select("shock for the next round", values=list(SHOCKS), value=kind)
+            if kind.value in FIRM_SHOCKS:
+                solara.Select("firm", values=firms, value=firm)
+            solara.Button("Schedule shock", on_click=lambda: act(shock))
+        if message.value:
+            solara.Success(message.value, dense=True, classes=["game-message"])
+        if problem.value:
+            solara.Error(problem.value, dense=True, classes=["game-problem"])
+
+
+@solara.component
+def InstructorView(game: Game, version: int, refresh: Callable[[], None]) -> None:  # noqa: N802 - a Solara component
+    """The signed-in instructor's page (re-read when ``version`` changes)."""
+    measure = solara.use_reactive("cumulative_profit")
+    status = solara.use_memo(
+        lambda: instructor_status(game, measure.value), [version, measure.value]
+    )
+    solara.Title("Instructor")
+    state = "game over" if status["over"] else f"round {status['round']} of {status['rounds']}"
+    locked = bool(status["locked"])
+    solara.Markdown(
+        f"## Instructor · {game.rules.scenario} · {state}" + (" · locked" if locked else "")
+    )
+    teams = pd.DataFrame(status["teams"])[["team", "submitted"]]
+    teams["submitted"] = teams["submitted"].map({True: "✓ submitted", False: "—"})
+    with solara.Card("Submissions for the open round"):
+        solara.DataFrame(teams)
+    Actions(game, locked, refresh)
+    with solara.Card("Leaderboard"):
+        solara.Select("measure", values=list(MEASURES), value=measure)
+        board = pd.DataFrame(status["leaderboard"])
+        if not board.empty:
+            board["value"] = board["value"].round(2)
+        if board.empty:
+            solara.Text("No period has been played yet.")
+        else:
+            solara.DataFrame(board)
+    solara.HTML(
+        tag="a",
+        unsafe_innerHTML="Export every decision and result (CSV)",
+        attributes={"href": "/api/instructor/export.csv", "download": "game.csv"},
+    )
+    DebriefCard(game)
+
+
+@solara.component
+def DebriefCard(game: Game) -> None:  # noqa: N802 - a Solara component
+    """Run the debrief (in a thread: it replays the game many times) and show its luck table."""
+    table = solara.use_reactive(None)
+    problem = solara.use_reactive("")
+
+    def run() -> None:
+        try:
+            result, _ = write_debrief(game)
+        except InputError as exc:
+            problem.set(str(exc))
+            return
+        table.set(result.luck())
+
+    task = solara.lab.use_task(run, dependencies=None, prefer_threaded=True)
+    with solara.Card("Debrief: luck or skill, and against the textbook strategies"):
+        solara.Button(
+            f"Run the debrief ({SEEDS} seeds, each strategy in each team's place)",
+            on_click=task,
+            disabled=task.pending,
+        )
+        if task.pending:
+            solara.ProgressLinear(True)
+        if problem.value:
+            solara.Error(problem.value, dense=True)
+        if table.value is not None:
+            solara.DataFrame(table.value.round(1))
+            solara.HTML(
+                tag="a",
+                unsafe_innerHTML="The whole debrief (HTML)",
+                attributes={"href": "/api/instructor/debrief.html", "target": "_blank"},
+            )

@@ -1,0 +1,81 @@
+"""The game's pages as Solara serves them: ``/team`` and ``/instructor``.
+
+Each page finds its caller from the cookie its connection was opened with (set by ``/join`` or
+``/instructor/join``, :mod:`sim.game.http`), checks it against the store, and re-reads the game
+every :data:`POLL_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import solara
+import solara.lab
+
+from sim.game.access import INSTRUCTOR_COOKIE, TEAM_COOKIE
+from sim.game.instructor_page import InstructorView
+from sim.game.server import current_game
+from sim.game.team_page import TeamView
+
+POLL_SECONDS = 3.0
+POLL_HOURS = 6  # a page stops polling after a class day
+
+
+def use_version() -> tuple[int, Callable[[], None]]:
+    """A counter that rises every POLL_SECONDS (and on demand): the pages re-read on it. The
+    poll is a coroutine on the server's event loop, so it never keeps the server from
+    stopping; the round clock (:func:`sim.game.server.keep_time`) closes rounds."""
+    version = solara.use_reactive(0)
+
+    async def poll() -> None:
+        for _ in range(int(POLL_HOURS * 3600 / POLL_SECONDS)):
+            await asyncio.sleep(POLL_SECONDS)
+            version.set(version.value + 1)
+
+    solara.lab.use_task(poll, dependencies=[])
+    return version.value, lambda: version.set(version.value + 1)
+
+
+def cookie(name: str) -> str:
+    """The named cookie of this page's connection ('' if none)."""
+    return (solara.lab.cookies.value or {}).get(name, "")
+
+
+@solara.component
+def TeamPage() -> None:  # noqa: N802 - a Solara component
+    """A team's page, or where to join."""
+    game = current_game()
+    seat = game.seat_for(cookie(TEAM_COOKIE))
+    version, refresh = use_version()
+    if seat is None:
+        solara.Markdown("## crmsim game\n[Join with your team's code](/join)")
+        return
+    TeamView(game, seat, version, refresh)
+
+
+@solara.component
+def InstructorPage() -> None:  # noqa: N802 - a Solara component
+    """The instructor's page, or where to sign in."""
+    game = current_game()
+    version, refresh = use_version()
+    if not game.is_instructor(cookie(INSTRUCTOR_COOKIE)):
+        solara.Markdown("## crmsim game\n[Sign in with the instructor key](/instructor/join)")
+        return
+    InstructorView(game, version, refresh)
+
+
+@solara.component
+def Home() -> None:  # noqa: N802 - a Solara component
+    """Where to go."""
+    solara.Markdown(
+        "## crmsim game\n- [Teams: join with your code](/join)\n"
+        "- [Instructor: sign in with the key](/instructor/join)"
+    )
+
+
+routes = [
+    solara.Route(path="/", component=Home, label="Home"),
+    solara.Route(path="team", component=TeamPage, label="Team"),
+    solara.Route(path="instructor", component=InstructorPage, label="Instructor"),
+]

@@ -1,0 +1,119 @@
+"""What a game is: its market, its seats (teams and bots), its rounds and budget.
+
+A game is this configuration plus the decisions of each round (:mod:`sim.game.store`): the
+market is rebuilt from them by replay (:mod:`sim.game.replay`). Seats are the market's firms in
+order: teams first, then bots. Firms beyond the scenario's own are copies of its firms, in turn
+(``ProductCo 2``, …), each at its original's place on the taste circle.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sim.game.decisions import BUDGET_FIELDS
+from sim.game.seat import TEAM_STRATEGY
+from sim.scenarios import load
+from sim.schema import MarketSpec
+from sim.strategies import BUILTIN, StrategyError, strategy_class
+
+MAX_SEATS = 20  # the most firms a market has (sim.schema.MarketSpec)
+
+
+class GameRules(BaseModel):
+    """A game's settings. Budgets are $ per capita per period; times in minutes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    scenario: str = Field(description="the scenario's name or file, as given")
+    spec: MarketSpec = Field(description="the scenario's market (its periods are the game's)")
+    seed: int = Field(ge=0, le=2**63 - 1)
+    teams: int = Field(ge=1, le=MAX_SEATS)
+    bots: tuple[str, ...] = Field(default=(), description="built-in strategy of each bot seat")
+    rounds: int = Field(ge=1, le=1000)
+    periods_per_round: int = Field(ge=1, le=120)
+    deadline_minutes: float | None = Field(default=None, gt=0, le=7 * 24 * 60)
+    budget: float = Field(default=8.0, gt=0, le=80, description="cap on " + "+".join(BUDGET_FIELDS))
+
+    @model_validator(mode="after")
+    def _fits(self) -> GameRules:
+        if self.teams + len(self.bots) > MAX_SEATS:
+            raise ValueError(
+                f"{self.teams} teams + {len(self.bots)} bots = {self.teams + len(self.bots)} "
+                f"seats; a market has at most {MAX_SEATS} firms"
+            )
+        return self
+
+    @property
+    def seats(self) -> int:
+        """Teams and bots."""
+        return self.teams + len(self.bots)
+
+    def round_periods(self, round_: int) -> range:
+        """The model periods of round ``round_`` (rounds and periods count from 1)."""
+        first = (round_ - 1) * self.periods_per_round + 1
+        return range(first, first + self.periods_per_round)
+
+
+def seat_name(seat: int, rules: GameRules) -> str:
+    """``Team 3`` or ``Bot 1 (static)``; seats count from 0."""
+    if seat < rules.teams:
+        return f"Team {seat + 1}"
+    return f"Bot {seat - rules.teams + 1} ({rules.bots[seat - rules.teams]})"
+
+
+def game_market(base: MarketSpec, teams: int, bots: tuple[str, ...], rounds: int, periods: int):
+    """The game's market: the scenario's, with one firm per seat and rounds × periods periods;
+    team firms play :data:`~sim.game.seat.TEAM_STRATEGY`, bot firms their built-in strategy."""
+    for name in bots:
+        if name not in BUILTIN:
+            raise StrategyError(f"unknown bot strategy {name!r}; allowed: {', '.join(BUILTIN)}")
+        strategy_class(name)
+    document = base.model_dump(mode="json")
+    originals = document["firms"]
+    firms = []
+    for seat, strategy in enumerate([TEAM_STRATEGY] * teams + list(bots)):
+        firm = dict(originals[seat % len(originals)])
+        copy = seat // len(originals)
+        if copy:
+            firm["name"] = f"{firm['name']} {copy + 1}"
+        firm["strategy"] = {"name": strategy}
+        firms.append(firm)
+    document.update(firms=firms, periods=rounds * periods)
+    return MarketSpec.model_validate(document)
+
+
+def new_rules(
+    scenario: str,
+    *,
+    teams: int,
+    rounds: int,
+    periods_per_round: int,
+    seed: int,
+    bots: int = 0,
+    deadline_minutes: float | None = None,
+    budget: float = 8.0,
+) -> GameRules:
+    """The rules of a new game on a scenario; bots play the scenario firms' own strategies where
+    they are built-in, else the built-in strategies in turn."""
+    base = load(scenario).spec
+    if teams + bots > MAX_SEATS:
+        raise StrategyError(
+            f"--teams {teams} + --bots {bots} = {teams + bots} seats; a market has at most "
+            f"{MAX_SEATS} firms (run a larger class as several games)"
+        )
+    bot_names = []
+    for k in range(bots):
+        own = base.firms[(teams + k) % len(base.firms)].strategy.name
+        bot_names.append(own if own in BUILTIN else BUILTIN[k % len(BUILTIN)])
+    spec = game_market(base, teams, tuple(bot_names), rounds, periods_per_round)
+    return GameRules(
+        scenario=scenario,
+        spec=spec,
+        seed=seed,
+        teams=teams,
+        bots=tuple(bot_names),
+        rounds=rounds,
+        periods_per_round=periods_per_round,
+        deadline_minutes=deadline_minutes,
+        budget=budget,
+    )

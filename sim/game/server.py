@@ -1,0 +1,61 @@
+"""Serving a game: ``crmsim game serve GAME_DIR`` runs Solara's server (uvicorn) with the
+game's pages (:mod:`sim.game.pages`) and its endpoints (:mod:`sim.game.http`) beside them, and
+a clock that closes rounds at their deadline. One process serves one game, so the pages and the
+endpoints share one :class:`~sim.game.game.Game` (and its live market)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import cache
+from pathlib import Path
+
+from sim.game.game import Game
+
+GAME_VARIABLE = "CRMSIM_GAME"  # the game folder, for the pages
+TICK_SECONDS = 2.0  # how often the clock checks for a deadline or a full round
+SOLARA_SETTINGS = {
+    "SOLARA_APP": "sim.game.pages",
+    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+    "SOLARA_MODE": "production",
+}
+
+
+@cache
+def current_game() -> Game:
+    """The game this process serves (the folder in ``$CRMSIM_GAME``)."""
+    return Game.open(Path(os.environ[GAME_VARIABLE]))
+
+
+def keep_time(game: Game, stop: threading.Event) -> None:
+    """Close rounds that are full or past their deadline until ``stop`` is set."""
+    while not stop.wait(TICK_SECONDS):
+        try:
+            game.tick()
+        except Exception as exc:  # a clock that dies would stop the game: report and go on
+            print(f"crmsim game serve: the round clock failed: {exc}", flush=True)
+
+
+def serve(folder: Path, host: str, port: int) -> None:
+    """Check the game, print the addresses, and serve until interrupted."""
+    Game.open(folder)  # not a game folder: the command's one-paragraph error
+    os.environ[GAME_VARIABLE] = str(Path(folder).resolve())
+    for key, value in SOLARA_SETTINGS.items():
+        os.environ.setdefault(key, value)
+    import uvicorn
+    from solara.server.starlette import app  # Solara reads the settings above on import
+
+    from sim.apps.web.server import address
+    from sim.game.http import routes
+
+    game = current_game()
+    app.router.routes[0:0] = routes(game)
+    stop = threading.Event()
+    threading.Thread(target=keep_time, args=(game, stop), daemon=True).start()
+    base = address(host, port)
+    print(f"crmsim game: teams join at {base}join, the instructor at {base}instructor/join")
+    print(f"round {game.open_round} of {game.rules.rounds}  (Ctrl-C stops)", flush=True)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        stop.set()

@@ -1,0 +1,122 @@
+"""What each side sees, as plain data (JSON for the endpoints, the same for the pages).
+
+A team sees its own firm only: its books over time, its customers by lifecycle stage and segment,
+the distribution of their lifetime values, its decision for the open round and the game's
+ranges and budget. The instructor sees who has submitted, the round, the lock, the leaderboard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import numpy as np
+
+from sim.game.decisions import RANGES
+from sim.game.game import Game
+from sim.game.rules import seat_name
+
+STAGES = ("prospect", "new", "repeat", "loyal", "lapsed")  # sim.model.population.Stage
+REPORTED = (  # the books a team's results table shows, in order
+    "period",
+    "customers",
+    "new_customers",
+    "lost_customers",
+    "retention_rate",
+    "market_share",
+    "revenue",
+    "costs",
+    "profit",
+    "cumulative_profit",
+    "customer_equity",
+    "mean_satisfaction",
+    "complaints",
+    "recoveries",
+    "price",
+)
+CLV_QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9, 0.99)
+
+
+def round_status(game: Game) -> dict[str, object]:
+    """The round, the lock and the deadline (seconds since the epoch, or None)."""
+    status = game.store.status()
+    minutes = game.rules.deadline_minutes
+    return {
+        "round": status.played + 1,
+        "rounds": game.rules.rounds,
+        "over": status.played >= game.rules.rounds,
+        "locked": status.locked,
+        "deadline": status.opened_at + 60 * minutes if minutes else None,
+    }
+
+
+def customers_report(game: Game, seat: int) -> dict[str, object]:
+    """The seat's customers: counts by lifecycle stage × segment, and lifetime-value quantiles
+    ($, over customers with a purchase from it)."""
+    market = game.market().market
+    stage = market.relations.stage[:, seat]
+    segment = market.customers.segment
+    names = [s.name for s in market.spec.customers.segments]
+    table = {
+        names[k]: np.bincount(stage[segment == k], minlength=len(STAGES)).tolist()
+        for k in range(len(names))
+    }
+    bought = market.relations.purchases[:, seat] > 0
+    values = market.lifetime.value[bought, seat]
+    quantiles = np.quantile(values, CLV_QUANTILES).tolist() if values.size else []
+    return {
+        "stages": list(STAGES),
+        "by_segment": table,
+        "clv_quantiles": dict(zip(map(str, CLV_QUANTILES), quantiles, strict=False)),
+        "clv_total": float(values.sum()),
+    }
+
+
+def team_status(game: Game, seat: int) -> dict[str, object]:
+    """Everything a team sees: its own firm, never another's."""
+    return (
+        round_status(game)
+        | {
+            "team": seat_name(seat, game.rules),
+            "firm": game.rules.spec.firms[seat].name,
+            "submitted": seat in game.submitted(),
+            "decision": asdict(game.current_decision(seat)),
+            "budget": game.rules.budget,
+            "ranges": {k: [low, high, unit] for k, (low, high, unit) in RANGES.items()},
+        }
+        | firm_reports(game, seat)
+    )
+
+
+def firm_reports(game: Game, seat: int) -> dict[str, object]:
+    """The seat's results and customers. Computed for every team at once, once a round: the
+    polls that follow a round all ask together; one computes, the others wait for it."""
+    market = game.market()
+    with market.reports_lock:
+        if "teams" not in market.reports:
+            metrics = market.firm_metrics()
+            metrics = metrics.astype(object).where(metrics.notna(), None)  # JSON has no NaN
+            market.reports["teams"] = {
+                s: {
+                    "results": metrics.loc[metrics["seat"] == s, list(REPORTED)].to_dict("records"),
+                    "customers": customers_report(game, s),
+                }
+                for s in range(game.rules.teams)
+            }
+        return market.reports["teams"][seat]  # type: ignore[index]
+
+
+def instructor_status(game: Game, measure: str) -> dict[str, object]:
+    """Who has submitted, the round, and the leaderboard on ``measure``."""
+    sent = game.submitted()
+    board = game.leaderboard(measure)
+    return round_status(game) | {
+        "teams": [
+            {"seat": s, "team": seat_name(s, game.rules), "submitted": s in sent}
+            for s in range(game.rules.teams)
+        ],
+        "measure": measure,
+        "leaderboard": [
+            {"team": seat_name(int(row.seat), game.rules), "firm": row.firm, "value": row[measure]}
+            for _, row in board.iterrows()
+        ],
+    }

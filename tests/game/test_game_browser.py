@@ -1,0 +1,152 @@
+"""A whole four-team game through the web pages in headless Chromium (Debian's chromium driven
+by Playwright, as the app's browser tests): a wrong code, an over-budget decision, a round that
+closes when every team has submitted, a server restart mid-game, the instructor's advance and
+the debrief. Screenshots go to tests/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from sim.apps.cli import main
+from sim.game.game import Game
+
+pytest_plugins = ["game_fixtures"]  # the game's fixtures (tests/game/game_fixtures.py)
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"  # gitignored
+TIMEOUT = 60_000  # ms
+
+
+def start(folder: Path, port: int, log: Path) -> subprocess.Popen:
+    """``crmsim game serve`` on ``port``, once it answers."""
+    with log.open("a") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "sim", "game", "serve", str(folder), "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/join", timeout=2).close()
+            return server
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"crmsim game serve did not start:\n{log.read_text()}") from None
+            time.sleep(0.3)
+
+
+def stop(server: subprocess.Popen) -> None:
+    """Stop the server as a shell's kill does (SIGTERM); it must go within a minute."""
+    server.terminate()
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+        raise
+
+
+def shoot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+def join(browser, url: str, path: str, code: str):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(url + path)
+    page.fill("input[name=code]", code)
+    page.click("button")
+    return page
+
+
+def set_field(page, name: str, value: str) -> None:
+    box = page.locator(f".game-field-{name} input")
+    box.fill(value)
+    box.press("Enter")
+
+
+def test_a_four_team_game_through_the_pages(tmp_path, small_scenario, capsys):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("the browser tests need Debian's chromium: apt-get install -y chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    folder = tmp_path / "game"
+    args = ["game", "new", str(small_scenario), "--teams", "4", "--rounds", "3"]
+    assert main([*args, "--periods-per-round", "2", "--seed", "4", "--out", str(folder)]) == 0
+    out = capsys.readouterr().out
+    key = re.search(r"instructor key: (\S+)", out)[1]
+    codes = re.findall(r"team \d+ code: (\S+)", out)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url, log = f"http://127.0.0.1:{port}", tmp_path / "server.log"
+    server = start(folder, port, log)
+    try:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            wrong = join(browser, url, "/join", "not-a-code")
+            assert "not valid" in wrong.locator(".message").inner_text()
+            teams = [join(browser, url, "/join", code) for code in codes]
+            first = teams[0]
+            first.get_by_text("Your decision for this round").wait_for()
+            set_field(first, "advertising", "6")
+            try:
+                first.get_by_text("6 of 8 $").wait_for()
+            except Exception:
+                print("VALUE", first.locator(".game-field-advertising input").input_value())
+                shoot(first, "game-debug")
+                raise
+            set_field(first, "crm", "5")
+            first.get_by_text("11 of 8 $").wait_for()
+            first.get_by_role("button", name="Submit decision").click()
+            problem = first.locator(".game-problem")
+            problem.wait_for()
+            assert "over budget" in problem.inner_text() and "budget is 8" in problem.inner_text()
+            shoot(first, "game-over-budget")
+            set_field(first, "crm", "1.5")
+            first.get_by_text("7.5 of 8 $").wait_for()
+            for page in teams:
+                page.get_by_role("button", name="Submit decision").click()
+                page.locator(".game-message").wait_for()
+            # every team has submitted: the round closes by itself
+            first.get_by_text("round 2 of 3").wait_for()
+            shoot(first, "game-team-round-2")
+            browser.close()
+        stop(server)  # the server dies mid-game …
+        server = start(folder, port, log)  # … and comes back where it was
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            first = join(browser, url, "/join", codes[0])
+            first.get_by_text("round 2 of 3").wait_for()
+            first.get_by_text("Results").wait_for()
+            table = first.locator(".v-data-table").first.inner_text()
+            assert "cumulative_profit" in table
+            teacher = join(browser, url, "/instructor/join", key)
+            teacher.get_by_text("Leaderboard").wait_for()
+            teacher.get_by_role("button", name="Advance round").click()
+            teacher.get_by_text("round 2 played").wait_for()
+            teacher.get_by_text("round 3 of 3").wait_for()
+            teacher.get_by_role("button", name=re.compile("Run the debrief")).click()
+            teacher.get_by_text("luck percentile").first.wait_for(timeout=4 * TIMEOUT)
+            shoot(teacher, "game-instructor-debrief")
+            first.reload()
+            first.get_by_text("round 3 of 3").wait_for()
+            browser.close()
+    finally:
+        stop(server)
+    assert Game.open(folder).store.status().played == 2
