@@ -31,8 +31,8 @@ from pathlib import Path
 
 import httpx
 
-from sim.game.game import Game
-from sim.game.rules import new_rules
+from sim.apps.game.game import Game
+from sim.apps.game.rules import new_rules
 
 
 def scenario_file(folder: Path, customers: int) -> Path:

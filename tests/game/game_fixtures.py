@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.game.game import Game
-from sim.game.rules import new_rules
+from sim.apps.game.game import Game
+from sim.apps.game.rules import new_rules
 
 CUSTOMERS = 400  # small enough that a round takes milliseconds
 NewGame = Callable[..., tuple[Game, list[str], str]]

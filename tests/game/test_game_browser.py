@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from sim.apps.cli import main
-from sim.game.game import Game
+from sim.apps.game.game import Game
 
 pytest_plugins = ["game_fixtures"]  # the game's fixtures (tests/game/game_fixtures.py)
 

@@ -10,10 +10,10 @@ import threading
 
 import pytest
 
-from sim.game.decisions import DecisionError
-from sim.game.export import game_table
-from sim.game.game import DATABASE, Game
-from sim.game.store import GameStateError
+from sim.apps.game.decisions import DecisionError
+from sim.apps.game.export import game_table
+from sim.apps.game.game import DATABASE, Game
+from sim.apps.game.store import GameStateError
 
 pytest_plugins = ["game_fixtures"]  # the game's fixtures (tests/game/game_fixtures.py)
 

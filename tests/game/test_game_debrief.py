@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.game.debrief import debrief, debrief_html
+from sim.apps.game.debrief import debrief, debrief_html
 from sim.strategies import BUILTIN
 
 pytest_plugins = ["game_fixtures"]  # the game's fixtures (tests/game/game_fixtures.py)

@@ -13,10 +13,10 @@ with warnings.catch_warnings():  # Starlette 0.52's test client names an alias a
     warnings.simplefilter("ignore", DeprecationWarning)
     from starlette.testclient import TestClient
 
-from sim.game.access import CODE_HEADER, form_token
-from sim.game.codes import Throttle
-from sim.game.debrief import write_debrief
-from sim.game.http import routes
+from sim.apps.game.access import CODE_HEADER, form_token
+from sim.apps.game.codes import Throttle
+from sim.apps.game.debrief import write_debrief
+from sim.apps.game.http import routes
 
 pytest_plugins = ["game_fixtures"]  # the game's fixtures (tests/game/game_fixtures.py)
 

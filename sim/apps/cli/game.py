@@ -14,7 +14,7 @@ from sim.errors import InputError
 from sim.scenarios import load, looks_like_path
 
 if TYPE_CHECKING:  # for annotations only: the game is imported when an action runs
-    from sim.game.game import Game
+    from sim.apps.game.game import Game
 
 
 def cmd_game(args: argparse.Namespace) -> int:
@@ -24,8 +24,8 @@ def cmd_game(args: argparse.Namespace) -> int:
 
 def game_new(args: argparse.Namespace) -> int:
     """Create the game folder; print the instructor key and each team's join code."""
-    from sim.game.game import Game
-    from sim.game.rules import new_rules
+    from sim.apps.game.game import Game
+    from sim.apps.game.rules import new_rules
 
     if args.bots < 0:
         raise InputError(f"--bots {args.bots} is not allowed; use a whole number ≥ 0")
@@ -57,8 +57,8 @@ def game_new(args: argparse.Namespace) -> int:
 
 def game_submit(args: argparse.Namespace) -> int:
     """Submit a team's decision file for the open round (the same file twice applies once)."""
-    from sim.game.decisions import checked, read_decision_file, spending, to_record
-    from sim.game.game import Game
+    from sim.apps.game.decisions import checked, read_decision_file, spending, to_record
+    from sim.apps.game.game import Game
 
     game = Game.open(args.game)
     seat = game.seat_for(args.code)
@@ -83,7 +83,7 @@ def game_submit(args: argparse.Namespace) -> int:
 
 def instructor_game(args: argparse.Namespace) -> Game:
     """The game in ``args.game`` if ``args.key`` is its instructor key."""
-    from sim.game.game import Game
+    from sim.apps.game.game import Game
 
     game = Game.open(args.game)
     if not game.is_instructor(args.key):
@@ -104,7 +104,7 @@ def game_advance(args: argparse.Namespace) -> int:
 
 def game_export(args: argparse.Namespace) -> int:
     """Write every decision and result as CSV."""
-    from sim.game.export import export_csv
+    from sim.apps.game.export import export_csv
 
     game = instructor_game(args)
     out = args.out or args.game / "export.csv"
@@ -117,7 +117,7 @@ def game_debrief(args: argparse.Namespace) -> int:
     """Write the debrief page (HTML) into the game folder and print its luck table."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from sim.game.debrief import write_debrief
+    from sim.apps.game.debrief import write_debrief
 
     game = instructor_game(args)
     pool = ProcessPoolExecutor(args.workers) if args.workers and args.workers > 1 else None
@@ -134,7 +134,7 @@ def game_debrief(args: argparse.Namespace) -> int:
 def game_serve(args: argparse.Namespace) -> int:
     """Serve the team and instructor pages until interrupted."""
     try:
-        from sim.game.server import serve
+        from sim.apps.game.server import serve
     except ImportError as exc:
         print(
             f"crmsim game serve: the pages need crmsim's app extra ({exc.name} is not "

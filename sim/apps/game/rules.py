@@ -1,7 +1,7 @@
 """What a game is: its market, its seats (teams and bots), its rounds and budget.
 
-A game is this configuration plus the decisions of each round (:mod:`sim.game.store`): the
-market is rebuilt from them by replay (:mod:`sim.game.replay`). Seats are the market's firms in
+A game is this configuration plus the decisions of each round (:mod:`sim.apps.game.store`): the
+market is rebuilt from them by replay (:mod:`sim.apps.game.replay`). Seats are the market's firms in
 order: teams first, then bots. Firms beyond the scenario's own are copies of its firms, in turn
 (``ProductCo 2``, …), each at its original's place on the taste circle.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sim.game.decisions import BUDGET_FIELDS
-from sim.game.seat import TEAM_STRATEGY
+from sim.apps.game.decisions import BUDGET_FIELDS
+from sim.apps.game.seat import TEAM_STRATEGY
 from sim.scenarios import load
 from sim.schema import MarketSpec
 from sim.strategies import BUILTIN, StrategyError, strategy_class
@@ -63,7 +63,7 @@ def seat_name(seat: int, rules: GameRules) -> str:
 
 def game_market(base: MarketSpec, teams: int, bots: tuple[str, ...], rounds: int, periods: int):
     """The game's market: the scenario's, with one firm per seat and rounds × periods periods;
-    team firms play :data:`~sim.game.seat.TEAM_STRATEGY`, bot firms their built-in strategy."""
+    team firms play :data:`~sim.apps.game.seat.TEAM_STRATEGY`, bot firms their built-in strategy."""
     for name in bots:
         if name not in BUILTIN:
             raise StrategyError(f"unknown bot strategy {name!r}; allowed: {', '.join(BUILTIN)}")

@@ -1,7 +1,7 @@
 """The game's pages as Solara serves them: ``/team`` and ``/instructor``.
 
 Each page finds its caller from the cookie its connection was opened with (set by ``/join`` or
-``/instructor/join``, :mod:`sim.game.http`), checks it against the store, and re-reads the game
+``/instructor/join``, :mod:`sim.apps.game.http`), checks it against the store, and re-reads the game
 every :data:`POLL_SECONDS`.
 """
 
@@ -13,10 +13,10 @@ from collections.abc import Callable
 import solara
 import solara.lab
 
-from sim.game.access import INSTRUCTOR_COOKIE, TEAM_COOKIE
-from sim.game.instructor_page import InstructorView
-from sim.game.server import current_game
-from sim.game.team_page import TeamView
+from sim.apps.game.access import INSTRUCTOR_COOKIE, TEAM_COOKIE
+from sim.apps.game.instructor_page import InstructorView
+from sim.apps.game.server import current_game
+from sim.apps.game.team_page import TeamView
 
 POLL_SECONDS = 3.0
 POLL_HOURS = 6  # a page stops polling after a class day
@@ -25,7 +25,7 @@ POLL_HOURS = 6  # a page stops polling after a class day
 def use_version() -> tuple[int, Callable[[], None]]:
     """A counter that rises every POLL_SECONDS (and on demand): the pages re-read on it. The
     poll is a coroutine on the server's event loop, so it never keeps the server from
-    stopping; the round clock (:func:`sim.game.server.keep_time`) closes rounds."""
+    stopping; the round clock (:func:`sim.apps.game.server.keep_time`) closes rounds."""
     version = solara.use_reactive(0)
 
     async def poll() -> None:

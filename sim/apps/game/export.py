@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.game.game import Game
-from sim.game.rules import seat_name
+from sim.apps.game.game import Game
+from sim.apps.game.rules import seat_name
 
 
 def game_table(game: Game) -> pd.DataFrame:

@@ -4,7 +4,7 @@ A store keeps what a game cannot recompute: its rules, the hashes of its codes, 
 (each with an idempotency key, so a replayed request applies once), the decisions each closed
 round was played with, the shocks scheduled, and whether the game is locked. Everything else —
 the market, results, leaderboards — is rebuilt from it by replay. The embedded SQLite store
-(:mod:`sim.game.sqlite_store`) is the default.
+(:mod:`sim.apps.game.sqlite_store`) is the default.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from sim.apps.game.rules import GameRules
 from sim.errors import InputError
-from sim.game.rules import GameRules
 
 
 class GameStateError(InputError):

@@ -16,12 +16,12 @@ from pathlib import Path
 import pandas as pd
 from pydantic import ValidationError
 
-from sim.game.codes import code_hash, new_code, same_secret
-from sim.game.decisions import checked, from_record, initial_decision, to_record
-from sim.game.replay import GameMarket, game_spec, replay
-from sim.game.rules import GameRules
-from sim.game.sqlite_store import SqliteStore
-from sim.game.store import GameStateError, GameStore, Submission
+from sim.apps.game.codes import code_hash, new_code, same_secret
+from sim.apps.game.decisions import checked, from_record, initial_decision, to_record
+from sim.apps.game.replay import GameMarket, game_spec, replay
+from sim.apps.game.rules import GameRules
+from sim.apps.game.sqlite_store import SqliteStore
+from sim.apps.game.store import GameStateError, GameStore, Submission
 from sim.strategies import Decision
 
 DATABASE = "game.sqlite"  # the database's name in the game folder

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-from sim.game.rules import GameRules
-from sim.game.store import GameStateError, Status, Submission
+from sim.apps.game.rules import GameRules
+from sim.apps.game.store import GameStateError, Status, Submission
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -34,7 +34,7 @@ BUSY_SECONDS = 10.0  # how long a write waits for another one to finish
 
 
 class SqliteStore:
-    """A :class:`~sim.game.store.GameStore` in the SQLite file ``path``."""
+    """A :class:`~sim.apps.game.store.GameStore` in the SQLite file ``path``."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)

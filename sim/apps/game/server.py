@@ -1,7 +1,7 @@
 """Serving a game: ``crmsim game serve GAME_DIR`` runs Solara's server (uvicorn) with the
-game's pages (:mod:`sim.game.pages`) and its endpoints (:mod:`sim.game.http`) beside them, and
-a clock that closes rounds at their deadline. One process serves one game, so the pages and the
-endpoints share one :class:`~sim.game.game.Game` (and its live market)."""
+game's pages (:mod:`sim.apps.game.pages`) and its endpoints (:mod:`sim.apps.game.http`) beside
+them, and a clock that closes rounds at their deadline. One process serves one game, so the pages
+and the endpoints share one :class:`~sim.apps.game.game.Game` (and its live market)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ import threading
 from functools import cache
 from pathlib import Path
 
-from sim.game.game import Game
+from sim.apps.game.game import Game
 
 GAME_VARIABLE = "CRMSIM_GAME"  # the game folder, for the pages
 TICK_SECONDS = 2.0  # how often the clock checks for a deadline or a full round
 SOLARA_SETTINGS = {
-    "SOLARA_APP": "sim.game.pages",
+    "SOLARA_APP": "sim.apps.game.pages",
     "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
     "SOLARA_MODE": "production",
 }
@@ -45,8 +45,8 @@ def serve(folder: Path, host: str, port: int) -> None:
     import uvicorn
     from solara.server.starlette import app  # Solara reads the settings above on import
 
+    from sim.apps.game.http import routes
     from sim.apps.web.server import address
-    from sim.game.http import routes
 
     game = current_game()
     app.router.routes[0:0] = routes(game)

@@ -2,8 +2,8 @@
 
 Joining (``/join``, ``/instructor/join``: a code in, a cookie out), a team's own state and its
 decision (``/api/team``, ``/api/team/decision``), and the instructor's status, actions and
-export (``/api/instructor…``). Each request is checked by :mod:`sim.game.access`; no URL names a
-seat, so there is nothing to guess. Errors are JSON ``{"error": message}`` with 400 (a bad
+export (``/api/instructor…``). Each request is checked by :mod:`sim.apps.game.access`; no URL
+names a seat, so there is nothing to guess. Errors are JSON ``{"error": message}`` with 400 (a bad
 decision), 403 (no right), 409 (not now: a closed round, a locked game) or 429 (too many wrong
 codes). Work that reads or plays the market runs in Starlette's thread pool, so a round being
 played never stalls the event loop that answers everyone else.
@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from sim.game.access import (
+from sim.apps.game.access import (
     INSTRUCTOR_COOKIE,
     TEAM_COOKIE,
     TOKEN_FIELD,
@@ -35,13 +35,13 @@ from sim.game.access import (
     same_origin,
     team_seat,
 )
-from sim.game.codes import Throttle
-from sim.game.debrief import DEBRIEF_FILE
-from sim.game.decisions import DecisionError
-from sim.game.export import game_table
-from sim.game.game import MEASURES, Game
-from sim.game.status import instructor_status, team_status
-from sim.game.store import GameStateError
+from sim.apps.game.codes import Throttle
+from sim.apps.game.debrief import DEBRIEF_FILE
+from sim.apps.game.decisions import DecisionError
+from sim.apps.game.export import game_table
+from sim.apps.game.game import MEASURES, Game
+from sim.apps.game.status import instructor_status, team_status
+from sim.apps.game.store import GameStateError
 
 MAX_BODY = 64 * 1024
 Handler = Callable[[Request], Awaitable[Response]]

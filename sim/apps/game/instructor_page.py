@@ -8,10 +8,10 @@ import pandas as pd
 import solara
 import solara.lab
 
+from sim.apps.game.debrief import SEEDS, write_debrief
+from sim.apps.game.game import MEASURES, SHOCKS, Game
+from sim.apps.game.status import instructor_status
 from sim.errors import InputError
-from sim.game.debrief import SEEDS, write_debrief
-from sim.game.game import MEASURES, SHOCKS, Game
-from sim.game.status import instructor_status
 
 FIRM_SHOCKS = ("price_war", "service_outage", "scandal", "crm_launch")  # they name a firm
 

@@ -4,7 +4,7 @@ For each team, (a) the same decisions of every team replayed over other seeds: w
 result falls in that spread says how much of it was luck; (b) each built-in strategy played in
 the team's place, in the same market from the same seed, the other teams' decisions unchanged:
 did the team beat the textbook orientations? Replays run in any ``concurrent.futures``
-executor (default: in this process); each is a :class:`~sim.game.rules.GameRules` and the
+executor (default: in this process); each is a :class:`~sim.apps.game.rules.GameRules` and the
 stored decisions, so they cross to other processes as plain data.
 """
 
@@ -19,11 +19,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.game.decisions import from_record
-from sim.game.game import MEASURES, Game
-from sim.game.replay import GameMarket
-from sim.game.rules import GameRules, seat_name
-from sim.game.seat import TEAM_STRATEGY
+from sim.apps.game.decisions import from_record
+from sim.apps.game.game import MEASURES, Game
+from sim.apps.game.replay import GameMarket
+from sim.apps.game.rules import GameRules, seat_name
+from sim.apps.game.seat import TEAM_STRATEGY
 from sim.strategies import BUILTIN
 
 SEEDS = 30

@@ -1,8 +1,8 @@
 """The game's market, rebuilt from its rules, shocks and the decisions of each round.
 
 A :class:`GameMarket` is an ordinary :class:`sim.model.Market` whose team firms play the
-decisions handed to them (:class:`~sim.game.seat.TeamSeat`). Playing the stored rounds one after
-another from the same seed gives the same market bit for bit as the uninterrupted game did
+decisions handed to them (:class:`~sim.apps.game.seat.TeamSeat`). Playing the stored rounds one
+after another from the same seed gives the same market bit for bit as the uninterrupted game did
 (``tests/game/test_replay.py``): nothing but the decisions and the seed reaches the model.
 """
 
@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from sim.game.decisions import from_record, to_record
-from sim.game.rules import GameRules
-from sim.game.seat import TeamSeat
+from sim.apps.game.decisions import from_record, to_record
+from sim.apps.game.rules import GameRules
+from sim.apps.game.seat import TeamSeat
 from sim.model import Market
 from sim.schema import FIRM_METRICS, MarketSpec
 from sim.strategies import Decision

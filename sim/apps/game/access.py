@@ -5,7 +5,7 @@ A team proves itself by its join code, the instructor by the key: sent once to `
 ``X-Game-Code`` header. Every request is checked against the store — nothing the browser says
 about a seat is believed. A form carries a token derived from the secret it was served to
 (:func:`form_token`), and a POST from another site's page (its ``Origin``) is refused: a forged
-form gets nothing. Wrong codes count against the client (:class:`~sim.game.codes.Throttle`).
+form gets nothing. Wrong codes count against the client (:class:`~sim.apps.game.codes.Throttle`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from sim.game.codes import Throttle
-from sim.game.game import Game
+from sim.apps.game.codes import Throttle
+from sim.apps.game.game import Game
 
 TEAM_COOKIE = "crmsim_team"
 INSTRUCTOR_COOKIE = "crmsim_instructor"

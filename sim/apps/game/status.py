@@ -11,9 +11,9 @@ from dataclasses import asdict
 
 import numpy as np
 
-from sim.game.decisions import RANGES
-from sim.game.game import Game
-from sim.game.rules import seat_name
+from sim.apps.game.decisions import RANGES
+from sim.apps.game.game import Game
+from sim.apps.game.rules import seat_name
 
 STAGES = ("prospect", "new", "repeat", "loyal", "lapsed")  # sim.model.population.Stage
 REPORTED = (  # the books a team's results table shows, in order

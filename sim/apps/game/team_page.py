@@ -1,7 +1,8 @@
 """The team page: the firm's reports and the decision form for the open round.
 
 Who the team is comes from the join cookie of the page's own connection, checked against the
-store (:func:`sim.game.pages.signed_in_seat`); the page shows that seat's firm and nothing else.
+store (:func:`sim.apps.game.pages.signed_in_seat`); the page shows that seat's firm and nothing
+else.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from collections.abc import Callable
 import pandas as pd
 import solara
 
+from sim.apps.game.decisions import BUDGET_FIELDS, PERSONALISATION, RANGES, spending, to_record
+from sim.apps.game.game import Game
+from sim.apps.game.status import team_status
 from sim.apps.web.charts import figure, png
 from sim.errors import InputError
-from sim.game.decisions import BUDGET_FIELDS, PERSONALISATION, RANGES, spending, to_record
-from sim.game.game import Game
-from sim.game.status import team_status
 from sim.strategies import Decision
 
 CHARTS = ("profit", "cumulative_profit", "customers", "retention_rate", "customer_equity")

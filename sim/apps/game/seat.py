@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sim.strategies import Decision, FirmView, MarketView, Strategy, StrategyError
 
-TEAM_STRATEGY = "sim.game.seat:TeamSeat"
+TEAM_STRATEGY = "sim.apps.game.seat:TeamSeat"
 
 
 class TeamSeat(Strategy):
