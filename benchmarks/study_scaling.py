@@ -25,7 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from sim.studies import StudyRun, Where, load_study
+from sim.experiments.executors import Where
+from sim.studies import StudyRun, load_study
 from sim.studies.sensitivity import run_sensitivity
 from sim.studies.stress import variants
 

@@ -2,15 +2,16 @@
 
 Only the market changes a :class:`Firm`, through :meth:`Firm.apply` (S2), homogenisation (S1),
 events (S0) and :meth:`Firm.record` (S11). Its strategy sees it through a :class:`ReadOnlyFirm`
-(a :class:`sim.strategies.FirmView`), and has a time limit to decide.
+(a :class:`sim.strategies.FirmView`), and has a time limit to decide, in any thread.
 """
 
 from __future__ import annotations
 
+import contextvars
+import ctypes
 import signal
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from contextvars import ContextVar
 
 import mesa
@@ -86,8 +87,11 @@ class Firm(mesa.Agent):
         if watch:
             watch(f"{where}: deciding")
         try:
-            with time_limit(seconds, f"{where}: decide() did not return within {seconds} s"):
-                decision = self.strategy.decide(self.view, market)
+            decision = time_limit(
+                seconds,
+                f"{where}: decide() did not return within {seconds} s",
+                lambda: self.strategy.decide(self.view, market),
+            )
         except StrategyError:
             raise
         except SystemExit as exc:  # sys.exit() in a policy must not end the whole command
@@ -171,14 +175,24 @@ class ReadOnlyFirm:
         return self._firm.unit_cost(product, service, personnel)
 
 
-@contextmanager
-def time_limit(seconds: float | None, message: str) -> Iterator[None]:
-    """Raise StrategyError(message) in the block if it runs longer than ``seconds`` (a real-time
-    alarm; only in a process's main thread, where Python delivers signals)."""
-    main = threading.current_thread() is threading.main_thread()
-    if not seconds or not main or not hasattr(signal, "setitimer"):
-        yield
-        return
+def time_limit[T](seconds: float | None, message: str, call: Callable[[], T]) -> T:
+    """``call()``, raising StrategyError(message) if it runs longer than ``seconds`` (None: no
+    limit), in any thread.
+
+    In a process's main thread a real-time alarm (SIGALRM) interrupts the call where it is, even
+    inside ``time.sleep``. Elsewhere (the threads of a Dask worker, where Python delivers no
+    signals) the call runs in a helper thread that is waited for ``seconds`` and then abandoned:
+    it is sent an exception, which ends it at its next Python instruction (a loop ends; a call
+    blocked in C, such as a long sleep, stays blocked in its daemon thread, never returning)."""
+    if not seconds:
+        return call()
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        return alarm_limit(seconds, message, call)
+    return thread_limit(seconds, message, call)
+
+
+def alarm_limit[T](seconds: float, message: str, call: Callable[[], T]) -> T:
+    """:func:`time_limit` in the main thread: a real-time alarm."""
 
     def overrun(signum: int, frame: object) -> None:
         raise StrategyError(message)
@@ -186,7 +200,38 @@ def time_limit(seconds: float | None, message: str) -> Iterator[None]:
     previous = signal.signal(signal.SIGALRM, overrun)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        return call()
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+class Abandoned(BaseException):
+    """Sent to a decision's helper thread after its time is up (a BaseException, so that a
+    policy's ``except Exception`` does not swallow it)."""
+
+
+def thread_limit[T](seconds: float, message: str, call: Callable[[], T]) -> T:
+    """:func:`time_limit` outside the main thread: a helper thread, waited for and abandoned."""
+    outcome: list = []  # [value] or [None, exception]
+    finished = threading.Event()
+    context = contextvars.copy_context()
+
+    def work() -> None:
+        try:
+            outcome.append(context.run(call))
+        except BaseException as exc:  # handed to the caller, whatever it is
+            outcome[:] = [None, exc]
+        finally:
+            finished.set()
+
+    helper = threading.Thread(target=work, daemon=True, name="strategy-decision")
+    helper.start()
+    if not finished.wait(seconds):
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+            ctypes.c_ulong(helper.ident), ctypes.py_object(Abandoned)
+        )
+        raise StrategyError(message)
+    if len(outcome) == 2:
+        raise outcome[1]
+    return outcome[0]

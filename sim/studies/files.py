@@ -28,7 +28,7 @@ class StudyError(InputError):
 @dataclass(frozen=True)
 class LoadedStudy:
     """A validated study with what its runs need: the scenario, the policy's portable name
-    (an import path for a policy of your own) and the file a Dask worker must be sent."""
+    (an import path for a policy of your own) and its file, if it was named by file."""
 
     path: Path
     study: Study
@@ -52,6 +52,15 @@ class LoadedStudy:
     def policy_setting(self, levers: dict[str, Any] | None = None) -> dict:
         """The setting that puts the policy (with ``levers`` over its parameters) in place."""
         return self.strategy_setting(self.policy, self.study.policy.params | dict(levers or {}))
+
+    def strategy_names(self) -> list[str]:
+        """Every strategy the study's runs may use: the scenario's, the policy, the rivals' and
+        the benchmarks (for :func:`sim.experiments.executors.strategy_files`)."""
+        study = self.study
+        names = [f.strategy.name for f in self.base.spec.firms] + [self.policy]
+        names += [s for rival in study.rivals for s in rival.strategies] + self.benchmarks()
+        against = study.breakeven.against if study.breakeven else None
+        return names + list(against or [])
 
     def benchmarks(self) -> list[str]:
         """The built-in strategies the policy is compared with."""
