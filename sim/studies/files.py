@@ -87,7 +87,7 @@ def read_study(path: Path) -> Study:
         return Study.model_validate(document)
     except ValidationError as exc:
         lines = [error_line(format_path(e["loc"]) or "(top level)", e) for e in exc.errors()]
-        lines = [line.replace("docs/scenarios.md", "docs/studies.md") for line in lines]
+        lines = [line.replace("docs/scenarios.md", "docs/stress-testing.md") for line in lines]
         raise StudyError(f"{path}: invalid study:\n" + "\n".join(lines)) from None
 
 
@@ -109,7 +109,7 @@ def load_study(name: str | Path) -> LoadedStudy:
     """Read and check a study file; a StudyError lists what is wrong, key by key."""
     path = Path(name).expanduser()
     if not path.is_file():
-        raise StudyError(f"{name}: no such study file (a .toml file; see docs/studies.md)")
+        raise StudyError(f"{name}: no such study file (a .toml file; see docs/stress-testing.md)")
     study = read_study(path)
     where = f"{path}: invalid study:\n"
     scenario = study.scenario
@@ -158,7 +158,7 @@ def check_against_scenario(loaded: LoadedStudy, where: str, firm_index: Any) -> 
                 "benchmark would get it too); make it a lever ([[levers]] param = ...)"
             )
         policy = loaded.policy_setting()
-        trials += [(f"uncertainties[{i}]", policy | {u.key: v}) for v in (u.low, u.high)]
+        trials += [(f"uncertainties[{i}]", policy | {u.key: v}) for v in u.extremes()]
     for i, rival in enumerate(study.rivals):
         j = firm_index(rival.firm, f"rivals[{i}].firm")
         trials += [
