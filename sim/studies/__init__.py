@@ -1,4 +1,4 @@
-"""Strategists' studies of a policy (docs/studies.md): stress tests with regret, sensitivity
+"""Strategists' studies of a policy (docs/stress-testing.md): stress tests with regret, sensitivity
 (Morris, Sobol), scenario discovery (PRIM), break-even points and tuning (Optuna), on the local
 process pool or a Dask cluster (:class:`sim.experiments.executors.Where`).
 

@@ -237,7 +237,7 @@ def add_study_commands(sub: argparse._SubParsersAction) -> None:
             epilog=STUDY_EXAMPLES.format(name=name) + STUDY_EXTRA_EXAMPLES.get(name, ""),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        parser.add_argument("study", help="a study file (.toml; docs/studies.md)")
+        parser.add_argument("study", help="a study file (.toml; docs/stress-testing.md)")
         parser.add_argument(
             "--out", type=output_folder, help=f"output folder (default results/<study>-{name})"
         )

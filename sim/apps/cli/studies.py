@@ -1,5 +1,5 @@
 """The study sub-commands: ``crmsim stress|sensitivity|discover|breakeven|tune STUDY``
-(docs/studies.md), on the local process pool, a local Dask cluster or a Dask scheduler."""
+(docs/stress-testing.md), on the local process pool, a local Dask cluster or a Dask scheduler."""
 
 from __future__ import annotations
 
