@@ -1,5 +1,5 @@
-"""The shipped example study runs end to end, and the study file shown in docs/stress-testing.md is a
-valid study (the documentation cannot drift from the schema)."""
+"""The shipped example study runs end to end, and the study file shown in docs/stress-testing.md
+is a valid study (the documentation cannot drift from the schema)."""
 
 from __future__ import annotations
 
