@@ -86,3 +86,34 @@ def test_a_decision_that_never_returns_is_stopped_outside_the_main_thread():
     assert outcome["returns"] == 42 and outcome["raises"]
     time.sleep(0.1)
     assert helpers() == before + 1  # the loop was ended; only the sleep (blocked in C) is left
+
+
+KILLS = """
+import os
+
+from sim.strategies import Strategy
+
+
+class Kills(Strategy):
+    name = "kills"
+
+    def decide(self, firm, market):
+        if market.period == 2:
+            os._exit(9)
+        return self.base_decision(firm)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("dask")
+def test_a_strategy_that_keeps_killing_dask_workers_is_reported(
+    tmp_path, scheduler, monkeypatch, capsys
+):
+    (tmp_path / "crmsim_dask_kills.py").write_text(textwrap.dedent(KILLS))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    settings = ["--set", 'firms[2].strategy={name = "crmsim_dask_kills:Kills"}']
+    out = tmp_path / "o"
+    code = main(["run", "flagship", *SMALL, *settings, "--out", str(out), "--scheduler", scheduler])
+    err = capsys.readouterr().err
+    assert code == 2 and "a worker process died while running" in err, err
+    assert f"{out} seed 0" in err and "Traceback" not in err
