@@ -79,8 +79,9 @@ def run_discover(run: StudyRun) -> tuple[Path, pd.DataFrame]:
     settings = study.discover
     if settings is None or not study.uncertainties:
         raise StudyError(
-            f"{run.loaded.path}: discover needs [[uncertainties]] with ranges and a [discover] "
-            "section saying when the policy fails (below = a value of the first outcome)"
+            f"{run.loaded.path}: discover needs [[uncertainties]] (ranges or distributions) and "
+            "a [discover] section saying when the policy fails (below = a value of the first "
+            "outcome)"
         )
     x = latin_hypercube(study.uncertainties, settings.samples, study.first_seed)
     points = run.evaluate("points", x)
@@ -90,8 +91,8 @@ def run_discover(run: StudyRun) -> tuple[Path, pd.DataFrame]:
         raise StudyError(
             f"{run.loaded.path}: the policy fails at {int(points['failed'].sum())} of "
             f"{len(points)} points ({study.outcome} below {settings.below}); PRIM needs both "
-            "failures and successes: change [discover] below or the ranges (points.csv has the "
-            "runs, which are kept)"
+            "failures and successes: change [discover] below or the uncertainties (points.csv "
+            "has the runs, which are kept)"
         )
     limits, stats = find_box(
         x, points["failed"].to_numpy(), study.uncertainties, settings.threshold

@@ -126,7 +126,9 @@ def run_sensitivity(run: StudyRun) -> tuple[Path, pd.DataFrame]:
     <method>_points.csv, <method>.png and the report; return (report.html, the last table)."""
     study = run.loaded.study
     if not study.uncertainties:
-        raise StudyError(f"{run.loaded.path}: sensitivity needs [[uncertainties]] with ranges")
+        raise StudyError(
+            f"{run.loaded.path}: sensitivity needs [[uncertainties]] (ranges or distributions)"
+        )
     space = problem(study.uncertainties)
     blocks: list[Block] = []
     table = pd.DataFrame()
