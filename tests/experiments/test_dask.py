@@ -1,7 +1,8 @@
 """run, compare and sweep on Dask: the same seeds give byte-identical results on a Dask cluster
 (an existing one, or one started for the command) and on the local process pool; a strategy in
 a module file of one's own is sent to the workers; a decision that never returns is stopped in
-any thread, not only in a process's main thread."""
+any thread, not only in a process's main thread; a strategy that keeps killing workers, and a
+scheduler that cannot be reached, end the command with a message."""
 
 from __future__ import annotations
 
@@ -117,3 +118,13 @@ def test_a_strategy_that_keeps_killing_dask_workers_is_reported(
     err = capsys.readouterr().err
     assert code == 2 and "a worker process died while running" in err, err
     assert f"{out} seed 0" in err and "Traceback" not in err
+
+
+@pytest.mark.slow  # the client gives up after its 10 s connection timeout
+def test_an_unreachable_scheduler_is_a_clear_error_before_anything_is_written(tmp_path, capsys):
+    out = tmp_path / "o"
+    args = ["run", "flagship", *SMALL, "--out", str(out), "--scheduler", "tcp://127.0.0.1:9"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "cannot reach the Dask scheduler tcp://127.0.0.1:9" in err and "Traceback" not in err
+    assert not out.exists()
