@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextvars
 import ctypes
+import queue
 import signal
 import threading
+import weakref
 from collections.abc import Callable
 from contextvars import ContextVar
 
@@ -211,27 +213,76 @@ class Abandoned(BaseException):
     policy's ``except Exception`` does not swallow it)."""
 
 
+class Helper:
+    """A daemon thread that runs the decisions of one calling thread, one at a time: kept for
+    the next decision (a decision costs a hand-over, not a new thread) and ended when its
+    calling thread ends or abandons it."""
+
+    def __init__(self) -> None:
+        self.calls: queue.SimpleQueue = queue.SimpleQueue()
+        self.thread = threading.Thread(
+            target=serve, args=(self.calls,), daemon=True, name="strategy-decision"
+        )
+        self.thread.start()
+        weakref.finalize(self, self.calls.put, None)  # no one holds it any more: end
+
+    def abandon(self) -> None:
+        """Stop waiting for this helper: send it :class:`Abandoned`, which ends a call running
+        Python code at its next instruction (one blocked in C stays blocked, idle)."""
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+            ctypes.c_ulong(self.thread.ident), ctypes.py_object(Abandoned)
+        )
+
+
+def serve(calls: queue.SimpleQueue) -> None:
+    """A helper thread's loop: run each (context, call, outcome, finished) handed over; end on
+    None or when abandoned."""
+    try:
+        while (item := calls.get()) is not None:
+            if not run_one(*item):
+                return
+            del item  # keep nothing of a finished call (its exception would keep the helper)
+    except Abandoned:  # arrived between calls
+        return
+
+
+def run_one(
+    context: contextvars.Context,
+    call: Callable[[], object],
+    outcome: list,
+    finished: threading.Event,
+) -> bool:
+    """Run ``call`` in the caller's ``context``; put its value, or [None, its exception], in
+    ``outcome`` and set ``finished``. False if the helper was abandoned meanwhile."""
+    try:
+        outcome.append(context.run(call))
+    except Abandoned:
+        return False
+    except BaseException as exc:  # handed to the caller, whatever it is
+        outcome[:] = [None, exc]
+    finally:
+        finished.set()
+    return True
+
+
+_helpers = threading.local()  # each calling thread's Helper
+
+
 def thread_limit[T](seconds: float, message: str, call: Callable[[], T]) -> T:
-    """:func:`time_limit` outside the main thread: a helper thread, waited for and abandoned."""
+    """:func:`time_limit` outside the main thread: the call runs in this thread's helper, which
+    is waited for ``seconds`` and, if it overruns, abandoned (the next call gets a new one)."""
+    helper = getattr(_helpers, "helper", None) or Helper()
+    _helpers.helper = helper
     outcome: list = []  # [value] or [None, exception]
     finished = threading.Event()
-    context = contextvars.copy_context()
-
-    def work() -> None:
-        try:
-            outcome.append(context.run(call))
-        except BaseException as exc:  # handed to the caller, whatever it is
-            outcome[:] = [None, exc]
-        finally:
-            finished.set()
-
-    helper = threading.Thread(target=work, daemon=True, name="strategy-decision")
-    helper.start()
+    helper.calls.put((contextvars.copy_context(), call, outcome, finished))
     if not finished.wait(seconds):
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(
-            ctypes.c_ulong(helper.ident), ctypes.py_object(Abandoned)
-        )
+        _helpers.helper = None
+        if not finished.is_set():  # (it may have finished just now: then it ends on its own)
+            helper.abandon()
         raise StrategyError(message)
     if len(outcome) == 2:
-        raise outcome[1]
+        error = outcome.pop()
+        del helper, outcome  # the error's traceback holds this frame: let it not hold the helper
+        raise error
     return outcome[0]
