@@ -10,6 +10,9 @@ Run with ``.venv/bin/python benchmarks/study_scaling.py``. All numbers come from
 * efficiency = (runs per minute on 2 workers) / (2 × runs per minute on 1 worker);
 * the same on the local process pool (the default executor), measured alongside as a control:
   on a machine that other processes also use, both drop together;
+* every decision under the command's default time limit (``--decision-seconds`` 60), which on a
+  Dask worker runs each decision in a helper thread; 1 Dask worker without a limit is measured
+  alongside, to show what that costs;
 * the wall time of ``crmsim sensitivity`` with Sobol (``--sobol-samples`` base samples, two
   uncertainties, ``--seeds`` seeds each) on 2 Dask workers, cluster start included.
 
@@ -25,7 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from sim.studies import StudyRun, Where, load_study
+from sim.apps.cli.parser import DECISION_SECONDS
+from sim.experiments.executors import Where
+from sim.studies import StudyRun, load_study
 from sim.studies.sensitivity import run_sensitivity
 from sim.studies.stress import variants
 
@@ -60,12 +65,15 @@ samples = {samples}
 """
 
 
-def timed(kind: str, study: Path, where: Where) -> tuple[float, int]:
+def timed(
+    kind: str, study: Path, where: Where, limit: float | None = DECISION_SECONDS
+) -> tuple[float, int]:
     """(seconds, runs) of a fresh folder: for ``stress`` the battery's runs alone, after the
-    cluster is up; for ``sensitivity`` the whole command, cluster start and report included."""
+    cluster is up; for ``sensitivity`` the whole command, cluster start and report included;
+    ``limit``: the decision time limit (s), None for none."""
     loaded = load_study(study)
     with tempfile.TemporaryDirectory() as out:
-        run = StudyRun(loaded, kind, Path(out), where)
+        run = StudyRun(loaded, kind, Path(out), where, decision_seconds=limit)
         start = time.perf_counter()
         with run.open():
             if kind == "sensitivity":
@@ -105,9 +113,12 @@ def main() -> None:
                 ("Dask", 2),
                 ("process pool", 1),
                 ("process pool", 2),
+                ("Dask without a time limit", 1),
             ]:
-                where = Where(dask_workers=workers) if kind == "Dask" else Where(workers=workers)
-                seconds, runs = timed("stress", study, where)
+                dask = kind.startswith("Dask")
+                where = Where(dask_workers=workers) if dask else Where(workers=workers)
+                limit = None if "without" in kind else DECISION_SECONDS
+                seconds, runs = timed("stress", study, where, limit)
                 rate = 60 * runs / seconds
                 best[kind, workers] = max(best.get((kind, workers), 0.0), rate)
                 print(
@@ -120,6 +131,11 @@ def main() -> None:
                 f"{kind}: runs per minute (best) 1 worker {one:.0f}, 2 workers {two:.0f}; "
                 f"speed-up {two / one:.2f}, efficiency {two / (2 * one):.2f} (target >= 0.85)"
             )
+        free = best["Dask without a time limit", 1]
+        print(
+            f"Dask, 1 worker: {free:.0f} runs/min without a time limit, {best['Dask', 1]:.0f} "
+            f"with --decision-seconds {DECISION_SECONDS:g} (helper threads)"
+        )
         seconds, runs = timed("sensitivity", study, Where(dask_workers=2))
         print(
             f"Sobol study ({args.sobol_samples} x (2 + 2) points x {args.seeds} seeds = {runs} "

@@ -1,5 +1,6 @@
 """Running many markets: the pending runs of experiments on any ``concurrent.futures`` executor,
-each stored as soon as it finishes.
+each stored as soon as it finishes; where they run (:class:`Where`): the local process pool, a
+local Dask cluster of N workers, or an existing Dask scheduler (:func:`open_executor`).
 
 Runs are submitted a few at a time (never the whole queue at once), travel to the workers with
 every strategy named by import path, and are stored by this process alone, which holds each
@@ -10,27 +11,118 @@ inside a strategy can be traced.
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
+import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from sim.errors import InputError
 from sim.experiments.folders import Experiment, ExperimentError, locked
 from sim.experiments.runs import portable, simulate
 from sim.model.firms import decision_watch
 from sim.schema import MarketSpec
+from sim.strategies import portable_name
 
 IN_FLIGHT_PER_WORKER = 2  # runs queued per worker at any moment
 RECORD_BYTES = 512  # one worker's note of where it is, overwritten in place
+INSTALLED = {"site-packages", "dist-packages"}  # folders of installed packages
 _record: int | None = None  # this worker's note file (a file descriptor), set by start_worker
+
+
+class ClusterError(InputError):
+    """A Dask scheduler that cannot be reached, or Dask missing."""
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where runs go: ``scheduler`` (a Dask address), ``dask_workers`` (a local Dask cluster)
+    or neither (a process pool of ``workers`` processes, default all cores)."""
+
+    scheduler: str | None = None
+    dask_workers: int | None = None
+    workers: int | None = None
+
+    @property
+    def label(self) -> str:
+        """How reports name it."""
+        if self.scheduler:
+            return f"Dask scheduler {self.scheduler}"
+        if self.dask_workers:
+            return f"local Dask cluster of {self.dask_workers} workers"
+        return "local process pool"
+
+
+def strategy_files(names: Iterable[str]) -> list[Path]:
+    """The files a Dask worker must be sent to import the strategies ``names``: each strategy's
+    module when it is a single file outside the installed packages (``my_policy.py`` beside a
+    script or study). Built-ins and installed packages need nothing sent."""
+    found: dict[Path, None] = {}
+    for name in names:
+        module, sep, _ = portable_name(name).partition(":")
+        if not sep or "." in module:
+            continue
+        file = getattr(importlib.import_module(module), "__file__", None)
+        path = Path(file).resolve() if file else None
+        if path and path.suffix == ".py" and not INSTALLED & set(path.parts):
+            found[path] = None
+    return list(found)
+
+
+@contextmanager
+def open_executor(
+    where: Where, files: Iterable[Path] = ()
+) -> Iterator[tuple[Executor | None, int | None]]:
+    """(executor, its worker count) for :func:`run_experiments`: (None, ``where.workers``) means
+    its default process pool; for Dask, the client's executor and its worker threads, each
+    worker sent ``files`` (:func:`strategy_files`, ``Client.upload_file``). A Dask cluster
+    started here ends on exit."""
+    if not (where.scheduler or where.dask_workers):
+        yield None, where.workers
+        return
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise ClusterError(
+            "Dask is not installed: pip install 'crmsim[study]' (or run without --scheduler "
+            "and --dask-workers, on the local process pool)"
+        ) from None
+    cluster = None
+    try:
+        if where.scheduler:
+            client = Client(where.scheduler, timeout=10)
+        else:
+            cluster = LocalCluster(
+                n_workers=where.dask_workers,
+                threads_per_worker=1,
+                dashboard_address=":0",
+                silence_logs=40,  # logging.ERROR
+            )
+            client = Client(cluster)
+    except (OSError, ValueError) as exc:
+        raise ClusterError(
+            f"cannot reach the Dask scheduler {where.scheduler}: {exc}. Start one (dask "
+            "scheduler; dask worker ADDRESS) or give its address as tcp://HOST:PORT"
+        ) from None
+    try:
+        for file in files:
+            client.upload_file(str(file))
+        threads = sum(client.nthreads().values()) or 1
+        yield client.get_executor(), threads
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 def start_worker(parent: int, notes: str) -> None:
@@ -183,7 +275,7 @@ def completed(
             k, seed = running.pop(future)
             try:
                 result = future.result()
-            except BrokenProcessPool:
+            except lost_worker_errors():
                 seen = last_notes(notes)
                 lost = "; ".join(
                     f"{experiments[j].out} seed {s}"
@@ -198,6 +290,13 @@ def completed(
                 ) from None
             yield k, seed, result
         submit_more()
+
+
+def lost_worker_errors() -> tuple[type[Exception], ...]:
+    """What a run's future raises when its worker process died: the process pool's
+    BrokenProcessPool, and Dask's KilledWorker (after Dask's own retries) if Dask is in use."""
+    dask = sys.modules.get("distributed")
+    return (BrokenProcessPool, dask.KilledWorker) if dask else (BrokenProcessPool,)
 
 
 def seed_list(count: int, first: int = 0) -> list[int]:

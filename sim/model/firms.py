@@ -2,15 +2,18 @@
 
 Only the market changes a :class:`Firm`, through :meth:`Firm.apply` (S2), homogenisation (S1),
 events (S0) and :meth:`Firm.record` (S11). Its strategy sees it through a :class:`ReadOnlyFirm`
-(a :class:`sim.strategies.FirmView`), and has a time limit to decide.
+(a :class:`sim.strategies.FirmView`), and has a time limit to decide, in any thread.
 """
 
 from __future__ import annotations
 
+import contextvars
+import ctypes
+import queue
 import signal
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import weakref
+from collections.abc import Callable
 from contextvars import ContextVar
 
 import mesa
@@ -86,8 +89,11 @@ class Firm(mesa.Agent):
         if watch:
             watch(f"{where}: deciding")
         try:
-            with time_limit(seconds, f"{where}: decide() did not return within {seconds} s"):
-                decision = self.strategy.decide(self.view, market)
+            decision = time_limit(
+                seconds,
+                f"{where}: decide() did not return within {seconds} s",
+                lambda: self.strategy.decide(self.view, market),
+            )
         except StrategyError:
             raise
         except SystemExit as exc:  # sys.exit() in a policy must not end the whole command
@@ -171,14 +177,24 @@ class ReadOnlyFirm:
         return self._firm.unit_cost(product, service, personnel)
 
 
-@contextmanager
-def time_limit(seconds: float | None, message: str) -> Iterator[None]:
-    """Raise StrategyError(message) in the block if it runs longer than ``seconds`` (a real-time
-    alarm; only in a process's main thread, where Python delivers signals)."""
-    main = threading.current_thread() is threading.main_thread()
-    if not seconds or not main or not hasattr(signal, "setitimer"):
-        yield
-        return
+def time_limit[T](seconds: float | None, message: str, call: Callable[[], T]) -> T:
+    """``call()``, raising StrategyError(message) if it runs longer than ``seconds`` (None: no
+    limit), in any thread.
+
+    In a process's main thread a real-time alarm (SIGALRM) interrupts the call where it is, even
+    inside ``time.sleep``. Elsewhere (the threads of a Dask worker, where Python delivers no
+    signals) the call runs in a helper thread that is waited for ``seconds`` and then abandoned:
+    it is sent an exception, which ends it at its next Python instruction (a loop ends; a call
+    blocked in C, such as a long sleep, stays blocked in its daemon thread, never returning)."""
+    if not seconds:
+        return call()
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        return alarm_limit(seconds, message, call)
+    return thread_limit(seconds, message, call)
+
+
+def alarm_limit[T](seconds: float, message: str, call: Callable[[], T]) -> T:
+    """:func:`time_limit` in the main thread: a real-time alarm."""
 
     def overrun(signum: int, frame: object) -> None:
         raise StrategyError(message)
@@ -186,7 +202,87 @@ def time_limit(seconds: float | None, message: str) -> Iterator[None]:
     previous = signal.signal(signal.SIGALRM, overrun)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        return call()
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+class Abandoned(BaseException):
+    """Sent to a decision's helper thread after its time is up (a BaseException, so that a
+    policy's ``except Exception`` does not swallow it)."""
+
+
+class Helper:
+    """A daemon thread that runs the decisions of one calling thread, one at a time: kept for
+    the next decision (a decision costs a hand-over, not a new thread) and ended when its
+    calling thread ends or abandons it."""
+
+    def __init__(self) -> None:
+        self.calls: queue.SimpleQueue = queue.SimpleQueue()
+        self.thread = threading.Thread(
+            target=serve, args=(self.calls,), daemon=True, name="strategy-decision"
+        )
+        self.thread.start()
+        weakref.finalize(self, self.calls.put, None)  # no one holds it any more: end
+
+    def abandon(self) -> None:
+        """Stop waiting for this helper: send it :class:`Abandoned`, which ends a call running
+        Python code at its next instruction (one blocked in C stays blocked, idle)."""
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+            ctypes.c_ulong(self.thread.ident), ctypes.py_object(Abandoned)
+        )
+
+
+def serve(calls: queue.SimpleQueue) -> None:
+    """A helper thread's loop: run each (context, call, outcome, finished) handed over; end on
+    None or when abandoned."""
+    try:
+        while (item := calls.get()) is not None:
+            if not run_one(*item):
+                return
+            del item  # keep nothing of a finished call (its exception would keep the helper)
+    except Abandoned:  # arrived between calls
+        return
+
+
+def run_one(
+    context: contextvars.Context,
+    call: Callable[[], object],
+    outcome: list,
+    finished: threading.Event,
+) -> bool:
+    """Run ``call`` in the caller's ``context``; put its value, or [None, its exception], in
+    ``outcome`` and set ``finished``. False if the helper was abandoned meanwhile."""
+    try:
+        outcome.append(context.run(call))
+    except Abandoned:
+        return False
+    except BaseException as exc:  # handed to the caller, whatever it is
+        outcome[:] = [None, exc]
+    finally:
+        finished.set()
+    return True
+
+
+_helpers = threading.local()  # each calling thread's Helper
+
+
+def thread_limit[T](seconds: float, message: str, call: Callable[[], T]) -> T:
+    """:func:`time_limit` outside the main thread: the call runs in this thread's helper, which
+    is waited for ``seconds`` and, if it overruns, abandoned (the next call gets a new one)."""
+    helper = getattr(_helpers, "helper", None) or Helper()
+    _helpers.helper = helper
+    outcome: list = []  # [value] or [None, exception]
+    finished = threading.Event()
+    helper.calls.put((contextvars.copy_context(), call, outcome, finished))
+    if not finished.wait(seconds):
+        _helpers.helper = None
+        if not finished.is_set():  # (it may have finished just now: then it ends on its own)
+            helper.abandon()
+        raise StrategyError(message)
+    if len(outcome) == 2:
+        error = outcome.pop()
+        del helper, outcome  # the error's traceback holds this frame: let it not hold the helper
+        raise error
+    return outcome[0]

@@ -28,11 +28,10 @@ from sim.studies.spec import Uncertainty
 
 
 def latin_hypercube(uncertainties: list[Uncertainty], n: int, seed: int) -> pd.DataFrame:
-    """``n`` points, one column per uncertainty key, spread over the ranges (seeded)."""
+    """``n`` points, one column per uncertainty key: a Latin hypercube of probabilities (seeded)
+    turned into values by each uncertainty's quantile function (uniform over a range)."""
     unit = qmc.LatinHypercube(d=len(uncertainties), rng=np.random.default_rng(seed)).random(n)
-    low = np.array([u.low for u in uncertainties], dtype=float)
-    high = np.array([u.high for u in uncertainties], dtype=float)
-    return pd.DataFrame(low + unit * (high - low), columns=[u.key for u in uncertainties])
+    return pd.DataFrame({u.key: u.ppf(unit[:, i]) for i, u in enumerate(uncertainties)})
 
 
 def find_box(
@@ -52,16 +51,17 @@ def find_box(
     initial = box.box_lims[0]
     rows = []
     for u in uncertainties:  # an unrestricted side is the uncertainty's whole range
-        low = limits[u.key].iloc[0] if limits[u.key].iloc[0] > initial[u.key].iloc[0] else u.low
-        high = limits[u.key].iloc[1] if limits[u.key].iloc[1] < initial[u.key].iloc[1] else u.high
+        least, most = u.bounds
+        low = limits[u.key].iloc[0] if limits[u.key].iloc[0] > initial[u.key].iloc[0] else least
+        high = limits[u.key].iloc[1] if limits[u.key].iloc[1] < initial[u.key].iloc[1] else most
         rows.append(
             {
                 "uncertainty": u.key,
-                "range_low": u.low,
-                "range_high": u.high,
+                "range_low": least,
+                "range_high": most,
                 "box_low": float(low),
                 "box_high": float(high),
-                "restricted": bool(low != u.low or high != u.high),
+                "restricted": bool(low != least or high != most),
             }
         )
     stats = path.loc[chosen, ["coverage", "density", "mass"]].astype(float)
@@ -79,8 +79,9 @@ def run_discover(run: StudyRun) -> tuple[Path, pd.DataFrame]:
     settings = study.discover
     if settings is None or not study.uncertainties:
         raise StudyError(
-            f"{run.loaded.path}: discover needs [[uncertainties]] with ranges and a [discover] "
-            "section saying when the policy fails (below = a value of the first outcome)"
+            f"{run.loaded.path}: discover needs [[uncertainties]] (ranges or distributions) and "
+            "a [discover] section saying when the policy fails (below = a value of the first "
+            "outcome)"
         )
     x = latin_hypercube(study.uncertainties, settings.samples, study.first_seed)
     points = run.evaluate("points", x)
@@ -90,8 +91,8 @@ def run_discover(run: StudyRun) -> tuple[Path, pd.DataFrame]:
         raise StudyError(
             f"{run.loaded.path}: the policy fails at {int(points['failed'].sum())} of "
             f"{len(points)} points ({study.outcome} below {settings.below}); PRIM needs both "
-            "failures and successes: change [discover] below or the ranges (points.csv has the "
-            "runs, which are kept)"
+            "failures and successes: change [discover] below or the uncertainties (points.csv "
+            "has the runs, which are kept)"
         )
     limits, stats = find_box(
         x, points["failed"].to_numpy(), study.uncertainties, settings.threshold

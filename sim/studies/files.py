@@ -28,7 +28,7 @@ class StudyError(InputError):
 @dataclass(frozen=True)
 class LoadedStudy:
     """A validated study with what its runs need: the scenario, the policy's portable name
-    (an import path for a policy of your own) and the file a Dask worker must be sent."""
+    (an import path for a policy of your own) and its file, if it was named by file."""
 
     path: Path
     study: Study
@@ -52,6 +52,15 @@ class LoadedStudy:
     def policy_setting(self, levers: dict[str, Any] | None = None) -> dict:
         """The setting that puts the policy (with ``levers`` over its parameters) in place."""
         return self.strategy_setting(self.policy, self.study.policy.params | dict(levers or {}))
+
+    def strategy_names(self) -> list[str]:
+        """Every strategy the study's runs may use: the scenario's, the policy, the rivals' and
+        the benchmarks (for :func:`sim.experiments.executors.strategy_files`)."""
+        study = self.study
+        names = [f.strategy.name for f in self.base.spec.firms] + [self.policy]
+        names += [s for rival in study.rivals for s in rival.strategies] + self.benchmarks()
+        against = study.breakeven.against if study.breakeven else None
+        return names + list(against or [])
 
     def benchmarks(self) -> list[str]:
         """The built-in strategies the policy is compared with."""
@@ -78,7 +87,7 @@ def read_study(path: Path) -> Study:
         return Study.model_validate(document)
     except ValidationError as exc:
         lines = [error_line(format_path(e["loc"]) or "(top level)", e) for e in exc.errors()]
-        lines = [line.replace("docs/scenarios.md", "docs/studies.md") for line in lines]
+        lines = [line.replace("docs/scenarios.md", "docs/stress-testing.md") for line in lines]
         raise StudyError(f"{path}: invalid study:\n" + "\n".join(lines)) from None
 
 
@@ -100,7 +109,7 @@ def load_study(name: str | Path) -> LoadedStudy:
     """Read and check a study file; a StudyError lists what is wrong, key by key."""
     path = Path(name).expanduser()
     if not path.is_file():
-        raise StudyError(f"{name}: no such study file (a .toml file; see docs/studies.md)")
+        raise StudyError(f"{name}: no such study file (a .toml file; see docs/stress-testing.md)")
     study = read_study(path)
     where = f"{path}: invalid study:\n"
     scenario = study.scenario
@@ -149,7 +158,7 @@ def check_against_scenario(loaded: LoadedStudy, where: str, firm_index: Any) -> 
                 "benchmark would get it too); make it a lever ([[levers]] param = ...)"
             )
         policy = loaded.policy_setting()
-        trials += [(f"uncertainties[{i}]", policy | {u.key: v}) for v in (u.low, u.high)]
+        trials += [(f"uncertainties[{i}]", policy | {u.key: v}) for v in u.extremes()]
     for i, rival in enumerate(study.rivals):
         j = firm_index(rival.firm, f"rivals[{i}].firm")
         trials += [

@@ -29,7 +29,7 @@ def describe(run: StudyRun) -> str:
         + (", ".join(f"`{s}`" for s in study.set) or "nothing"),
         f"- seeds: {study.seeds} from {study.first_seed}; outcomes: {', '.join(study.outcomes)}",
     ]
-    lines += [f"- uncertainty `{u.key}`: {u.low} to {u.high}" for u in study.uncertainties]
+    lines += [f"- uncertainty `{u.key}`: {u.describe()}" for u in study.uncertainties]
     lines += [f"- rival {r.firm}: {', '.join(r.strategies)}" for r in study.rivals]
     lines += [f"- shock {s.label}: {json.dumps(s.event)} at {s.periods}" for s in study.shocks]
     lines += [f"- lever `{lever.param}`: {lever.low} to {lever.high}" for lever in study.levers]

@@ -22,8 +22,8 @@ from typing import Any
 import pandas as pd
 
 from sim.experiments import ExperimentError, Sweep, Variant, package_versions, write_atomically
+from sim.experiments.executors import Where, open_executor, strategy_files
 from sim.experiments.folders import locked, read_json
-from sim.studies.cluster import Where, executor
 from sim.studies.files import LoadedStudy
 
 STUDY_PACKAGES = ("dask", "distributed", "salib", "optuna", "ema_workbench", "matplotlib")
@@ -82,7 +82,8 @@ class StudyRun:
                     "another --out folder or delete that one."
                 )
             write_atomically(self.out / "study.json", json.dumps(mine, indent=2).encode())
-            self.pool = stack.enter_context(executor(self.where, self.loaded.policy_file))
+            files = strategy_files(self.loaded.strategy_names())
+            self.pool = stack.enter_context(open_executor(self.where, files))
             yield self
 
     def run(self, batch: str, variants: Sequence[Variant], seeds: Sequence[int]) -> pd.DataFrame:

@@ -1,7 +1,13 @@
 """``crmsim sensitivity``: which uncertainties decide the first outcome, by Morris screening
 (elementary effects: μ*, σ) and Sobol indices (first order S1, total ST), both from SALib with
 bootstrap 95% confidence intervals. Each sample point is run over the study's seeds; the model
-output is the mean outcome over them (the same seeds at every point)."""
+output is the mean outcome over them (the same seeds at every point).
+
+Distributions: SALib samples ranges, uniform, triangular and truncated normal uncertainties
+itself (its problem's ``dists``); a choice or a truncated lognormal, which SALib lacks, is
+sampled as a probability (uniform on [0, 1]) and turned into a value by the uncertainty's
+quantile function. Either way the indices are unchanged (Morris reads only which input moved
+and which way; Sobol only the outputs)."""
 
 from __future__ import annotations
 
@@ -25,13 +31,39 @@ COLUMNS = {  # SALib's result keys per method: (index, CI half-width), ranking k
 }
 
 
+def salib_distribution(u: Uncertainty) -> tuple[str, list[float]] | None:
+    """SALib's name and ``bounds`` entry of the uncertainty's distribution; None if SALib has
+    none like it (a choice, a truncated lognormal, a triangle peaking at its high end)."""
+    low, high = (float(b) for b in u.bounds)
+    if u.distribution in (None, "uniform"):
+        return "unif", [low, high]
+    if u.distribution == "normal":
+        return "truncnorm", [low, high, float(u.mean), float(u.sd)]
+    if u.distribution == "triangular" and u.mode < high:  # SALib's peak is in [0, 1)
+        return "triang", [low, high, (u.mode - low) / (high - low)]
+    return None
+
+
 def problem(uncertainties: list[Uncertainty]) -> dict[str, Any]:
-    """SALib's problem: the uncertainties' keys and ranges."""
+    """SALib's problem: the uncertainties' keys, ``bounds`` and ``dists`` (unif over [0, 1]:
+    a probability, for those SALib cannot sample; :func:`values` turns it into a value)."""
+    found = [salib_distribution(u) or ("unif", [0.0, 1.0]) for u in uncertainties]
     return {
         "num_vars": len(uncertainties),
         "names": [u.key for u in uncertainties],
-        "bounds": [[float(u.low), float(u.high)] for u in uncertainties],
+        "bounds": [bounds for _, bounds in found],
+        "dists": [dist for dist, _ in found],
     }
+
+
+def values(uncertainties: list[Uncertainty], x: np.ndarray) -> pd.DataFrame:
+    """SALib's sample points ``x`` as the uncertainties' values, one column per key."""
+    return pd.DataFrame(
+        {
+            u.key: x[:, i] if salib_distribution(u) else u.ppf(x[:, i])
+            for i, u in enumerate(uncertainties)
+        }
+    )
 
 
 def sample(method: Method, space: dict[str, Any], settings: Sensitivity, seed: int) -> np.ndarray:
@@ -94,13 +126,15 @@ def run_sensitivity(run: StudyRun) -> tuple[Path, pd.DataFrame]:
     <method>_points.csv, <method>.png and the report; return (report.html, the last table)."""
     study = run.loaded.study
     if not study.uncertainties:
-        raise StudyError(f"{run.loaded.path}: sensitivity needs [[uncertainties]] with ranges")
+        raise StudyError(
+            f"{run.loaded.path}: sensitivity needs [[uncertainties]] (ranges or distributions)"
+        )
     space = problem(study.uncertainties)
     blocks: list[Block] = []
     table = pd.DataFrame()
     for method in study.sensitivity.methods:
         x = sample(method, space, study.sensitivity, study.first_seed)
-        points = run.evaluate(method, pd.DataFrame(x, columns=space["names"]))
+        points = run.evaluate(method, values(study.uncertainties, x))
         run.write_table(f"{method}_points.csv", points)
         y = points[study.outcome].to_numpy()
         table = analyse(method, space, x, y, study.sensitivity, study.first_seed)
@@ -116,6 +150,6 @@ def run_sensitivity(run: StudyRun) -> tuple[Path, pd.DataFrame]:
         "Morris μ* is the mean absolute elementary effect of moving one uncertainty by a grid "
         "step (in outcome units; σ large means interactions or non-linearity). Sobol S1 is the "
         "share of the outcome's variance due to one uncertainty alone, ST including all its "
-        "interactions. Intervals are 95% bootstrap intervals (docs/studies.md)."
+        "interactions. Intervals are 95% bootstrap intervals (docs/stress-testing.md)."
     )
     return write_report(run, "sensitivity", [Block("text", text), *blocks]), table

@@ -1,4 +1,4 @@
-"""What a study file says (docs/studies.md): the policy and the firm it replaces, the
+"""What a study file says (docs/stress-testing.md): the policy and the firm it replaces, the
 uncertainties, rivals and shocks, the levers, the outcomes, the seeds, and each command's
 settings. Types are exact and unknown keys are errors, as in scenario files."""
 
@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, Self
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from scipy import stats
 
 # Outcomes of one run and firm (columns of sim.experiments.summarise_run) a study may analyse.
 Outcome = Literal[
@@ -61,23 +63,147 @@ class Range(Section):
         """Whether the values are whole numbers (both ends written as integers)."""
         return isinstance(self.low, int) and isinstance(self.high, int)
 
-    def value(self, unit: float) -> float | int:
-        """The value at ``unit`` ∈ [0, 1] of the range (rounded for a whole-number range)."""
-        return self.actual(self.low + unit * (self.high - self.low))
-
-    def actual(self, x: float) -> float | int:
-        """A value ``x`` of the range as a scenario takes it (rounded for whole numbers)."""
-        return round(float(x)) if self.integer else float(x)
-
     def grid(self) -> list[float | int]:
         """``levels`` evenly spaced values from low to high (distinct ones only)."""
-        return list(dict.fromkeys(self.value(i / (self.levels - 1)) for i in range(self.levels)))
+        return even_grid(self.low, self.high, self.levels, self.integer)
 
 
-class Uncertainty(Range):
-    """A scenario key (``--set`` key path) whose true value nobody knows."""
+def as_value(x: float, integer: bool) -> float | int:
+    """``x`` as a scenario takes it: rounded to a whole number if ``integer``, else a float."""
+    return round(float(x)) if integer else float(x)
+
+
+def even_grid(low: float, high: float, levels: int, integer: bool) -> list[float | int]:
+    """``levels`` evenly spaced values from ``low`` to ``high`` (distinct ones only)."""
+    points = (low + i / (levels - 1) * (high - low) for i in range(levels))
+    return list(dict.fromkeys(as_value(x, integer) for x in points))
+
+
+Distribution = Literal["uniform", "normal", "triangular", "lognormal", "choice"]
+
+# The keys each kind of uncertainty needs besides ``key`` (None: a plain range); every kind but
+# a choice also takes ``levels``.
+NEEDS: dict[str | None, tuple[str, ...]] = {
+    None: ("low", "high"),
+    "uniform": ("low", "high"),
+    "normal": ("mean", "sd", "low", "high"),  # truncated to low..high
+    "triangular": ("low", "mode", "high"),
+    "lognormal": ("mu", "sigma", "low", "high"),  # ln(value) ~ N(mu, sigma), truncated
+    "choice": ("values",),
+}
+
+
+class Uncertainty(Section):
+    """A scenario key (``--set`` key path) whose true value nobody knows: a range (low..high),
+    or a probability distribution over one (docs/stress-testing.md, "Uncertainties").
+
+    Values are whole numbers when the bounds (a choice: all its values) are written as integers.
+    """
 
     key: str
+    distribution: Distribution | None = None  # None: a range, spanned end to end by stress
+    low: float | int | None = None
+    high: float | int | None = None
+    levels: int = Field(3, ge=2, le=50, description="grid points for stress")
+    mean: float | int | None = None
+    sd: float | int | None = Field(None, gt=0)
+    mode: float | int | None = None
+    mu: float | int | None = None
+    sigma: float | int | None = Field(None, gt=0)
+    values: list[float | int] | None = Field(None, min_length=2)
+
+    @model_validator(mode="after")
+    def complete(self) -> Self:
+        kind = self.distribution
+        needs = NEEDS[kind]
+        takes = needs if kind == "choice" else (*needs, "levels")
+        given = self.model_fields_set - {"key", "distribution"}
+        missing = [k for k in needs if k not in given]
+        extra = sorted(given - set(takes))
+        if missing or extra:
+            what = f"distribution {kind!r}" if kind else "a range (no distribution)"
+            wrong = (f"missing {', '.join(missing)}" if missing else "") + (
+                f"{'; ' if missing else ''}{', '.join(extra)} not allowed" if extra else ""
+            )
+            raise ValueError(
+                f"{what} takes {', '.join(takes)} ({wrong}); distribution is one of "
+                "'uniform', 'normal', 'triangular', 'lognormal', 'choice', or none for a range"
+            )
+        if kind == "choice":
+            if len(set(self.values)) < len(self.values):
+                raise ValueError(f"values {self.values} repeat a value; give each once")
+            return self
+        if not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        if kind == "triangular" and not self.low <= self.mode <= self.high:
+            raise ValueError(f"mode ({self.mode}) must be from low ({self.low}) to high")
+        if kind == "lognormal" and self.low <= 0:
+            raise ValueError(f"a lognormal value is > 0: low ({self.low}) must be above 0")
+        return self
+
+    @property
+    def integer(self) -> bool:
+        """Whether the values are whole numbers."""
+        ends = self.values if self.distribution == "choice" else (self.low, self.high)
+        return all(isinstance(v, int) for v in ends)
+
+    @property
+    def bounds(self) -> tuple[float | int, float | int]:
+        """The least and greatest value it may take."""
+        if self.distribution == "choice":
+            return min(self.values), max(self.values)
+        return self.low, self.high
+
+    def actual(self, x: float) -> float | int:
+        """A value ``x`` as a scenario takes it (rounded for whole numbers)."""
+        return as_value(x, self.integer)
+
+    def ppf(self, p: np.ndarray) -> np.ndarray:
+        """The values at cumulative probabilities ``p`` ∈ [0, 1] (the quantile function; a
+        range is uniform); a sample of uniform ``p`` is a sample of the uncertainty."""
+        p = np.asarray(p, dtype=float)
+        kind, low, high = self.distribution, self.low, self.high
+        if kind is None or kind == "uniform":
+            return low + p * (high - low)
+        if kind == "normal":
+            a, b = (low - self.mean) / self.sd, (high - self.mean) / self.sd
+            return stats.truncnorm.ppf(p, a, b, loc=self.mean, scale=self.sd)
+        if kind == "triangular":
+            c = (self.mode - low) / (high - low)
+            return stats.triang.ppf(p, c, loc=low, scale=high - low)
+        if kind == "lognormal":
+            ends = stats.norm.cdf((np.log([low, high]) - self.mu) / self.sigma)
+            z = stats.norm.ppf(ends[0] + p * (ends[1] - ends[0]))
+            return np.clip(np.exp(self.mu + self.sigma * z), low, high)
+        ordered = np.sort(np.asarray(self.values, dtype=float))
+        return ordered[np.minimum((p * len(ordered)).astype(int), len(ordered) - 1)]
+
+    def grid(self) -> list[float | int]:
+        """The values stress tries: a range's ``levels`` values evenly spaced from low to high;
+        a choice's values; a distribution's quantiles at the middles of ``levels`` equally
+        likely slices, (i + ½) / levels, so that every cell is as likely as any other."""
+        if self.distribution == "choice":
+            return [self.actual(v) for v in self.values]
+        if self.distribution is None:
+            return even_grid(self.low, self.high, self.levels, self.integer)
+        middles = self.ppf((np.arange(self.levels) + 0.5) / self.levels)
+        return list(dict.fromkeys(self.actual(v) for v in middles))
+
+    def extremes(self) -> list[float | int]:
+        """The values a study file check tries: the bounds, or every value of a choice."""
+        if self.distribution == "choice":
+            return [self.actual(v) for v in self.values]
+        return [self.actual(v) for v in self.bounds]
+
+    def describe(self) -> str:
+        """How reports show it, e.g. ``normal(mean 20, sd 5) on 5 to 40``."""
+        kind = self.distribution
+        if kind == "choice":
+            return "one of " + ", ".join(f"{v:g}" for v in self.values)
+        span = f"{self.low:g} to {self.high:g}"
+        shape = {k: getattr(self, k) for k in NEEDS[kind] if k not in ("low", "high")}
+        inner = ", ".join(f"{k} {v:g}" for k, v in shape.items())
+        return f"{kind}({inner}) on {span}" if kind else span
 
 
 class Lever(Range):

@@ -1,6 +1,6 @@
 """``crmsim stress``: the policy and every benchmark strategy in each cell of the battery
 (uncertainty grid × rivals' strategies × shocks), over the study's seeds; outcome
-distributions and regret (docs/studies.md).
+distributions and regret (docs/stress-testing.md).
 
 Regret of strategy s in cell c, for outcome y (higher is better), on the mean over seeds:
 ``regret(s, c) = max_{s'} mean_y(s', c) − mean_y(s, c)`` (s' over the policy and the
@@ -135,7 +135,7 @@ def run_stress(run: StudyRun) -> tuple[Path, pd.DataFrame]:
                 "text",
                 f"{n_cells} cells × {plan['plays'].nunique()} strategies × {study.seeds} seeds. "
                 "Regret of a strategy in a cell is the best mean outcome in that cell minus its "
-                "own mean (0 for the best; docs/studies.md).",
+                "own mean (0 for the best; docs/stress-testing.md).",
             ),
             figure(run, regret_heatmap(main, plan), "regret.png", f"Regret ({study.outcome})"),
             Block("heading", "Outcome distributions over all cells and seeds"),

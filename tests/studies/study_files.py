@@ -9,6 +9,7 @@ from pathlib import Path
 POLICY = """
 import math
 import os
+import time
 from pathlib import Path
 
 from pydantic import Field
@@ -25,7 +26,8 @@ class LoyaltyFirst(Strategy):
         discount: float = Field(0.1, ge=0, le=0.9)
         crm: float = Field(1.0, ge=0)
         fail_at: int = 0  # period in which it returns a price of NaN (0: never)
-        fail_overhead: float = 0.0  # … if the firm's overhead is at least this
+        hang_at: int = 0  # period in which it sleeps forever (0: never)
+        fail_overhead: float = 0.0  # … either, if the firm's overhead is at least this
         die_once: str = ""  # a file: if it does not exist, create it and end the process
 
     def decide(self, firm, market):
@@ -33,7 +35,10 @@ class LoyaltyFirst(Strategy):
         if p.die_once and market.period == 2 and not Path(p.die_once).exists():
             Path(p.die_once).touch()
             os._exit(1)
-        fails = market.period == p.fail_at and firm.spec.overhead >= p.fail_overhead
+        costly = firm.spec.overhead >= p.fail_overhead
+        if market.period == p.hang_at and costly:
+            time.sleep(10**9)
+        fails = market.period == p.fail_at and costly
         price = math.nan if fails else firm.spec.price
         return self.base_decision(
             firm, price=price, crm=p.crm, loyalty_discount=p.discount, retention_share=0.1

@@ -1,5 +1,5 @@
-"""The shipped example study runs end to end, and the study file shown in docs/studies.md is a
-valid study (the documentation cannot drift from the schema)."""
+"""The shipped example study runs end to end, and the study file shown in docs/stress-testing.md
+is a valid study (the documentation cannot drift from the schema)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ EXAMPLE = ROOT / "studies" / "loyalty_stress.toml"
 
 
 def test_the_study_in_the_docs_is_valid(tmp_path):
-    text = (ROOT / "docs" / "studies.md").read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "stress-testing.md").read_text(encoding="utf-8")
     block = re.search(r"```toml\n(.*?)```", text, re.S)
-    assert block, "docs/studies.md shows no study file"
+    assert block, "docs/stress-testing.md shows no study file"
     path = tmp_path / "documented.toml"
     path.write_text(block[1])
     study = load_study(path).study

@@ -1,9 +1,12 @@
 """``crmsim stress`` end to end: a policy of one's own, in a module file beside the study, runs on
 the workers of a Dask cluster; the numbers equal those of the local process pool; regret is
-≥ 0 and 0 for the best; a study run again redoes nothing; a misbehaving policy is stopped with
-a message naming firm, period and value, keeping the finished runs."""
+≥ 0 and 0 for the best; a study run again redoes nothing; a misbehaving policy (one returning
+NaN, one that never returns) is stopped with a message naming firm, period and value or time
+limit, keeping the finished runs."""
 
 from __future__ import annotations
+
+import time
 
 import pandas as pd
 import pytest
@@ -91,4 +94,22 @@ def test_a_policy_returning_nan_is_stopped_on_dask_keeping_finished_runs(
     assert "price=nan" in message and "Traceback" not in message
     kept = {p.parent.parent.name for p in out.glob("battery/variants/*/runs/*.parquet")}
     assert {"c000-policy", "c000-product_centric"} <= kept  # overhead 1.0: it does not fail
+    assert "c001-policy" not in kept
+
+
+def test_a_policy_that_never_returns_is_stopped_on_dask_keeping_finished_runs(
+    tmp_path, scheduler, capsys
+):
+    hangs = ", hang_at = 3, fail_overhead = 1.5"  # sleeps forever in cells with overhead 2.0
+    study = write_study(tmp_path, "stress_policy_h", extra=hangs, more=FAILS_IN_SECOND_CELL)
+    out = tmp_path / "out"
+    started = time.perf_counter()
+    args = ["stress", str(study), "--out", str(out), "--scheduler", scheduler]
+    assert main([*args, "--decision-seconds", "1"]) == 2
+    assert time.perf_counter() - started < 60  # the limit, not a hang, ended the study
+    message = capsys.readouterr().err
+    assert "strategy 'loyalty_first'" in message and "period 3" in message
+    assert "decide() did not return within 1.0 s" in message and "Traceback" not in message
+    kept = {p.parent.parent.name for p in out.glob("battery/variants/*/runs/*.parquet")}
+    assert {"c000-policy", "c000-product_centric"} <= kept  # overhead 1.0: it does not hang
     assert "c001-policy" not in kept

@@ -40,6 +40,41 @@ BAD = {
         '["price_cutter"]',
         ["stress.benchmarks", "allowed"],
     ),
+    "unknown distribution": (
+        "levels = 2",
+        'levels = 2\ndistribution = "gamma"',
+        ["uncertainties[0].distribution", "'uniform'", "'lognormal'", "'choice'"],
+    ),
+    "normal without sd": (
+        "levels = 2",
+        'levels = 2\ndistribution = "normal"\nmean = 0.1',
+        ["uncertainties[0]", "'normal' takes mean, sd, low, high, levels (missing sd)"],
+    ),
+    "choice with bounds": (
+        "levels = 2",
+        'distribution = "choice"\nvalues = [0.0, 0.1]',
+        ["uncertainties[0]", "'choice' takes values (high, low not allowed)"],
+    ),
+    "choice repeating a value": (
+        "low = 0.0\nhigh = 0.3\nlevels = 2",
+        'distribution = "choice"\nvalues = [0.1, 0.1]',
+        ["uncertainties[0]", "repeat a value"],
+    ),
+    "triangle peaking outside": (
+        "levels = 2",
+        'levels = 2\ndistribution = "triangular"\nmode = 0.5',
+        ["uncertainties[0]", "mode (0.5) must be from low (0.0) to high"],
+    ),
+    "lognormal from 0": (
+        "levels = 2",
+        'levels = 2\ndistribution = "lognormal"\nmu = 0.0\nsigma = 1.0',
+        ["uncertainties[0]", "a lognormal value is > 0"],
+    ),
+    "choice outside the key's bounds": (
+        "low = 0.0\nhigh = 0.3\nlevels = 2",
+        'distribution = "choice"\nvalues = [0.1, 3.0]',
+        ["uncertainties[0]", "homogenisation.rate", "less than or equal"],
+    ),
     "sobol samples": ("samples = 4", "samples = 6", ["sensitivity.samples", "power of 2"]),
     "not TOML": ("[policy]", "[policy", ["not valid TOML"]),
 }

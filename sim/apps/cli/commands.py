@@ -8,7 +8,8 @@ import os
 import shlex
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,8 +20,11 @@ from sim.scenarios import ScenarioError, available, load, warnings_for
 from sim.schema import INFO_SECTIONS
 
 if TYPE_CHECKING:  # for annotations only: the commands import what they need when they run
+    from concurrent.futures import Executor
+
     import pandas as pd
 
+    from sim.experiments.executors import Where
     from sim.experiments.folders import Experiment
     from sim.experiments.sweep import Sweep
 
@@ -77,25 +81,49 @@ BYTES_PER_FIRM_PERIOD = 600  # a run file's size per firm and period (Parquet, 4
 ANNOUNCE_SECONDS = 180  # runs expected to take longer are announced before they start
 
 
-def announce(args: argparse.Namespace, experiments: list[Experiment]) -> None:
-    """Before a long command starts: warn about more workers than cores, and print the
-    estimated time and disk space of runs expected to take more than a few minutes."""
+def where(args: argparse.Namespace) -> Where:
+    """Where the command's runs go: --scheduler, --dask-workers or --workers."""
+    from sim.experiments.executors import Where
+
+    return Where(args.scheduler, args.dask_workers, args.workers)
+
+
+@contextmanager
+def executor(
+    args: argparse.Namespace, experiments: list[Experiment]
+) -> Iterator[tuple[Executor | None, int | None]]:
+    """The executor the options choose (:func:`sim.experiments.executors.open_executor`), its
+    Dask workers sent the files of the experiments' strategies; announces the work first."""
+    from sim.experiments.executors import open_executor, strategy_files
+
+    names = [f.strategy.name for e in experiments for f in e.loaded.spec.firms]
+    with open_executor(where(args), strategy_files(names)) as (pool, workers):
+        announce(args, experiments, workers)
+        yield pool, workers
+
+
+def announce(args: argparse.Namespace, experiments: list[Experiment], workers: int | None) -> None:
+    """Before a long command starts: warn about more local workers than cores, and print the
+    estimated time and disk space of runs expected to take more than a few minutes on
+    ``workers`` workers (default: the local process pool's)."""
     cores = os.cpu_count() or 1
-    workers = args.workers or cores
-    if workers > cores:
+    local = not (args.scheduler or args.dask_workers)
+    workers = workers or cores
+    if local and workers > cores:
         print(
             f"warning: --workers {workers} is more than this machine's {cores} cores; runs "
             "will not go faster and use more memory",
             file=sys.stderr,
         )
+    usable = min(workers, cores) if local else workers
     runs = [(e, len(e.pending())) for e in experiments]  # pending: one listing of runs/
     work = sum(n * e.loaded.spec.customers.count * e.run_periods for e, n in runs)
-    seconds = work / CUSTOMER_PERIODS_PER_SECOND / min(workers, cores)
+    seconds = work / CUSTOMER_PERIODS_PER_SECOND / usable
     size = sum(n * len(e.loaded.spec.firms) * e.run_periods for e, n in runs)
     if seconds > ANNOUNCE_SECONDS and not args.quiet:
         print(
             f"{sum(n for _, n in runs)} runs to do: about {seconds / 60:,.0f} minutes on "
-            f"{min(workers, cores)} workers and {size * BYTES_PER_FIRM_PERIOD / 1e6:,.0f} MB of "
+            f"{usable} workers and {size * BYTES_PER_FIRM_PERIOD / 1e6:,.0f} MB of "
             "results (Ctrl-C stops; the same command resumes)",
             file=sys.stderr,
         )
@@ -135,11 +163,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         loaded, seed_list(args.seeds, args.first_seed), out, args.periods, command_line()
     )
     warn(warnings_for(loaded.spec, args.periods))
-    announce(args, [experiment])
-    with progress(len(experiment.pending()), f"{loaded.name}: runs", args.quiet) as bar:
+    with (
+        executor(args, [experiment]) as (pool, workers),
+        progress(len(experiment.pending()), f"{loaded.name}: runs", args.quiet) as bar,
+    ):
         metrics, summary = run_experiment(
             experiment,
-            workers=args.workers,
+            pool,
+            workers,
             on_done=lambda _: bar.update(),
             decision_seconds=args.decision_seconds,
         )
@@ -153,11 +184,14 @@ def run_sweep(args: argparse.Namespace, sweep: Sweep, title: str) -> int:
 
     experiments = sweep.experiments()
     warn(line for e in experiments for line in warnings_for(e.loaded.spec, e.periods))
-    announce(args, experiments)
     todo = sum(len(e.pending()) for e in experiments)
-    with progress(todo, f"{sweep.scenario}: runs", args.quiet) as bar:
+    with (
+        executor(args, experiments) as (pool, workers),
+        progress(todo, f"{sweep.scenario}: runs", args.quiet) as bar,
+    ):
         _, summary = sweep.run(
-            workers=args.workers,
+            pool,
+            workers,
             on_done=lambda *_: bar.update(),
             experiments=experiments,
             decision_seconds=args.decision_seconds,

@@ -24,11 +24,13 @@ EXAMPLES = {
   crmsim run my_market.toml --set 'firms[1].strategy.crm=3.0' --workers 2""",
     "compare": """examples:
   crmsim compare flagship --firm CustomerCo --strategies customer_centric,product_centric,static
-  crmsim compare flagship --rotate --seeds 20      # every firm plays every strategy""",
+  crmsim compare flagship --rotate --seeds 20      # every firm plays every strategy
+  crmsim compare flagship --rotate --scheduler tcp://10.0.0.5:8786   # on a Dask cluster""",
     "sweep": """examples:
   crmsim sweep flagship --grid homogenisation.rate=0,0.05,0.15 --seeds 10
   crmsim sweep flagship --grid economics.acquisition_cost=10,50,100 \\
-                        --grid economics.retention_cost=5,10 --seeds 5""",
+                        --grid economics.retention_cost=5,10 --seeds 5
+  crmsim sweep flagship --grid homogenisation.rate=0,0.1 --dask-workers 2  # local Dask""",
     "report": """examples:
   crmsim report results/flagship            # an experiment folder of 'crmsim run'
   crmsim report results/flagship-sweep      # a folder of 'crmsim sweep' or 'crmsim compare'""",
@@ -140,10 +142,22 @@ def add_run_options(parser: argparse.ArgumentParser, default_seeds: int) -> None
         help="override one scenario key, e.g. homogenisation.rate=0 (repeatable)",
     )
     parser.add_argument("--out", type=Path, help="output folder (default results/<scenario>…)")
-    parser.add_argument(
-        "--workers", type=positive_int, help="worker processes (default: all cores)"
-    )
+    add_where_options(parser)
     add_decision_limit_and_quiet(parser)
+
+
+def add_where_options(parser: argparse.ArgumentParser) -> None:
+    """Where the runs go (one of): --workers, --dask-workers, --scheduler."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers", type=positive_int, help="local worker processes (default: all cores)"
+    )
+    where.add_argument(
+        "--dask-workers", type=positive_int, metavar="N", help="start a local Dask cluster"
+    )
+    where.add_argument(
+        "--scheduler", metavar="ADDRESS", help="an existing Dask scheduler, tcp://HOST:PORT"
+    )
 
 
 def add_decision_limit_and_quiet(parser: argparse.ArgumentParser) -> None:
@@ -230,20 +244,11 @@ def add_study_commands(sub: argparse._SubParsersAction) -> None:
             epilog=STUDY_EXAMPLES.format(name=name) + STUDY_EXTRA_EXAMPLES.get(name, ""),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        parser.add_argument("study", help="a study file (.toml; docs/studies.md)")
+        parser.add_argument("study", help="a study file (.toml; docs/stress-testing.md)")
         parser.add_argument(
             "--out", type=output_folder, help=f"output folder (default results/<study>-{name})"
         )
-        where = parser.add_mutually_exclusive_group()
-        where.add_argument(
-            "--workers", type=positive_int, help="local worker processes (default: all cores)"
-        )
-        where.add_argument(
-            "--dask-workers", type=positive_int, metavar="N", help="start a local Dask cluster"
-        )
-        where.add_argument(
-            "--scheduler", metavar="ADDRESS", help="an existing Dask scheduler, tcp://HOST:PORT"
-        )
+        add_where_options(parser)
         add_decision_limit_and_quiet(parser)
         if name == "breakeven":
             parser.add_argument(

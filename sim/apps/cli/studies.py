@@ -1,22 +1,21 @@
 """The study sub-commands: ``crmsim stress|sensitivity|discover|breakeven|tune STUDY``
-(docs/studies.md), on the local process pool, a local Dask cluster or a Dask scheduler."""
+(docs/stress-testing.md), on the local process pool, a local Dask cluster or a Dask scheduler."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
-from sim.apps.cli.commands import command_line
+from sim.apps.cli.commands import command_line, where
 
 
 def run_study(args: argparse.Namespace, work: Callable[[Any], tuple[Path, Any]]) -> int:
     """Load the study, run ``work`` on it with a progress bar, print its table and report."""
-    from sim.studies import StudyRun, Where, load_study
+    from sim.studies import StudyRun, load_study
 
     loaded = load_study(args.study)
     extra = {"parameter": args.parameter} if getattr(args, "parameter", None) else {}
@@ -24,17 +23,11 @@ def run_study(args: argparse.Namespace, work: Callable[[Any], tuple[Path, Any]])
         loaded,
         args.command,
         args.out or Path("results") / f"{loaded.path.stem}-{args.command}",
-        Where(args.scheduler, args.dask_workers, args.workers),
+        where(args),
         command_line(),
         args.decision_seconds,
         extra=extra,
     )
-    if (args.scheduler or args.dask_workers) and not args.quiet:
-        print(
-            "note: Dask workers run policies in threads, where --decision-seconds cannot stop "
-            "a policy that hangs (docs/studies.md); Ctrl-C stops the study, keeping its runs",
-            file=sys.stderr,
-        )
     label = f"{loaded.path.stem}: {args.command} runs"
     with tqdm(total=0, desc=label, unit="run", disable=args.quiet) as bar:
         run.progress = bar
