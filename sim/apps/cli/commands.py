@@ -285,16 +285,21 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def app_extra_missing(command: str, what: str, exc: ImportError) -> int:
+    """Say that ``what`` needs the app extra (``exc``: the failed import); exit code 1."""
+    print(
+        f"crmsim {command}: {what} needs crmsim's app extra ({exc.name} is not installed): "
+        "pip install 'crmsim[app]'",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     """Serve the browser app until interrupted."""
     try:
         from sim.apps.web.server import serve
     except ImportError as exc:
-        print(
-            f"crmsim app: the browser app needs crmsim's app extra ({exc.name} is not "
-            "installed): pip install 'crmsim[app]'",
-            file=sys.stderr,
-        )
-        return 1
+        return app_extra_missing("app", "the browser app", exc)
     serve(args.scenario, args.host, args.port)
     return 0

@@ -6,10 +6,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import secrets
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sim.apps.cli.commands import app_extra_missing
 from sim.errors import InputError
 from sim.scenarios import load, looks_like_path
 
@@ -136,12 +136,7 @@ def game_serve(args: argparse.Namespace) -> int:
     try:
         from sim.apps.game.server import serve
     except ImportError as exc:
-        print(
-            f"crmsim game serve: the pages need crmsim's app extra ({exc.name} is not "
-            "installed): pip install 'crmsim[app]'",
-            file=sys.stderr,
-        )
-        return 1
+        return app_extra_missing("game serve", "the game's pages", exc)
     serve(args.game, args.host, args.port)
     return 0
 
