@@ -119,6 +119,7 @@ def load_study(name: str | Path) -> LoadedStudy:
         base = load(scenario, study.set)
     except ScenarioError as exc:
         raise StudyError(f"{where}  scenario / set: {exc}") from None
+    check_retention_window(study, base, where)
     firms = [f.name for f in base.spec.firms]
 
     def firm_index(firm: str, key: str) -> int:
@@ -136,6 +137,21 @@ def load_study(name: str | Path) -> LoadedStudy:
     loaded = LoadedStudy(path, study, scenario, base, policy, file, index)
     check_against_scenario(loaded, where, firm_index)
     return loaded
+
+
+def check_retention_window(study: Study, base: Scenario, where: str) -> None:
+    """Refuse a retention outcome the runs cannot measure: retention by cohort is known only
+    after experience.lapse_periods periods (docs/model.md, S11)."""
+    periods = study.periods or base.spec.periods
+    lapse = base.spec.experience.lapse_periods
+    for i, outcome in enumerate(study.outcomes):
+        if "retention" in outcome and periods <= lapse:
+            raise StudyError(
+                f"{where}  outcomes[{i}]: {outcome} needs more than {lapse} periods "
+                f"(experience.lapse_periods): retention by cohort is known from period "
+                f"{lapse + 1} on, and the study runs {periods}; raise periods or lower "
+                "experience.lapse_periods in set"
+            )
 
 
 def check_against_scenario(loaded: LoadedStudy, where: str, firm_index: Any) -> None:

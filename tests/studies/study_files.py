@@ -48,7 +48,7 @@ class LoyaltyFirst(Strategy):
 STUDY = """
 title = "A small study"
 scenario = "flagship"
-set = ["customers.count=300"]
+set = ["customers.count=300", "experience.lapse_periods=2"]  # retention known from period 3
 periods = 4
 seeds = 2
 outcomes = ["cumulative_profit", "mean_retention_rate"]

@@ -18,6 +18,11 @@ BAD = {
         '"retention"]',
         ["outcomes[1]", "'cumulative_profit'", "'final_customer_equity'"],
     ),
+    "retention in too short a study": (
+        '"experience.lapse_periods=2"',
+        '"experience.lapse_periods=4"',
+        ["outcomes[1]", "mean_retention_rate needs more than 4 periods", "from period 5"],
+    ),
     "unknown firm": ('firm = "CustomerCo"', 'firm = "Nobody"', ["policy.firm", "ProductCo"]),
     "missing policy file": (".py:LoyaltyFirst", "_gone.py:LoyaltyFirst", ["no such policy file"]),
     "unknown class": (":LoyaltyFirst", ":Loyalty", ["policy.strategy", "cannot import"]),
