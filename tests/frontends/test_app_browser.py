@@ -193,8 +193,13 @@ def test_replicate_a_and_b_shows_means_and_bands_of_a_b_and_the_difference(page,
     choose(page, "A/B", "Strategy", "sales_push")
     seeds = page.locator(".v-card", has_text="95% band").get_by_role("slider")
     seeds.focus()
-    for _ in range(7):
-        seeds.press("ArrowLeft")  # 10 → 3 seeds
+    for _ in range(20):  # 10 → 3 seeds; under load a key press can be lost, so read the value
+        if seeds.get_attribute("aria-valuenow") == "3":
+            break
+        seeds.press("ArrowLeft")
+        page.wait_for_timeout(100)
+    assert seeds.get_attribute("aria-valuenow") == "3"
+    page.wait_for_timeout(500)  # the server has the value before the button is pressed
     page.get_by_role("button", name="Replicate A and B").click()
     table = page.locator(".v-card", has_text="95% band").locator("table")
     table.wait_for(timeout=4 * TIMEOUT)

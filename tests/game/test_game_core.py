@@ -192,3 +192,12 @@ def test_codes_are_unguessable_and_stored_only_as_hashes(new_game, tmp_path):
     raw = b"".join(p.read_bytes() for p in (tmp_path / "game").glob(DATABASE + "*"))
     assert len(raw) > 4096  # the database and its write-ahead log
     assert not any(secret.encode() in raw for secret in [*codes, key])
+
+
+def test_codes_never_start_with_a_dash(monkeypatch):
+    """A code starting with "-" would read as an option: ``--key -x…`` fails on the command line."""
+    import sim.apps.game.codes as codes
+
+    drawn = iter(["-starts-with-dash", "_fine_code"])
+    monkeypatch.setattr(codes.secrets, "token_urlsafe", lambda n: next(drawn))
+    assert codes.new_code() == "_fine_code"

@@ -18,7 +18,10 @@ CODE_BYTES = 16  # 128 bits of randomness per code
 
 def new_code() -> str:
     """A fresh join code or instructor key (22 URL-safe characters)."""
-    return secrets.token_urlsafe(CODE_BYTES)
+    code = secrets.token_urlsafe(CODE_BYTES)
+    while code.startswith("-"):  # a leading "-" would read as an option on the command line
+        code = secrets.token_urlsafe(CODE_BYTES)
+    return code
 
 
 def code_hash(code: str) -> str:
