@@ -14,6 +14,7 @@ import pandas as pd
 
 from sim.model.books import RepeatCohorts, book_reporters, keep_books, ratio
 from sim.model.channel import ChannelLayer, Store
+from sim.model.channel.results import ChannelResults
 from sim.model.events import Timeline
 from sim.model.firms import Firm
 from sim.model.lifetime_value import LifetimeValues
@@ -40,7 +41,7 @@ from sim.schema import (
 from sim.strategies import build_strategy
 
 
-class Market(mesa.Model):
+class Market(ChannelResults, mesa.Model):
     """A market of customers and firms, built from a validated :class:`~sim.schema.MarketSpec`.
 
     Args:
@@ -212,18 +213,6 @@ class Market(mesa.Model):
     def market_metrics(self) -> pd.DataFrame:
         """One row per period: every field of :class:`~sim.schema.MarketBooks`."""
         return self.datacollector.get_model_vars_dataframe()
-
-    def retailer_metrics(self) -> pd.DataFrame:
-        """One row per period and retailer: every field of :class:`~sim.schema.RetailerBooks`."""
-        if self.channel is None:
-            raise RuntimeError("this market has no retailers (no [[channel.retailers]])")
-        return self.channel.retailer_frame(self.datacollector)
-
-    def channel_metrics(self) -> pd.DataFrame:
-        """One row per period and firm: every field of :class:`~sim.schema.ChannelBooks`."""
-        if self.channel is None:
-            raise RuntimeError("this market has no retailers (no [[channel.retailers]])")
-        return self.channel.frame()
 
     def transactions(self) -> pd.DataFrame:
         """The transaction log: one row per purchase (customer, firm, period, amount in $)."""

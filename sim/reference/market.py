@@ -44,6 +44,7 @@ from sim.model.books import (
     ratio,
 )
 from sim.model.channel import Store
+from sim.model.channel.results import ChannelResults
 from sim.model.equations import clv_margin_multiple
 from sim.model.events import Timeline
 from sim.model.firms import Firm
@@ -57,7 +58,7 @@ from sim.schema import FIRM_METRICS, MARKET_METRICS, RETAILER_METRICS, MarketBoo
 from sim.strategies import Decision, build_strategy
 
 
-class ReferenceMarket(mesa.Model):
+class ReferenceMarket(ChannelResults, mesa.Model):
     """The model of :class:`sim.model.Market` with one Mesa agent per customer.
 
     Args:
@@ -349,18 +350,6 @@ class ReferenceMarket(mesa.Model):
         df = df.rename(columns={"Step": "period"}).drop(columns="AgentID")
         df["period"] = df["period"].round().astype(int)
         return df
-
-    def retailer_metrics(self) -> pd.DataFrame:
-        """One row per period and retailer: every field of :class:`~sim.schema.RetailerBooks`."""
-        if self.channel is None:
-            raise RuntimeError("this market has no retailers (no [[channel.retailers]])")
-        return self.channel.retailer_frame(self.datacollector)
-
-    def channel_metrics(self) -> pd.DataFrame:
-        """One row per period and firm: every field of :class:`~sim.schema.ChannelBooks`."""
-        if self.channel is None:
-            raise RuntimeError("this market has no retailers (no [[channel.retailers]])")
-        return self.channel.frame()
 
     def market_metrics(self) -> pd.DataFrame:
         """One row per period: every field of :class:`~sim.schema.MarketBooks`."""
