@@ -1,6 +1,7 @@
 """The ``crmsim`` command line: list, show, validate, run, compare and sweep scenarios; report;
 calibrate a customer segment from transaction data; serve the browser app; study a policy
-(stress, sensitivity, discover, breakeven, tune); run a classroom game.
+(stress, sensitivity, discover, breakeven, tune); run a classroom game; build the course's slides
+and handouts, a grade sheet; copy the notebooks for a student.
 
 Exit codes: 0 success, 2 bad input (a scenario file, flag, strategy or transaction file: any
 :class:`sim.errors.InputError`), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
@@ -27,6 +28,7 @@ from sim.apps.cli.commands import (
     cmd_sweep,
     cmd_validate,
 )
+from sim.apps.cli.course import cmd_course, cmd_notebooks
 from sim.apps.cli.game import cmd_game
 from sim.apps.cli.parser import build_parser
 from sim.apps.cli.studies import cmd_breakeven, cmd_discover, cmd_sensitivity, cmd_stress, cmd_tune
@@ -46,6 +48,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "calibrate": cmd_calibrate,
     "app": cmd_app,
     "game": cmd_game,
+    "course": cmd_course,
+    "notebooks": cmd_notebooks,
     "stress": cmd_stress,
     "sensitivity": cmd_sensitivity,
     "discover": cmd_discover,

@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sim.apps.cli.course import add_course_commands
 from sim.calibration.csv_layout import CsvLayout
 from sim.schema import MONTH_DAYS
 from sim.strategies import BUILTIN
@@ -338,6 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     calibrate.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     add_study_commands(sub)
+    add_course_commands(sub)
     add_game_commands(command("game", "The classroom game: teams run rival firms, round by round."))
     return parser
 

@@ -1,0 +1,88 @@
+"""``crmsim course build|grades`` (the course's slides and handouts; a grade sheet from a game's
+export) and ``crmsim notebooks DIR`` (a student's copy of the notebooks)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sim.errors import InputError
+
+LANG_CHOICES = ("en", "zh", "all")
+EXAMPLES = {
+    "course": """examples:
+  crmsim course build                           # every session, every language, into build/course
+  crmsim course build --lang zh --session 01 --out handouts
+  crmsim course grades games/flagship --out grades.csv   # after 'crmsim game export'""",
+    "notebooks": """examples:
+  crmsim notebooks crm-notebooks                # then: jupyter lab crm-notebooks
+  crmsim notebooks crm-notebooks --lang zh      # the Chinese notebooks, in crm-notebooks/zh""",
+}
+
+
+def add_course_commands(sub: argparse._SubParsersAction) -> None:
+    """The ``course`` and ``notebooks`` sub-commands."""
+    course = sub.add_parser(
+        "course",
+        help="Build the course's slide decks and handouts; make a grade sheet from a game.",
+        description="Build the course's slide decks and handouts; make a grade sheet.",
+        epilog=EXAMPLES["course"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = course.add_subparsers(dest="course_command", required=True, metavar="ACTION")
+    build = actions.add_parser("build", help="slide decks (HTML) and handouts (PDF) per session")
+    build.add_argument("--lang", choices=LANG_CHOICES, default="all", help="default: all")
+    build.add_argument("--out", type=Path, default=Path("build/course"), help="output folder")
+    build.add_argument("--session", metavar="NN", help="only this session, e.g. 01")
+    build.add_argument(
+        "--course", type=Path, default=Path("course"), help="the course folder (default course)"
+    )
+    grades = actions.add_parser("grades", help="one row per team from a game's export")
+    grades.add_argument("export", type=Path, help="export CSV of 'crmsim game export', or its game")
+    grades.add_argument("--out", type=Path, default=Path("grades.csv"), help="CSV to write")
+    notebooks = sub.add_parser(
+        "notebooks",
+        help="Copy the course notebooks into a folder of your own.",
+        description="Copy the course notebooks into a folder of your own (never overwriting "
+        "a notebook you changed).",
+        epilog=EXAMPLES["notebooks"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    notebooks.add_argument("folder", type=Path, help="where to put them (created if needed)")
+    notebooks.add_argument("--lang", choices=LANG_CHOICES, default="en", help="default: en")
+
+
+def cmd_course(args: argparse.Namespace) -> int:
+    """Run ``crmsim course build`` or ``crmsim course grades``."""
+    if args.course_command == "grades":
+        from sim.course.grades import write_grade_sheet
+
+        sheet = write_grade_sheet(args.export, args.out)
+        print(sheet.to_string(index=False))
+        print(f"{args.out}: {len(sheet)} teams")
+        return 0
+    try:
+        from sim.course.build import build
+    except ModuleNotFoundError as exc:
+        raise InputError(
+            f"crmsim course build needs the course extra ({exc.name} is missing): "
+            "pip install 'crmsim[course]'"
+        ) from None
+    if args.session is not None and not (len(args.session) == 2 and args.session.isdigit()):
+        raise InputError(f"--session {args.session!r}: give a two-digit number such as 01")
+    for done in build(args.course, args.out, args.lang, args.session):
+        size = done.deck.stat().st_size / 1e6
+        print(
+            f"{done.lang} {done.slug}: {done.deck.name} ({size:.1f} MB), "
+            f"{done.handout.name} ({done.pages} pages), {done.seconds:.0f} s"
+        )
+    return 0
+
+
+def cmd_notebooks(args: argparse.Namespace) -> int:
+    """Copy the notebooks into the student's folder."""
+    from sim.course.notebooks import copy_notebooks
+
+    written = copy_notebooks(args.folder, args.lang)
+    print(f"{len(written)} notebooks copied into {args.folder}. Next: jupyter lab {args.folder}")
+    return 0
