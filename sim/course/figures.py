@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import io
 import shlex
-from itertools import pairwise
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from sim.experiments import replicate, seed_list
 from sim.reporting.figures import plot_over_time
