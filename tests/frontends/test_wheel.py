@@ -17,7 +17,8 @@ import pytest
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]  # one build per run
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ("pyproject.toml", "README.md", "sim", "scenarios")
+SOURCES = ("pyproject.toml", "README.md", "sim", "scenarios", "notebooks")
+NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
 def run(*args: str | Path, cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess:
@@ -48,6 +49,11 @@ def installed(tmp_path_factory) -> Path:
     shipped = {Path(n).stem for n in names if n.startswith("sim/scenarios/shipped/")}
     assert shipped == {p.stem for p in (ROOT / "scenarios").glob("*.toml")} | {"__init__"}
     assert not [n for n in names if n.startswith(("tests/", "scenarios/", "notebooks/"))]
+    packed = sorted(n for n in names if n.startswith("sim/notebooks/"))
+    chinese = sorted((ROOT / "notebooks").glob("zh/[0-9][0-9]_*.ipynb"))
+    assert packed == sorted(  # the course's notebooks (not stress_testing …), both languages
+        [f"sim/notebooks/{n}" for n in NOTEBOOKS] + [f"sim/notebooks/zh/{p.name}" for p in chinese]
+    )
     venv.create(base / "venv", with_pip=True)
     bin_dir = base / "venv" / "bin"
     done = run(bin_dir / "python", "-m", "pip", "install", "--quiet", wheel, cwd=base, timeout=900)
@@ -90,3 +96,12 @@ def test_a_short_flagship_run_writes_results(installed, elsewhere):
     summary = (out / "summary.csv").read_text().splitlines()
     assert len(summary) == 1 + 2 * 3 and summary[1].startswith("flagship,")
     assert (out / "report.html").stat().st_size > 10_000
+
+
+def test_notebooks_copies_the_course_notebooks_for_a_student(installed, elsewhere):
+    copied = run(installed / "crmsim", "notebooks", "my-notebooks", cwd=elsewhere)
+    assert copied.returncode == 0, copied.stderr
+    assert sorted(p.name for p in (elsewhere / "my-notebooks").iterdir()) == NOTEBOOKS
+    assert f"{len(NOTEBOOKS)} notebooks copied" in copied.stdout
+    again = run(installed / "crmsim", "notebooks", "my-notebooks", cwd=elsewhere)
+    assert again.returncode == 0 and "0 notebooks copied" in again.stdout

@@ -118,4 +118,4 @@ def test_every_package_is_in_the_wheel():
         tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
     )
     packages = {module_name(p) for p in PACKAGE.rglob("__init__.py")}
-    assert listed == packages | {"sim.scenarios.shipped"}
+    assert listed == packages | {"sim.scenarios.shipped", "sim.notebooks"}  # data folders

@@ -1,0 +1,86 @@
+"""``crmsim course grades`` on a real game's export, and ``crmsim notebooks DIR``: a student's
+copy that never overwrites their own work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.apps.cli import main
+from sim.apps.game.game import Game
+from sim.apps.game.rules import new_rules
+from sim.course.grades import POINTS
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.fixture
+def exported(tmp_path) -> Path:
+    """A game of 2 teams and 1 bot over 3 rounds of 2 periods, exported by the CLI."""
+    scenario = tmp_path / "small.toml"
+    scenario.write_text('extends = "flagship"\n[customers]\ncount = 300\n')
+    rules = new_rules(str(scenario), teams=2, bots=1, rounds=3, periods_per_round=2, seed=11)
+    game, _, key = Game.create(tmp_path / "game", rules)
+    for _ in range(3):
+        game.advance()
+    assert main(["game", "export", str(tmp_path / "game"), "--key", key]) == 0
+    return tmp_path / "game"
+
+
+def test_the_grade_sheet_has_one_row_per_team_from_the_export(exported, tmp_path):
+    out = tmp_path / "grades.csv"
+    assert main(["course", "grades", str(exported), "--out", str(out)]) == 0
+    sheet = pd.read_csv(out, keep_default_na=False)
+    export = pd.read_csv(exported / "export.csv")
+    assert sorted(sheet["team"]) == ["Team 1", "Team 2"]  # the bot is not graded
+    last = export[export["period"] == 6].set_index("team")
+    assert len(last) == 3
+    for row in sheet.itertuples():
+        assert row.periods == 6
+        assert row.final_cumulative_profit == pytest.approx(
+            last.loc[row.team, "cumulative_profit"], abs=0.01
+        )
+        assert row.final_customer_equity == pytest.approx(
+            last.loc[row.team, "customer_equity"], abs=0.01
+        )
+        better = (last["cumulative_profit"] > last.loc[row.team, "cumulative_profit"]).sum()
+        assert row.rank == better + 1  # among all three seats, the bot included
+    assert list(sheet["rank"]) == sorted(sheet["rank"])
+    assert all((sheet[c] == "").all() for c in POINTS)  # for the instructor to fill in
+
+
+def test_a_file_that_is_not_an_export_is_refused(tmp_path, capsys):
+    bad = tmp_path / "summary.csv"
+    bad.write_text("seed,firm\n0,A\n")
+    assert main(["course", "grades", str(bad)]) == 2
+    assert main(["course", "grades", str(tmp_path / "nowhere")]) == 2
+    err = capsys.readouterr().err
+    assert "lacks period, seat, team" in err and "crmsim game export" in err
+
+
+def test_notebooks_are_copied_and_a_changed_one_is_never_overwritten(tmp_path, capsys):
+    folder = tmp_path / "mine"
+    assert len(NOTEBOOKS) == 11
+    assert main(["notebooks", str(folder)]) == 0
+    assert sorted(p.name for p in folder.glob("*.ipynb")) == NOTEBOOKS
+    assert f"{len(NOTEBOOKS)} notebooks copied" in capsys.readouterr().out
+    assert main(["notebooks", str(folder)]) == 0  # again: nothing to do
+    assert "0 notebooks copied" in capsys.readouterr().out
+    mine = folder / NOTEBOOKS[1]
+    mine.write_text(mine.read_text() + " ")
+    (folder / NOTEBOOKS[0]).unlink()
+    assert main(["notebooks", str(folder)]) == 2
+    assert f"({NOTEBOOKS[1]}), perhaps your own work" in capsys.readouterr().err
+    assert mine.read_text().endswith(" ") and not (folder / NOTEBOOKS[0]).exists()
+
+
+def test_chinese_notebooks_go_into_zh(tmp_path, capsys):
+    chinese = sorted(p.name for p in (ROOT / "notebooks" / "zh").glob("[0-9][0-9]_*.ipynb"))
+    code = main(["notebooks", str(tmp_path), "--lang", "zh"])
+    if chinese:
+        assert code == 0 and sorted(p.name for p in (tmp_path / "zh").glob("*")) == chinese
+    else:
+        assert code == 2 and "no zh notebooks" in capsys.readouterr().err
