@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SEEDS  ?= 30
 
-.PHONY: install demo test test-quick lint bench bench-app clean check-python
+.PHONY: install demo test test-quick lint bench bench-app course clean check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { \
@@ -43,6 +43,9 @@ bench: install
 
 bench-app: install  # the browser app in headless chromium (apt-get install -y chromium)
 	$(BIN)/python benchmarks/app_speed.py
+
+course: install  # every session's slide deck (HTML) and handout (PDF), English and Chinese
+	$(BIN)/crmsim course build --lang all --out build/course
 
 clean:
 	rm -rf $(VENV) results .pytest_cache
