@@ -16,8 +16,8 @@ from sim.course.markup import to_html
 from sim.course.sheets import Sheet, chunks
 from sim.course.words import words
 
-BUDGET = 650  # characters of Markdown on one slide (a longer block gets a slide to itself)
-DENSE = 420  # above this many characters a slide's text is set smaller
+BUDGET = 900  # characters of Markdown on one slide (a longer block gets a slide to itself)
+DENSE = 600  # above this many characters a slide's text is set smaller
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 
 FONT_FACE = (
@@ -75,11 +75,12 @@ show((parseInt(location.hash.slice(1), 10) || 1) - 1);
 
 
 def pack(blocks: list[str], budget: int = BUDGET) -> list[str]:
-    """Consecutive blocks joined into slides of at most ``budget`` characters each."""
+    """Consecutive blocks joined into slides of at most ``budget`` characters each; a block
+    that ends with a colon stays with the one it introduces."""
     slides: list[list[str]] = []
     size = budget
     for block in blocks:
-        if size + len(block) > budget:
+        if size + len(block) > budget and not (slides and slides[-1][-1].endswith(":")):
             slides.append([])
             size = 0
         slides[-1].append(block)

@@ -9,11 +9,9 @@ WORDS = {
         "name": "Name",
         "group": "Group",
         "date": "Date",
-        "exercise": "Exercise",
         "after": "After the exercises: the runs",
         "after_note": "Show these once students have made their predictions.",
         "illustration": "A small quick run ({customers:,} customers, {seeds} seeds) of",
-        "page": "page",
         "keys": "→ / space: next · ←: back · Home / End · F: full screen",
     },
     "zh": {
@@ -22,11 +20,9 @@ WORDS = {
         "name": "姓名",
         "group": "小组",
         "date": "日期",
-        "exercise": "练习",
         "after": "练习之后：运行结果",
         "after_note": "请在学生写下预测之后再展示。",
         "illustration": "小规模快速运行（{customers:,} 位客户，{seeds} 个种子）：",
-        "page": "页",
         "keys": "→ / 空格：下一页 · ←：上一页 · Home / End · F：全屏",
     },
 }

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
 BUILT = [lang for lang in LANGS if sessions_dir(COURSE, lang).is_dir()]
 PAGES = range(2, 7)  # a handout: the commands, every exercise with room to answer, questions
-OUTSIDE = re.compile(r"""(?:src|href)\s*=\s*["']?(?!data:|#)|url\((?!data:)|https?://""")
+OUTSIDE = re.compile(r"""(?:src|href)\s*=\s*(?!["']?(?:data:|#))|url\((?!data:)|https?://""")
 
 
 def test_a_sheet_is_read_by_the_position_of_its_sections():
