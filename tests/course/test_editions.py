@@ -88,10 +88,12 @@ def normalise(text: str) -> str:
 
 def cited_numbers(text: str) -> Counter[str]:
     """Multiset of cited numbers. Normalisation: NFKC (full-width forms to ASCII), thousands
-    separators dropped ("3,000" = "3000"), signs ignored, "$" and the unit suffix kept ("$1.08M",
+    separators dropped ("3,000" = "3000"), English ordinals read as numbers ("5th" = "5"), signs
+    ignored, "$" and the unit suffix kept ("$1.08M",
     "73%", "5×" and "1.08" are different tokens), "K" read as "k". Link targets are left out:
     the Chinese edition's links point to other files (``../../docs``) by design."""
     text = re.sub(r"\]\([^)]*\)", "]", normalise(text))
+    text = re.sub(r"(\d)(?:st|nd|rd|th)\b", r"\1", text)  # "5th percentile" cites 5
     found: Counter[str] = Counter()
     for dollar, whole, decimals, unit in NUMBER.findall(text):
         found[f"{dollar}{whole.replace(',', '')}{decimals}{unit.replace('K', 'k')}"] += 1
@@ -396,5 +398,6 @@ def test_debrief_numbers_are_found() -> None:
     assert debrief_numbers(text) == {"$1.37M", "$0.39M", "73%", "0.080", "0.076", "0.085"}
     assert not debrief_numbers("`test_s01_x` in tests/course/test_debrief_01_05.py, S01, 01_a")
     assert cited_numbers("第3个月 3,000 名客户，７３％") == Counter({"3": 1, "3000": 1, "73%": 1})
+    assert cited_numbers("the 5th percentile, 4P, [link](../01_a.md)") == Counter({"5": 1})
     assert "0.05" in assignments("--set 'homogenisation.rate=0.05' and SEEDS = 10")
     assert leaks({"$1.08M"}, {"s.md": "earns about $1.08M"}, set()) == ["$1.08M in s.md"]
