@@ -100,19 +100,23 @@ def cited_numbers(text: str) -> Counter[str]:
     return found
 
 
-TEST_NAME = re.compile(r"\btest_\w+|\btests/[\w/]+\.py")
-COMMAND_START = re.compile(r"^(\.venv/bin/)?(crmsim|make|pytest|python|pip|jupyter)\b")
+# Test names and test files; ASCII only, as Chinese characters next to a name are word characters.
+TEST_NAME = re.compile(r"(?<![A-Za-z0-9_/])(?:test_[A-Za-z0-9_]+|tests/[A-Za-z0-9_/]+\.py)")
+COMMAND_START = re.compile(
+    r"^([A-Z_]+=\S+\s+)*(\.venv/bin/)?(crmsim|make|pytest|python|pip|jupyter)\b"
+)
 
 
 def commands(text: str) -> set[str]:
-    """Commands cited: fenced code lines and inline code spans that start with crmsim, make,
-    pytest, python, pip or jupyter, without trailing shell comments (those are translated)."""
+    """Commands cited: every line of a fenced code block, and inline code spans that start with
+    crmsim, make, pytest, python, pip or jupyter (after optional ``VAR=value`` prefixes); without
+    trailing " # comments" (those are translated) and with runs of spaces collapsed."""
     prose, code = split_fences(normalise(text))
     spans = [s for line in prose for s in re.findall(r"`([^`]+)`", line)]
     found = set()
-    for line in [*code, *spans]:
-        line = re.split(r"\s#\s", line.strip(), maxsplit=1)[0].strip()
-        if COMMAND_START.match(line):
+    for line in [*code, *(s for s in spans if COMMAND_START.match(s.strip()))]:
+        line = re.split(r"(?:^|\s)#\s", line.strip(), maxsplit=1)[0].strip()
+        if line:
             found.add(" ".join(line.split()))
     return found
 
@@ -397,6 +401,10 @@ def test_debrief_numbers_are_found() -> None:
     text = "ProductCo earns $1.37M, CustomerCo $0.39M; 73% of purchases, 0.080 [0.076, 0.085]."
     assert debrief_numbers(text) == {"$1.37M", "$0.39M", "73%", "0.080", "0.076", "0.085"}
     assert not debrief_numbers("`test_s01_x` in tests/course/test_debrief_01_05.py, S01, 01_a")
+    assert set(TEST_NAME.findall("由test_a检验（tests/course/test_b.py）")) == {
+        "test_a",
+        "tests/course/test_b.py",
+    }
     assert cited_numbers("第3个月 3,000 名客户，７３％") == Counter({"3": 1, "3000": 1, "73%": 1})
     assert cited_numbers("the 5th percentile, 4P, [link](../01_a.md)") == Counter({"5": 1})
     assert "0.05" in assignments("--set 'homogenisation.rate=0.05' and SEEDS = 10")
