@@ -22,6 +22,7 @@ import re
 import tomllib
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -277,42 +278,32 @@ def assignments(text: str) -> set[str]:
     return found
 
 
+def leaves(value: object) -> Iterator[object]:
+    """Every value inside nested dicts, lists and tuples."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        for item in value:
+            yield from leaves(item)
+    else:
+        yield value
+
+
 def scenario_inputs(name: str) -> set[str]:
     """Every number the scenario sets, its base scenario's and the schema's defaults included
     (its [info] texts excluded), as a plain number, a $ amount and a percentage of 1."""
-    document = load(name).spec.model_dump(exclude={"info"})
     numbers: set[str] = set()
-
-    def walk(value: object) -> None:
-        if isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list | tuple):
-            for item in value:
-                walk(item)
-        elif isinstance(value, int | float) and not isinstance(value, bool):
+    for value in leaves(load(name).spec.model_dump(exclude={"info"})):
+        if isinstance(value, int | float) and not isinstance(value, bool):
             forms = (f"{value:g}", f"{value:.2f}", f"${value:g}", f"${value:.2f}")
-            forms += (f"{value * 100:g}%",)
-            numbers.update(*map(cited_numbers, forms))
-
-    walk(document)
+            numbers.update(*map(cited_numbers, (*forms, f"{value * 100:g}%")))
     return numbers
 
 
 def scenario_info(name: str) -> str:
     """All texts of a scenario's [info] table (every language)."""
     info = tomllib.loads((SCENARIOS / f"{name}.toml").read_text(encoding="utf-8")).get("info", {})
-    texts: list[str] = []
-
-    def walk(value: object) -> None:
-        if isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, str):
-            texts.append(value)
-
-    walk(info)
-    return "\n".join(texts)
+    return "\n".join(text for text in leaves(info) if isinstance(text, str))
 
 
 def notebook_prose(path: Path) -> str:
@@ -322,14 +313,15 @@ def notebook_prose(path: Path) -> str:
     return "\n".join(source(c) for c in cells if c["cell_type"] == "markdown")
 
 
-COURSE_WIDE = [
-    ROOT / "README.md",
-    COURSE / "README.md",
-    COURSE / "glossary.md",
-    COURSE / "game-guide.md",
-    ZH / "README.md",
-    ZH / "glossary.md",
-    ZH / "game-guide.md",
+STUDENT_COURSE_FILES = [
+    "README.md",
+    "glossary.md",
+    "game-guide.md",
+    "capstone/README.md",
+    "capstone/rubric.md",
+]
+COURSE_WIDE = [ROOT / "README.md"] + [
+    edition / f for edition in (COURSE, ZH) for f in STUDENT_COURSE_FILES
 ]
 COURSE_WIDE_NOTEBOOKS = ["00_quickstart.ipynb"]
 
