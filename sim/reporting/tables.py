@@ -81,15 +81,13 @@ def comparisons_text(
 
 
 def leaders(metrics: pd.DataFrame, metric: str = "cumulative_profit") -> pd.Series:
-    """Per period, the firm with the highest mean ``metric``, or None where two or more firms
+    """Per period, the firm with the highest mean ``metric``, or "" where two or more firms
     share the highest (a tie: no firm leads)."""
     means = by_period(metrics, metric)
     top = means.max(axis=1)
     at_top = np.isclose(means.to_numpy(), top.to_numpy()[:, None], rtol=1e-9, atol=1e-9)
     firms = means.columns.to_numpy()
-    return pd.Series(
-        [firms[row][0] if row.sum() == 1 else None for row in at_top], index=means.index
-    )
+    return pd.Series([firms[row][0] if row.sum() == 1 else "" for row in at_top], index=means.index)
 
 
 def lead_changes(
@@ -98,10 +96,10 @@ def lead_changes(
     """Which firm leads in mean ``metric`` from which period on ('no firm (a tie)' while the
     highest means are equal)."""
     lead = leaders(metrics, metric)
-    changes = lead[lead.fillna("") != lead.fillna("").shift()]
+    changes = lead[lead != lead.shift()]
     parts = [
         word("leads_from", lang, firm=firm, period=period)
-        if firm is not None
+        if firm
         else word("tie_from", lang, period=period)
         for period, firm in changes.items()
     ]

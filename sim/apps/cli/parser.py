@@ -130,14 +130,9 @@ def language(text: str) -> Language:
 
 
 def add_language(parser: argparse.ArgumentParser) -> None:
-    """--lang: the language of the report and its figures."""
-    parser.add_argument(
-        "--lang",
-        type=language,
-        default="en",
-        metavar="{en,zh}",
-        help="language of the report and its figures: en (English, default) or zh (中文)",
-    )
+    """--lang: the language of the report and its figures, en (English) or zh (中文)."""
+    what = "language of the report and its figures: en (English, default) or zh (中文)"
+    parser.add_argument("--lang", type=language, default="en", metavar="{en,zh}", help=what)
 
 
 DECISION_SECONDS = 60.0  # a strategy that takes longer to decide is stopped
