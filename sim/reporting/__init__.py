@@ -1,6 +1,7 @@
-"""Reports: figures (:mod:`~sim.reporting.figures`), tables and sentences
-(:mod:`~sim.reporting.tables`), and the report of a results folder
-(:mod:`~sim.reporting.report`, rendered by :mod:`~sim.reporting.render`)."""
+"""Reports: figures (:mod:`~sim.reporting.figures`, drawn as :mod:`~sim.reporting.style` says),
+tables and sentences (:mod:`~sim.reporting.tables`), and the report of a results folder
+(:mod:`~sim.reporting.report`, rendered by :mod:`~sim.reporting.render`); in English or Chinese
+(``lang``, words in :mod:`~sim.reporting.words`)."""
 
 from sim.reporting.figures import (
     draw_bands,
@@ -15,11 +16,13 @@ from sim.reporting.figures import (
     save_figure,
 )
 from sim.reporting.report import write_report, write_sweep_report
+from sim.reporting.style import firm_colours
 from sim.reporting.tables import comparison_line, format_interval, outcomes_frame, variants_frame
 
 __all__ = [
     "comparison_line",
     "draw_bands",
+    "firm_colours",
     "format_interval",
     "outcomes_frame",
     "plot_customer_value",

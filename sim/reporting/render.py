@@ -8,6 +8,14 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.i18n import Language
+
+HTML_LANG: dict[Language, str] = {"en": "en", "zh": "zh-Hans"}
+FONTS: dict[Language, str] = {  # fonts a browser may have for the page's language
+    "en": "",
+    "zh": '"PingFang SC","Microsoft YaHei","Noto Sans CJK SC","Noto Sans SC",',
+}
+
 
 @dataclass(frozen=True)
 class Block:
@@ -54,8 +62,9 @@ def _inline_markdown(text: str) -> str:
     return "\n".join(out)
 
 
-def render_html(blocks: list[Block], out: Path) -> Path:
-    """report.html: one self-contained file, figures embedded."""
+def render_html(blocks: list[Block], out: Path, lang: Language = "en") -> Path:
+    """report.html: one self-contained file, figures embedded; ``lang`` is the page's language
+    (a Chinese page asks for a Chinese system font before the generic one)."""
     body = []
     for b in blocks:
         match b.kind:
@@ -77,14 +86,16 @@ def render_html(blocks: list[Block], out: Path) -> Path:
                 body.append(f"<pre>{html.escape(str(b.content))}</pre>")
     title = html.escape(str(blocks[0].content))
     style = (
-        "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
-        "line-height:1.45}img{max-width:100%}table{border-collapse:collapse;font-size:90%}"
+        f"body{{font-family:system-ui,{FONTS[lang]}sans-serif;max-width:1100px;margin:2em auto;"
+        "padding:0 1em;line-height:1.45}img{max-width:100%}"
+        "table{border-collapse:collapse;font-size:90%}"
         "td,th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:right}"
         "pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:80%}"
         "figcaption{color:#555;font-size:90%}"
     )
     page = (
-        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>"
+        f"<!DOCTYPE html><html lang='{HTML_LANG[lang]}'><head><meta charset='utf-8'>"
+        f"<title>{title}</title>"
         f"<style>{style}</style></head><body>{''.join(body)}</body></html>"
     )
     path = out / "report.html"

@@ -8,8 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from sim.errors import InputError
+from sim.i18n import Language, check_language
 from sim.model import Market
 from sim.reporting.figures import (
     plot_customer_value,
@@ -22,7 +24,9 @@ from sim.reporting.figures import (
     save_figure,
 )
 from sim.reporting.render import Block, render_html, render_markdown
+from sim.reporting.style import firm_colours
 from sim.reporting.tables import comparisons_text, lead_changes, outcomes_frame, variants_frame
+from sim.reporting.words import word
 from sim.scenarios import validate
 from sim.schema import INFO_SECTIONS
 
@@ -35,121 +39,124 @@ def representative_run(manifest: dict) -> Market:
     )
 
 
-def experiment_blocks(out: Path, metrics: pd.DataFrame, summary: pd.DataFrame) -> list[Block]:
+def experiment_blocks(
+    out: Path, metrics: pd.DataFrame, summary: pd.DataFrame, lang: Language = "en"
+) -> list[Block]:
     """The report of one experiment folder (firms that never entered the market, absent from the
-    summary, are left out of the charts too)."""
+    summary, are left out of the charts too; every firm keeps its scenario colour)."""
     metrics = metrics[metrics["firm"].isin(summary["firm"].unique())]
     manifest = json.loads((out / "manifest.json").read_text())
     market = representative_run(manifest)
     info = market.spec.info
     seed = manifest["seeds"][0]
+    colours = firm_colours([f.name for f in market.spec.firms])
+
+    def figure(fig: Figure, name: str, caption: str) -> Block:
+        return Block("figure", save_figure(fig, out / name), word(caption, lang))
+
+    runs, periods = summary["seed"].nunique(), int(metrics["period"].max())
     blocks = [
         Block("heading", info.title or manifest["scenario"]),
         Block(
             "text",
-            f"Scenario `{manifest['scenario']}` (hash {manifest['scenario_hash']}): "
-            f"{summary['seed'].nunique()} seeded runs of {int(metrics['period'].max())} "
-            "periods. Values are means with 95% confidence intervals across runs.",
+            word(
+                "scenario_line",
+                lang,
+                name=manifest["scenario"],
+                hash=manifest["scenario_hash"],
+                runs=runs,
+                periods=periods,
+            ),
         ),
-        Block(
-            "figure",
-            save_figure(plot_over_time(metrics), out / "over_time.png"),
-            "Metrics over time",
+        figure(plot_over_time(metrics, lang=lang, colours=colours), "over_time.png", "over_time"),
+        Block("heading", word("outcomes", lang)),
+        Block("table", outcomes_frame(summary, lang)),
+        figure(plot_strategy_comparison(summary, lang, colours), "comparison.png", "comparison"),
+        Block("text", word("paired", lang) + "\n\n" + comparisons_text(summary, lang=lang)),
+        Block("text", word("lead", lang) + lead_changes(metrics, lang=lang)),
+        figure(
+            plot_outcome_distributions(summary, lang, colours),
+            "distributions.png",
+            "distributions",
         ),
-        Block("heading", "Outcomes"),
-        Block("table", outcomes_frame(summary)),
-        Block(
-            "figure",
-            save_figure(plot_strategy_comparison(summary), out / "comparison.png"),
-            "Strategy comparison",
+        Block("heading", word("inside_run", lang, seed=seed)),
+        figure(plot_customer_value(market, lang, colours), "customer_value.png", "customer_value"),
+        figure(plot_relationships(market, lang, colours), "relationships.png", "relationships"),
+        figure(
+            plot_perceptual_map(metrics, market, lang, colours),
+            "perceptual_map.png",
+            "perceptual_map",
         ),
-        Block(
-            "text",
-            "Cumulative profit, firm against firm (paired by seed):\n\n"
-            + comparisons_text(summary),
-        ),
-        Block("text", "Lead in mean cumulative profit: " + lead_changes(metrics)),
-        Block(
-            "figure",
-            save_figure(plot_outcome_distributions(summary), out / "distributions.png"),
-            "Final outcomes, run by run",
-        ),
-        Block("heading", f"Inside one run (seed {seed})"),
-        Block(
-            "figure",
-            save_figure(plot_customer_value(market), out / "customer_value.png"),
-            "Who brings the sales and who brings the profit (80/20 and the whale curve)",
-        ),
-        Block(
-            "figure",
-            save_figure(plot_relationships(market), out / "relationships.png"),
-            "Satisfaction and lifecycle stages",
-        ),
-        Block(
-            "figure",
-            save_figure(plot_perceptual_map(metrics, market), out / "perceptual_map.png"),
-            "Perceptual map",
-        ),
-        Block("heading", "About the scenario"),
+        Block("heading", word("about", lang)),
     ]
     for section in INFO_SECTIONS:
         text = getattr(info, section).strip()
         if text:
-            blocks.append(Block("text", f"**{section.replace('_', ' ').upper()}**\n\n{text}"))
-    blocks += [Block("heading", "Manifest"), Block("code", json.dumps(manifest, indent=2))]
+            blocks.append(Block("text", f"**{word(section, lang).upper()}**\n\n{text}"))
+    blocks += [
+        Block("heading", word("manifest", lang)),
+        Block("code", json.dumps(manifest, indent=2, ensure_ascii=False)),
+    ]
     return blocks
 
 
-def sweep_blocks(out: Path, summary: pd.DataFrame, title: str) -> list[Block]:
+def sweep_blocks(
+    out: Path, summary: pd.DataFrame, title: str, lang: Language = "en"
+) -> list[Block]:
     """The report of a sweep or comparison folder."""
     plan = json.loads((out / "sweep.json").read_text())
     plan = plan.get("variants", plan)  # crmsim 0.1 wrote the variants alone
     settings = "\n".join(f"- `{label}`: {json.dumps(s)}" for label, s in plan.items())
+    seeds = summary["seed"].nunique()
     return [
         Block("heading", title),
         Block(
-            "text",
-            f"{len(plan)} variants × {summary['seed'].nunique()} seeds. Values are "
-            "means with 95% confidence intervals across runs; each variant's own report is "
-            "in variants/<variant>/.\n\n" + settings,
+            "text", word("sweep_line", lang, variants=len(plan), seeds=seeds) + "\n\n" + settings
         ),
         Block(
-            "figure", save_figure(plot_variants(summary), out / "variants.png"), "Cumulative profit"
+            "figure",
+            save_figure(plot_variants(summary, lang=lang), out / "variants.png"),
+            word("cumulative_profit", lang),
         ),
-        Block("table", variants_frame(summary)),
+        Block("table", variants_frame(summary, lang)),
     ]
 
 
-def write_report(out: Path, metrics: pd.DataFrame, summary: pd.DataFrame) -> Path:
-    """Write report.md, report.html and the PNGs of an experiment folder; return report.html."""
-    blocks = experiment_blocks(out, metrics, summary)
+def write_report(out: Path, metrics: pd.DataFrame, summary: pd.DataFrame, lang: str = "en") -> Path:
+    """Write report.md, report.html and the PNGs of an experiment folder, in ``lang`` ("en" or
+    "zh"); return report.html."""
+    language = check_language(lang)
+    blocks = experiment_blocks(out, metrics, summary, language)
     render_markdown(blocks, out)
-    return render_html(blocks, out)
+    return render_html(blocks, out, language)
 
 
-def write_sweep_report(out: Path, summary: pd.DataFrame, title: str) -> Path:
-    """Write report.md, report.html and variants.png of a sweep folder; return report.html."""
-    blocks = sweep_blocks(out, summary, title)
+def write_sweep_report(out: Path, summary: pd.DataFrame, title: str, lang: str = "en") -> Path:
+    """Write report.md, report.html and variants.png of a sweep folder, in ``lang`` ("en" or
+    "zh"); return report.html."""
+    language = check_language(lang)
+    blocks = sweep_blocks(out, summary, title, language)
     render_markdown(blocks, out)
-    return render_html(blocks, out)
+    return render_html(blocks, out, language)
 
 
 SUMMARY_COLUMNS = {"scenario", "firm", "seed", "strategy", "cumulative_profit"}
 
 
-def report_folder(folder: Path) -> Path:
+def report_folder(folder: Path, lang: str = "en") -> Path:
     """Rewrite the report of a finished results folder of ``crmsim run``, ``sweep`` or
-    ``compare``; return report.html. A folder that is not one, or whose results are damaged,
-    gets an InputError that says so (and what to run to rewrite it)."""
+    ``compare``, in ``lang``; return report.html. A folder that is not one, or whose results
+    are damaged, gets an InputError that says so (and what to run to rewrite it)."""
     sweep = (folder / "sweep.json").is_file()
     summary = read_table(folder / "summary.csv", pd.read_csv)
     needed = SUMMARY_COLUMNS | ({"variant"} if sweep else set())
     if not needed <= set(summary.columns) or summary.empty:
         raise ResultsError(folder / "summary.csv", f"it lacks rows or columns {sorted(needed)}")
     if sweep:
-        return write_sweep_report(folder, summary, f"{summary['scenario'].iloc[0]}: variants")
+        title = f"{summary['scenario'].iloc[0]}: {word('variant', lang)}"
+        return write_sweep_report(folder, summary, title, lang)
     metrics = read_table(folder / "metrics.parquet", pd.read_parquet)
-    return write_report(folder, metrics, summary)
+    return write_report(folder, metrics, summary, lang)
 
 
 class ResultsError(InputError):

@@ -1,80 +1,123 @@
 """Tables and sentences of a report: outcomes as 'mean [low, high]' across runs, paired
-comparisons in words, who leads when."""
+comparisons in words, which firm leads when; in English or Chinese (``lang``)."""
 
 from __future__ import annotations
 
 import itertools
 import math
 
+import numpy as np
 import pandas as pd
 
 from sim.analysis import by_period, compare, mean_interval, outcome_table
+from sim.i18n import Language, strategy_name
+from sim.reporting.words import WORDS, word
 
+MONEY_OUTCOMES = ("cumulative_profit", "final_customer_equity")
 OUTCOMES = {
-    "cumulative_profit": "cumulative profit ($)",
-    "mean_market_share": "mean market share",
-    "mean_retention_rate": "mean retention rate",
-    "final_satisfaction": "final satisfaction",
-    "final_customer_equity": "final customer equity ($)",
-}
+    key: WORDS[key][0] + (" ($)" if key in MONEY_OUTCOMES else "")
+    for key in (
+        "cumulative_profit",
+        "mean_market_share",
+        "mean_retention_rate",
+        "final_satisfaction",
+        "final_customer_equity",
+    )
+}  # summary column → its English heading
 
 
-def format_interval(value: tuple[float, float, float]) -> str:
+def headings(columns: list[str], lang: Language) -> dict[str, str]:
+    """Summary columns → their headings in ``lang`` (money columns marked ($))."""
+    return {
+        k: word(k, lang) + (word("dollars", lang) if k in MONEY_OUTCOMES else "") for k in columns
+    }
+
+
+def format_interval(value: tuple[float, float, float], lang: Language = "en") -> str:
     """'mean [low, high]' with sensible precision; a single run has no interval (its bounds
     are nan), and says so: 'mean (1 run: no interval)'."""
     mean, low, high = value
     digits = 0 if abs(mean) >= 100 else 3
     if math.isnan(low) or math.isnan(high):
-        return f"{mean:,.{digits}f} (1 run: no interval)"
+        return f"{mean:,.{digits}f} ({word('no_interval', lang)})"
     return f"{mean:,.{digits}f} [{low:,.{digits}f}, {high:,.{digits}f}]"
 
 
-def outcomes_frame(summary: pd.DataFrame) -> pd.DataFrame:
+def outcomes_frame(summary: pd.DataFrame, lang: Language = "en") -> pd.DataFrame:
     """Per firm: strategy and each outcome as 'mean [low, high]' across runs."""
-    table = outcome_table(summary, OUTCOMES)
-    shown = table[["strategy"]].copy()
-    for label in OUTCOMES.values():
-        shown[label] = table[label].map(format_interval)
-    return shown.rename_axis("firm")
+    columns = headings(list(OUTCOMES), lang)
+    table = outcome_table(summary, columns)
+    shown = pd.DataFrame(index=table.index)
+    shown[word("strategy", lang)] = [strategy_name(s, lang) for s in table["strategy"]]
+    for label in columns.values():
+        shown[label] = [format_interval(v, lang) for v in table[label]]
+    return shown.rename_axis(word("firm", lang))
 
 
-def comparison_line(result: dict[str, float]) -> str:
+def comparison_line(result: dict[str, float], lang: Language = "en") -> str:
     """A :func:`~sim.analysis.compare` result in words: 'difference [low, high] over N runs:
     distinguishable from noise' (or not)."""
     digits = 0 if abs(result["difference"]) >= 100 else 3
     mean, low, high = (f"{result[k]:,.{digits}f}" for k in ("difference", "low", "high"))
-    verdict = "distinguishable" if result["distinguishable"] else "NOT distinguishable"
-    return f"{mean} [{low}, {high}] over {result['runs']} runs: {verdict} from noise"
+    verdict = word("distinguishable" if result["distinguishable"] else "not_distinguishable", lang)
+    spread = word("over_runs", lang, mean=mean, low=low, high=high, runs=result["runs"])
+    return word("verdict", lang, spread=spread, verdict=verdict)
 
 
-def comparisons_text(summary: pd.DataFrame, metric: str = "cumulative_profit") -> str:
-    """Every pair of firms compared on ``metric`` within the same runs, in plain words."""
+def comparisons_text(
+    summary: pd.DataFrame, metric: str = "cumulative_profit", lang: Language = "en"
+) -> str:
+    """Every pair of firms compared on ``metric`` within the same runs, in plain words; a firm
+    is said to be ahead only when the difference is distinguishable from noise."""
     lines = []
     for a, b in itertools.combinations(summary["firm"].unique(), 2):
         c = compare(summary, metric, a, b)
-        leader = f"; {a if c['difference'] > 0 else b} is ahead" if c["distinguishable"] else ""
-        lines.append(
-            f"- {a} − {b}: {comparison_line(c)}{leader} (effect size d = "
-            f"{c['effect_size']:.2f}, p = {c['p_value']:.2g})."
-        )
+        ahead = a if c["difference"] > 0 else b
+        leader = word("is_ahead", lang, firm=ahead) if c["distinguishable"] else ""
+        effect = word("effect", lang, d=f"{c['effect_size']:.2f}", p=f"{c['p_value']:.2g}")
+        line = comparison_line(c, lang)
+        lines.append(word("pair", lang, a=a, b=b, line=line, ahead=leader, effect=effect))
     return "\n".join(lines)
 
 
-def lead_changes(metrics: pd.DataFrame, metric: str = "cumulative_profit") -> str:
-    """Which firm leads in mean ``metric`` from which period on."""
-    leader = by_period(metrics, metric).idxmax(axis=1)
-    changes = leader[leader != leader.shift()]
-    return ", ".join(f"{firm} from period {period}" for period, firm in changes.items()) + "."
+def leaders(metrics: pd.DataFrame, metric: str = "cumulative_profit") -> pd.Series:
+    """Per period, the firm with the highest mean ``metric``, or "" where two or more firms
+    share the highest (a tie: no firm leads)."""
+    means = by_period(metrics, metric)
+    top = means.max(axis=1)
+    at_top = np.isclose(means.to_numpy(), top.to_numpy()[:, None], rtol=1e-9, atol=1e-9)
+    firms = means.columns.to_numpy()
+    return pd.Series([firms[row][0] if row.sum() == 1 else "" for row in at_top], index=means.index)
 
 
-def variants_frame(summary: pd.DataFrame) -> pd.DataFrame:
+def lead_changes(
+    metrics: pd.DataFrame, metric: str = "cumulative_profit", lang: Language = "en"
+) -> str:
+    """Which firm leads in mean ``metric`` from which period on ('no firm (a tie)' while the
+    highest means are equal)."""
+    lead = leaders(metrics, metric)
+    changes = lead[lead != lead.shift()]
+    parts = [
+        word("leads_from", lang, firm=firm, period=period)
+        if firm
+        else word("tie_from", lang, period=period)
+        for period, firm in changes.items()
+    ]
+    return ("，" if lang == "zh" else ", ").join(parts) + ("。" if lang == "zh" else ".")
+
+
+def variants_frame(summary: pd.DataFrame, lang: Language = "en") -> pd.DataFrame:
     """Per variant and firm: cumulative profit, retention and share as 'mean [low, high]'."""
-    columns = {
-        k: OUTCOMES[k] for k in ("cumulative_profit", "mean_retention_rate", "mean_market_share")
-    }
+    columns = headings(["cumulative_profit", "mean_retention_rate", "mean_market_share"], lang)
     rows = []
     for (variant, firm), group in summary.groupby(["variant", "firm"], sort=False):
-        row = {"variant": variant, "firm": firm, "strategy": group["strategy"].iloc[0]}
-        row |= {label: format_interval(mean_interval(group[c])) for c, label in columns.items()}
+        row = {
+            word("variant", lang): variant,
+            word("firm", lang): firm,
+            word("strategy", lang): strategy_name(group["strategy"].iloc[0], lang),
+        }
+        row |= {
+            label: format_interval(mean_interval(group[c]), lang) for c, label in columns.items()
+        }
         rows.append(row)
-    return pd.DataFrame(rows).set_index(["variant", "firm"])
+    return pd.DataFrame(rows).set_index([word("variant", lang), word("firm", lang)])

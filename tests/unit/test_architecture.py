@@ -17,7 +17,7 @@ MAX_LINES = 400
 
 # Lowest first. A module may import from its own layer or a lower one, never a higher one.
 LAYERS = [
-    ("sim.errors", "sim.schema"),  # what a market is
+    ("sim.errors", "sim.schema", "sim.i18n"),  # what a market is; its languages
     ("sim.strategies",),  # what a firm may see and decide
     ("sim.scenarios",),  # scenario files
     ("sim.model",),  # how one market runs

@@ -174,8 +174,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             on_done=lambda _: bar.update(),
             decision_seconds=args.decision_seconds,
         )
-    report = write_report(out, metrics, summary)
-    return finish(args, report, outcomes_frame(summary), loaded.spec.info.title or loaded.name)
+    report = write_report(out, metrics, summary, args.lang)
+    table = outcomes_frame(summary, args.lang)
+    return finish(args, report, table, loaded.spec.info.title or loaded.name)
 
 
 def run_sweep(args: argparse.Namespace, sweep: Sweep, title: str) -> int:
@@ -196,8 +197,8 @@ def run_sweep(args: argparse.Namespace, sweep: Sweep, title: str) -> int:
             experiments=experiments,
             decision_seconds=args.decision_seconds,
         )
-    report = write_sweep_report(sweep.out, summary, title)
-    return finish(args, report, variants_frame(summary), title)
+    report = write_sweep_report(sweep.out, summary, title, args.lang)
+    return finish(args, report, variants_frame(summary, args.lang), title)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -248,7 +249,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Rewrite the report of a results folder."""
     from sim.reporting.report import report_folder
 
-    print(report_folder(args.folder))
+    print(report_folder(args.folder, args.lang))
     return 0
 
 

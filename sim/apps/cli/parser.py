@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from sim.apps.cli.course import add_course_commands
 from sim.calibration.csv_layout import CsvLayout
+from sim.errors import InputError
+from sim.i18n import Language, check_language
 from sim.schema import MONTH_DAYS
 from sim.strategies import BUILTIN
 
@@ -21,6 +23,7 @@ EXAMPLES = {
     "validate": "examples:\n  crmsim validate scenarios/*.toml my_market.toml",
     "run": """examples:
   crmsim run flagship --seeds 30 --out results/flagship
+  crmsim run flagship --lang zh        # the report and its figures in Chinese (中文)
   crmsim run flagship --seeds 5 --periods 24 --set homogenisation.rate=0
   crmsim run my_market.toml --set 'firms[1].strategy.crm=3.0' --workers 2""",
     "compare": """examples:
@@ -34,7 +37,8 @@ EXAMPLES = {
   crmsim sweep flagship --grid homogenisation.rate=0,0.1 --dask-workers 2  # local Dask""",
     "report": """examples:
   crmsim report results/flagship            # an experiment folder of 'crmsim run'
-  crmsim report results/flagship-sweep      # a folder of 'crmsim sweep' or 'crmsim compare'""",
+  crmsim report results/flagship-sweep      # a folder of 'crmsim sweep' or 'crmsim compare'
+  crmsim report results/flagship --lang zh  # rewrite it in Chinese (中文)""",
     "calibrate": """examples:
   crmsim calibrate sales.csv --out calibrated          # columns customer_id, date, amount
   crmsim calibrate orders.csv --customer-column client --date-column day \\
@@ -118,6 +122,20 @@ def port_number(text: str) -> int:
     return value
 
 
+def language(text: str) -> Language:
+    """argparse type for --lang: en or zh."""
+    try:
+        return check_language(text.strip(), "--lang")
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--lang: ")) from None
+
+
+def add_language(parser: argparse.ArgumentParser) -> None:
+    """--lang: the language of the report and its figures, en (English) or zh (中文)."""
+    what = "language of the report and its figures: en (English, default) or zh (中文)"
+    parser.add_argument("--lang", type=language, default="en", metavar="{en,zh}", help=what)
+
+
 DECISION_SECONDS = 60.0  # a strategy that takes longer to decide is stopped
 
 
@@ -143,6 +161,7 @@ def add_run_options(parser: argparse.ArgumentParser, default_seeds: int) -> None
         help="override one scenario key, e.g. homogenisation.rate=0 (repeatable)",
     )
     parser.add_argument("--out", type=Path, help="output folder (default results/<scenario>…)")
+    add_language(parser)
     add_where_options(parser)
     add_decision_limit_and_quiet(parser)
 
@@ -303,6 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report = command("report", "(Re)write the report of a finished results folder.")
     report.add_argument("folder", type=Path, help="an output folder of run, compare or sweep")
+    add_language(report)
     app = command("app", "Start the browser app (set up, run, steer and compare markets).")
     app.add_argument("scenario", nargs="?", help="scenario to open (default: flagship)")
     app.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")

@@ -4,12 +4,11 @@ a person reads on the page changes."""
 
 from __future__ import annotations
 
-from typing import Literal
+from sim.i18n import LANGUAGES, Language, Words, strategy_name, translate
 
-Language = Literal["en", "zh"]
-LANGUAGES: dict[Language, str] = {"en": "English", "zh": "中文"}
+__all__ = ["LABELS", "LANGUAGES", "LEVERS", "Language", "lever_words", "strategy_name", "text"]
 
-LABELS: dict[str, tuple[str, str]] = {  # key → (English, Chinese)
+LABELS: Words = {  # key → (English, Chinese)
     "title": ("crmsim: a market of customers and firms", "crmsim：客户与企业的市场"),
     "setup": ("Set up", "设置"),
     "run": ("Run", "运行"),
@@ -100,16 +99,7 @@ LABELS: dict[str, tuple[str, str]] = {  # key → (English, Chinese)
 }
 
 
-STRATEGIES: dict[str, str] = {  # built-in strategy → Chinese name (docs/model.md, section 8)
-    "static": "固定报价（生产观念）",
-    "product_centric": "以产品为中心",
-    "customer_centric": "以客户为中心",
-    "market_oriented": "市场导向",
-    "sales_push": "推销观念",
-    "competitor_centric": "以竞争者为中心",
-}
-
-LEVERS: dict[str, tuple[str, str]] = {  # strategy parameter or market key → (名称, 说明)
+LEVERS: Words = {  # strategy parameter or market key → (名称, 说明)
     "markup": ("加成率", "价格 = 单位成本 ×（1 + 加成率），即货币成本"),
     "advertising": ("广告投入", "每期人均广告费用（$），提升知名度与形象价值"),
     "complaint_handling": ("投诉处理", "妥善处理的投诉所占比例（0–1）"),
@@ -147,12 +137,6 @@ LEVERS: dict[str, tuple[str, str]] = {  # strategy parameter or market key → (
 }
 
 
-def strategy_name(name: str, language: Language) -> str:
-    """A strategy's name as shown: its Chinese name for a built-in one in Chinese, else its own
-    (the name scenario files use)."""
-    return STRATEGIES.get(name, name) if language == "zh" else name
-
-
 def lever_words(key: str, name: str, help: str, language: Language) -> tuple[str, str]:
     """A lever's (name, help) as shown: in English the schema's field name and description; in
     Chinese the table's, looked up by the market key (e.g. "choice.noise") or the strategy
@@ -164,5 +148,4 @@ def lever_words(key: str, name: str, help: str, language: Language) -> tuple[str
 
 def text(key: str, language: Language) -> str:
     """The label ``key`` in ``language`` (English if the key has no entry: never a blank)."""
-    english, chinese = LABELS.get(key, (key, key))
-    return chinese if language == "zh" else english
+    return translate(LABELS, key, language)
