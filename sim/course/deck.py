@@ -8,21 +8,19 @@ from __future__ import annotations
 
 import base64
 import html
-import re
 
 from sim.course.figures import CUSTOMERS, SEEDS, SessionFigure
 from sim.course.fonts import cjk_subset
-from sim.course.markup import to_html
+from sim.course.markup import WIDE, to_html
 from sim.course.sheets import Sheet, chunks
 from sim.course.words import words
 
 BUDGET = 900  # characters of Markdown on one slide (a longer block gets a slide to itself)
 DENSE = 600  # above this many characters a slide's text is set smaller
-CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 
 FONT_FACE = (
     '@font-face { font-family: "crmsim CJK"; font-display: block; '
-    "src: url(data:font/ttf;base64,%s); }"
+    "src: url(data:font/otf;base64,%s); }"
 )
 STYLE = """
 html, body { margin: 0; background: #222; }
@@ -143,7 +141,7 @@ def deck_html(sheet: Sheet, figures: list[SessionFigure]) -> str:
         for k, page in enumerate(slides, start=1)
     ]
     body = "\n".join(slides)
-    glyphs = "".join(sorted(set(CJK.findall(body))))
+    glyphs = "".join(sorted(set(WIDE.findall(body))))
     font = FONT_FACE % base64.b64encode(cjk_subset(glyphs)).decode("ascii") if glyphs else ""
     return (
         f'<!DOCTYPE html>\n<html lang="{sheet.lang}"><head><meta charset="utf-8">'

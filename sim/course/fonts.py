@@ -1,5 +1,5 @@
-"""The fonts of the handouts: matplotlib's DejaVu family (installed with the package) for Latin
-text and code, and one font with Chinese glyphs, found by :func:`cjk_font` alone."""
+"""The fonts of the handouts and decks: matplotlib's DejaVu family for Latin text and code, and
+for Chinese the font :func:`cjk_font` names; all installed with crmsim."""
 
 from __future__ import annotations
 
@@ -9,19 +9,16 @@ from pathlib import Path
 
 import matplotlib
 from fontTools.subset import Options, Subsetter
-from fontTools.ttLib import TTCollection, TTFont
-from matplotlib import font_manager
+from fontTools.ttLib import TTFont
+from pylopdf_fonts_zh_cn import sans_path
 
-from sim.errors import InputError
-
-CJK_NAMES = ("wqy", "notosanscjk", "notoserifcjk", "sourcehan", "droidsansfallback", "simhei")
 TEXT_FONTS = {  # fpdf2 style → DejaVu file in matplotlib's fonts
     "": "DejaVuSans.ttf",
     "B": "DejaVuSans-Bold.ttf",
     "I": "DejaVuSans-Oblique.ttf",
     "BI": "DejaVuSans-BoldOblique.ttf",
 }
-UNUSED_TABLES = {"GSUB", "GPOS", "GDEF", "FFTM"}  # Chinese text on a slide needs none of these
+UNUSED_TABLES = {"GSUB", "GPOS", "GDEF", "BASE"}  # Chinese text on a slide needs none of them
 MONO_FONTS = {
     "": "DejaVuSansMono.ttf",
     "B": "DejaVuSansMono-Bold.ttf",
@@ -35,29 +32,14 @@ def dejavu(name: str) -> Path:
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name
 
 
-@cache
 def cjk_font() -> Path:
-    """A font file (TrueType, or a collection whose first face is used) with Chinese glyphs:
-    the CJK font package crmsim installs, else a system font matplotlib knows."""
-    try:
-        from sim.apps.web.fonts import font_file
-
-        return font_file()
-    except ModuleNotFoundError:
-        pass
-    for path in sorted(font_manager.findSystemFonts()):
-        if any(n in Path(path).name.lower().replace("-", "") for n in CJK_NAMES):
-            return Path(path)
-    raise InputError(
-        "no font with Chinese glyphs found for the Chinese handouts: install crmsim's CJK font "
-        "(pip install 'crmsim[app]') or a system one (e.g. apt-get install fonts-wqy-microhei)"
-    )
+    """The font file (OpenType) of the Chinese glyphs: Noto Sans SC, installed with crmsim, the
+    font of the report figures (:mod:`sim.reporting.style`)."""
+    return Path(sans_path())
 
 
 def open_font(path: Path) -> TTFont:
-    """The font in ``path`` (the first face of a collection)."""
-    if path.suffix.lower() == ".ttc":
-        return TTCollection(str(path)).fonts[0]
+    """The font in ``path`` (TrueType or OpenType)."""
     return TTFont(str(path))
 
 
@@ -74,7 +56,7 @@ def missing_glyphs(text: str, fonts: tuple[Path, ...]) -> set[str]:
 
 
 def cjk_subset(text: str) -> bytes:
-    """The CJK font cut down to the characters of ``text`` (TrueType), to embed in a page."""
+    """The CJK font cut down to the characters of ``text`` (OpenType), to embed in a page."""
     font = open_font(cjk_font())
     for table in UNUSED_TABLES & set(font.keys()):
         del font[table]  # reading them is most of the time a subset takes

@@ -10,7 +10,7 @@ from pathlib import Path
 from fpdf import FPDF, FontFace
 
 from sim.course.fonts import MONO_FONTS, TEXT_FONTS, cjk_font, dejavu, missing_glyphs
-from sim.course.markup import to_html
+from sim.course.markup import WIDE, to_html
 from sim.course.sheets import Sheet, chunks
 from sim.course.words import words
 from sim.errors import InputError
@@ -23,6 +23,9 @@ TEXT_ROOM = 20  # mm kept for an exercise's text above its ruled lines
 BLUE = (31, 78, 121)
 LINE_HEIGHT = 1.3  # of paragraphs and lists, in font sizes
 BLOCKS = re.compile(r"<(p|ul|ol|pre)(?=[ >])")
+CLOSING = "、。，；：！？）」』》〉"  # Chinese punctuation that never starts a line
+BETWEEN_WIDE = re.compile(f"(?<={WIDE.pattern})(?={WIDE.pattern})(?![{CLOSING}])")
+ZWSP = "\u200b"  # a zero-width space where Chinese lines may break: fpdf2 breaks only at spaces
 
 
 def handout_fonts() -> tuple[Path, ...]:
@@ -66,8 +69,9 @@ class Handout(FPDF):
     def markdown(self, text: str) -> None:
         """Write a block of Markdown."""
         self.set_font("text", "", 10)
+        spaced = BLOCKS.sub(rf'<\1 line-height="{LINE_HEIGHT}"', to_html(text))
         self.write_html(
-            BLOCKS.sub(rf'<\1 line-height="{LINE_HEIGHT}"', to_html(text)),
+            BETWEEN_WIDE.sub(ZWSP, spaced),
             font_family="text",
             tag_styles={
                 "code": FontFace(family="mono", size_pt=9),

@@ -24,7 +24,7 @@ LAYERS = [
     ("sim.reference",),  # the same market, agent by agent
     ("sim.experiments",),  # many markets
     ("sim.analysis",),  # statistics across runs
-    ("sim.reporting", "sim.calibration"),  # reports; fitting customers to data
+    ("sim.reporting", "sim.calibration", "sim.course"),  # reports; fitting; course material
     ("sim.studies",),  # strategists' studies of a policy
     ("sim.apps", "sim.__main__", "sim"),  # front ends and the package's front door
 ]
