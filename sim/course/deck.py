@@ -15,7 +15,8 @@ from sim.course.markup import WIDE, to_html
 from sim.course.sheets import Sheet, chunks
 from sim.course.words import words
 
-BUDGET = 900  # characters of Markdown on one slide (a longer block gets a slide to itself)
+BUDGET = 900  # characters of Markdown on one slide, a Chinese one counting two (a longer block
+# gets a slide to itself)
 DENSE = 600  # above this many characters a slide's text is set smaller
 
 FONT_FACE = (
@@ -72,17 +73,23 @@ show((parseInt(location.hash.slice(1), 10) || 1) - 1);
 """
 
 
+def weight(markdown: str) -> int:
+    """The room text takes on a slide, in Latin characters (a Chinese one is twice as wide)."""
+    return len(markdown) + len(WIDE.findall(markdown))
+
+
 def pack(blocks: list[str], budget: int = BUDGET) -> list[str]:
     """Consecutive blocks joined into slides of at most ``budget`` characters each; a block
     that ends with a colon stays with the one it introduces."""
     slides: list[list[str]] = []
     size = budget
     for block in blocks:
-        if size + len(block) > budget and not (slides and slides[-1][-1].endswith(":")):
+        glued = slides and slides[-1][-1].endswith((":", "："))
+        if size + weight(block) > budget and not glued:
             slides.append([])
             size = 0
         slides[-1].append(block)
-        size += len(block)
+        size += weight(block)
     return ["\n\n".join(s) for s in slides]
 
 
@@ -90,7 +97,7 @@ def text_slides(heading: str, markdown: str, one_per_block: bool = False) -> lis
     """The slides (HTML bodies) of one section of a sheet."""
     blocks = chunks(markdown)
     pages = blocks if one_per_block else pack(blocks)
-    return [slide(heading, to_html(page), dense=len(page) > DENSE) for page in pages]
+    return [slide(heading, to_html(page), dense=weight(page) > DENSE) for page in pages]
 
 
 def slide(heading: str, body: str, dense: bool = False, title: bool = False) -> str:
