@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.calibration.csv_layout import CsvLayout
-from sim.schema import MONTH_DAYS
+from sim.schema import LANGUAGES, MONTH_DAYS
 from sim.strategies import BUILTIN
 
 if TYPE_CHECKING:  # for annotations only: pandas is imported when a date is parsed
@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # for annotations only: pandas is imported when a date is par
 
 EXAMPLES = {
     "list": "examples:\n  crmsim list",
-    "show": "examples:\n  crmsim show flagship",
+    "show": "examples:\n  crmsim show flagship\n  crmsim show flagship --lang zh",
     "validate": "examples:\n  crmsim validate scenarios/*.toml my_market.toml",
     "run": """examples:
   crmsim run flagship --seeds 30 --out results/flagship
@@ -277,6 +277,12 @@ def build_parser() -> argparse.ArgumentParser:
     command("list", "List the shipped scenarios with their titles.")
     show = command("show", "Print a scenario's documentation (its Info tab) and settings.")
     show.add_argument("scenario", help="shipped scenario name or path to a .toml file")
+    show.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default="en",
+        help="language of the Info text: en (English, default) or zh (简体中文)",
+    )
     validate = command("validate", "Check scenario files without running them.")
     validate.add_argument("files", nargs="+", help="scenario names or .toml files")
     run = command("run", "Run seeded replications of a scenario; write results and a report.")
