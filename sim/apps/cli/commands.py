@@ -31,6 +31,14 @@ if TYPE_CHECKING:  # for annotations only: the commands import what they need wh
     from sim.schema import MarketSpec
 
 BAD_INPUT = 2
+ZH_HEADINGS = {  # the Info sections' headings in Chinese (crmsim show --lang zh)
+    "what_is_it": "这是什么",
+    "how_it_works": "工作原理",
+    "how_to_use_it": "如何使用",
+    "things_to_notice": "值得注意",
+    "things_to_try": "可以尝试",
+    "extending_the_model": "扩展模型",
+}
 
 
 def command_line(argv: Iterable[str] | None = None) -> str:
@@ -54,7 +62,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     for field in INFO_SECTIONS:
         text = getattr(info, field).strip()
         if text:
-            print(field.replace("_", " ").upper())
+            heading = field.replace("_", " ").upper()
+            print(f"{heading} · {ZH_HEADINGS[field]}" if args.lang == "zh" else heading)
             print(text + "\n")
     print(f"{sc.customers.count} customers, {sc.periods} periods, firms:")
     offers = month_one_offers(sc)
