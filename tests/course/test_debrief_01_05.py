@@ -184,6 +184,19 @@ def test_s01_selling_orientation_buys_share_not_profit():
         assert above(ahead("flagship", "cumulative_profit", "CustomerCo", rival, push))
 
 
+def test_s01_a_customer_centric_productco_ends_ahead():
+    """“With the built-in customer_centric strategy in ProductCo's place, ProductCo earns about
+    $1.08 million over five years and CustomerCo about $0.39 million: ProductCo ends about $0.69
+    million ahead.”"""
+    switch = 'firms[0].strategy={name = "customer_centric"}'
+    profit = per_seed("flagship", "cumulative_profit", switch)
+    assert within(mean_interval(profit["ProductCo"]), 950_000, 1_200_000)
+    assert within(mean_interval(profit["CustomerCo"]), 250_000, 550_000)
+    assert within(
+        ahead("flagship", "cumulative_profit", "ProductCo", "CustomerCo", switch), 500_000, 900_000
+    )
+
+
 # --- Session 02: delivered value (flagship levers) -----------------------------------------------
 
 
