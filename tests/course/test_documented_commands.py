@@ -95,14 +95,9 @@ def commands() -> list[tuple[str, str]]:
 
 
 def settings() -> list[tuple[str, str]]:
-    """(where, ``--set ARG`` as written) of every ``--set`` in a scenario's Info text, also
-    those given alone ("try --set 'x=1'"), each to be typed after a ``crmsim run`` command."""
-    return [
-        (where, match.group(0))
-        for where, text in texts()
-        if where.startswith("scenarios/")
-        for match in SETTING.finditer(text)
-    ]
+    """(where, ``--set ARG`` as written) of every ``--set`` in the documents, also those given
+    alone ("try --set 'x=1'"), each to be typed after a ``crmsim run`` command."""
+    return [(where, match.group(0)) for where, text in texts() for match in SETTING.finditer(text)]
 
 
 def words(shell: str, arguments: str, cwd: Path) -> list[str]:
@@ -186,7 +181,8 @@ def test_every_setting_in_the_scenarios_splits_alike_in_bash_and_zsh(tmp_path):
                 assert isinstance(split, list), split
             assert zsh_argv == argv, "bash and zsh split it differently"
             assert argv[0] == "--set" and len(argv) == 2, f"not one argument: {argv}"
-            parse_override(argv[1])
+            _, value = parse_override(argv[1])
+            assert not str(value).endswith((".", ",", ")", ";")), f"punctuation in {argv[1]!r}"
         except (AssertionError, ValueError) as exc:
             failures.append(f"{where}: {setting}\n    {exc}")
     assert not failures, f"{len(failures)} --set arguments fail:\n" + "\n".join(failures)
