@@ -115,3 +115,23 @@ def test_show_prints_the_prices_charged_in_month_1(capsys):
     assert lines[keeper + 1].split("month 1: ")[1] == (
         "list price $71.77; $68.19 to repeat customers (5% off)"
     )
+
+
+def test_show_applies_month_1_events_to_the_prices(tmp_path, capsys):
+    """A price war from month 1 cuts ProductCo's cost-plus $79.75 by 20% to $63.80; a firm that
+    enters in month 12 charges nothing in month 1."""
+    path = tmp_path / "war.toml"
+    path.write_text(
+        'extends = "flagship"\nevents = [{kind="new_entrant", period=12, firm="MarketCo"}, '
+        '{kind="price_war", period=1, duration=3, firm="ProductCo", cut=0.2}]\n'
+    )
+    assert main(["show", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    month_1 = {
+        line.split()[0]: lines[i + 1].split("month 1: ")[1]
+        for i, line in enumerate(lines)
+        if line.startswith("  ") and "starting price" in line
+    }
+    assert month_1["ProductCo"] == "list price $63.80"
+    assert month_1["MarketCo"] == "not in the market"
+    assert month_1["CustomerCo"] == "list price $79.02; $75.07 to repeat customers (5% off)"
