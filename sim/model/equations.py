@@ -32,7 +32,9 @@ def delivered_value(
 ) -> NDArray[np.float64]:
     """Kotler's customer delivered value = total customer value − total customer cost ($).
 
-    Caterpillar: ``delivered_value([90+7+6, 5+2, 0, 0], [100, 0, 0, 0])`` is 10 ($k).
+    Kotler's Caterpillar tractor ($k): product value 90 (an equivalent competitor's tractor) + 7
+    (durability) + 6 (reliability) = 103, service value 5 (service) + 2 (parts warranty) = 7,
+    personnel 0, image 0: ``delivered_value([103, 7, 0, 0], [100, 0, 0, 0])`` is 110 − 100 = 10.
     """
     return total_value(value_levels, value_weights) - total_cost(cost_levels, cost_sensitivities)
 

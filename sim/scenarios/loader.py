@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from sim.scenarios.overrides import (
     ScenarioError,
@@ -137,13 +138,32 @@ def error_line(where: str, err: Any) -> str:
     """One problem as '  key.path: message (got value)' (pydantic's error ``err``)."""
     message = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
-        message = "unknown key (check the spelling; docs/scenarios.md lists every key)"
+        allowed = allowed_keys(err["loc"][:-1])
+        listed = f"; allowed here: {', '.join(allowed)}" if allowed else ""
+        message = f"unknown key (check the spelling; docs/scenarios.md lists every key){listed}"
     value = err.get("input")
     message = TYPE_MESSAGES.get(err["type"], message)
     if isinstance(value, bool) and err["type"] in ("int_type", "float_type"):
         message += "; true/false is not a number"
     shown = "" if isinstance(value, dict | list) or value is None else f" (got {value!r})"
     return f"  {where}: {message}{shown}"
+
+
+def allowed_keys(loc: Sequence[str | int]) -> list[str]:
+    """The keys of the table at ``loc`` (a pydantic error location in a MarketSpec), or [] where
+    the table's model is not one fixed class (a variant chosen by its ``kind``)."""
+    model: Any = MarketSpec
+    for step in loc:
+        if isinstance(step, int):
+            continue
+        field = model.model_fields.get(step) if isinstance(model, type) else None
+        if field is None:
+            return []
+        model = field.annotation
+        while typing.get_origin(model) in (list, tuple) and typing.get_args(model):
+            model = typing.get_args(model)[0]
+    ok = isinstance(model, type) and issubclass(model, BaseModel)
+    return list(model.model_fields) if ok else []
 
 
 def validate(document: dict[str, Any], source: str) -> MarketSpec:

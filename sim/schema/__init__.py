@@ -10,7 +10,7 @@ not depend on how many customers a run simulates. Every field is described in ``
 This package is the leaf of ``sim``: it imports nothing else of it.
 """
 
-from sim.schema.base import INFO_SECTIONS, MONTH_DAYS, Info, Strict
+from sim.schema.base import INFO_SECTIONS, LANGUAGES, MONTH_DAYS, Info, InfoText, Strict
 from sim.schema.books import COST_KINDS, FIRM_METRICS, MARKET_METRICS, FirmBooks, MarketBooks
 from sim.schema.channel_books import (
     CHANNEL_METRICS,
@@ -81,6 +81,7 @@ __all__ = [
     "FIRM_METRICS",
     "IMAGE",
     "INFO_SECTIONS",
+    "LANGUAGES",
     "MARKET_METRICS",
     "MONEY",
     "MONTH_DAYS",
@@ -109,6 +110,7 @@ __all__ = [
     "FirmBooks",
     "Homogenisation",
     "Info",
+    "InfoText",
     "Knowledge",
     "LastingEvent",
     "MarketBooks",

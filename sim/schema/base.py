@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from sim import i18n
+
 
 class Strict(BaseModel):
     """Base for all scenario sections: unknown keys are errors; assignments are validated;
@@ -14,8 +16,8 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False, strict=True)
 
 
-class Info(Strict):
-    """The scenario's own documentation, in the spirit of NetLogo's Info tab."""
+class InfoText(Strict):
+    """The scenario's documentation in one language, in the spirit of NetLogo's Info tab."""
 
     title: str = ""
     what_is_it: str = ""
@@ -26,5 +28,18 @@ class Info(Strict):
     extending_the_model: str = ""
 
 
+LANGUAGES = tuple(i18n.LANGUAGES)  # English (the [info] table itself) and 简体中文 ([info.zh])
+
+
+class Info(InfoText):
+    """The scenario's own documentation: English, with its Chinese (简体中文) text in ``zh``."""
+
+    zh: InfoText = InfoText()
+
+    def text(self, lang: str = "en") -> InfoText:
+        """The documentation in ``lang`` (one of :data:`LANGUAGES`)."""
+        return self.zh if lang == "zh" else self
+
+
 MONTH_DAYS = 365.25 / 12  # days in one period when periods are months (the default reading)
-INFO_SECTIONS = tuple(name for name in Info.model_fields if name != "title")
+INFO_SECTIONS = tuple(name for name in InfoText.model_fields if name != "title")

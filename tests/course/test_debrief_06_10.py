@@ -606,6 +606,34 @@ def test_10_the_price_war_cuts_prices_then_quality_and_costs_both_rivals_money()
     assert (table.loc[table["firm"] == "CustomerCo", "cumulative_profit"] > 0).all()
 
 
+def test_10_the_price_war_lasts_five_years_and_is_no_recession_effect():
+    """10, misconception 2: "The war ... does not end in month 17 ...: their price falls in every
+    month to the end, from $49 in month 17 to $31 in month 60. Without the recession ... the
+    rivals' prices and product values are the same month by month, and each rival still loses
+    about $430k over five years instead of $455k; by month 29 ... RivalA has already lost $160k."
+    Checked: mean price lower than the month before in every month 18-60, below $33 in month 60;
+    price and product paths within $0.01 of each other with and without the recession; each
+    rival's loss without the recession 90-99% of the loss with it; RivalA's cumulative loss by
+    month 29 between $140k and $180k."""
+    price = path("price_war", "price")
+    for rival in ("RivalA", "RivalB"):
+        assert (price[rival].diff().loc[18:60] < 0).all(), price[rival]
+        assert price.loc[60, rival] < 33, price[rival]
+    for metric in ("price", "product"):
+        war, calm = path("price_war", metric), path("price_war", metric, "events=[]")
+        rivals = ["RivalA", "RivalB"]
+        assert (war[rivals] - calm[rivals]).abs().max().max() < 0.01, metric
+    war, calm = summary("price_war"), summary("price_war", "events=[]")
+    for rival in ("RivalA", "RivalB"):
+        loss = {
+            label: -t.loc[t["firm"] == rival, "cumulative_profit"].mean()
+            for label, t in (("war", war), ("calm", calm))
+        }
+        assert 0.9 < loss["calm"] / loss["war"] < 0.99, (rival, loss)
+    before = -path("price_war", "profit").loc[:29, "RivalA"].sum()
+    assert 140_000 < before < 180_000, before
+
+
 def test_10_matching_instead_of_undercutting_halves_the_rivals_losses():
     """10, finding 6: "Matching instead of undercutting halves the rivals' losses (−$235k instead
     of −$455k for RivalA) — but they end with 3% of purchases each, and CustomerCo earns more".

@@ -27,15 +27,18 @@ from sim.schema import Experience
 
 
 def test_caterpillar_golden_example():
-    """Kotler's Caterpillar tractor ($ thousands): product 90 + service 7 + personnel 6 +
-    image 5 + 2 = 110 of value against a price of 100 → 10 of delivered value."""
-    value = [90.0, 7.0, 6.0, 5.0 + 2.0]
+    """Kotler's Caterpillar tractor ($ thousands): product value 90 (the price of an equivalent
+    competitor's tractor) + 7 (durability) + 6 (reliability) = 103, service value 5 (service)
+    + 2 (parts warranty) = 7, personnel 0, image 0: 110 of value against a price of 100 → 10
+    of delivered value."""
+    value = [90.0 + 7.0 + 6.0, 5.0 + 2.0, 0.0, 0.0]
     cost = [100.0, 0.0, 0.0, 0.0]
     assert total_value(value) == pytest.approx(110.0, abs=1e-12)
     assert total_cost(cost) == pytest.approx(100.0, abs=1e-12)
     assert delivered_value(value, cost) == pytest.approx(10.0, abs=1e-12)
+    assert value == [103.0, 7.0, 0.0, 0.0]  # the split used in docs, notebook 02 and session 02
     # The docstring's own form of the example.
-    assert delivered_value([90 + 7 + 6, 5 + 2, 0, 0], [100, 0, 0, 0]) == pytest.approx(10.0)
+    assert delivered_value([103, 7, 0, 0], [100, 0, 0, 0]) == pytest.approx(10.0)
 
 
 def test_weights_and_sensitivities_multiply_each_component():

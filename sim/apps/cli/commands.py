@@ -1,5 +1,6 @@
 """What each ``crmsim`` sub-command does. Each imports what it needs when it runs, so that
-``crmsim list``, ``show`` and ``validate`` start without pandas, matplotlib or Mesa."""
+``crmsim list`` and ``validate`` start without pandas, matplotlib or Mesa (``show`` runs month 1
+of the market, for the prices firms charge)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,17 @@ if TYPE_CHECKING:  # for annotations only: the commands import what they need wh
     from sim.experiments.executors import Where
     from sim.experiments.folders import Experiment
     from sim.experiments.sweep import Sweep
+    from sim.schema import MarketSpec
 
 BAD_INPUT = 2
+ZH_HEADINGS = {  # the Info sections' headings in Chinese (crmsim show --lang zh)
+    "what_is_it": "这是什么",
+    "how_it_works": "工作原理",
+    "how_to_use_it": "如何使用",
+    "things_to_notice": "值得注意",
+    "things_to_try": "可以尝试",
+    "extending_the_model": "扩展模型",
+}
 
 
 def command_line(argv: Iterable[str] | None = None) -> str:
@@ -44,21 +54,51 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    """Print the Info sections and the firms of a scenario."""
+    """Print the Info sections (in ``--lang``), the firms and the prices they charge in month 1."""
     loaded = load(args.scenario)
     sc = loaded.spec
-    print(f"{loaded.name}: {sc.info.title}  (hash {loaded.hash})\n")
+    info = sc.info.text(args.lang)
+    print(f"{loaded.name}: {info.title}  (hash {loaded.hash})\n")
     for field in INFO_SECTIONS:
-        text = getattr(sc.info, field).strip()
+        text = getattr(info, field).strip()
         if text:
-            print(field.replace("_", " ").upper())
+            heading = field.replace("_", " ").upper()
+            print(f"{heading} · {ZH_HEADINGS[field]}" if args.lang == "zh" else heading)
             print(text + "\n")
     print(f"{sc.customers.count} customers, {sc.periods} periods, firms:")
-    for firm in sc.firms:
-        print(f"  {firm.name:14s} {firm.strategy.name:20s} price {firm.price:g}")
+    offers = month_one_offers(sc)
+    for firm, offer in zip(sc.firms, offers, strict=True):
+        print(f"  {firm.name:14s} {firm.strategy.name:20s} starting price ${firm.price:g}")
+        print(f"  {'':14s} month 1: {offer}")
     for event in sc.events:
         print(f"  event: {event.kind} in period {event.period}")
     return 0
+
+
+def month_one_offers(spec: MarketSpec) -> list[str]:
+    """Per firm, the prices ($ per basket) it charges in month 1, after its strategy's first
+    decision (and the events of month 1): list price, and the discounted prices for new or
+    lapsed customers and for repeat customers; "not in the market" for a firm that enters
+    later. One seeded month of the market (seed 0) is run to get them."""
+    from sim.model import Market
+
+    market = Market(spec, rng=0, record_transactions=False).run(1)
+    present = market.conditions.present
+    offers = []
+    for firm in market.firms:
+        if not present[firm.index]:
+            offers.append("not in the market")
+            continue
+        d = firm.decision
+        parts = [f"list price ${d.price:,.2f}"]
+        for share, who in (
+            (d.first_purchase_discount, "new and lapsed customers"),
+            (d.loyalty_discount, "repeat customers"),
+        ):
+            if share > 0:
+                parts.append(f"${d.price * (1 - share):,.2f} to {who} ({share:.0%} off)")
+        offers.append("; ".join(parts))
+    return offers
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # for annotations only: pandas is imported when a date is par
 
 EXAMPLES = {
     "list": "examples:\n  crmsim list",
-    "show": "examples:\n  crmsim show flagship",
+    "show": "examples:\n  crmsim show flagship\n  crmsim show flagship --lang zh",
     "validate": "examples:\n  crmsim validate scenarios/*.toml my_market.toml",
     "run": """examples:
   crmsim run flagship --seeds 30 --out results/flagship
@@ -297,6 +297,13 @@ def build_parser() -> argparse.ArgumentParser:
     command("list", "List the shipped scenarios with their titles.")
     show = command("show", "Print a scenario's documentation (its Info tab) and settings.")
     show.add_argument("scenario", help="shipped scenario name or path to a .toml file")
+    show.add_argument(
+        "--lang",
+        type=language,
+        default="en",
+        metavar="{en,zh}",
+        help="language of the Info text: en (English, default) or zh (中文)",
+    )
     validate = command("validate", "Check scenario files without running them.")
     validate.add_argument("files", nargs="+", help="scenario names or .toml files")
     run = command("run", "Run seeded replications of a scenario; write results and a report.")

@@ -1,23 +1,19 @@
-"""Chinese glyphs on any machine: a CJK font installed with the package (from PyPI, so no system
-font is needed) is registered with matplotlib as a fallback, and served to the browser as a web
-font for the page's own labels."""
+"""Chinese glyphs on any machine: the CJK font installed with crmsim (Noto Sans SC, the one the
+report figures use: :mod:`sim.reporting.style`) draws the charts' Chinese text and is served to
+the browser as a web font for the page's own labels."""
 
 from __future__ import annotations
 
-import io
 from functools import cache
-from importlib.resources import files
-from pathlib import Path
 
-from fontTools.ttLib import TTCollection
-from matplotlib import font_manager
+from pylopdf_fonts_zh_cn import sans_path
 
-FONT_PACKAGE = "paperang_p2_fonts_cjk"  # WenQuanYi Micro Hei, a TrueType collection (5 MB)
-FONT_FILE = "fonts/wqy-microhei.ttc"
-CJK_FAMILY = "WenQuanYi Micro Hei"
+from sim.reporting.style import CJK_FAMILY
+from sim.reporting.style import fonts as chart_fonts
 
+__all__ = ["FONT_URL", "PAGE_STYLE", "chart_fonts", "web_font"]
 
-FONT_URL = "/crmsim/cjk-font.ttf"  # where the server serves it (sim.apps.web.server)
+FONT_URL = "/crmsim/cjk-font.otf"  # where the server serves it (sim.apps.web.server)
 PAGE_STYLE = f"""
 @font-face {{ font-family: "{CJK_FAMILY}"; src: url("{FONT_URL}"); }}
 .v-application, .v-application *:not(.fa):not(.mdi) {{
@@ -29,24 +25,7 @@ PAGE_STYLE = f"""
 # a lever's help is a caption under it
 
 
-def font_file() -> Path:
-    """The packaged CJK font file."""
-    return Path(str(files(FONT_PACKAGE) / FONT_FILE))
-
-
 @cache
 def web_font() -> bytes:
-    """The CJK font as one TrueType font for browsers (the first face of the collection,
-    rewritten by fontTools: browsers' font sanitisers refuse the packaged file's layout)."""
-    font = TTCollection(str(font_file())).fonts[0]
-    buffer = io.BytesIO()
-    font.save(buffer)
-    return buffer.getvalue()
-
-
-@cache
-def chart_fonts() -> list[str]:
-    """Font families for chart text, in order of preference: Latin text in matplotlib's own
-    font, every Chinese glyph from the packaged CJK font (registered on first use)."""
-    font_manager.fontManager.addfont(str(font_file()))
-    return ["DejaVu Sans", CJK_FAMILY]
+    """The CJK font file as browsers load it (OpenType, 8 MB, cached by the browser)."""
+    return sans_path().read_bytes()

@@ -27,7 +27,7 @@ def address(host: str, port: int) -> str:
 
 def font(request: Request) -> Response:
     """The packaged CJK font, for the page's Chinese labels (cached by the browser for a day)."""
-    return Response(web_font(), media_type="font/ttf", headers={"Cache-Control": "max-age=86400"})
+    return Response(web_font(), media_type="font/otf", headers={"Cache-Control": "max-age=86400"})
 
 
 def serve(scenario: str | None, host: str, port: int) -> None:
