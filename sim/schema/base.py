@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from sim import i18n
-
 
 class Strict(BaseModel):
     """Base for all scenario sections: unknown keys are errors; assignments are validated;
@@ -28,7 +26,8 @@ class InfoText(Strict):
     extending_the_model: str = ""
 
 
-LANGUAGES = tuple(i18n.LANGUAGES)  # English (the [info] table itself) and 简体中文 ([info.zh])
+LANGUAGES = ("en", "zh")  # [info] (English) and [info.zh] (简体中文): sim.i18n.LANGUAGES, kept here
+# because the schema imports nothing of sim (a test checks the two agree)
 
 
 class Info(InfoText):

@@ -111,3 +111,10 @@ def test_run_writes_a_chinese_report_and_report_rewrites_it_in_english(tmp_path,
     assert main(["report", str(out)]) == 0
     markdown = (out / "report.md").read_text(encoding="utf-8")
     assert "## Outcomes" in markdown and "结果" not in markdown.split("## About the scenario")[0]
+
+
+def test_scenario_files_and_the_package_know_the_same_languages():
+    from sim.i18n import LANGUAGES
+    from sim.schema import LANGUAGES as INFO_LANGUAGES
+
+    assert tuple(LANGUAGES) == INFO_LANGUAGES

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from sim.apps.cli import main
-from sim.apps.cli.parser import MAX_FIRST_SEED, MAX_SEED, build_parser
+from sim.apps.cli.arguments import MAX_FIRST_SEED, MAX_SEED
+from sim.apps.cli.parser import build_parser
 from sim.reporting import format_interval, outcomes_frame
 from sim.reporting.tables import OUTCOMES
 from sim.scenarios import ScenarioError, load, parse_key, validate, warnings_for
@@ -365,8 +366,8 @@ def test_the_outcome_table_of_one_seed_has_no_nan():
 
 def test_parser_types_raise_argument_type_errors():
     """The flag types raise ArgumentTypeError only, which argparse turns into exit code 2."""
-    from sim.apps.cli import parser
+    from sim.apps.cli import arguments
 
-    for convert in (parser.seed_count, parser.first_seed, parser.positive_float):
+    for convert in (arguments.seed_count, arguments.first_seed, arguments.positive_float):
         with pytest.raises(argparse.ArgumentTypeError):
             convert("-1")

@@ -1,0 +1,122 @@
+"""The values the ``crmsim`` command line accepts: argparse types that refuse a bad value with a
+message naming what is allowed (seeds, counts, numbers, ports, folders, dates, languages)."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sim.errors import InputError
+from sim.i18n import Language, check_language
+
+if TYPE_CHECKING:  # for annotations only: pandas is imported when a date is parsed
+    import pandas as pd
+
+MAX_SEEDS = 1_000_000  # replications per variant: more would take days and fill the disk
+MAX_SEED = 2**63 - 1  # seeds are stored as 64-bit integers in the run files
+MAX_FIRST_SEED = MAX_SEED - MAX_SEEDS + 1  # so that every seed first, …, first+seeds−1 fits
+
+
+def whole_number(text: str) -> int:
+    """An integer written in decimal digits (an optional sign), or an ArgumentTypeError."""
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer ≥ 1."""
+    value = whole_number(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not allowed; use a whole number ≥ 1")
+    return value
+
+
+def seed_count(text: str) -> int:
+    """argparse type for --seeds: a whole number from 1 to 1,000,000."""
+    value = whole_number(text)
+    if not 1 <= value <= MAX_SEEDS:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not allowed; use a whole number ≥ 1 and ≤ {MAX_SEEDS:,} (the number "
+            "of runs per variant; run a larger study in parts with --first-seed)"
+        )
+    return value
+
+
+def first_seed(text: str) -> int:
+    """argparse type for --first-seed: a whole number from 0 to 2**63 − 1,000,000."""
+    value = whole_number(text)
+    if not 0 <= value <= MAX_FIRST_SEED:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not allowed; use a whole number from 0 to {MAX_FIRST_SEED} (seeds are "
+            f"never negative, and the last seed, first seed + seeds − 1, must fit a 64-bit "
+            f"integer, at most {MAX_SEED})"
+        )
+    return value
+
+
+def seed_number(text: str) -> int:
+    """argparse type for one seed: a whole number from 0 to 2**63 − 1."""
+    value = whole_number(text)
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not allowed; a seed is a whole number from 0 to {MAX_SEED} "
+            "(never negative, and it must fit a 64-bit integer)"
+        )
+    return value
+
+
+def port_number(text: str) -> int:
+    """argparse type: a TCP port, 1 to 65535."""
+    value = whole_number(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not allowed; a port is from 1 to 65535")
+    return value
+
+
+def language(text: str) -> Language:
+    """argparse type for --lang: en or zh."""
+    try:
+        return check_language(text.strip(), "--lang")
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--lang: ")) from None
+
+
+def positive_float(text: str) -> float:
+    """argparse type: a finite number > 0 (not inf or nan)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(
+            f"{text.strip()!r} is not allowed; use a number > 0 (finite: not inf or nan)"
+        )
+    return value
+
+
+def output_folder(text: str) -> Path:
+    """argparse type: a folder to write into, which may not exist yet, but not a file (checked
+    before any work, so that a long fit does not end in 'File exists')."""
+    path = Path(text).expanduser()
+    for place in (path, *path.parents):
+        if place.exists() and not place.is_dir():
+            where = "" if place == path else f" ({place} is a file)"
+            raise argparse.ArgumentTypeError(
+                f"{text!r} cannot be the output folder{where or ': it is a file'}; give a folder "
+                "(it is created if it does not exist)"
+            )
+    return path
+
+
+def iso_date(text: str) -> pd.Timestamp:
+    """argparse type: a date YYYY-MM-DD."""
+    import pandas as pd
+
+    try:
+        return pd.Timestamp(pd.to_datetime(text, format="%Y-%m-%d"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
