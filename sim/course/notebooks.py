@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import sim
 from sim.course.sheets import LANGS
 from sim.errors import InputError
 
@@ -16,7 +15,7 @@ PATTERN = "[0-9][0-9]_*.ipynb"  # the course's notebooks (pyproject.toml ships t
 
 def shipped(lang: str) -> list[Path]:
     """The installed notebooks of ``lang`` (none if that language has no notebooks)."""
-    package = Path(sim.__file__).parent
+    package = Path(__file__).resolve().parents[1]  # sim/
     root = package / "notebooks"  # installed from a wheel; in a checkout, its notebooks/
     folder = root if root.is_dir() else package.parent / "notebooks"
     folder = folder if lang == "en" else folder / lang

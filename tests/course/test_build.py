@@ -15,6 +15,7 @@ from fontTools.ttLib import TTFont
 
 from sim.apps.cli import main
 from sim.course.deck import deck_html
+from sim.course.figures import run_settings
 from sim.course.fonts import open_font
 from sim.course.handout import handout_fonts, handout_text, write_handout
 from sim.course.sheets import LANGS, ROLES, chunks, commands, find_sheets, read_sheet, sessions_dir
@@ -34,11 +35,10 @@ def test_a_sheet_is_read_by_the_position_of_its_sections():
     assert sheet.headings["exercises"] == "Exercises"
     exercises = chunks(sheet.sections["exercises"])
     assert [e.split(".")[0] for e in exercises] == ["1", "2", "3", "4", "5", "6"]
-    assert commands(sheet.sections["scenarios"]) == [
-        "crmsim run flagship --seeds 10 --set customers.count=3000 --out results/s01-flagship",
-        "crmsim run differentiated --seeds 10 --set customers.count=3000 "
-        "--out results/s01-differentiated",
-    ]
+    runs = [run_settings(c) for c in commands(sheet.sections["scenarios"])]
+    assert runs == [("flagship", ()), ("differentiated", ())]  # the customer count is ours
+    quoted = "crmsim run flagship --set 'firms[0].costs.time=15' --set 'customers.count=3000'"
+    assert run_settings(quoted) == ("flagship", ("firms[0].costs.time=15",))
 
 
 def test_a_sheet_without_its_five_sections_is_refused(tmp_path):
