@@ -53,7 +53,7 @@ def build(course: Path, out: Path, lang: str = "all", session: str | None = None
             start = time.perf_counter()
             folder = out / code
             folder.mkdir(parents=True, exist_ok=True)
-            figures = session_figures(commands(sheet.sections["scenarios"]))
+            figures = session_figures(commands(sheet.sections["scenarios"]), code)
             deck = folder / f"{sheet.slug}-slides.html"
             deck.write_text(deck_html(sheet, figures), encoding="utf-8")
             handout = folder / f"{sheet.slug}-handout.pdf"

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
+import pandas as pd
+
 from sim.experiments import replicate, seed_list
+from sim.i18n import Language
 from sim.reporting.figures import plot_over_time
 from sim.scenarios import load
 
@@ -38,16 +41,21 @@ def run_settings(command: str) -> tuple[str, tuple[str, ...]]:
 
 
 @cache
-def run_figure(scenario: str, sets: tuple[str, ...]) -> bytes:
-    """Cumulative profit, market share and retention of a small quick run (PNG)."""
+def small_run(scenario: str, sets: tuple[str, ...]) -> pd.DataFrame:
+    """The per-period metrics of a small quick run (made once per process)."""
     spec = load(scenario, [*sets, f"customers.count={CUSTOMERS}"]).spec
-    metrics = replicate(spec, seed_list(SEEDS)).metrics
-    figure = plot_over_time(metrics)
+    return replicate(spec, seed_list(SEEDS)).metrics
+
+
+def run_figure(command: str, lang: Language) -> bytes:
+    """Cumulative profit, market share and retention of the command's small quick run (PNG),
+    labelled in ``lang``."""
+    figure = plot_over_time(small_run(*run_settings(command)), lang=lang)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=100)
     return buffer.getvalue()
 
 
-def session_figures(commands: list[str]) -> list[SessionFigure]:
-    """One figure per command (each distinct run made once per process)."""
-    return [SessionFigure(c, run_figure(*run_settings(c))) for c in commands]
+def session_figures(commands: list[str], lang: Language) -> list[SessionFigure]:
+    """One figure per command, labelled in ``lang``."""
+    return [SessionFigure(c, run_figure(c, lang)) for c in commands]

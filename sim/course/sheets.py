@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.errors import InputError
+from sim.i18n import LANGUAGES
 
 ROLES = ("objectives", "brief", "scenarios", "exercises", "questions")  # the ## sections, in order
-LANGS = ("en", "zh")
+LANGS = tuple(LANGUAGES)  # en, zh
 ITEM = re.compile(r"^(\d+\.|[-*]) ")  # a list item starting at the left margin
 
 
