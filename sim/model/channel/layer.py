@@ -22,6 +22,7 @@ from sim.model.channel.partnership import (
     support_level,
     update_partnerships,
 )
+from sim.model.channel.policies import ChannelPolicies
 from sim.model.channel.routing import retail_service, through_stores
 from sim.model.channel.settlement import (
     ChannelTake,
@@ -79,7 +80,8 @@ class ChannelLayer:
         self.spec = channel
         self.names = names
         self.contracts = contract_terms(channel, names)  # as the scenario writes them
-        self.terms = self.contracts  # this period's, with any rebate war
+        self.terms = self.contracts  # this period's: the policies', with any rebate war
+        self.policies = ChannelPolicies(model.spec.firms)
         self.partners = Partnerships.start(initial_carrying(channel, names))
         self.stores = [Store(model, k, r) for k, r in enumerate(channel.retailers)]
         where = np.array([r.location for r in channel.retailers])
@@ -91,11 +93,16 @@ class ChannelLayer:
         self.rows: list[dict[str, object]] = []
 
     def begin(self, period: int) -> None:
-        """S0: the channel's events: retailers that defect now, rebate wars under way."""
+        """S0: the channel's events (retailers that defect now, rebate wars under way) and the
+        firms' channel policies, which set this period's terms from what they see."""
         events = self.spec.events
         defect(self.partners, events, [store.name for store in self.stores], self.names, period)
+        terms = self.contracts
+        if self.policies:
+            sold = np.zeros(self.partners.effort.shape) if self.sales is None else self.sales.units
+            terms = self.policies.set_terms(terms, self.partners, sold, period)
         extra = war_rebates(events, self.names, period)
-        self.terms = replace(self.contracts, rebate=self.contracts.rebate + extra)
+        self.terms = replace(terms, rebate=terms.rebate + extra)
 
     @property
     def k(self) -> int:
