@@ -1,6 +1,5 @@
 """The two channel lessons (scenarios channel_partnership and channel_rebates, each firm with its
-channel policy) hold over seeds
-0-3 with paired 95% intervals: a partnership beats pushing volume with rebates through 20
+channel policy) hold over seeds 0-3 with paired 95% intervals: a partnership beats pushing volume with rebates through 20
 stores over five years, and does not through 200 small stores with expensive training over two."""
 
 from __future__ import annotations
@@ -38,4 +37,4 @@ def test_partnership_beats_pushing_volume_with_rebates_through_twenty_stores():
 @pytest.mark.slow
 def test_rebates_beat_partnership_through_many_small_stores_over_two_years():
     result = compare(final_profits("channel_rebates"), "cumulative_profit", "Partner", "Pusher")
-    assert result["distinguishable"] and result["high"] < 0, result  # seeds 0-3: −$31k to −$121k (0-9: −$10k to −$195k)
+    assert result["distinguishable"] and result["high"] < 0, result  # seeds 0-3: −$31k to −$121k
