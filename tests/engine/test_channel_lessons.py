@@ -1,6 +1,7 @@
 """The two channel lessons (scenarios channel_partnership and channel_rebates, each firm with its
-channel policy) hold over seeds 0-3 with paired 95% intervals: a partnership beats pushing volume with rebates through 20
-stores over five years, and does not through 200 small stores with expensive training over two."""
+channel policy) hold over seeds 0-3 with paired 95% intervals: a partnership beats pushing
+volume with rebates through 20 stores over five years, and does not through 200 small stores
+with expensive training over two."""
 
 from __future__ import annotations
 
