@@ -343,3 +343,33 @@ def test_shared_data_add_service_only_from_the_shared_management_stage():
         # CustomerCo (retail only, shares data): even effort, so support + data only
         np.testing.assert_allclose(routed.service[:, 1], support + data)
         assert (routed.service[:, 0] == 0.0).all()  # ProductCo shares no data, no support
+
+
+def test_a_customer_at_a_store_that_pushes_a_brand_sees_more_of_its_service_value():
+    """Customer value seen through the channel: store S0 puts 90% of its effort behind
+    ProductCo (swing $10: +$8 of service), S1 splits evenly (+$0); the offers' service value and
+    delivered value at S0 rise by $8 and w_service × $8 for ProductCo and fall for CustomerCo."""
+    contracts = [
+        {"firm": "ProductCo", "mode": "retail", "margin": 0.2},
+        {"firm": "CustomerCo", "mode": "retail", "margin": 0.2},
+    ]
+    stores = [{"name": "S0", "location": 0.0}, {"name": "S1", "location": 0.5}]
+    spec = flagship(periods=1, count=600, channel={"retailers": stores, "contracts": contracts})
+    market = Market(spec, rng=2)
+    layer = market.channel
+    layer.partners.effort[0, :2] = [0.9, 0.1]
+    seen: list[tuple[Offers, Offers]] = []
+    route = layer.route
+    layer.route = lambda offers, weights: seen.append((offers, route(offers, weights))) or seen[-1][1]
+    market.run_for(1)
+    (before, after) = seen[0]
+    extra = after.service[:, :2] - before.service[:, :2]
+    at_s0, at_s1 = layer.home == 0, layer.home == 1
+    assert at_s0.sum() > 200 and at_s1.sum() > 200
+    # service $20 a basket directly: $28 at S0 for ProductCo, $12 for CustomerCo; $20 at S1
+    np.testing.assert_allclose(extra[at_s0], np.tile([8.0, -8.0], (at_s0.sum(), 1)))
+    np.testing.assert_allclose(extra[at_s1], 0.0)
+    w = market.customers.value_weights[:, 1]
+    gain = after.delivered_value[:, 0] - before.delivered_value[:, 0]
+    np.testing.assert_allclose(gain[at_s0], 8.0 * w[at_s0])
+    assert (after.delivered_value[at_s0, 0] > before.delivered_value[at_s0, 0]).all()
