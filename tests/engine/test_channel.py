@@ -360,7 +360,12 @@ def test_a_customer_at_a_store_that_pushes_a_brand_sees_more_of_its_service_valu
     layer.partners.effort[0, :2] = [0.9, 0.1]
     seen: list[tuple[Offers, Offers]] = []
     route = layer.route
-    layer.route = lambda offers, weights: seen.append((offers, route(offers, weights))) or seen[-1][1]
+
+    def recorded(offers: Offers, weights: np.ndarray) -> Offers:
+        seen.append((offers, route(offers, weights)))
+        return seen[-1][1]
+
+    layer.route = recorded
     market.run_for(1)
     (before, after) = seen[0]
     extra = after.service[:, :2] - before.service[:, :2]
