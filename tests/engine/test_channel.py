@@ -15,6 +15,7 @@ from sim.model.channel.partnership import Partnerships, update_partnerships
 from sim.model.channel.routing import retail_service, through_stores
 from sim.model.channel.stores import home_stores, shelf_presence
 from sim.model.channel.terms import contract_terms
+from sim.model.equations import circular_distance
 from sim.model.population import Relationships
 from sim.model.submodels.offers import Offers
 from sim.reference import ReferenceMarket
@@ -179,6 +180,15 @@ def test_customer_profit_plus_unallocated_costs_and_channel_payments_is_firm_pro
 def test_home_stores_are_the_nearest_on_the_circle():
     home = home_stores(np.array([0.05, 0.3, 0.95, 0.6]), np.array([0.0, 0.25, 0.5]))
     assert home.tolist() == [0, 1, 0, 2]
+
+
+def test_home_stores_agree_with_comparing_every_store_ties_and_shared_places_included():
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        stores = np.floor(rng.random(rng.integers(1, 30)) * 100) / 100  # shared places too
+        people = np.concatenate([rng.random(300), stores, np.floor(rng.random(100) * 100) / 100])
+        distance = circular_distance(people[:, None], stores[None, :])
+        assert (home_stores(people, stores) == np.argmin(distance, axis=1)).all()
 
 
 def test_shelf_presence_makes_a_store_s_customers_aware_of_the_brands_it_pushes():

@@ -207,16 +207,16 @@ class ChannelLayer:
     ) -> None:
         """Each firm's books by channel for the period (a row of :meth:`frame`)."""
         f = self.store.shape[1]
-        at = sales.at_store
-        firm = purchases.firm
+        way = purchases.firm * 2 + sales.at_store  # (firm, 0 direct / 1 at a store)
 
-        def per_firm(values: NDArray, where: NDArray[np.bool_]) -> NDArray[np.float64]:
-            return np.bincount(firm[where], values[where], minlength=f).astype(float)
+        def per_way(values: NDArray | None) -> NDArray[np.float64]:
+            """(F, 2): the sums of ``values`` (None: counts) directly and at the stores."""
+            return np.bincount(way, values, minlength=2 * f).astype(float).reshape(f, 2)
 
-        direct_units = per_firm(np.ones(firm.size), ~at)
-        direct = per_firm(purchases.revenue, ~at)
-        direct_margin = per_firm(purchases.margin, ~at)
-        store_margin = per_firm(purchases.margin, at)  # already net of the stores' cut
+        direct_units = per_way(None)[:, 0]
+        direct = per_way(purchases.revenue)[:, 0]
+        margin = per_way(purchases.margin)  # at the stores already net of the stores' cut
+        direct_margin, store_margin = margin[:, 0], margin[:, 1]
         store_sales = sales.sales.sum(axis=0)
         cut = sales.margin.sum(axis=0)
         rebates, bonuses = paid.rebates.sum(axis=0), paid.bonuses.sum(axis=0)

@@ -40,17 +40,23 @@ def through_stores(
     """The offers as customers can take them, and (N, F) whether each is taken at the store.
 
     ``extra`` (K, F) is :func:`retail_service`; ``weights`` the customers' value weights;
-    ``direct`` (F,) whether a firm sells directly. The store's service is never below 0."""
+    ``direct`` (F,) whether a firm sells directly. The store's service is never below 0.
+    (Hot: one pass per (N, F) array, computed in place; a brand the store does not carry gains
+    exactly 0, as its ``extra`` is 0.)"""
     at_store = carries[home]
-    service = np.maximum(offers.service + extra[home], 0.0)
-    gain = weights[:, SERVICE, None] * (service - offers.service)
-    store = at_store & (~direct[None, :] | (gain >= 0))
-    reachable = at_store | direct[None, :]
-    delta = np.where(store, gain, 0.0)
+    service = offers.service + extra[home]
+    np.maximum(service, 0.0, out=service)
+    gain = service - offers.service
+    gain *= weights[:, SERVICE, None]
+    store = at_store if not direct.any() else at_store & (~direct[None, :] | (gain >= 0))
+    gain *= store  # 0 where the offer is taken directly
+    utility = offers.utility + gain
+    if not direct.all():  # a brand reachable neither way
+        utility[~(at_store | direct[None, :])] = -np.inf
     routed = replace(
         offers,
-        delivered_value=offers.delivered_value + delta,
+        delivered_value=offers.delivered_value + gain,
         service=np.where(store, service, offers.service),
-        utility=np.where(reachable, offers.utility + delta, -np.inf),
+        utility=utility,
     )
     return routed, store

@@ -86,8 +86,8 @@ def won_at_stores(
 ) -> NDArray[np.float64]:
     """(K, F) customers won this period (``new`` pairs) who bought the brand at their store."""
     f = new.shape[1]
-    won = new & store & bought
-    cell = (home[:, None] * f + np.arange(f)[None, :])[won]
+    customer, firm = np.nonzero(new & store & bought)
+    cell = home[customer] * f + firm
     return np.bincount(cell, minlength=k * f).astype(float).reshape(k, f)
 
 
