@@ -5,6 +5,8 @@ docs/model.md section 7 "Channel" says."""
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -349,7 +351,7 @@ def test_shared_data_add_service_only_from_the_shared_management_stage():
     support = spec.channel.support_service * min(1.0, 150.0 / spec.channel.support_full)
     for stage, data in ((2, 0.0), (3, spec.channel.data_service)):
         layer.partners.stage[:] = stage
-        routed = layer.route(offers, np.ones((n, 4)))
+        routed = layer.route(copy.deepcopy(offers), np.ones((n, 4)))  # routes in place
         # CustomerCo (retail only, shares data): even effort, so support + data only
         np.testing.assert_allclose(routed.service[:, 1], support + data)
         assert (routed.service[:, 0] == 0.0).all()  # ProductCo shares no data, no support
@@ -372,7 +374,7 @@ def test_a_customer_at_a_store_that_pushes_a_brand_sees_more_of_its_service_valu
     route = layer.route
 
     def recorded(offers: Offers, weights: np.ndarray) -> Offers:
-        seen.append((offers, route(offers, weights)))
+        seen.append((copy.deepcopy(offers), route(offers, weights)))
         return seen[-1][1]
 
     layer.route = recorded
