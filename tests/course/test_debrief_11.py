@@ -120,6 +120,44 @@ def test_11_over_five_years_the_partnership_wins_even_through_small_outlets():
     assert result["distinguishable"] and result["low"] > 0, result
 
 
+def variant_gap(firm: str, *settings: str) -> dict[str, float]:
+    """Paired comparison of ``firm``'s five-year profit in channel_partnership with
+    ``settings`` against without them."""
+    base, variant = final("channel_partnership"), final("channel_partnership", *settings)
+    paired = pd.concat(
+        [
+            variant[variant["firm"] == firm].assign(firm="variant"),
+            base[base["firm"] == firm].assign(firm="base"),
+        ]
+    )
+    return compare(paired, "cumulative_profit", "variant", "base")
+
+
+FULL_SUPPORT = "firms[1].channel_policy.mature_support=1"
+WAR = ("firms[0].channel_policy.rebate_step=3", "firms[0].channel_policy.tolerance=0")
+
+
+def test_11_keeping_full_support_pays_for_itself():
+    """With full support all five years Partner earns $3.17M: $163k [152k, 174k] more than with
+    the tapered support, although full support costs about $50k more."""
+    result = variant_gap("Partner", FULL_SUPPORT)
+    assert result["distinguishable"] and 1.3e5 < result["low"] < result["high"] < 2.0e5, result
+    support = channel("channel_partnership", "Partner", FULL_SUPPORT)["support"].sum() / 10
+    tapered = channel("channel_partnership", "Partner")["support"].sum() / 10
+    assert 4e4 < support - tapered < 6e4, (support, tapered)
+
+
+def test_11_a_faster_rebate_war_costs_the_pusher_and_keeps_no_store():
+    """Escalating faster (rebate_step 3, tolerance 0) costs Pusher $18k [10k, 25k] more over five
+    years, does not change Partner's profit measurably, and still no store carries Pusher at the
+    end."""
+    pusher = variant_gap("Pusher", *WAR)
+    assert pusher["distinguishable"] and -3e4 < pusher["low"] < pusher["high"] < 0, pusher
+    assert not variant_gap("Partner", *WAR)["distinguishable"]
+    carried = channel("channel_partnership", "Pusher", *WAR)["retailers"]
+    assert (carried.groupby("seed").last() == 0).all()
+
+
 def test_debrief_11_cites_every_test_and_only_tests_that_exist():
     defined = [name for name in globals() if re.fullmatch(r"test_11_\w+", name)]
     check_citations([INSTRUCTOR / "11-channels.md"], defined, r"test_11_\w+")
