@@ -37,7 +37,7 @@ from sim.model.channel.terms import contract_terms, initial_carrying
 from sim.model.population import Relationships
 from sim.model.submodels.choice import Purchases
 from sim.model.submodels.offers import Offers
-from sim.schema import Channel, ChannelBooks, RetailerBooks
+from sim.schema import RETAILER_METRICS, Channel, ChannelBooks, RetailerBooks
 from sim.schema import Retailer as RetailerSpec
 
 
@@ -47,15 +47,25 @@ class Store(mesa.Agent):
     Attributes:
         index: row of this retailer in the channel's (K, F) arrays.
         spec: its scenario entry; ``name`` its name.
-        books: its :class:`~sim.schema.RetailerBooks` for the latest period.
+        layer: the channel layer, which keeps every store's books as arrays.
     """
 
-    def __init__(self, model: mesa.Model, index: int, spec: RetailerSpec) -> None:
+    def __init__(
+        self, model: mesa.Model, index: int, spec: RetailerSpec, layer: ChannelLayer
+    ) -> None:
         super().__init__(model)
         self.index = index
         self.spec = spec
         self.name = spec.name
-        self.books = RetailerBooks()
+        self.layer = layer
+
+    @property
+    def books(self) -> RetailerBooks:
+        """Its :class:`~sim.schema.RetailerBooks` for the latest period (zeros before any)."""
+        if not self.layer.store_rows:
+            return RetailerBooks()
+        latest = self.layer.store_rows[-1]
+        return RetailerBooks(**{name: latest[name][self.index].item() for name in RETAILER_METRICS})
 
 
 class ChannelLayer:
@@ -83,7 +93,9 @@ class ChannelLayer:
         self.terms = self.contracts  # this period's: the policies', with any rebate war
         self.policies = ChannelPolicies(model.spec.firms)
         self.partners = Partnerships.start(initial_carrying(channel, names))
-        self.stores = [Store(model, k, r) for k, r in enumerate(channel.retailers)]
+        self.stores = [Store(model, k, r, self) for k, r in enumerate(channel.retailers)]
+        self.overhead = np.array([r.overhead for r in channel.retailers])
+        self.store_rows: list[dict[str, NDArray]] = []  # per period: RETAILER_METRICS arrays
         where = np.array([r.location for r in channel.retailers])
         self.home = home_stores(rng.random(n), where)
         self.swing = np.array([r.service for r in channel.retailers])
@@ -154,49 +166,40 @@ class ChannelLayer:
         sales, paid = self.sales, self.take.paid
         earned = sales.margin + paid.rebates + paid.bonuses
         update_partnerships(self.partners, earned, self.terms, self.spec)
-        self.record_stores(sales, paid, earned)
+        self.record_stores(sales, paid, earned, period)
         self.record_firms(purchases, sales, paid, period)
 
-    def record_stores(self, sales: StoreSales, paid: Payments, earned: NDArray) -> None:
-        """Each retailer's books for the period (sums over brands, computed for all at once)."""
+    def record_stores(
+        self, sales: StoreSales, paid: Payments, earned: NDArray, period: int
+    ) -> None:
+        """Each retailer's books for the period, as (K,) arrays (sums over brands). Kept here
+        rather than collected store by store: 100 stores' reporters cost more than the rest of
+        the channel layer."""
         p = self.partners
         brands = p.carries.sum(axis=1)
         income = earned.sum(axis=1)
-        overhead = np.array([store.spec.overhead for store in self.stores])
-        profit = income - overhead
+        profit = income - self.overhead
         with np.errstate(invalid="ignore"):  # NaN for a store that carries nothing
             stage = np.where(p.carries, p.stage, 0).sum(axis=1) / brands
             satisfaction = np.where(p.carries, p.satisfaction, 0.0).sum(axis=1) / brands
-        columns = zip(
-            sales.units.sum(axis=1).tolist(),
-            sales.sales.sum(axis=1).tolist(),
-            sales.margin.sum(axis=1).tolist(),
-            paid.rebates.sum(axis=1).tolist(),
-            paid.bonuses.sum(axis=1).tolist(),
-            income.tolist(),
-            overhead.tolist(),
-            profit.tolist(),
-            brands.tolist(),
-            stage.tolist(),
-            satisfaction.tolist(),
-            strict=True,
+        before = self.store_rows[-1]["cumulative_profit"] if self.store_rows else 0.0
+        self.store_rows.append(
+            {
+                "period": np.full(self.k, period),
+                "units": sales.units.sum(axis=1),
+                "sales": sales.sales.sum(axis=1),
+                "margin": sales.margin.sum(axis=1),
+                "rebates": paid.rebates.sum(axis=1),
+                "bonuses": paid.bonuses.sum(axis=1),
+                "income": income,
+                "overhead": self.overhead,
+                "profit": profit,
+                "cumulative_profit": before + profit,
+                "brands": brands,
+                "mean_stage": stage,
+                "mean_satisfaction": satisfaction,
+            }
         )
-        for store, row in zip(self.stores, columns, strict=True):
-            units, sold, margin, rebates, bonuses, got, cost, gain, n, g, sat = row
-            store.books = RetailerBooks(
-                units=units,
-                sales=sold,
-                margin=margin,
-                rebates=rebates,
-                bonuses=bonuses,
-                income=got,
-                overhead=cost,
-                profit=gain,
-                cumulative_profit=store.books.cumulative_profit + gain,
-                brands=n,
-                mean_stage=g,
-                mean_satisfaction=sat,
-            )
 
     def record_firms(
         self,
@@ -243,14 +246,19 @@ class ChannelLayer:
             )
             self.rows.append({"period": period, "firm": j} | books.__dict__)
 
-    @staticmethod
-    def retailer_frame(collector: mesa.DataCollector) -> pd.DataFrame:
-        """One row per period and retailer from a market's DataCollector: every field of
-        :class:`~sim.schema.RetailerBooks`."""
-        df = collector.get_agenttype_vars_dataframe(Store).reset_index()
-        df = df.rename(columns={"Step": "period"}).drop(columns="AgentID")
-        df["period"] = df["period"].round().astype(int)
-        return df
+    def retailer_frame(self) -> pd.DataFrame:
+        """One row per period and retailer: every field of :class:`~sim.schema.RetailerBooks`."""
+        names = [store.name for store in self.stores]
+        columns = ["period", *RETAILER_METRICS]
+        return pd.concat(
+            [
+                pd.DataFrame({"period": row["period"], "retailer": names}).join(
+                    pd.DataFrame({name: row[name] for name in columns[1:]})
+                )
+                for row in self.store_rows
+            ],
+            ignore_index=True,
+        )
 
     def frame(self) -> pd.DataFrame:
         """One row per period and firm: every field of :class:`~sim.schema.ChannelBooks`."""
