@@ -44,5 +44,5 @@ def shelf_presence(
     """Customers hear of the brands their home store pushes: customer i becomes aware of brand j
     with chance min(1, ``push``[home_i, j]), where push = shelf_awareness × effort × brands
     carried (shelf_awareness at an even split of effort; 0 for a brand not carried)."""
-    chance = np.minimum(push.take(home, axis=0), 1.0) * present
+    chance = (np.minimum(push, 1.0) * present).take(home, axis=0)  # (K, F), then per customer
     relations.aware |= rng.random(chance.shape) < chance
