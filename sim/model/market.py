@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.model.books import RepeatCohorts, book_reporters, keep_books, ratio
-from sim.model.channel import ChannelLayer, Store
+from sim.model.channel import ChannelLayer
 from sim.model.channel.results import ChannelResults
 from sim.model.events import Timeline
 from sim.model.firms import Firm
@@ -34,7 +34,6 @@ from sim.model.transaction_log import TransactionLog
 from sim.schema import (
     FIRM_METRICS,
     MARKET_METRICS,
-    RETAILER_METRICS,
     MarketBooks,
     MarketSpec,
 )
@@ -92,7 +91,6 @@ class Market(ChannelResults, mesa.Model):
         self.channel: ChannelLayer | None = None  # only with retailers: no draw, no change
         if spec.channel is not None and spec.channel.retailers:
             self.channel = ChannelLayer(self, spec.channel, names, n, self.rng)
-            reporters[Store] = {"retailer": "name"} | book_reporters(RETAILER_METRICS)
         self.datacollector = mesa.DataCollector(
             model_reporters=book_reporters(MARKET_METRICS), agenttype_reporters=reporters
         )
