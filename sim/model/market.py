@@ -8,9 +8,12 @@ Mesa agents (:mod:`sim.model.firms`); each submodel is a module of :mod:`sim.mod
 
 from __future__ import annotations
 
+from functools import cache
+
 import mesa
 import numpy as np
 import pandas as pd
+from threadpoolctl import ThreadpoolController
 
 from sim.model.books import RepeatCohorts, book_reporters, keep_books, ratio
 from sim.model.channel import ChannelLayer, Store
@@ -39,6 +42,12 @@ from sim.schema import (
     MarketSpec,
 )
 from sim.strategies import build_strategy
+
+
+@cache
+def blas() -> ThreadpoolController:
+    """The process's BLAS libraries (found once, when the first market steps)."""
+    return ThreadpoolController()
 
 
 class Market(ChannelResults, mesa.Model):
@@ -105,7 +114,17 @@ class Market(ChannelResults, mesa.Model):
         return self
 
     def step(self) -> None:
-        """One period: the submodels in ODD order (docs/model.md, Process overview)."""
+        """One period: the submodels in ODD order (docs/model.md, Process overview).
+
+        BLAS runs on one thread meanwhile: the engine's matrix products are skinny ((N, 4) @
+        (4, F), row sums), which a second BLAS thread slows down (~20× at 100,000 customers
+        when the other core is busy); the results are the same bit for bit.
+        """
+        with blas().limit(limits=1, user_api="blas"):
+            self.run_submodels()
+
+    def run_submodels(self) -> None:
+        """The body of :meth:`step`."""
         self.period = p = round(self.time)
         spec, c, r, rng = self.spec, self.customers, self.relations, self.rng
         active_before = r.active(p - 1, spec.experience.lapse_periods)
