@@ -154,6 +154,7 @@ class Market(ChannelResults, mesa.Model):
         if channel is not None:  # S6 the stores' cut
             purchases = channel.sell(purchases)
         felt = experience(c, r, purchases, offers, spec.experience, self.conditions, rng)  # S7
+        del offers  # five (N, F) arrays: freed before the later submodels' temporaries
         complaints, recoveries = handle_complaints(  # S8
             r,
             purchases,
@@ -168,6 +169,7 @@ class Market(ChannelResults, mesa.Model):
         active = update_relationships(  # S9
             c, r, purchases, felt, decisions, p, spec.experience, spec.knowledge
         )
+        del felt
         word_of_mouth(r, self.network, active, spec.word_of_mouth, rng)  # S10
         if self.log is not None:  # S11 books
             self.log.record(p, purchases.customer, purchases.firm, purchases.revenue)
