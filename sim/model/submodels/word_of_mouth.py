@@ -21,17 +21,8 @@ def word_of_mouth(
     often, and warnings travel a second hop); listeners become aware and their trust moves with
     what they hear."""
     # Computed in place (out=, +=) to keep few (N, F) arrays alive; the same numbers bit for bit.
-    r = relations
-    talk = rng.random(r.satisfaction.shape)
-    praise_chance = np.multiply(r.attachment, w.talk_attached)
-    praise_chance += w.talk_positive
-    praise = active & (r.satisfaction > w.positive_threshold) & (talk < praise_chance)
-    r.recommendations += praise
-    warn = active & (r.satisfaction < w.negative_threshold) & (talk < w.talk_negative)
-    f = r.f
-    said = np.empty((r.n, 2 * f))  # praise, then warnings, as 0/1
-    said[:, :f], said[:, f:] = praise, warn
-    heard_praise, heard_warning = np.hsplit(network.exposure(said), [f])
+    r, f = relations, relations.f
+    heard_praise, heard_warning = np.hsplit(network.exposure(said(r, active, w, rng)), [f])
     second_hop = network.exposure(heard_warning)
     second_hop *= w.forward_negative
     second_hop += heard_warning
@@ -45,3 +36,20 @@ def word_of_mouth(
     heard_praise *= w.attitude
     r.trust += heard_praise
     np.clip(r.trust, -1.0, 1.0, out=r.trust)
+
+
+def said(
+    relations: Relationships, active: NDArray[np.bool_], w: WordOfMouth, rng: np.random.Generator
+) -> NDArray[np.float64]:
+    """Who praises each firm (columns 0..F−1) and who warns against it (F..2F−1), as 0/1 in an
+    (N, 2F) array; counts each praise in ``relations.recommendations``."""
+    r, f = relations, relations.f
+    talk = rng.random(r.satisfaction.shape)
+    praise_chance = np.multiply(r.attachment, w.talk_attached)
+    praise_chance += w.talk_positive
+    praise = active & (r.satisfaction > w.positive_threshold) & (talk < praise_chance)
+    r.recommendations += praise
+    warn = active & (r.satisfaction < w.negative_threshold) & (talk < w.talk_negative)
+    out = np.empty((r.n, 2 * f))
+    out[:, :f], out[:, f:] = praise, warn
+    return out
