@@ -8,9 +8,12 @@ Mesa agents (:mod:`sim.model.firms`); each submodel is a module of :mod:`sim.mod
 
 from __future__ import annotations
 
+from functools import cache
+
 import mesa
 import numpy as np
 import pandas as pd
+from threadpoolctl import ThreadpoolController
 
 from sim.model.books import RepeatCohorts, book_reporters, keep_books, ratio
 from sim.model.channel import ChannelLayer
@@ -38,6 +41,12 @@ from sim.schema import (
     MarketSpec,
 )
 from sim.strategies import build_strategy
+
+
+@cache
+def blas() -> ThreadpoolController:
+    """The process's BLAS libraries (found once, when the first market steps)."""
+    return ThreadpoolController()
 
 
 class Market(ChannelResults, mesa.Model):
@@ -103,7 +112,17 @@ class Market(ChannelResults, mesa.Model):
         return self
 
     def step(self) -> None:
-        """One period: the submodels in ODD order (docs/model.md, Process overview)."""
+        """One period: the submodels in ODD order (docs/model.md, Process overview).
+
+        BLAS runs on one thread meanwhile: the engine's matrix products are skinny ((N, 4) @
+        (4, F), row sums), which a second BLAS thread slows down (~20× at 100,000 customers
+        when the other core is busy); the results are the same bit for bit.
+        """
+        with blas().limit(limits=1, user_api="blas"):
+            self.run_submodels()
+
+    def run_submodels(self) -> None:
+        """The body of :meth:`step`."""
         self.period = p = round(self.time)
         spec, c, r, rng = self.spec, self.customers, self.relations, self.rng
         active_before = r.active(p - 1, spec.experience.lapse_periods)
@@ -133,6 +152,7 @@ class Market(ChannelResults, mesa.Model):
         if channel is not None:  # S6 the stores' cut
             purchases = channel.sell(purchases)
         felt = experience(c, r, purchases, offers, spec.experience, self.conditions, rng)  # S7
+        del offers  # five (N, F) arrays: freed before the later submodels' temporaries
         complaints, recoveries = handle_complaints(  # S8
             r,
             purchases,
@@ -147,6 +167,7 @@ class Market(ChannelResults, mesa.Model):
         active = update_relationships(  # S9
             c, r, purchases, felt, decisions, p, spec.experience, spec.knowledge
         )
+        del felt
         word_of_mouth(r, self.network, active, spec.word_of_mouth, rng)  # S10
         if self.log is not None:  # S11 books
             self.log.record(p, purchases.customer, purchases.firm, purchases.revenue)
