@@ -8,12 +8,15 @@ Mesa agents (:mod:`sim.model.firms`); each submodel is a module of :mod:`sim.mod
 
 from __future__ import annotations
 
+from functools import cache
+
 import mesa
 import numpy as np
 import pandas as pd
+from threadpoolctl import ThreadpoolController
 
 from sim.model.books import RepeatCohorts, book_reporters, keep_books, ratio
-from sim.model.channel import ChannelLayer, Store
+from sim.model.channel import ChannelLayer
 from sim.model.channel.results import ChannelResults
 from sim.model.events import Timeline
 from sim.model.firms import Firm
@@ -34,11 +37,16 @@ from sim.model.transaction_log import TransactionLog
 from sim.schema import (
     FIRM_METRICS,
     MARKET_METRICS,
-    RETAILER_METRICS,
     MarketBooks,
     MarketSpec,
 )
 from sim.strategies import build_strategy
+
+
+@cache
+def blas() -> ThreadpoolController:
+    """The process's BLAS libraries (found once, when the first market steps)."""
+    return ThreadpoolController()
 
 
 class Market(ChannelResults, mesa.Model):
@@ -92,7 +100,6 @@ class Market(ChannelResults, mesa.Model):
         self.channel: ChannelLayer | None = None  # only with retailers: no draw, no change
         if spec.channel is not None and spec.channel.retailers:
             self.channel = ChannelLayer(self, spec.channel, names, n, self.rng)
-            reporters[Store] = {"retailer": "name"} | book_reporters(RETAILER_METRICS)
         self.datacollector = mesa.DataCollector(
             model_reporters=book_reporters(MARKET_METRICS), agenttype_reporters=reporters
         )
@@ -105,7 +112,17 @@ class Market(ChannelResults, mesa.Model):
         return self
 
     def step(self) -> None:
-        """One period: the submodels in ODD order (docs/model.md, Process overview)."""
+        """One period: the submodels in ODD order (docs/model.md, Process overview).
+
+        BLAS runs on one thread meanwhile: the engine's matrix products are skinny ((N, 4) @
+        (4, F), row sums), which a second BLAS thread slows down (~20× at 100,000 customers
+        when the other core is busy); the results are the same bit for bit.
+        """
+        with blas().limit(limits=1, user_api="blas"):
+            self.run_submodels()
+
+    def run_submodels(self) -> None:
+        """The body of :meth:`step`."""
         self.period = p = round(self.time)
         spec, c, r, rng = self.spec, self.customers, self.relations, self.rng
         active_before = r.active(p - 1, spec.experience.lapse_periods)
@@ -135,6 +152,7 @@ class Market(ChannelResults, mesa.Model):
         if channel is not None:  # S6 the stores' cut
             purchases = channel.sell(purchases)
         felt = experience(c, r, purchases, offers, spec.experience, self.conditions, rng)  # S7
+        del offers  # five (N, F) arrays: freed before the later submodels' temporaries
         complaints, recoveries = handle_complaints(  # S8
             r,
             purchases,
@@ -149,6 +167,7 @@ class Market(ChannelResults, mesa.Model):
         active = update_relationships(  # S9
             c, r, purchases, felt, decisions, p, spec.experience, spec.knowledge
         )
+        del felt
         word_of_mouth(r, self.network, active, spec.word_of_mouth, rng)  # S10
         if self.log is not None:  # S11 books
             self.log.record(p, purchases.customer, purchases.firm, purchases.revenue)

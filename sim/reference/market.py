@@ -43,7 +43,6 @@ from sim.model.books import (
     draw_up,
     ratio,
 )
-from sim.model.channel import Store
 from sim.model.channel.results import ChannelResults
 from sim.model.equations import clv_margin_multiple
 from sim.model.events import Timeline
@@ -54,7 +53,7 @@ from sim.model.submodels.decisions import decide_all
 from sim.model.submodels.homogenisation import converge, homogenise
 from sim.reference.channel import ReferenceChannel
 from sim.reference.customer import Customer
-from sim.schema import FIRM_METRICS, MARKET_METRICS, RETAILER_METRICS, MarketBooks, MarketSpec
+from sim.schema import FIRM_METRICS, MARKET_METRICS, MarketBooks, MarketSpec
 from sim.strategies import Decision, build_strategy
 
 
@@ -100,7 +99,6 @@ class ReferenceMarket(ChannelResults, mesa.Model):
         if spec.channel is not None and spec.channel.retailers:
             names = [firm.name for firm in spec.firms]
             self.channel = ReferenceChannel(self, spec.channel, names, self.customers, self.rng)
-            reporters[Store] = {"retailer": "name"} | book_reporters(RETAILER_METRICS)
         self.datacollector = mesa.DataCollector(
             model_reporters=book_reporters(MARKET_METRICS), agenttype_reporters=reporters
         )

@@ -19,14 +19,18 @@ from sim.schema.channel_books import (
     RetailerBooks,
 )
 from sim.schema.channels import (
+    CHANNEL_POLICIES,
     STAGES,
     Channel,
     ChannelEvent,
     ChannelMode,
+    ChannelPolicySpec,
     Contract,
+    PartnershipPolicy,
     RebateWar,
     Retailer,
     RetailerDefects,
+    TransactionalPolicy,
 )
 from sim.schema.components import (
     COST_COMPONENTS,
@@ -75,6 +79,7 @@ from sim.schema.mechanics import (
 
 __all__ = [
     "CHANNEL_METRICS",
+    "CHANNEL_POLICIES",
     "COST_COMPONENTS",
     "COST_KINDS",
     "ENERGY",
@@ -99,6 +104,7 @@ __all__ = [
     "ChannelBooks",
     "ChannelEvent",
     "ChannelMode",
+    "ChannelPolicySpec",
     "Choice",
     "Contract",
     "CrmLaunch",
@@ -119,6 +125,7 @@ __all__ = [
     "NewEntrant",
     "NonMonetaryCosts",
     "NonMoneyCosts",
+    "PartnershipPolicy",
     "PriceWar",
     "ProductConvergence",
     "RebateWar",
@@ -132,6 +139,7 @@ __all__ = [
     "ServiceOutage",
     "StrategySpec",
     "Strict",
+    "TransactionalPolicy",
     "UnitCostRates",
     "ValueComponents",
     "ValueLevels",

@@ -70,6 +70,44 @@ class RebateWar(Strict):
 ChannelEvent = Annotated[RetailerDefects | RebateWar, Field(discriminator="kind")]
 
 
+class TransactionalPolicy(Strict):
+    """Push volume with rebates: after a period in which the firm's units sold at the stores fell
+    by more than ``tolerance`` of the period before, raise the rebate by ``rebate_step`` (up to
+    ``max_rebate``); otherwise relax it by a step back toward the contract's rebate. Margin,
+    threshold, bonus, support and data: the contract's."""
+
+    name: Literal["transactional"]
+    rebate_step: float = Field(1.0, ge=0, le=10_000, description="$ per unit per period")
+    tolerance: float = Field(
+        0.1, ge=0, le=1, description="share by which units may fall before the rebate rises"
+    )
+    max_rebate: float = Field(20.0, ge=0, le=10_000, description="$ per unit, the highest rebate")
+
+
+class PartnershipPolicy(Strict):
+    """Build partnerships: support every store at the contract's level until the partnership
+    (mean stage over the stores that carry the brand) reaches ``taper_at``, then keep
+    ``mature_support`` of it; share customer data (``share_data``); co-plan with stores at shared
+    management or beyond by adding ``co_planning_bonus`` to the development bonus. Margin,
+    rebate and threshold: the contract's."""
+
+    name: Literal["partnership"]
+    taper_at: Literal["interest", "support", "dependence", "shared_management", "alignment"] = (
+        Field("dependence", description="stage from which support tapers")
+    )
+    mature_support: float = Field(
+        0.5, ge=0, le=1, description="share of the contract's support kept from taper_at on"
+    )
+    share_data: bool = True
+    co_planning_bonus: float = Field(
+        0.0, ge=0, le=1e6, description="$ per customer won added from shared management on"
+    )
+
+
+ChannelPolicySpec = Annotated[TransactionalPolicy | PartnershipPolicy, Field(discriminator="name")]
+CHANNEL_POLICIES = ("transactional", "partnership")
+
+
 class Channel(Strict):
     """Retailers, contracts, and how retailers spend effort and how partnerships move."""
 

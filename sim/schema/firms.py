@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, Field
+from typing import Any
+
+from pydantic import (
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
 
 from sim.schema.base import Strict
+from sim.schema.channels import ChannelPolicySpec
 
 
 class ValueComponents(Strict):
@@ -61,3 +70,20 @@ class Firm(Strict):
     unit_cost_rates: UnitCostRates = UnitCostRates()
     overhead: float = Field(1.0, ge=0, le=1e6, description="fixed $ per capita per period")
     initial_awareness: float = Field(0.5, ge=0, le=1, description="share of customers aware at t=0")
+    channel_policy: ChannelPolicySpec | None = None  # sets its channel contract each period
+
+    @field_validator("channel_policy", mode="before")
+    @classmethod
+    def _policy_by_name(cls, value: object) -> object:
+        """``channel_policy = "partnership"`` is short for ``{ name = "partnership" }``."""
+        return {"name": value} if isinstance(value, str) else value
+
+    @model_serializer(mode="wrap")
+    def _no_policy_key_without_a_policy(
+        self, handler: SerializerFunctionWrapHandler
+    ) -> dict[str, Any]:
+        """A firm without a channel policy dumps (and hashes) as before the key existed."""
+        data = handler(self)
+        if self.channel_policy is None:
+            data.pop("channel_policy", None)
+        return data

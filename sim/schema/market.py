@@ -67,4 +67,13 @@ class MarketSpec(Strict):
             )
         if self.channel is not None:
             self.channel.check_firms(names)
+        for i, firm in enumerate(self.firms):
+            if firm.channel_policy is not None and (
+                self.channel is None or not self.channel.sells_through(firm.name)
+            ):
+                raise ValueError(
+                    f"firms[{i}].channel_policy ({firm.channel_policy.name}): {firm.name} sells "
+                    "through no retailer; give it a [[channel.contracts]] entry with mode "
+                    "'retail' or 'both', or remove its channel_policy"
+                )
         return self

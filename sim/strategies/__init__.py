@@ -4,6 +4,7 @@
   (:class:`FirmView`, :class:`MarketView`), the :class:`Strategy` base class.
 - :mod:`sim.strategies.registry`: names (built-in short names, import paths for the rest).
 - :mod:`sim.strategies.builtin`: the six built-in strategies, and how to write your own.
+- :mod:`sim.strategies.channel`: channel policies (a firm's contract with its retailers).
 """
 
 from sim.strategies import builtin

@@ -5,6 +5,8 @@ docs/model.md section 7 "Channel" says."""
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,6 +17,7 @@ from sim.model.channel.partnership import Partnerships, update_partnerships
 from sim.model.channel.routing import retail_service, through_stores
 from sim.model.channel.stores import home_stores, shelf_presence
 from sim.model.channel.terms import contract_terms
+from sim.model.equations import circular_distance
 from sim.model.population import Relationships
 from sim.model.submodels.offers import Offers
 from sim.reference import ReferenceMarket
@@ -181,6 +184,15 @@ def test_home_stores_are_the_nearest_on_the_circle():
     assert home.tolist() == [0, 1, 0, 2]
 
 
+def test_home_stores_agree_with_comparing_every_store_ties_and_shared_places_included():
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        stores = np.floor(rng.random(rng.integers(1, 30)) * 100) / 100  # shared places too
+        people = np.concatenate([rng.random(300), stores, np.floor(rng.random(100) * 100) / 100])
+        distance = circular_distance(people[:, None], stores[None, :])
+        assert (home_stores(people, stores) == np.argmin(distance, axis=1)).all()
+
+
 def test_shelf_presence_makes_a_store_s_customers_aware_of_the_brands_it_pushes():
     r = Relationships(4000, 2)
     home = np.repeat([0, 1], 2000)
@@ -339,7 +351,42 @@ def test_shared_data_add_service_only_from_the_shared_management_stage():
     support = spec.channel.support_service * min(1.0, 150.0 / spec.channel.support_full)
     for stage, data in ((2, 0.0), (3, spec.channel.data_service)):
         layer.partners.stage[:] = stage
-        routed = layer.route(offers, np.ones((n, 4)))
+        routed = layer.route(copy.deepcopy(offers), np.ones((n, 4)))  # routes in place
         # CustomerCo (retail only, shares data): even effort, so support + data only
         np.testing.assert_allclose(routed.service[:, 1], support + data)
         assert (routed.service[:, 0] == 0.0).all()  # ProductCo shares no data, no support
+
+
+def test_a_customer_at_a_store_that_pushes_a_brand_sees_more_of_its_service_value():
+    """Customer value seen through the channel: store S0 puts 90% of its effort behind
+    ProductCo (swing $10: +$8 of service), S1 splits evenly (+$0); the offers' service value and
+    delivered value at S0 rise by $8 and w_service × $8 for ProductCo and fall for CustomerCo."""
+    contracts = [
+        {"firm": "ProductCo", "mode": "retail", "margin": 0.2},
+        {"firm": "CustomerCo", "mode": "retail", "margin": 0.2},
+    ]
+    stores = [{"name": "S0", "location": 0.0}, {"name": "S1", "location": 0.5}]
+    spec = flagship(periods=1, count=600, channel={"retailers": stores, "contracts": contracts})
+    market = Market(spec, rng=2)
+    layer = market.channel
+    layer.partners.effort[0, :2] = [0.9, 0.1]
+    seen: list[tuple[Offers, Offers]] = []
+    route = layer.route
+
+    def recorded(offers: Offers, weights: np.ndarray) -> Offers:
+        seen.append((copy.deepcopy(offers), route(offers, weights)))
+        return seen[-1][1]
+
+    layer.route = recorded
+    market.run_for(1)
+    (before, after) = seen[0]
+    extra = after.service[:, :2] - before.service[:, :2]
+    at_s0, at_s1 = layer.home == 0, layer.home == 1
+    assert at_s0.sum() > 200 and at_s1.sum() > 200
+    # service $20 a basket directly: $28 at S0 for ProductCo, $12 for CustomerCo; $20 at S1
+    np.testing.assert_allclose(extra[at_s0], np.tile([8.0, -8.0], (at_s0.sum(), 1)))
+    np.testing.assert_allclose(extra[at_s1], 0.0)
+    w = market.customers.value_weights[:, 1]
+    gain = after.delivered_value[:, 0] - before.delivered_value[:, 0]
+    np.testing.assert_allclose(gain[at_s0], 8.0 * w[at_s0])
+    assert (after.delivered_value[at_s0, 0] > before.delivered_value[at_s0, 0]).all()

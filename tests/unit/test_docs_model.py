@@ -357,8 +357,11 @@ def test_every_scenario_key_has_a_row_with_the_code_default_and_range(key, info)
 
 
 def variant_tag(model: type[BaseModel]) -> str:
-    """The value of the discriminator ``kind`` that selects ``model``."""
-    (tag,) = typing.get_args(model.model_fields["kind"].annotation)
+    """The value of the discriminator (``kind``, or ``name`` for a channel policy) that selects
+    ``model``."""
+    (tag,) = typing.get_args(
+        model.model_fields.get("kind", model.model_fields.get("name")).annotation
+    )
     return tag
 
 

@@ -22,6 +22,7 @@ from sim.model.channel.partnership import (
     support_level,
     update_partnerships,
 )
+from sim.model.channel.policies import ChannelPolicies
 from sim.model.channel.routing import retail_service, through_stores
 from sim.model.channel.settlement import (
     ChannelTake,
@@ -36,7 +37,7 @@ from sim.model.channel.terms import contract_terms, initial_carrying
 from sim.model.population import Relationships
 from sim.model.submodels.choice import Purchases
 from sim.model.submodels.offers import Offers
-from sim.schema import Channel, ChannelBooks, RetailerBooks
+from sim.schema import RETAILER_METRICS, Channel, ChannelBooks, RetailerBooks
 from sim.schema import Retailer as RetailerSpec
 
 
@@ -46,15 +47,25 @@ class Store(mesa.Agent):
     Attributes:
         index: row of this retailer in the channel's (K, F) arrays.
         spec: its scenario entry; ``name`` its name.
-        books: its :class:`~sim.schema.RetailerBooks` for the latest period.
+        layer: the channel layer, which keeps every store's books as arrays.
     """
 
-    def __init__(self, model: mesa.Model, index: int, spec: RetailerSpec) -> None:
+    def __init__(
+        self, model: mesa.Model, index: int, spec: RetailerSpec, layer: ChannelLayer
+    ) -> None:
         super().__init__(model)
         self.index = index
         self.spec = spec
         self.name = spec.name
-        self.books = RetailerBooks()
+        self.layer = layer
+
+    @property
+    def books(self) -> RetailerBooks:
+        """Its :class:`~sim.schema.RetailerBooks` for the latest period (zeros before any)."""
+        if not self.layer.store_rows:
+            return RetailerBooks()
+        latest = self.layer.store_rows[-1]
+        return RetailerBooks(**{name: latest[name][self.index].item() for name in RETAILER_METRICS})
 
 
 class ChannelLayer:
@@ -79,9 +90,12 @@ class ChannelLayer:
         self.spec = channel
         self.names = names
         self.contracts = contract_terms(channel, names)  # as the scenario writes them
-        self.terms = self.contracts  # this period's, with any rebate war
+        self.terms = self.contracts  # this period's: the policies', with any rebate war
+        self.policies = ChannelPolicies(model.spec.firms)
         self.partners = Partnerships.start(initial_carrying(channel, names))
-        self.stores = [Store(model, k, r) for k, r in enumerate(channel.retailers)]
+        self.stores = [Store(model, k, r, self) for k, r in enumerate(channel.retailers)]
+        self.overhead = np.array([r.overhead for r in channel.retailers])
+        self.store_rows: list[dict[str, NDArray]] = []  # per period: RETAILER_METRICS arrays
         where = np.array([r.location for r in channel.retailers])
         self.home = home_stores(rng.random(n), where)
         self.swing = np.array([r.service for r in channel.retailers])
@@ -91,11 +105,16 @@ class ChannelLayer:
         self.rows: list[dict[str, object]] = []
 
     def begin(self, period: int) -> None:
-        """S0: the channel's events: retailers that defect now, rebate wars under way."""
+        """S0: the channel's events (retailers that defect now, rebate wars under way) and the
+        firms' channel policies, which set this period's terms from what they see."""
         events = self.spec.events
         defect(self.partners, events, [store.name for store in self.stores], self.names, period)
+        terms = self.contracts
+        if self.policies:
+            sold = np.zeros(self.partners.effort.shape) if self.sales is None else self.sales.units
+            terms = self.policies.set_terms(terms, self.partners, sold, period)
         extra = war_rebates(events, self.names, period)
-        self.terms = replace(self.contracts, rebate=self.contracts.rebate + extra)
+        self.terms = replace(terms, rebate=terms.rebate + extra)
 
     @property
     def k(self) -> int:
@@ -147,49 +166,40 @@ class ChannelLayer:
         sales, paid = self.sales, self.take.paid
         earned = sales.margin + paid.rebates + paid.bonuses
         update_partnerships(self.partners, earned, self.terms, self.spec)
-        self.record_stores(sales, paid, earned)
+        self.record_stores(sales, paid, earned, period)
         self.record_firms(purchases, sales, paid, period)
 
-    def record_stores(self, sales: StoreSales, paid: Payments, earned: NDArray) -> None:
-        """Each retailer's books for the period (sums over brands, computed for all at once)."""
+    def record_stores(
+        self, sales: StoreSales, paid: Payments, earned: NDArray, period: int
+    ) -> None:
+        """Each retailer's books for the period, as (K,) arrays (sums over brands). Kept here
+        rather than collected store by store: 100 stores' reporters cost more than the rest of
+        the channel layer."""
         p = self.partners
         brands = p.carries.sum(axis=1)
         income = earned.sum(axis=1)
-        overhead = np.array([store.spec.overhead for store in self.stores])
-        profit = income - overhead
+        profit = income - self.overhead
         with np.errstate(invalid="ignore"):  # NaN for a store that carries nothing
             stage = np.where(p.carries, p.stage, 0).sum(axis=1) / brands
             satisfaction = np.where(p.carries, p.satisfaction, 0.0).sum(axis=1) / brands
-        columns = zip(
-            sales.units.sum(axis=1).tolist(),
-            sales.sales.sum(axis=1).tolist(),
-            sales.margin.sum(axis=1).tolist(),
-            paid.rebates.sum(axis=1).tolist(),
-            paid.bonuses.sum(axis=1).tolist(),
-            income.tolist(),
-            overhead.tolist(),
-            profit.tolist(),
-            brands.tolist(),
-            stage.tolist(),
-            satisfaction.tolist(),
-            strict=True,
+        before = self.store_rows[-1]["cumulative_profit"] if self.store_rows else 0.0
+        self.store_rows.append(
+            {
+                "period": np.full(self.k, period),
+                "units": sales.units.sum(axis=1),
+                "sales": sales.sales.sum(axis=1),
+                "margin": sales.margin.sum(axis=1),
+                "rebates": paid.rebates.sum(axis=1),
+                "bonuses": paid.bonuses.sum(axis=1),
+                "income": income,
+                "overhead": self.overhead,
+                "profit": profit,
+                "cumulative_profit": before + profit,
+                "brands": brands,
+                "mean_stage": stage,
+                "mean_satisfaction": satisfaction,
+            }
         )
-        for store, row in zip(self.stores, columns, strict=True):
-            units, sold, margin, rebates, bonuses, got, cost, gain, n, g, sat = row
-            store.books = RetailerBooks(
-                units=units,
-                sales=sold,
-                margin=margin,
-                rebates=rebates,
-                bonuses=bonuses,
-                income=got,
-                overhead=cost,
-                profit=gain,
-                cumulative_profit=store.books.cumulative_profit + gain,
-                brands=n,
-                mean_stage=g,
-                mean_satisfaction=sat,
-            )
 
     def record_firms(
         self,
@@ -200,16 +210,16 @@ class ChannelLayer:
     ) -> None:
         """Each firm's books by channel for the period (a row of :meth:`frame`)."""
         f = self.store.shape[1]
-        at = sales.at_store
-        firm = purchases.firm
+        way = purchases.firm * 2 + sales.at_store  # (firm, 0 direct / 1 at a store)
 
-        def per_firm(values: NDArray, where: NDArray[np.bool_]) -> NDArray[np.float64]:
-            return np.bincount(firm[where], values[where], minlength=f).astype(float)
+        def per_way(values: NDArray | None) -> NDArray[np.float64]:
+            """(F, 2): the sums of ``values`` (None: counts) directly and at the stores."""
+            return np.bincount(way, values, minlength=2 * f).astype(float).reshape(f, 2)
 
-        direct_units = per_firm(np.ones(firm.size), ~at)
-        direct = per_firm(purchases.revenue, ~at)
-        direct_margin = per_firm(purchases.margin, ~at)
-        store_margin = per_firm(purchases.margin, at)  # already net of the stores' cut
+        direct_units = per_way(None)[:, 0]
+        direct = per_way(purchases.revenue)[:, 0]
+        margin = per_way(purchases.margin)  # at the stores already net of the stores' cut
+        direct_margin, store_margin = margin[:, 0], margin[:, 1]
         store_sales = sales.sales.sum(axis=0)
         cut = sales.margin.sum(axis=0)
         rebates, bonuses = paid.rebates.sum(axis=0), paid.bonuses.sum(axis=0)
@@ -236,14 +246,19 @@ class ChannelLayer:
             )
             self.rows.append({"period": period, "firm": j} | books.__dict__)
 
-    @staticmethod
-    def retailer_frame(collector: mesa.DataCollector) -> pd.DataFrame:
-        """One row per period and retailer from a market's DataCollector: every field of
-        :class:`~sim.schema.RetailerBooks`."""
-        df = collector.get_agenttype_vars_dataframe(Store).reset_index()
-        df = df.rename(columns={"Step": "period"}).drop(columns="AgentID")
-        df["period"] = df["period"].round().astype(int)
-        return df
+    def retailer_frame(self) -> pd.DataFrame:
+        """One row per period and retailer: every field of :class:`~sim.schema.RetailerBooks`."""
+        names = [store.name for store in self.stores]
+        columns = ["period", *RETAILER_METRICS]
+        return pd.concat(
+            [
+                pd.DataFrame({"period": row["period"], "retailer": names}).join(
+                    pd.DataFrame({name: row[name] for name in columns[1:]})
+                )
+                for row in self.store_rows
+            ],
+            ignore_index=True,
+        )
 
     def frame(self) -> pd.DataFrame:
         """One row per period and firm: every field of :class:`~sim.schema.ChannelBooks`."""

@@ -5,8 +5,6 @@ brand it can reach neither way."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 from numpy.typing import NDArray
 
@@ -37,20 +35,23 @@ def through_stores(
     carries: NDArray[np.bool_],
     direct: NDArray[np.bool_],
 ) -> tuple[Offers, NDArray[np.bool_]]:
-    """The offers as customers can take them, and (N, F) whether each is taken at the store.
+    """The offers as customers can take them (``offers``, changed in place: delivered value,
+    service and utility), and (N, F) whether each is taken at the store.
 
     ``extra`` (K, F) is :func:`retail_service`; ``weights`` the customers' value weights;
-    ``direct`` (F,) whether a firm sells directly. The store's service is never below 0."""
-    at_store = carries[home]
-    service = np.maximum(offers.service + extra[home], 0.0)
-    gain = weights[:, SERVICE, None] * (service - offers.service)
-    store = at_store & (~direct[None, :] | (gain >= 0))
-    reachable = at_store | direct[None, :]
-    delta = np.where(store, gain, 0.0)
-    routed = replace(
-        offers,
-        delivered_value=offers.delivered_value + delta,
-        service=np.where(store, service, offers.service),
-        utility=np.where(reachable, offers.utility + delta, -np.inf),
-    )
-    return routed, store
+    ``direct`` (F,) whether a firm sells directly. The store's service is never below 0.
+    (Hot, N × F: few passes and new arrays; a brand the store does not carry gains exactly 0,
+    as its ``extra`` is 0.)"""
+    at_store = carries.take(home, axis=0)  # take: several times faster than carries[home]
+    service = offers.service + extra.take(home, axis=0)
+    np.maximum(service, 0.0, out=service)
+    gain = service - offers.service
+    gain *= weights[:, SERVICE, None]
+    store = at_store if not direct.any() else at_store & (~direct[None, :] | (gain >= 0))
+    gain *= store  # 0 where the offer is taken directly
+    offers.delivered_value += gain
+    offers.utility += gain
+    if not direct.all():  # a brand reachable neither way
+        offers.utility[~(at_store | direct[None, :])] = -np.inf
+    np.copyto(offers.service, service, where=store)
+    return offers, store

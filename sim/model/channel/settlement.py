@@ -32,9 +32,9 @@ def store_sales(
     """The purchases with each store sale's margin net of the retailer's cut (the firm's margin),
     and the sales per retailer and brand. ``store`` (N, F) is where each offer was taken."""
     f = store.shape[1]
-    at_store = store[purchases.customer, purchases.firm]
-    cut = purchases.revenue * margin_rate[purchases.firm] * at_store
-    cell = home[purchases.customer] * f + purchases.firm
+    at_store = store.ravel().take(purchases.customer * f + purchases.firm)  # flat: fast
+    cut = purchases.revenue * margin_rate.take(purchases.firm) * at_store
+    cell = home.take(purchases.customer) * f + purchases.firm
 
     def per_cell(values: NDArray[np.float64]) -> NDArray[np.float64]:
         return np.bincount(cell, values, minlength=k * f).astype(float).reshape(k, f)
@@ -86,8 +86,8 @@ def won_at_stores(
 ) -> NDArray[np.float64]:
     """(K, F) customers won this period (``new`` pairs) who bought the brand at their store."""
     f = new.shape[1]
-    won = new & store & bought
-    cell = (home[:, None] * f + np.arange(f)[None, :])[won]
+    customer, firm = np.nonzero(new & store & bought)
+    cell = home[customer] * f + firm
     return np.bincount(cell, minlength=k * f).astype(float).reshape(k, f)
 
 

@@ -68,10 +68,9 @@ def choose(
     occasions = rng.poisson(rate) * c.in_category
     who = np.repeat(np.arange(c.count), occasions)
     f = offers.utility.shape[1]
-    options = np.empty((who.size, f + 1))
-    options[:, :f] = offers.utility[who]
-    options[:, f] = choice.outside_value
-    options += gumbel_noise(rng, choice.noise, options.shape)
+    options = gumbel_noise(rng, choice.noise, (who.size, f + 1))  # + utility, in place
+    options[:, :f] += offers.utility[who]
+    options[:, f] += choice.outside_value
     pick = np.argmax(options, axis=1)
     shoppers = np.flatnonzero(occasions)
     limit = np.full(c.count, np.inf)

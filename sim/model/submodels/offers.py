@@ -54,12 +54,21 @@ def personalised_offers(
     individual = np.array([d.personalisation == "individual" for d in decisions])
     research = np.array([min(1.0, d.research / know.research_full_cost) for d in decisions])
     segment_fit = research * np.array([d.personalisation == "segment" for d in decisions])
+    # Each (N, F) step below writes into an array it owns (out=, in place) so that only a few
+    # such arrays are alive at once; every operation is the one the formula names, so the
+    # numbers are the same bit for bit as the formula written out (docs/performance.md).
     # Fit: distance from the customer's ideal variant to the variant offered to them.
     distance = circular_distance(c.taste[:, None], position[None, :])
-    distance = distance - segment_fit * np.maximum(distance - c.segment_distance[:, None], 0.0)
+    scratch = np.subtract(distance, c.segment_distance[:, None])
+    np.maximum(scratch, 0.0, out=scratch)
+    scratch *= segment_fit
+    distance -= scratch  # tailored to the segment by research
     profile = r.knowledge * individual
-    distance = distance * (1.0 - know.personalisation_fit * profile)
-    misfit = c.misfit_sensitivity[:, None] * distance
+    np.multiply(profile, know.personalisation_fit, out=scratch)
+    np.subtract(1.0, scratch, out=scratch)
+    distance *= scratch  # tailored to the customer by a profile
+    misfit = distance
+    misfit *= c.misfit_sensitivity[:, None]
     # Top tier (客户经理制): the tier_share most valuable active customers get extra service.
     tier_extra = np.zeros((c.count, len(decisions)))
     for j, d in enumerate(decisions):
@@ -71,32 +80,43 @@ def personalised_offers(
     newcomer = (r.stage == Stage.PROSPECT) | (r.stage == Stage.LAPSED)
     loyalty = np.array([d.loyalty_discount for d in decisions])
     welcome = np.array([d.first_purchase_discount for d in decisions])
-    discount = loyalty * member + welcome * newcomer
-    paid = price * (1.0 - discount)
+    discount = loyalty * member  # + welcome × newcomer
+    discount += np.multiply(welcome, newcomer, out=scratch)
+    paid = np.subtract(1.0, discount, out=scratch) * price
     money = conditions.money_sensitivity
     w, s = c.value_weights, c.cost_sensitivities
     # Σ_k w_ik·value_kj and Σ_l s_il·cost_lj of the standard offers (two matrix products),
     # then what personalisation, tiers and discounts change for each customer.
     standard = np.array([product, listed_service, personnel, image])
-    total_value = w @ standard - w[:, PRODUCT, None] * misfit + w[:, SERVICE, None] * tier_extra
+    misfit *= w[:, PRODUCT, None]
+    delivered = w @ standard  # total value, then − total cost below
+    delivered -= misfit
+    delivered += np.multiply(w[:, SERVICE, None], tier_extra, out=scratch)
     list_costs = np.array([money * price, time_cost, energy_cost, psychic_cost])
-    total_cost = (
-        s @ list_costs
-        - s[:, MONEY, None] * (money * price) * discount
-        - (s[:, TIME, None] * time_cost + s[:, ENERGY, None] * energy_cost)
-        * (know.convenience * profile)
-    )
-    delivered = total_value - total_cost
+    total_cost = s @ list_costs
+    np.multiply(s[:, MONEY, None], money * price, out=scratch)
+    scratch *= discount
+    total_cost -= scratch  # the discounts
+    np.multiply(s[:, TIME, None], time_cost, out=scratch)
+    scratch += np.multiply(s[:, ENERGY, None], energy_cost, out=discount)
+    scratch *= np.multiply(profile, know.convenience, out=profile)
+    total_cost -= scratch  # the time and energy a profile saves
+    delivered -= total_cost
     ch = spec.choice
     incumbent = r.last_firm[:, None] == np.arange(len(firms))[None, :]
-    lock_in = ch.switching_cost + ch.loyalty_lockin * loyalty * price * member
-    relationship = (
-        ch.trust_weight * r.trust + ch.attachment_value * r.attachment + incumbent * lock_in
-    )
-    utility = np.where(r.aware, delivered + relationship, -np.inf)
+    lock_in = np.multiply(ch.loyalty_lockin * loyalty * price, member, out=scratch)
+    lock_in += ch.switching_cost
+    lock_in *= incumbent
+    utility = np.multiply(r.trust, ch.trust_weight, out=total_cost)  # relationship value
+    utility += np.multiply(r.attachment, ch.attachment_value, out=discount)
+    utility += lock_in
+    utility += delivered
+    np.copyto(utility, -np.inf, where=~r.aware)
     rates = [f.spec.unit_cost_rates for f in firms]
     product_rate = np.array([rate.product for rate in rates])
     service_rate = np.array([rate.service for rate in rates])
     personnel_rate = np.array([rate.personnel for rate in rates])
-    unit_cost = product_rate * product + service_rate * service + personnel_rate * personnel
+    unit_cost = np.multiply(service_rate, service)
+    np.add(product_rate * product, unit_cost, out=unit_cost)
+    unit_cost += personnel_rate * personnel
     return Offers(delivered, paid, service, unit_cost, utility)

@@ -20,17 +20,36 @@ def word_of_mouth(
     """Satisfied customers recommend (attached ones more often), dissatisfied ones warn (more
     often, and warnings travel a second hop); listeners become aware and their trust moves with
     what they hear."""
-    r = relations
+    # Computed in place (out=, +=) to keep few (N, F) arrays alive; the same numbers bit for bit.
+    r, f = relations, relations.f
+    heard_praise, heard_warning = np.hsplit(network.exposure(said(r, active, w, rng)), [f])
+    second_hop = network.exposure(heard_warning)
+    second_hop *= w.forward_negative
+    second_hop += heard_warning
+    heard_warning = second_hop
+    heard = np.add(heard_praise, heard_warning)
+    chance = np.multiply(heard, -w.awareness, out=heard)
+    np.exp(chance, out=chance)
+    np.subtract(1.0, chance, out=chance)  # 1 − exp(−awareness · heard)
+    r.aware |= rng.random(chance.shape) < chance
+    heard_praise -= heard_warning
+    heard_praise *= w.attitude
+    r.trust += heard_praise
+    np.clip(r.trust, -1.0, 1.0, out=r.trust)
+
+
+def said(
+    relations: Relationships, active: NDArray[np.bool_], w: WordOfMouth, rng: np.random.Generator
+) -> NDArray[np.float64]:
+    """Who praises each firm (columns 0..F−1) and who warns against it (F..2F−1), as 0/1 in an
+    (N, 2F) array; counts each praise in ``relations.recommendations``."""
+    r, f = relations, relations.f
     talk = rng.random(r.satisfaction.shape)
-    praise_chance = w.talk_positive + w.talk_attached * r.attachment
+    praise_chance = np.multiply(r.attachment, w.talk_attached)
+    praise_chance += w.talk_positive
     praise = active & (r.satisfaction > w.positive_threshold) & (talk < praise_chance)
     r.recommendations += praise
     warn = active & (r.satisfaction < w.negative_threshold) & (talk < w.talk_negative)
-    f = r.f
-    heard_praise, heard_warning = np.hsplit(
-        network.exposure(np.hstack([praise, warn]).astype(float)), [f]
-    )
-    heard_warning = heard_warning + w.forward_negative * network.exposure(heard_warning)
-    heard = heard_praise + heard_warning
-    r.aware |= rng.random(heard.shape) < 1.0 - np.exp(-w.awareness * heard)
-    r.trust = np.clip(r.trust + w.attitude * (heard_praise - heard_warning), -1.0, 1.0)
+    out = np.empty((r.n, 2 * f))
+    out[:, :f], out[:, f:] = praise, warn
+    return out

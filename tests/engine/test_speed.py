@@ -1,0 +1,92 @@
+"""What the vectorised engine does for speed and memory without changing a number: BLAS on one
+thread while a period runs, and offers computed in place equal to their formulas written out."""
+
+from __future__ import annotations
+
+import numpy as np
+from threadpoolctl import threadpool_info
+
+import sim.model.market
+from sim.model import Market
+from sim.model.equations import circular_distance
+from sim.model.population import Stage
+from sim.scenarios import load
+from sim.schema import ENERGY, MONEY, PRODUCT, SERVICE, TIME
+
+from conftest import market_decisions, market_offers
+
+
+def blas_threads() -> set[int]:
+    return {lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"}
+
+
+def test_a_period_runs_blas_on_one_thread_and_gives_the_threads_back(monkeypatch):
+    market = Market(load("flagship", ["customers.count=500"]).spec, rng=1)
+    before = blas_threads()
+    seen: list[set[int]] = []
+    choose = sim.model.market.choose
+
+    def recording_choose(*args, **kwargs):
+        seen.append(blas_threads())
+        return choose(*args, **kwargs)
+
+    monkeypatch.setattr(sim.model.market, "choose", recording_choose)
+    market.run_for(2)
+    assert seen == [{1}, {1}]
+    assert blas_threads() == before
+
+
+def test_offers_computed_in_place_equal_the_formulas_bit_for_bit():
+    spec = load("flagship", ["customers.count=3000"]).spec
+    market = Market(spec, rng=4).run(9)  # segments, profiles, tiers and discounts under way
+    c, r, know, ch = market.customers, market.relations, spec.knowledge, spec.choice
+    decisions = market_decisions(market)
+    active = r.active(market.period, spec.experience.lapse_periods)
+    offers = market_offers(market, decisions, active)
+
+    def per_firm(values) -> np.ndarray:
+        return np.array(list(values))
+
+    price = per_firm(d.price for d in decisions)
+    research = per_firm(min(1.0, d.research / know.research_full_cost) for d in decisions)
+    segment_fit = research * per_firm(d.personalisation == "segment" for d in decisions)
+    position = per_firm(f.position for f in market.firms)
+    distance = circular_distance(c.taste[:, None], position[None, :])
+    distance = distance - segment_fit * np.maximum(distance - c.segment_distance[:, None], 0.0)
+    profile = r.knowledge * per_firm(d.personalisation == "individual" for d in decisions)
+    distance = distance * (1.0 - know.personalisation_fit * profile)
+    misfit = c.misfit_sensitivity[:, None] * distance
+    tier_extra = offers.service - per_firm(d.service for d in decisions)
+    member = (r.stage == Stage.REPEAT) | (r.stage == Stage.LOYAL)
+    newcomer = (r.stage == Stage.PROSPECT) | (r.stage == Stage.LAPSED)
+    loyalty = per_firm(d.loyalty_discount for d in decisions)
+    discount = loyalty * member + per_firm(d.first_purchase_discount for d in decisions) * newcomer
+    w, s, money = c.value_weights, c.cost_sensitivities, market.conditions.money_sensitivity
+    standard = np.array(
+        [
+            per_firm(f.value.product for f in market.firms),
+            per_firm(d.service for d in decisions),
+            per_firm(d.personnel for d in decisions),
+            per_firm(f.value.image for f in market.firms),
+        ]
+    )
+    costs = [per_firm(getattr(f.costs, k) for f in market.firms) for k in ("time", "energy")]
+    list_costs = np.array([money * price, *costs, per_firm(f.costs.psychic for f in market.firms)])
+    total_value = w @ standard - w[:, PRODUCT, None] * misfit + w[:, SERVICE, None] * tier_extra
+    total_cost = (
+        s @ list_costs
+        - s[:, MONEY, None] * (money * price) * discount
+        - (s[:, TIME, None] * costs[0] + s[:, ENERGY, None] * costs[1])
+        * (know.convenience * profile)
+    )
+    delivered = total_value - total_cost
+    incumbent = r.last_firm[:, None] == np.arange(len(decisions))[None, :]
+    lock_in = ch.switching_cost + ch.loyalty_lockin * loyalty * price * member
+    relationship = (
+        ch.trust_weight * r.trust + ch.attachment_value * r.attachment + incumbent * lock_in
+    )
+    for used in (segment_fit, profile, tier_extra, discount):
+        assert np.count_nonzero(used)
+    assert np.array_equal(offers.delivered_value, delivered)
+    assert np.array_equal(offers.price, price * (1.0 - discount))
+    assert np.array_equal(offers.utility, np.where(r.aware, delivered + relationship, -np.inf))
