@@ -107,8 +107,9 @@ def test_course_build_writes_session_01_with_figures(tmp_path, capsys):
 def test_every_handout_fits_and_every_glyph_is_there(lang, tmp_path):
     sheets = find_sheets(COURSE, lang)
     numbers = [s.number for s in sheets]
-    sessions = [f"{n:02d}" for n in range(1, 11)]
-    assert numbers == sessions if lang == "en" else numbers == sessions[: len(numbers)]
+    english = [s.number for s in find_sheets(COURSE, "en")]
+    assert english[:10] == [f"{n:02d}" for n in range(1, 11)]
+    assert numbers == english[: len(numbers)]  # an edition in progress has the first ones
     cmap = set().union(*(set(map(chr, open_font(f).getBestCmap())) for f in handout_fonts()))
     for sheet in sheets:
         missing = {c for c in handout_text(sheet) if not c.isspace() and c not in cmap}

@@ -63,7 +63,7 @@ def test_a_file_that_is_not_an_export_is_refused(tmp_path, capsys):
 
 def test_notebooks_are_copied_and_a_changed_one_is_never_overwritten(tmp_path, capsys):
     folder = tmp_path / "mine"
-    assert len(NOTEBOOKS) == 11
+    assert NOTEBOOKS[:2] == ["00_quickstart.ipynb", "01_orientations.ipynb"] and len(NOTEBOOKS) > 10
     assert main(["notebooks", str(folder)]) == 0
     assert sorted(p.name for p in folder.glob("*.ipynb")) == NOTEBOOKS
     assert f"{len(NOTEBOOKS)} notebooks copied" in capsys.readouterr().out
