@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.apps.game.decisions import from_record
 from sim.apps.game.game import MEASURES, Game
 from sim.apps.game.replay import GameMarket
 from sim.apps.game.rules import GameRules, seat_name
@@ -39,7 +38,7 @@ def final_books(
         seat for seat in range(rules.teams) if rules.spec.firms[seat].strategy.name == TEAM_STRATEGY
     }
     for decisions in played:
-        market.play({seat: from_record(d) for seat, d in decisions.items() if seat in teams})
+        market.play({seat: d for seat, d in decisions.items() if seat in teams})
     books = market.firm_metrics()
     last = books[books["period"] == books["period"].max()]
     return last.set_index("seat")[list(MEASURES)]

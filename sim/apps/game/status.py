@@ -11,9 +11,11 @@ from dataclasses import asdict
 
 import numpy as np
 
-from sim.apps.game.decisions import RANGES
+from sim.apps.game.decisions import RANGES, from_record, studies_of
 from sim.apps.game.game import Game
+from sim.apps.game.research import STUDIES
 from sim.apps.game.rules import seat_name
+from sim.apps.game.store import Status
 
 STAGES = ("prospect", "new", "repeat", "loyal", "lapsed")  # sim.model.population.Stage
 REPORTED = (  # the books a team's results table shows, in order
@@ -36,9 +38,9 @@ REPORTED = (  # the books a team's results table shows, in order
 CLV_QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9, 0.99)
 
 
-def round_status(game: Game) -> dict[str, object]:
+def round_status(game: Game, status: Status | None = None) -> dict[str, object]:
     """The round, the lock and the deadline (seconds since the epoch, or None)."""
-    status = game.store.status()
+    status = status or game.store.status()
     minutes = game.rules.deadline_minutes
     return {
         "round": status.played + 1,
@@ -72,24 +74,42 @@ def customers_report(game: Game, seat: int) -> dict[str, object]:
 
 
 def team_status(game: Game, seat: int) -> dict[str, object]:
-    """Everything a team sees: its own firm, never another's."""
-    return (
-        round_status(game)
+    """Everything a team sees: its own firm, never another's. Built once for each state of the
+    game (round, lock, the team's latest submission) and then served from memory; while a round
+    is being played a poll gets the last view, marked ``playing``, instead of waiting."""
+    status = game.store.status()
+    mine = game.store.submissions(status.played + 1).get(seat)
+    key = (status.played, status.locked, mine.key if mine else None)
+    cached = game.views.get(("team", seat))
+    if cached and cached[0] == key:
+        return cached[1]
+    if cached and game.market_if_ready() is None:
+        return cached[1] | {"playing": True}
+    decision = from_record(mine.decision) if mine else game.played_decision(seat)
+    view = (
+        round_status(game, status)
         | {
             "team": seat_name(seat, game.rules),
             "firm": game.rules.spec.firms[seat].name,
-            "submitted": seat in game.submitted(),
-            "decision": asdict(game.current_decision(seat)),
+            "submitted": mine is not None,
+            "decision": asdict(decision),
+            "studies": studies_of(mine.decision) if mine else [],
             "budget": game.rules.budget,
             "ranges": {k: [low, high, unit] for k, (low, high, unit) in RANGES.items()},
+            "research_prices": game.rules.research_prices,
+            "research_catalogue": {k: list(v) for k, v in STUDIES.items()},
+            "playing": False,
         }
         | firm_reports(game, seat)
     )
+    game.views[("team", seat)] = (key, view)
+    return view
 
 
 def firm_reports(game: Game, seat: int) -> dict[str, object]:
-    """The seat's results and customers. Computed for every team at once, once a round: the
-    polls that follow a round all ask together; one computes, the others wait for it."""
+    """The seat's results, customers and research reports (newest round first). Computed for
+    every team at once, once a round: the polls that follow a round all ask together; one
+    computes, the others wait for it."""
     market = game.market()
     with market.reports_lock:
         if "teams" not in market.reports:
@@ -99,6 +119,11 @@ def firm_reports(game: Game, seat: int) -> dict[str, object]:
                 s: {
                     "results": metrics.loc[metrics["seat"] == s, list(REPORTED)].to_dict("records"),
                     "customers": customers_report(game, s),
+                    "research": [
+                        {"round": r, "reports": bought[s]}
+                        for r, bought in sorted(market.research.items(), reverse=True)
+                        if s in bought
+                    ],
                 }
                 for s in range(game.rules.teams)
             }
@@ -106,10 +131,18 @@ def firm_reports(game: Game, seat: int) -> dict[str, object]:
 
 
 def instructor_status(game: Game, measure: str) -> dict[str, object]:
-    """Who has submitted, the round, and the leaderboard on ``measure``."""
-    sent = game.submitted()
+    """Who has submitted, the round, and the leaderboard on ``measure`` (built once for each
+    state of the game, as :func:`team_status`)."""
+    status = game.store.status()
+    sent = set(game.store.submissions(status.played + 1))
+    key = (status.played, status.locked, frozenset(sent))
+    cached = game.views.get(("instructor", measure))
+    if cached and cached[0] == key:
+        return cached[1]
+    if cached and game.market_if_ready() is None:
+        return cached[1] | {"playing": True}
     board = game.leaderboard(measure)
-    return round_status(game) | {
+    view = round_status(game, status) | {
         "teams": [
             {"seat": s, "team": seat_name(s, game.rules), "submitted": s in sent}
             for s in range(game.rules.teams)
@@ -119,4 +152,7 @@ def instructor_status(game: Game, measure: str) -> dict[str, object]:
             {"team": seat_name(int(row.seat), game.rules), "firm": row.firm, "value": row[measure]}
             for _, row in board.iterrows()
         ],
+        "playing": False,
     }
+    game.views[("instructor", measure)] = (key, view)
+    return view
