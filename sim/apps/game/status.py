@@ -27,6 +27,7 @@ REPORTED = (  # the books a team's results table shows, in order
     "market_share",
     "revenue",
     "costs",
+    "cost_studies",
     "profit",
     "cumulative_profit",
     "customer_equity",
