@@ -18,6 +18,8 @@ SOLARA_SETTINGS = {
     "SOLARA_APP": "sim.apps.game.pages",
     "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
     "SOLARA_MODE": "production",
+    "SOLARA_THEME_SHOW_BANNER": "False",  # no "This website runs on Solara" over the pages
+    "SOLARA_THEME_TITLE": "crmsim game",
 }
 
 
