@@ -122,13 +122,13 @@ def test_a_four_team_game_through_the_pages(tmp_path, small_scenario, capsys):
             shoot(first, "game-over-budget")
             set_field(first, "crm", "1.5")
             first.get_by_text("7.5 of 8 $").wait_for()
-            first.locator(".game-study-survey input").check()  # research from the budget
+            first.locator(".game-study-survey label").click()  # research from the budget
             first.get_by_text("7.75 of 8 $").wait_for()
-            first.locator(".game-study-churn_clv input").check()
+            first.locator(".game-study-churn_clv label").click()
             first.get_by_text("8.5 of 8 $").wait_for()
             first.get_by_role("button", name="Submit decision").click()
             first.get_by_text("or buy fewer studies").wait_for()
-            first.locator(".game-study-churn_clv input").uncheck()
+            first.locator(".game-study-churn_clv label").click()
             first.get_by_text("7.75 of 8 $").wait_for()
             for page in teams:
                 page.get_by_role("button", name="Submit decision").click()
