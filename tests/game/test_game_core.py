@@ -73,6 +73,8 @@ def test_a_team_that_does_not_submit_keeps_last_rounds_decision(new_game):
     assert played[0][1] == played[1][1]  # seat 1 skipped round 2
     assert played[1][1]["crm"] == 3.0 and played[1][1]["personalisation"] == "individual"
     # changes build on the last decision: round 2's rd came on top of round 1's price and ads
+    studies = played[1][0].pop("studies")  # research is bought per round, never carried over
+    assert studies == ["survey"] and "studies" not in played[0][0]
     assert played[1][0] | {"rd": 0.0, "price": 120.0} == played[0][0]
     table = game_table(game)
     seat1 = table[(table["seat"] == 1) & (table["round"] == 2)]

@@ -167,6 +167,7 @@ class Game:
             }
             self.store.close_round(target, decisions, self.clock())
             market.play(decisions)
+            market.firm_metrics()  # the books for the pages, while polls still get the last view
             return target
 
     def tick(self) -> int | None:

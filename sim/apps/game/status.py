@@ -115,10 +115,14 @@ def firm_reports(game: Game, seat: int) -> dict[str, object]:
     with market.reports_lock:
         if "teams" not in market.reports:
             metrics = market.firm_metrics()
+            metrics = metrics.loc[metrics["seat"] < game.rules.teams, ["seat", *REPORTED]]
             metrics = metrics.astype(object).where(metrics.notna(), None)  # JSON has no NaN
+            results: dict[int, list[dict[str, object]]] = {}
+            for row in metrics.to_dict("records"):  # one pass: pandas per seat costs 10 ms each
+                results.setdefault(row.pop("seat"), []).append(row)
             market.reports["teams"] = {
                 s: {
-                    "results": metrics.loc[metrics["seat"] == s, list(REPORTED)].to_dict("records"),
+                    "results": results.get(s, []),
                     "customers": customers_report(game, s),
                     "research": [
                         {"round": r, "reports": bought[s]}
