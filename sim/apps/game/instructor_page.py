@@ -8,8 +8,8 @@ import pandas as pd
 import solara
 import solara.lab
 
-from sim.apps.game.chrome import say
-from sim.apps.game.debrief import SEEDS, write_debrief
+from sim.apps.game.chrome import language, say
+from sim.apps.game.debrief import SEEDS, in_language, write_debrief
 from sim.apps.game.game import MEASURES, SHOCKS, Game
 from sim.apps.game.status import instructor_status
 from sim.errors import InputError
@@ -113,10 +113,11 @@ def DebriefCard(game: Game) -> None:  # noqa: N802 - a Solara component
     """Run the debrief (in a thread: it replays the game many times) and show its luck table."""
     table = solara.use_reactive(None)
     problem = solara.use_reactive("")
+    lang = language.value
 
     def run() -> None:
         try:
-            result, _ = write_debrief(game)
+            result, _ = write_debrief(game, language=lang)
         except InputError as exc:
             problem.set(str(exc))
             return
@@ -134,7 +135,7 @@ def DebriefCard(game: Game) -> None:  # noqa: N802 - a Solara component
         if problem.value:
             solara.Error(problem.value, dense=True)
         if table.value is not None:
-            solara.DataFrame(table.value.round(1))
+            solara.DataFrame(in_language(table.value.round(1), lang))
             solara.HTML(
                 tag="a",
                 unsafe_innerHTML=say("game_debrief_html"),

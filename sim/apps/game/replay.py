@@ -37,8 +37,9 @@ class GameMarket:
 
     Attributes:
         market: the model; ``market.firms[seat]`` is the seat's firm.
-        reports: reports computed from this round's state (emptied when a round is played),
-            so that pages polling every few seconds do not recompute them.
+        reports: reports computed from this round's state, keyed with the round they show
+            (emptied when a round is played), so that pages polling every few seconds do not
+            recompute them.
         round: rounds played so far.
         decisions: every firm's decision in every period played, as the market applied it
             (after events), one row per period and seat.
@@ -68,27 +69,26 @@ class GameMarket:
     def play(self, records: Records) -> None:
         """Play the next round with each team seat's stored decision (bots, and strategies put
         in a team's place, decide for themselves); charge and draw the studies bought."""
-        with self.reports_lock:  # a poll never reads a report of a half-played round
-            round_ = self.round + 1
-            periods = self.rules.round_periods(round_)
-            customers = self.market.customers.count
-            for seat, record in records.items():
-                self.seat(seat).plan(periods, from_record(record))
-                price = cost(studies_of(record), self.rules.research_prices)
-                self.charges |= {(p, seat): price * customers for p in periods if price}
-            self.reports.clear()
-            for period in periods:
-                self.market.run_for(1)
-                for firm in self.market.firms:
-                    applied = firm.decision
-                    row = {"round": round_, "period": period, "seat": firm.index}
-                    self.decisions.append(row | (to_record(applied) if applied else {}))
-            self.research[round_] = {
-                seat: [report(self.market, seat, s, self.rules.seed, round_) for s in bought]
-                for seat, record in records.items()
-                if (bought := studies_of(record))
-            }
-            self.round = round_
+        round_ = self.round + 1
+        periods = self.rules.round_periods(round_)
+        customers = self.market.customers.count
+        for seat, record in records.items():
+            self.seat(seat).plan(periods, from_record(record))
+            price = cost(studies_of(record), self.rules.research_prices)
+            self.charges |= {(p, seat): price * customers for p in periods if price}
+        self.reports.clear()
+        for period in periods:
+            self.market.run_for(1)
+            for firm in self.market.firms:
+                applied = firm.decision
+                row = {"round": round_, "period": period, "seat": firm.index}
+                self.decisions.append(row | (to_record(applied) if applied else {}))
+        self.research[round_] = {
+            seat: [report(self.market, seat, s, self.rules.seed, round_) for s in bought]
+            for seat, record in records.items()
+            if (bought := studies_of(record))
+        }
+        self.round = round_
 
     def firm_metrics(self) -> pd.DataFrame:
         """One row per period and firm (:meth:`sim.model.Market.firm_metrics`), with the seat."""

@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.apps.game.decisions import RANGES, from_record, studies_of
 from sim.apps.game.game import Game
+from sim.apps.game.replay import GameMarket
 from sim.apps.game.research import STUDIES
 from sim.apps.game.rules import seat_name
 from sim.apps.game.store import Status
@@ -84,8 +85,9 @@ def team_status(game: Game, seat: int) -> dict[str, object]:
     cached = game.views.get(("team", seat))
     if cached and cached[0] == key:
         return cached[1]
-    if cached and game.market_if_ready() is None:
-        return cached[1] | {"playing": True}
+    market = game.market_if_ready(wait=cached is None)
+    if market is None:  # a round is being played: what the page showed, marked so
+        return cached[1] | {"playing": True}  # type: ignore[index]
     decision = from_record(mine.decision) if mine else game.played_decision(seat)
     view = (
         round_status(game, status)
@@ -101,26 +103,27 @@ def team_status(game: Game, seat: int) -> dict[str, object]:
             "research_catalogue": {k: list(v) for k, v in STUDIES.items()},
             "playing": False,
         }
-        | firm_reports(game, seat)
+        | firm_reports(game, seat, market)
     )
     game.views[("team", seat)] = (key, view)
     return view
 
 
-def firm_reports(game: Game, seat: int) -> dict[str, object]:
+def firm_reports(game: Game, seat: int, market: GameMarket | None = None) -> dict[str, object]:
     """The seat's results, customers and research reports (newest round first). Computed for
     every team at once, once a round: the polls that follow a round all ask together; one
-    computes, the others wait for it."""
-    market = game.market()
+    computes, the others wait for it (not for a round being played)."""
+    market = market or game.market()
+    key = ("teams", market.round)  # a report begun as a round is played is never shown after it
     with market.reports_lock:
-        if "teams" not in market.reports:
+        if key not in market.reports:
             metrics = market.firm_metrics()
             metrics = metrics.loc[metrics["seat"] < game.rules.teams, ["seat", *REPORTED]]
             metrics = metrics.astype(object).where(metrics.notna(), None)  # JSON has no NaN
             results: dict[int, list[dict[str, object]]] = {}
             for row in metrics.to_dict("records"):  # one pass: pandas per seat costs 10 ms each
                 results.setdefault(row.pop("seat"), []).append(row)
-            market.reports["teams"] = {
+            market.reports[key] = {
                 s: {
                     "results": results.get(s, []),
                     "customers": customers_report(game, s),
@@ -132,7 +135,7 @@ def firm_reports(game: Game, seat: int) -> dict[str, object]:
                 }
                 for s in range(game.rules.teams)
             }
-        return market.reports["teams"][seat]  # type: ignore[index]
+        return market.reports[key][seat]  # type: ignore[index]
 
 
 def instructor_status(game: Game, measure: str) -> dict[str, object]:

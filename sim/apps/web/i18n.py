@@ -169,6 +169,20 @@ LABELS: dict[str, tuple[str, str]] = {  # key → (English, Chinese)
     ),
     "game_back": ("The game server is back: reload this page.", "博弈服务器已恢复：请刷新本页。"),
     "game_reload": ("Reload", "刷新"),
+    "game_debrief_title": ("Debrief", "复盘"),
+    "game_luck": ("Luck or skill: {label}", "运气还是能力：{label}"),
+    "game_luck_note": (
+        "Each team's result against the same decisions replayed over {seeds} other seeds. A luck"
+        " percentile near 100 means the market was kind this time.",
+        "每个团队的结果，与同样的决策在另外{seeds}个随机种子上重放的结果相比。运气百分位接近100，"
+        "说明这一次市场格外眷顾。",
+    ),
+    "game_textbook": ("Against the textbook: {label}", "与教科书策略比较：{label}"),
+    "game_textbook_note": (
+        "Each built-in strategy in the team's place (same seed, the other teams' decisions"
+        " unchanged).",
+        "每种内置策略替代该团队（同一随机种子，其他团队的决策不变）。",
+    ),
 }
 
 
