@@ -53,10 +53,10 @@ def round_status(game: Game, status: Status | None = None) -> dict[str, object]:
     }
 
 
-def customers_report(game: Game, seat: int) -> dict[str, object]:
+def customers_report(game_market: GameMarket, seat: int) -> dict[str, object]:
     """The seat's customers: counts by lifecycle stage × segment, and lifetime-value quantiles
     ($, over customers with a purchase from it)."""
-    market = game.market().market
+    market = game_market.market
     stage = market.relations.stage[:, seat]
     segment = market.customers.segment
     names = [s.name for s in market.spec.customers.segments]
@@ -126,7 +126,7 @@ def firm_reports(game: Game, seat: int, market: GameMarket | None = None) -> dic
             market.reports[key] = {
                 s: {
                     "results": results.get(s, []),
-                    "customers": customers_report(game, s),
+                    "customers": customers_report(market, s),
                     "research": [
                         {"round": r, "reports": bought[s]}
                         for r, bought in sorted(market.research.items(), reverse=True)
