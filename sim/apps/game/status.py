@@ -86,7 +86,8 @@ def team_status(game: Game, seat: int) -> dict[str, object]:
     if cached and cached[0] == key:
         return cached[1]
     market = game.market_if_ready(wait=cached is None)
-    if market is None:  # a round is being played: what the page showed, marked so
+    reports = firm_reports(game, seat, market, wait=cached is None) if market else None
+    if reports is None:  # a round is being played or reported: what the page showed, marked so
         return cached[1] | {"playing": True}  # type: ignore[index]
     decision = from_record(mine.decision) if mine else game.played_decision(seat)
     view = (
@@ -103,19 +104,25 @@ def team_status(game: Game, seat: int) -> dict[str, object]:
             "research_catalogue": {k: list(v) for k, v in STUDIES.items()},
             "playing": False,
         }
-        | firm_reports(game, seat, market)
+        | reports
     )
     game.views[("team", seat)] = (key, view)
     return view
 
 
-def firm_reports(game: Game, seat: int, market: GameMarket | None = None) -> dict[str, object]:
+def firm_reports(
+    game: Game, seat: int, market: GameMarket | None = None, wait: bool = True
+) -> dict[str, object] | None:
     """The seat's results, customers and research reports (newest round first). Computed for
     every team at once, once a round: the polls that follow a round all ask together; one
-    computes, the others wait for it (not for a round being played)."""
+    computes, the others wait for it or, without ``wait``, get None."""
     market = market or game.market()
     key = ("teams", market.round)  # a report begun as a round is played is never shown after it
-    with market.reports_lock:
+    if key in market.reports:
+        return market.reports[key][seat]  # type: ignore[index]
+    if not market.reports_lock.acquire(blocking=wait):
+        return None
+    try:
         if key not in market.reports:
             metrics = market.firm_metrics()
             metrics = metrics.loc[metrics["seat"] < game.rules.teams, ["seat", *REPORTED]]
@@ -136,6 +143,8 @@ def firm_reports(game: Game, seat: int, market: GameMarket | None = None) -> dic
                 for s in range(game.rules.teams)
             }
         return market.reports[key][seat]  # type: ignore[index]
+    finally:
+        market.reports_lock.release()
 
 
 def instructor_status(game: Game, measure: str) -> dict[str, object]:
