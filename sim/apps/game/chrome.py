@@ -14,6 +14,7 @@ import ipyvuetify
 import solara
 import traitlets
 
+from sim.apps.web.fonts import PAGE_STYLE
 from sim.apps.web.i18n import LANGUAGES, Language, text
 
 language: solara.Reactive[Language] = solara.reactive("en")  # per browser session
@@ -82,6 +83,7 @@ def Layout(children: list | None = None) -> None:  # noqa: N802 - a Solara compo
     """Every game page: a header with the language switch, the page, the server watch (in
     place of Solara's app bar and its navigation tabs, which lead students nowhere useful)."""
     lang = language.value
+    solara.Style(PAGE_STYLE)  # Chinese labels in the app's packaged CJK font
     with solara.Column(style={"max-width": "1400px", "margin": "0 auto", "padding": "8px 16px"}):
         with solara.Row(justify="space-between", style={"align-items": "center"}):
             solara.Text(text("game", lang), style={"font-size": "1.1em", "opacity": "0.7"})
