@@ -82,8 +82,11 @@ def test_the_survey_mean_lies_within_its_margin_of_the_true_mean(tmp_path, scena
     assert result["customers"] > result["respondents"] == SAMPLE
     assert 0 < result["margin"] < 0.5 * abs(truth)
     assert abs(result["mean"] - truth) <= result["margin"]
-    # the same survey from other seeds: about 95% of intervals hold the truth
-    market = gm.market
+
+
+@pytest.mark.slow  # statistical: 200 surveys
+def test_about_95_percent_of_survey_margins_hold_the_true_mean(tmp_path, scenario):
+    market = game(tmp_path / "g", scenario, []).market().market
     members = active(market, 0)
     now = market.relations.satisfaction[members, 0].mean()  # after round 2
     hits = [
