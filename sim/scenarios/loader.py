@@ -46,8 +46,9 @@ class Scenario:
 
 
 def spec_hash(spec: MarketSpec) -> str:
-    """sha256 (hex, first 16 digits) of the market's canonical JSON form."""
-    canonical = json.dumps(spec.model_dump(mode="json"), sort_keys=True)
+    """sha256 (hex, first 16 digits) of the market's canonical JSON form, without its Info text
+    (documentation: rewording or translating it changes no market)."""
+    canonical = json.dumps(spec.model_dump(mode="json", exclude={"info"}), sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 

@@ -1,7 +1,9 @@
 """A whole four-team game through the web pages in headless Chromium (Debian's chromium driven
-by Playwright, as the app's browser tests): a wrong code, an over-budget decision, a round that
-closes when every team has submitted, a server restart mid-game, the instructor's advance and
-the debrief. Screenshots go to tests/screenshots/."""
+by Playwright, as the app's browser tests): a wrong code, an over-budget decision, research
+bought from the budget and its report the next round (to that team only), the Chinese labels,
+a round that closes when every team has submitted, the server killed mid-game (the open pages
+say so) and restarted, the instructor's advance and the debrief. Screenshots go to
+tests/screenshots/."""
 
 from __future__ import annotations
 
@@ -120,15 +122,43 @@ def test_a_four_team_game_through_the_pages(tmp_path, small_scenario, capsys):
             shoot(first, "game-over-budget")
             set_field(first, "crm", "1.5")
             first.get_by_text("7.5 of 8 $").wait_for()
+            first.locator(".game-study-survey label").click()  # research from the budget
+            first.get_by_text("7.75 of 8 $").wait_for()
+            first.locator(".game-study-churn_clv label").click()
+            first.get_by_text("8.5 of 8 $").wait_for()
+            first.get_by_role("button", name="Submit decision").click()
+            first.get_by_text("or buy fewer studies").wait_for()
+            first.locator(".game-study-churn_clv label").click()
+            first.get_by_text("7.75 of 8 $").wait_for()
             for page in teams:
                 page.get_by_role("button", name="Submit decision").click()
                 page.locator(".game-message").wait_for()
             # every team has submitted: the round closes by itself
             first.get_by_text("round 2 of 3").wait_for()
+            survey = first.locator(".game-survey")  # the survey bought in round 1
+            survey.wait_for()
+            assert "±" in survey.inner_text() and "95% margin of error" in survey.inner_text()
+            assert teams[1].locator(".game-survey").count() == 0  # for team 1 only
+            assert "None yet" in teams[1].locator(".game-reports").inner_text()
+            assert first.locator(".v-tabs").count() == 0  # no Solara navigation tabs
             shoot(first, "game-team-round-2")
+            first.locator(".game-language button").nth(1).click()  # 中文
+            first.get_by_text("提交决策").wait_for()
+            first.get_by_text("第2轮，共3轮").wait_for()
+            assert "顾客满意度调查" in first.locator(".game-reports").inner_text()
+            shoot(first, "game-team-zh")
+            server.kill()  # the server dies mid-game: the open pages say so …
+            server.wait()
+            offline = teams[1].locator(".game-offline-message")
+            offline.wait_for(timeout=TIMEOUT)
+            assert "not reachable" in offline.inner_text()
+            assert "decisions are saved" in offline.inner_text()
+            first.get_by_text("无法连接博弈服务器").wait_for()
+            shoot(teams[1], "game-server-down")
+            server = start(folder, port, log)  # … and comes back where it was
+            teams[1].get_by_text("The game server is back").wait_for()
+            shoot(teams[1], "game-server-back")
             browser.close()
-        stop(server)  # the server dies mid-game …
-        server = start(folder, port, log)  # … and comes back where it was
         with sync_api.sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
             first = join(browser, url, "/join", codes[0])

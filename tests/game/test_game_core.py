@@ -4,6 +4,7 @@ teams that do not submit keep their decision, rounds close by themselves."""
 from __future__ import annotations
 
 import io
+import json
 import pickle
 import sqlite3
 import threading
@@ -19,8 +20,11 @@ pytest_plugins = ["game_fixtures"]  # the game's fixtures (tests/game/game_fixtu
 
 PLAN = [  # each round: team seat → its changes (seat 1 skips round 2)
     {0: {"price": 120.0, "advertising": 2.0}, 1: {"crm": 3.0, "personalisation": "individual"}},
-    {0: {"rd": 1.5, "price": 115.0}},
-    {0: {"retention_share": 0.2}, 1: {"price": 90.0, "complaint_handling": 0.8}},
+    {0: {"rd": 1.5, "price": 115.0, "studies": ["survey"]}},
+    {
+        0: {"retention_share": 0.2, "studies": ["churn_clv", "segment_needs"]},
+        1: {"price": 90.0, "complaint_handling": 0.8, "studies": ["benchmarking"]},
+    },
     {0: {"tier_share": 0.1, "tier_service": 5.0}, 1: {"loyalty_discount": 0.1}},
 ]
 
@@ -34,6 +38,7 @@ def fingerprint(game: Game) -> bytes:
     out.write(m.market_metrics().to_csv().encode())
     out.write(m.transactions().to_csv().encode())
     out.write(game_table(game).to_csv().encode())
+    out.write(json.dumps(gm.research, sort_keys=True).encode())  # research reports, noise
     out.write(pickle.dumps(vars(m.relations)))
     out.write(pickle.dumps(m.rng.bit_generator.state))
     return out.getvalue()
@@ -68,6 +73,8 @@ def test_a_team_that_does_not_submit_keeps_last_rounds_decision(new_game):
     assert played[0][1] == played[1][1]  # seat 1 skipped round 2
     assert played[1][1]["crm"] == 3.0 and played[1][1]["personalisation"] == "individual"
     # changes build on the last decision: round 2's rd came on top of round 1's price and ads
+    studies = played[1][0].pop("studies")  # research is bought per round, never carried over
+    assert studies == ["survey"] and "studies" not in played[0][0]
     assert played[1][0] | {"rd": 0.0, "price": 120.0} == played[0][0]
     table = game_table(game)
     seat1 = table[(table["seat"] == 1) & (table["round"] == 2)]

@@ -40,3 +40,6 @@ def test_debrief_replays_seeds_and_strategies(played):
     assert versus.loc["Team 1", "customer_centric"] != versus.loc["Team 1", "static"]
     page = debrief_html(result, "Debrief")
     assert page.count("<table") == 6 and "Team 2" in page and "Luck or skill" in page
+    chinese = debrief_html(result, "复盘", "zh")  # the same tables, in Chinese words
+    assert chinese.count("<table") == 6 and "运气还是能力：累计利润" in chinese
+    assert "运气百分位" in chinese and "以客户为中心" in chinese and "Luck" not in chinese

@@ -151,3 +151,26 @@ def test_the_debrief_page_is_the_instructors(served):
     page = teacher.get("/api/instructor/debrief.html")
     assert page.status_code == 200 and "Luck or skill" in page.text and "Team 3" in page.text
     assert joined(app, "/join", codes[0]).get("/api/instructor/debrief.html").status_code == 403
+
+
+def test_research_reports_reach_only_the_team_that_bought_them(served):
+    game, codes, _, app = served
+    team = joined(app, "/join", codes[0])
+    token = team.get("/api/team").json()["csrf"]
+    form = {"studies": "survey,benchmarking", "round": "1", "key": "r1", "csrf": token}
+    assert team.post("/api/team/decision", data=form).status_code == 200
+    state = team.get("/api/team").json()
+    assert state["studies"] == ["benchmarking", "survey"] and state["research"] == []
+    assert state["research_prices"]["survey"] == 0.25
+    too_much = form | {"advertising": "8", "key": "r2"}
+    refused = team.post("/api/team/decision", data=too_much)
+    assert refused.status_code == 400 and "studies 0.75" in refused.json()["error"]
+    game.advance()  # the reports are drawn once the round is played …
+    mine = team.get("/api/team").json()
+    assert [r["study"] for r in mine["research"][0]["reports"]] == ["benchmarking", "survey"]
+    assert mine["research"][0]["round"] == 1
+    assert mine["results"][0]["cost_studies"] == 0.75 * 400
+    other = joined(app, "/join", codes[1])
+    theirs = other.get("/api/team")
+    assert theirs.json()["research"] == [] and "respondents" not in theirs.text  # … for it only
+    assert theirs.json()["results"][0]["cost_studies"] == 0

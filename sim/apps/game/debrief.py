@@ -19,11 +19,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.apps.game.decisions import from_record
 from sim.apps.game.game import MEASURES, Game
 from sim.apps.game.replay import GameMarket
 from sim.apps.game.rules import GameRules, seat_name
 from sim.apps.game.seat import TEAM_STRATEGY
+from sim.apps.web.i18n import Language, strategy_name, text
 from sim.strategies import BUILTIN
 
 SEEDS = 30
@@ -39,7 +39,7 @@ def final_books(
         seat for seat in range(rules.teams) if rules.spec.firms[seat].strategy.name == TEAM_STRATEGY
     }
     for decisions in played:
-        market.play({seat: from_record(d) for seat, d in decisions.items() if seat in teams})
+        market.play({seat: d for seat, d in decisions.items() if seat in teams})
     books = market.firm_metrics()
     last = books[books["period"] == books["period"].max()]
     return last.set_index("seat")[list(MEASURES)]
@@ -125,8 +125,24 @@ def debrief(
     return Debrief(rules, final_books(rules, played, shocks), spread, instead)
 
 
-def debrief_html(result: Debrief, title: str) -> str:
-    """The debrief as one self-contained HTML page."""
+COLUMNS_ZH = {  # the debrief's column names in Chinese
+    "team": "团队",
+    "game": "本局结果",
+    "mean over seeds": "各种子均值",
+    "luck percentile": "运气百分位",
+    "team's own path": "团队自己的路径",
+}
+
+
+def in_language(table: pd.DataFrame, language: Language) -> pd.DataFrame:
+    """A debrief table with its column names (and strategy names) in ``language``."""
+    if language != "zh":
+        return table
+    return table.rename(columns=lambda c: COLUMNS_ZH.get(c, strategy_name(c, language)))
+
+
+def debrief_html(result: Debrief, title: str, language: Language = "en") -> str:
+    """The debrief as one self-contained HTML page, its words in ``language``."""
     parts = [
         f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
         "<style>body{font-family:sans-serif;max-width:70em;margin:2em auto}"
@@ -134,16 +150,16 @@ def debrief_html(result: Debrief, title: str) -> str:
         f"<h1>{html.escape(title)}</h1>",
     ]
     seeds = result.seeds["seed"].nunique()
-    for measure, label in MEASURES.items():
+    for measure, english in MEASURES.items():
+        label = text(measure, language) if language == "zh" else english
+        luck, versus = result.luck(measure), result.versus_strategies(measure)
         parts += [
-            f"<h2>Luck or skill: {label}</h2>",
-            f"<p>Each team's result against the same decisions replayed over {seeds} other "
-            "seeds. A luck percentile near 100 means the market was kind this time.</p>",
-            result.luck(measure).to_html(index=False, float_format="{:,.2f}".format),
-            f"<h2>Against the textbook: {label}</h2>",
-            "<p>Each built-in strategy in the team's place (same seed, the other teams' "
-            "decisions unchanged).</p>",
-            result.versus_strategies(measure).to_html(float_format="{:,.2f}".format),
+            f"<h2>{text('game_luck', language).format(label=label)}</h2>",
+            f"<p>{text('game_luck_note', language).format(seeds=seeds)}</p>",
+            in_language(luck, language).to_html(index=False, float_format="{:,.2f}".format),
+            f"<h2>{text('game_textbook', language).format(label=label)}</h2>",
+            f"<p>{text('game_textbook_note', language)}</p>",
+            in_language(versus, language).to_html(float_format="{:,.2f}".format),
         ]
     parts.append("</body></html>")
     return "\n".join(parts)
@@ -153,10 +169,12 @@ DEBRIEF_FILE = "debrief.html"  # in the game folder; the instructor page links t
 
 
 def write_debrief(
-    game: Game, seeds: int = SEEDS, executor: Executor | None = None
+    game: Game, seeds: int = SEEDS, executor: Executor | None = None, language: Language = "en"
 ) -> tuple[Debrief, Path]:
-    """Run the debrief and write its page into the game's folder; the result and the path."""
+    """Run the debrief and write its page (in ``language``) into the game's folder; the result
+    and the path."""
     result = debrief(game, seeds, executor=executor)
     path = game.folder / DEBRIEF_FILE
-    path.write_text(debrief_html(result, f"Debrief: {game.rules.scenario}"), encoding="utf-8")
+    title = f"{text('game_debrief_title', language)}: {game.rules.scenario}"
+    path.write_text(debrief_html(result, title, language), encoding="utf-8")
     return result, path

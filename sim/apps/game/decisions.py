@@ -39,6 +39,7 @@ RANGES: dict[str, tuple[float, float, str]] = {
 PERSONALISATION = ("none", "segment", "individual")
 BUDGET_FIELDS = ("advertising", "rd", "crm", "research")  # paid from the round's budget
 FIELDS = tuple(f.name for f in fields(Decision))
+STUDIES_FIELD = "studies"  # the research bought with a decision (sim.apps.game.research)
 
 
 class DecisionError(InputError):
@@ -55,9 +56,13 @@ def spending(decision: Decision) -> float:
     return sum(getattr(decision, name) for name in BUDGET_FIELDS)
 
 
-def checked(changes: dict[str, object], current: Decision, budget: float) -> Decision:
+def checked(
+    changes: dict[str, object], current: Decision, budget: float, studies: float = 0.0
+) -> Decision:
     """``current`` with ``changes`` applied, or a DecisionError naming every bad field and its
-    allowed range (and the budget, when the budgeted spending exceeds it)."""
+    allowed range (and the budget, when the budgeted spending with the ``studies`` bought, $
+    per capita per period, exceeds it). A ``studies`` entry is checked by the caller."""
+    changes = {k: v for k, v in changes.items() if k != STUDIES_FIELD}
     unknown = sorted(set(changes) - set(FIELDS))
     if unknown:
         raise DecisionError(
@@ -81,12 +86,14 @@ def checked(changes: dict[str, object], current: Decision, budget: float) -> Dec
         current,
         **{k: v if k == "personalisation" else float(v) for k, v in changes.items()},  # type: ignore[arg-type]
     )
-    spent = spending(decision)
+    spent = spending(decision) + studies
     if spent > budget + 1e-9:
         parts = " + ".join(f"{name} {getattr(decision, name):g}" for name in BUDGET_FIELDS)
+        parts += f" + studies {studies:g}" if studies else ""
         raise DecisionError(
             f"decision refused: over budget: {parts} = {spent:g} $ per capita per period, "
             f"but the budget is {budget:g}; lower one of {', '.join(BUDGET_FIELDS)}"
+            + (" or buy fewer studies" if studies else "")
         )
     return decision
 
@@ -97,8 +104,13 @@ def to_record(decision: Decision) -> dict[str, object]:
 
 
 def from_record(record: dict[str, object]) -> Decision:
-    """The decision stored by :func:`to_record`."""
-    return Decision(**record)  # type: ignore[arg-type]
+    """The decision stored by :func:`to_record` (the studies bought with it left out)."""
+    return Decision(**{k: v for k, v in record.items() if k != STUDIES_FIELD})  # type: ignore[arg-type]
+
+
+def studies_of(record: dict[str, object]) -> list[str]:
+    """The studies bought with a stored decision (none for most)."""
+    return list(record.get(STUDIES_FIELD, []))  # type: ignore[call-overload]
 
 
 def read_decision_file(path: Path) -> dict[str, object]:

@@ -17,8 +17,17 @@ import pandas as pd
 from pydantic import ValidationError
 
 from sim.apps.game.codes import code_hash, new_code, same_secret
-from sim.apps.game.decisions import checked, from_record, initial_decision, to_record
+from sim.apps.game.decisions import (
+    STUDIES_FIELD,
+    DecisionError,
+    checked,
+    from_record,
+    initial_decision,
+    studies_of,
+    to_record,
+)
 from sim.apps.game.replay import GameMarket, game_spec, replay
+from sim.apps.game.research import StudyError, chosen, cost
 from sim.apps.game.rules import GameRules
 from sim.apps.game.sqlite_store import SqliteStore
 from sim.apps.game.store import GameStateError, GameStore, Submission
@@ -46,6 +55,8 @@ class Game:
         self.clock = clock
         self._lock = threading.RLock()  # one round is played at a time
         self._market: GameMarket | None = None
+        self._played: list[dict[int, dict[str, object]]] = []  # closed rounds never change
+        self.views: dict[object, tuple[object, dict[str, object]]] = {}  # by status.py: key, view
 
     @classmethod
     def create(cls, folder: Path, rules: GameRules) -> tuple[Game, list[str], str]:
@@ -95,15 +106,26 @@ class Game:
 
     def played_decision(self, seat: int) -> Decision:
         """The decision the seat played last round (its firm's initial offer before round 1)."""
-        played = self.store.played()
+        played = self.played()
         if played:
             return from_record(played[-1][seat])
         return initial_decision(self.rules.spec.firms[seat])
+
+    def played(self) -> list[dict[int, dict[str, object]]]:
+        """The decisions of each closed round (read from the store when a round was closed)."""
+        if len(self._played) != self.store.status().played:
+            self._played = self.store.played()
+        return self._played
 
     def current_decision(self, seat: int) -> Decision:
         """The seat's decision for the open round: its latest submission, else last round's."""
         latest = self.store.submissions(self.open_round).get(seat)
         return from_record(latest.decision) if latest else self.played_decision(seat)
+
+    def current_studies(self, seat: int) -> list[str]:
+        """The studies in the seat's latest submission for the open round (none without one)."""
+        latest = self.store.submissions(self.open_round).get(seat)
+        return studies_of(latest.decision) if latest else []
 
     def submit(
         self, seat: int, changes: dict[str, object], key: str, round_: int | None = None
@@ -114,9 +136,15 @@ class Game:
             raise GameStateError(f"no team seat {seat}")
         if self.over:
             raise GameStateError(f"the game is over: all {self.rules.rounds} rounds are played")
-        decision = checked(changes, self.played_decision(seat), self.rules.budget)
+        try:
+            studies = chosen(changes.get(STUDIES_FIELD, []))
+        except StudyError as exc:
+            raise DecisionError(f"decision refused: {exc}") from None
+        price = cost(studies, self.rules.research_prices)
+        decision = checked(changes, self.played_decision(seat), self.rules.budget, price)
+        record = to_record(decision) | ({STUDIES_FIELD: studies} if studies else {})
         target = self.open_round if round_ is None else round_
-        fresh = self.store.submit(Submission(seat, target, to_record(decision), key, self.clock()))
+        fresh = self.store.submit(Submission(seat, target, record, key, self.clock()))
         return decision, fresh
 
     def submitted(self) -> set[int]:
@@ -138,7 +166,8 @@ class Game:
                 for seat in range(self.rules.teams)
             }
             self.store.close_round(target, decisions, self.clock())
-            market.play({seat: from_record(d) for seat, d in decisions.items()})
+            market.play(decisions)
+            market.firm_metrics()  # the books for the pages, while polls still get the last view
             return target
 
     def tick(self) -> int | None:
@@ -185,11 +214,25 @@ class Game:
 
     def market(self) -> GameMarket:
         """The live market, rebuilt by replay when the game is opened or a shock is added."""
-        with self._lock:
+        market = self.market_if_ready(wait=True)
+        assert market is not None
+        return market
+
+    def market_if_ready(self, wait: bool = False) -> GameMarket | None:
+        """The live market; without ``wait``, None while another thread plays a round or
+        rebuilds the market (a poll then shows what it showed before, not a stalled page)."""
+        market = self._market
+        if market is not None and market.round == self.store.status().played:
+            return market  # the usual case: no lock, so polls never queue behind each other
+        if not self._lock.acquire(blocking=wait):
+            return None
+        try:
             played = self.store.status().played
             if self._market is None or self._market.round != played:
                 self._market = replay(self.rules, self.store.played(), self.store.shocks())
             return self._market
+        finally:
+            self._lock.release()
 
     def results(self, seat: int) -> pd.DataFrame:
         """One seat's books, one row per period played."""

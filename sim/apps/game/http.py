@@ -215,11 +215,16 @@ def routes(game: Game, throttle: Throttle | None = None) -> list[Route]:
             raise GameStateError("no debrief yet: run it from the instructor page")
         return HTMLResponse(path.read_text(encoding="utf-8"))
 
+    async def ping(request: Request) -> Response:
+        """Whether the server answers (the pages' watch asks it; no game data)."""
+        return Response(status_code=204, headers={"Cache-Control": "no-store"})
+
     team_join = join_handler(TEAM_COOKIE, "Join the game", "Team code", "/team")
     teacher_join = join_handler(INSTRUCTOR_COOKIE, "Instructor", "Instructor key", "/instructor")
     return [
         Route("/join", team_join, methods=["GET", "POST"]),
         Route("/instructor/join", teacher_join, methods=["GET", "POST"]),
+        Route("/api/ping", ping),
         Route("/api/team", team_state),
         Route("/api/team/decision", team_decision, methods=["POST"]),
         Route("/api/instructor", instructor_state),

@@ -8,7 +8,8 @@ import pandas as pd
 import solara
 import solara.lab
 
-from sim.apps.game.debrief import SEEDS, write_debrief
+from sim.apps.game.chrome import language, say
+from sim.apps.game.debrief import SEEDS, in_language, write_debrief
 from sim.apps.game.game import MEASURES, SHOCKS, Game
 from sim.apps.game.status import instructor_status
 from sim.errors import InputError
@@ -38,29 +39,29 @@ def Actions(game: Game, locked: bool, refresh: Callable[[], None]) -> None:  # n
 
     def lock() -> str:
         game.set_locked(not locked)
-        return "unlocked" if locked else "locked"
+        return say("game_unlock") if locked else say("game_lock")
 
     def shock() -> str:
         params = {"firm": firm.value} if kind.value in FIRM_SHOCKS else {}
         event = game.schedule_shock(kind.value, **params)
         return f"{kind.value} scheduled from period {event['period']}"
 
-    with solara.Card("Actions"):
+    with solara.Card(say("game_actions")):
         with solara.Row():
             solara.Button(
-                "Advance round",
-                on_click=lambda: act(lambda: f"round {game.advance()} played"),
+                say("game_advance"),
+                on_click=lambda: act(lambda: say("game_played", round=game.advance())),
                 color="primary",
             )
             solara.Button(
-                "Unlock" if locked else "Lock",
+                say("game_unlock") if locked else say("game_lock"),
                 on_click=lambda: act(lock),
             )
         with solara.Row():
-            solara.Select("shock for the next round", values=list(SHOCKS), value=kind)
+            solara.Select(say("game_shock"), values=list(SHOCKS), value=kind)
             if kind.value in FIRM_SHOCKS:
                 solara.Select("firm", values=firms, value=firm)
-            solara.Button("Schedule shock", on_click=lambda: act(shock))
+            solara.Button(say("game_schedule"), on_click=lambda: act(shock))
         if message.value:
             solara.Success(message.value, dense=True, classes=["game-message"])
         if problem.value:
@@ -74,29 +75,34 @@ def InstructorView(game: Game, version: int, refresh: Callable[[], None]) -> Non
     status = solara.use_memo(
         lambda: instructor_status(game, measure.value), [version, measure.value]
     )
-    solara.Title("Instructor")
-    state = "game over" if status["over"] else f"round {status['round']} of {status['rounds']}"
+    solara.Title(say("game_instructor"))
+    state = (
+        say("game_over")
+        if status["over"]
+        else say("game_round", round=status["round"], rounds=status["rounds"])
+    )
     locked = bool(status["locked"])
     solara.Markdown(
-        f"## Instructor · {game.rules.scenario} · {state}" + (" · locked" if locked else "")
+        f"## {say('game_instructor')} · {game.rules.scenario} · {state}"
+        + (f" · {say('game_locked')}" if locked else "")
     )
     teams = pd.DataFrame(status["teams"])[["team", "submitted"]]
     teams["submitted"] = teams["submitted"].map({True: "✓ submitted", False: "—"})
-    with solara.Card("Submissions for the open round"):
+    with solara.Card(say("game_submissions")):
         solara.DataFrame(teams)
     Actions(game, locked, refresh)
-    with solara.Card("Leaderboard"):
-        solara.Select("measure", values=list(MEASURES), value=measure)
+    with solara.Card(say("game_leaderboard")):
+        solara.Select(say("game_measure"), values=list(MEASURES), value=measure)
         board = pd.DataFrame(status["leaderboard"])
         if not board.empty:
             board["value"] = board["value"].round(2)
         if board.empty:
-            solara.Text("No period has been played yet.")
+            solara.Text(say("game_no_period"))
         else:
             solara.DataFrame(board)
     solara.HTML(
         tag="a",
-        unsafe_innerHTML="Export every decision and result (CSV)",
+        unsafe_innerHTML=say("game_export"),
         attributes={"href": "/api/instructor/export.csv", "download": "game.csv"},
     )
     DebriefCard(game)
@@ -107,19 +113,20 @@ def DebriefCard(game: Game) -> None:  # noqa: N802 - a Solara component
     """Run the debrief (in a thread: it replays the game many times) and show its luck table."""
     table = solara.use_reactive(None)
     problem = solara.use_reactive("")
+    lang = language.value
 
     def run() -> None:
         try:
-            result, _ = write_debrief(game)
+            result, _ = write_debrief(game, language=lang)
         except InputError as exc:
             problem.set(str(exc))
             return
         table.set(result.luck())
 
     task = solara.lab.use_task(run, dependencies=None, prefer_threaded=True)
-    with solara.Card("Debrief: luck or skill, and against the textbook strategies"):
+    with solara.Card(say("game_debrief")):
         solara.Button(
-            f"Run the debrief ({SEEDS} seeds, each strategy in each team's place)",
+            say("game_run_debrief", seeds=SEEDS),
             on_click=task,
             disabled=task.pending,
         )
@@ -128,9 +135,9 @@ def DebriefCard(game: Game) -> None:  # noqa: N802 - a Solara component
         if problem.value:
             solara.Error(problem.value, dense=True)
         if table.value is not None:
-            solara.DataFrame(table.value.round(1))
+            solara.DataFrame(in_language(table.value.round(1), lang))
             solara.HTML(
                 tag="a",
-                unsafe_innerHTML="The whole debrief (HTML)",
+                unsafe_innerHTML=say("game_debrief_html"),
                 attributes={"href": "/api/instructor/debrief.html", "target": "_blank"},
             )

@@ -14,6 +14,7 @@ import solara
 import solara.lab
 
 from sim.apps.game.access import INSTRUCTOR_COOKIE, TEAM_COOKIE
+from sim.apps.game.chrome import Layout
 from sim.apps.game.instructor_page import InstructorView
 from sim.apps.game.server import current_game
 from sim.apps.game.team_page import TeamView
@@ -75,7 +76,7 @@ def Home() -> None:  # noqa: N802 - a Solara component
 
 
 routes = [
-    solara.Route(path="/", component=Home, label="Home"),
+    solara.Route(path="/", component=Home, label="Home", layout=Layout),  # frames every page
     solara.Route(path="team", component=TeamPage, label="Team"),
     solara.Route(path="instructor", component=InstructorPage, label="Instructor"),
 ]

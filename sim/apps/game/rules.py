@@ -11,6 +11,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.apps.game.decisions import BUDGET_FIELDS
+from sim.apps.game.research import PRICES, STUDIES
 from sim.apps.game.seat import TEAM_STRATEGY
 from sim.scenarios import load
 from sim.schema import MarketSpec
@@ -33,6 +34,10 @@ class GameRules(BaseModel):
     periods_per_round: int = Field(ge=1, le=120)
     deadline_minutes: float | None = Field(default=None, gt=0, le=7 * 24 * 60)
     budget: float = Field(default=8.0, gt=0, le=80, description="cap on " + "+".join(BUDGET_FIELDS))
+    research_prices: dict[str, float] = Field(
+        default_factory=lambda: dict(PRICES),
+        description="price of each study, $ per capita per period of the round (from the budget)",
+    )
 
     @model_validator(mode="after")
     def _fits(self) -> GameRules:
@@ -40,6 +45,17 @@ class GameRules(BaseModel):
             raise ValueError(
                 f"{self.teams} teams + {len(self.bots)} bots = {self.teams + len(self.bots)} "
                 f"seats; a market has at most {MAX_SEATS} firms"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _priced(self) -> GameRules:
+        if set(self.research_prices) != set(STUDIES) or not all(
+            0 <= p <= self.budget for p in self.research_prices.values()
+        ):
+            raise ValueError(
+                f"research_prices {self.research_prices}: give a price from 0 to the budget "
+                f"({self.budget:g} $ per capita per period) for each of {', '.join(STUDIES)}"
             )
         return self
 
@@ -92,6 +108,7 @@ def new_rules(
     bots: int = 0,
     deadline_minutes: float | None = None,
     budget: float = 8.0,
+    research_prices: dict[str, float] | None = None,
 ) -> GameRules:
     """The rules of a new game on a scenario; bots play the scenario firms' own strategies where
     they are built-in, else the built-in strategies in turn."""
@@ -116,4 +133,5 @@ def new_rules(
         periods_per_round=periods_per_round,
         deadline_minutes=deadline_minutes,
         budget=budget,
+        research_prices=PRICES | (research_prices or {}),
     )

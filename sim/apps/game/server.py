@@ -18,6 +18,8 @@ SOLARA_SETTINGS = {
     "SOLARA_APP": "sim.apps.game.pages",
     "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
     "SOLARA_MODE": "production",
+    "SOLARA_THEME_SHOW_BANNER": "False",  # no "This website runs on Solara" over the pages
+    "SOLARA_THEME_TITLE": "crmsim game",
 }
 
 
@@ -44,12 +46,14 @@ def serve(folder: Path, host: str, port: int) -> None:
         os.environ.setdefault(key, value)
     import uvicorn
     from solara.server.starlette import app  # Solara reads the settings above on import
+    from starlette.routing import Route
 
     from sim.apps.game.http import routes
-    from sim.apps.web.server import address
+    from sim.apps.web.fonts import FONT_URL
+    from sim.apps.web.server import address, font
 
     game = current_game()
-    app.router.routes[0:0] = routes(game)
+    app.router.routes[0:0] = [*routes(game), Route(FONT_URL, font)]  # the app's CJK font too
     stop = threading.Event()
     threading.Thread(target=keep_time, args=(game, stop), daemon=True).start()
     base = address(host, port)

@@ -96,6 +96,92 @@ LABELS: Words = {  # key → (English, Chinese)
     ),
     "no_number": ("{key}: no number; use {allowed}", "{key}：没有数值；请用{allowed}"),
     "kept": ("The running market is kept.", "当前市场保持不变。"),
+    # the classroom game (sim.apps.game)
+    "game": ("crmsim game", "crmsim 课堂博弈"),
+    "game_round": ("round {round} of {rounds}", "第{round}轮，共{rounds}轮"),
+    "game_over": ("game over", "博弈结束"),
+    "game_submitted": ("submitted ✓", "已提交 ✓"),
+    "game_not_submitted": ("not submitted yet", "尚未提交"),
+    "game_locked": ("locked by the instructor", "已被教师锁定"),
+    "game_playing": ("the round is being played…", "本轮正在运行…"),
+    "game_decision": ("Your decision for this round", "本轮决策"),
+    "game_submit": ("Submit decision", "提交决策"),
+    "game_budget": (
+        "Budgeted spending ({fields} + studies): {spent:g} of {budget:g} $ per capita per period",
+        "预算内支出（{fields} + 市场调研项目）：{spent:g}，预算{budget:g}（$/人/期）",
+    ),
+    "game_received": ("Decision received.", "决策已收到。"),
+    "game_again": ("Already received (applied once).", "已收到（只计一次）。"),
+    "game_research": ("Research to buy with this decision", "随本轮决策购买的市场调研"),
+    "game_price": ("{price:g} $ per capita per period", "{price:g} $/人/期"),
+    "game_reports": ("Your research reports", "本企业的市场调研报告"),
+    "game_bought": ("bought in round {round}", "第{round}轮购买"),
+    "game_no_reports": (
+        "None yet: a study bought with a decision reports here the next round.",
+        "暂无：随决策购买的调研，下一轮在此给出报告。",
+    ),
+    "study_segment_needs": ("Segment needs", "细分市场需求"),
+    "study_benchmarking": ("Competitor benchmarking", "竞争对手标杆分析"),
+    "study_survey": ("Satisfaction survey", "顾客满意度调查"),
+    "study_churn_clv": ("Churn risk and CLV", "流失风险与客户生命周期价值"),
+    "game_survey": (
+        "Mean satisfaction {mean:.3f} ± {margin:.3f} (95% margin of error; {n} of {of} "
+        "customers asked)",
+        "平均满意度 {mean:.3f} ± {margin:.3f}（95%误差范围；{of}名客户中抽样{n}名）",
+    ),
+    "game_results": ("Results", "经营结果"),
+    "game_no_period": ("No period has been played yet.", "尚未进行任何一期。"),
+    "game_customers": (
+        "Your customers by lifecycle stage and segment",
+        "本企业客户：按生命周期阶段与细分市场",
+    ),
+    "game_clv": (
+        "Customer lifetime value of your buyers ($)",
+        "本企业购买者的客户生命周期价值（$）",
+    ),
+    "game_equity": ("Customer equity (sum): {value:,.0f} $", "客户资产（合计）：{value:,.0f} $"),
+    "game_instructor": ("Instructor", "教师"),
+    "game_submissions": ("Submissions for the open round", "本轮提交情况"),
+    "game_actions": ("Actions", "操作"),
+    "game_advance": ("Advance round", "推进一轮"),
+    "game_played": ("round {round} played", "第{round}轮已运行"),
+    "game_lock": ("Lock", "锁定"),
+    "game_unlock": ("Unlock", "解锁"),
+    "game_shock": ("shock for the next round", "下一轮的冲击事件"),
+    "game_schedule": ("Schedule shock", "安排冲击"),
+    "game_leaderboard": ("Leaderboard", "排行榜"),
+    "game_measure": ("measure", "指标"),
+    "game_export": ("Export every decision and result (CSV)", "导出全部决策与结果（CSV）"),
+    "game_debrief": (
+        "Debrief: luck or skill, and against the textbook strategies",
+        "复盘：运气还是能力，以及与教科书策略的比较",
+    ),
+    "game_run_debrief": (
+        "Run the debrief ({seeds} seeds, each strategy in each team's place)",
+        "运行复盘（{seeds}个随机种子，每种策略替代每个团队）",
+    ),
+    "game_debrief_html": ("The whole debrief (HTML)", "完整复盘（HTML）"),
+    "game_offline": (
+        "The game server is not reachable. Your submitted decisions are saved; reload this page"
+        " when it is back.",
+        "无法连接博弈服务器。已提交的决策均已保存；服务器恢复后请刷新本页。",
+    ),
+    "game_back": ("The game server is back: reload this page.", "博弈服务器已恢复：请刷新本页。"),
+    "game_reload": ("Reload", "刷新"),
+    "game_debrief_title": ("Debrief", "复盘"),
+    "game_luck": ("Luck or skill: {label}", "运气还是能力：{label}"),
+    "game_luck_note": (
+        "Each team's result against the same decisions replayed over {seeds} other seeds. A luck"
+        " percentile near 100 means the market was kind this time.",
+        "每个团队的结果，与同样的决策在另外{seeds}个随机种子上重放的结果相比。运气百分位接近100，"
+        "说明这一次市场格外眷顾。",
+    ),
+    "game_textbook": ("Against the textbook: {label}", "与教科书策略比较：{label}"),
+    "game_textbook_note": (
+        "Each built-in strategy in the team's place (same seed, the other teams' decisions"
+        " unchanged).",
+        "每种内置策略替代该团队（同一随机种子，其他团队的决策不变）。",
+    ),
 }
 
 
