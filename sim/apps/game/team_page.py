@@ -129,7 +129,7 @@ def DecisionForm(  # noqa: N802 - a Solara component
         solara.Text(
             say(
                 "game_budget",
-                fields=" + ".join(BUDGET_FIELDS),
+                fields=" + ".join(say("field_" + name) for name in BUDGET_FIELDS),
                 spent=spent,
                 budget=game.rules.budget,
             ),
