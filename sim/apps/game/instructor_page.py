@@ -89,7 +89,7 @@ def InstructorView(game: Game, version: int, refresh: Callable[[], None]) -> Non
     )
     lang = language.value
     teams = pd.DataFrame(status["teams"])[["team", "submitted"]]
-    teams["submitted"] = teams["submitted"].map({True: "✓ submitted", False: "—"})
+    teams["submitted"] = teams["submitted"].map({True: say("game_submitted"), False: "—"})
     with solara.Card(say("game_submissions")):
         solara.DataFrame(shown(teams, lang))
     Actions(game, locked, refresh)
