@@ -142,10 +142,18 @@ def test_a_four_team_game_through_the_pages(tmp_path, small_scenario, capsys):
             assert "None yet" in teams[1].locator(".game-reports").inner_text()
             assert first.locator(".v-tabs").count() == 0  # no Solara navigation tabs
             shoot(first, "game-team-round-2")
+            shown = first.locator("body").inner_text()
+            assert "$" in shown and "%" in shown and "—" in shown  # money, shares, no retention
+            assert not re.search(r"\d\.\d{4,}", shown)  # no float with more than 3 decimals
             first.locator(".game-language button").nth(1).click()  # 中文
             first.get_by_text("提交决策").wait_for()
             first.get_by_text("第2轮，共3轮").wait_for()
             assert "顾客满意度调查" in first.locator(".game-reports").inner_text()
+            chinese = first.locator("body").inner_text()
+            headers = ("客户保持率", "市场份额", "累计利润", "客户资产", "生命周期阶段")
+            for words in (*headers, "广告投入"):
+                assert words in chinese  # column headers and field labels in Chinese
+            assert "a random sample of your active customers" not in chinese
             shoot(first, "game-team-zh")
             server.kill()  # the server dies mid-game: the open pages say so …
             server.wait()
@@ -165,7 +173,8 @@ def test_a_four_team_game_through_the_pages(tmp_path, small_scenario, capsys):
             first.get_by_text("round 2 of 3").wait_for()
             first.get_by_text("Results").wait_for()
             table = first.locator(".v-data-table").first.inner_text()
-            assert "cumulative_profit" in table
+            assert "cumulative profit" in table and "$" in table and "%" in table
+            assert not re.search(r"\d\.\d{4,}", table)  # no float with more than 3 decimals
             teacher = join(browser, url, "/instructor/join", key)
             teacher.get_by_text("Leaderboard").wait_for()
             teacher.get_by_role("button", name="Advance round").click()

@@ -23,7 +23,8 @@ from sim.apps.game.game import MEASURES, Game
 from sim.apps.game.replay import GameMarket
 from sim.apps.game.rules import GameRules, seat_name
 from sim.apps.game.seat import TEAM_STRATEGY
-from sim.apps.web.i18n import Language, strategy_name, text
+from sim.apps.game.tables import kind_of, shown
+from sim.apps.web.i18n import Language, text
 from sim.strategies import BUILTIN
 
 SEEDS = 30
@@ -125,22 +126,6 @@ def debrief(
     return Debrief(rules, final_books(rules, played, shocks), spread, instead)
 
 
-COLUMNS_ZH = {  # the debrief's column names in Chinese
-    "team": "团队",
-    "game": "本局结果",
-    "mean over seeds": "各种子均值",
-    "luck percentile": "运气百分位",
-    "team's own path": "团队自己的路径",
-}
-
-
-def in_language(table: pd.DataFrame, language: Language) -> pd.DataFrame:
-    """A debrief table with its column names (and strategy names) in ``language``."""
-    if language != "zh":
-        return table
-    return table.rename(columns=lambda c: COLUMNS_ZH.get(c, strategy_name(c, language)))
-
-
 def debrief_html(result: Debrief, title: str, language: Language = "en") -> str:
     """The debrief as one self-contained HTML page, its words in ``language``."""
     parts = [
@@ -156,10 +141,10 @@ def debrief_html(result: Debrief, title: str, language: Language = "en") -> str:
         parts += [
             f"<h2>{text('game_luck', language).format(label=label)}</h2>",
             f"<p>{text('game_luck_note', language).format(seeds=seeds)}</p>",
-            in_language(luck, language).to_html(index=False, float_format="{:,.2f}".format),
+            shown(luck, language, kind_of(measure)).to_html(index=False),
             f"<h2>{text('game_textbook', language).format(label=label)}</h2>",
             f"<p>{text('game_textbook_note', language)}</p>",
-            in_language(versus, language).to_html(float_format="{:,.2f}".format),
+            shown(versus, language, kind_of(measure), index=True).to_html(index=False),
         ]
     parts.append("</body></html>")
     return "\n".join(parts)

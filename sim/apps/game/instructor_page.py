@@ -9,9 +9,10 @@ import solara
 import solara.lab
 
 from sim.apps.game.chrome import language, say
-from sim.apps.game.debrief import SEEDS, in_language, write_debrief
+from sim.apps.game.debrief import SEEDS, write_debrief
 from sim.apps.game.game import MEASURES, SHOCKS, Game
 from sim.apps.game.status import instructor_status
+from sim.apps.game.tables import kind_of, shown
 from sim.errors import InputError
 
 FIRM_SHOCKS = ("price_war", "service_outage", "scandal", "crm_launch")  # they name a firm
@@ -86,20 +87,19 @@ def InstructorView(game: Game, version: int, refresh: Callable[[], None]) -> Non
         f"## {say('game_instructor')} · {game.rules.scenario} · {state}"
         + (f" · {say('game_locked')}" if locked else "")
     )
+    lang = language.value
     teams = pd.DataFrame(status["teams"])[["team", "submitted"]]
-    teams["submitted"] = teams["submitted"].map({True: "✓ submitted", False: "—"})
+    teams["submitted"] = teams["submitted"].map({True: say("game_submitted"), False: "—"})
     with solara.Card(say("game_submissions")):
-        solara.DataFrame(teams)
+        solara.DataFrame(shown(teams, lang))
     Actions(game, locked, refresh)
     with solara.Card(say("game_leaderboard")):
         solara.Select(say("game_measure"), values=list(MEASURES), value=measure)
         board = pd.DataFrame(status["leaderboard"])
-        if not board.empty:
-            board["value"] = board["value"].round(2)
         if board.empty:
             solara.Text(say("game_no_period"))
         else:
-            solara.DataFrame(board)
+            solara.DataFrame(shown(board, lang, kind=kind_of(measure.value)))
     solara.HTML(
         tag="a",
         unsafe_innerHTML=say("game_export"),
@@ -135,7 +135,7 @@ def DebriefCard(game: Game) -> None:  # noqa: N802 - a Solara component
         if problem.value:
             solara.Error(problem.value, dense=True)
         if table.value is not None:
-            solara.DataFrame(in_language(table.value.round(1), lang))
+            solara.DataFrame(shown(table.value, lang, kind="money"))  # cumulative profit
             solara.HTML(
                 tag="a",
                 unsafe_innerHTML=say("game_debrief_html"),

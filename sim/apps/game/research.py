@@ -13,35 +13,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.apps.web.i18n import text
 from sim.model import Market
 from sim.model.population import Stage
 
-# study → (title, what it tells): the catalogue a team chooses from
-STUDIES: dict[str, tuple[str, str]] = {
-    "segment_needs": (
-        "Segment needs",
-        "a sample of customers of each segment: size, the weight they give product, service, "
-        "personnel and image, their sensitivity to money and non-money costs, purchase rate",
-    ),
-    "benchmarking": (
-        "Competitor benchmarking",
-        "each rival's price, offer (product, service, personnel, image), share, customers and "
-        "satisfaction in the round's last period",
-    ),
-    "survey": (
-        "Satisfaction survey",
-        "a random sample of your active customers: mean satisfaction with its 95% margin of error",
-    ),
-    "churn_clv": (
-        "Churn risk and CLV",
-        "your active customers ranked by lifetime value at risk (CLV × churn risk), by segment",
-    ),
-}
-PRICES: dict[str, float] = {  # default prices, $ per capita per period of the round
+# the catalogue a team chooses from, with default prices ($ per capita per period of the round)
+PRICES: dict[str, float] = {
     "segment_needs": 0.5,
     "benchmarking": 0.5,
     "survey": 0.25,
     "churn_clv": 0.75,
+}
+# study → (title, what it tells), in English (the app's table holds both languages)
+STUDIES: dict[str, tuple[str, str]] = {
+    study: (text(f"study_{study}", "en"), text(f"what_{study}", "en")) for study in PRICES
 }
 SAMPLE = 150  # customers per segment (segment needs) and respondents (survey)
 TOP = 20  # customers listed in the churn-risk report

@@ -12,12 +12,14 @@ from collections.abc import Callable
 
 import pandas as pd
 import solara
+from matplotlib.ticker import MaxNLocator
 
 from sim.apps.game.chrome import language, say
 from sim.apps.game.decisions import BUDGET_FIELDS, PERSONALISATION, RANGES, spending, to_record
 from sim.apps.game.game import Game
 from sim.apps.game.research import STUDIES, cost
 from sim.apps.game.status import team_status
+from sim.apps.game.tables import header, shown
 from sim.apps.web.charts import figure, png
 from sim.apps.web.i18n import Language, text
 from sim.errors import InputError
@@ -26,12 +28,21 @@ from sim.strategies import Decision
 CHARTS = ("profit", "cumulative_profit", "customers", "retention_rate", "customer_equity")
 
 
-def results_chart(results: pd.DataFrame, lang: Language) -> bytes:
-    """The firm's books over time: one small line chart per measure (PNG)."""
+def results_chart(results: pd.DataFrame, lang: Language, needs: int) -> bytes:
+    """The firm's books over time: one small line chart per measure, periods on a whole-number
+    axis (PNG); a measure not defined yet in any period (retention, in the first ``needs``
+    periods) is a note in place of an empty plot."""
     with figure(12, 2.4, 1, len(CHARTS)) as (fig, axes):
         for ax, measure in zip(axes, CHARTS, strict=True):
-            ax.plot(results["period"], results[measure], marker="o", markersize=3)
             ax.set_title(text(measure, lang) if lang == "zh" else measure.replace("_", " "))
+            values = pd.to_numeric(results[measure], errors="coerce")
+            if values.isna().all():
+                note = text("game_not_yet", lang).format(n=needs)
+                ax.text(0.5, 0.5, note, ha="center", va="center", wrap=True, transform=ax.transAxes)
+                ax.set_axis_off()
+                continue
+            ax.plot(results["period"], values, marker="o", markersize=3)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.set_xlabel(text("period", lang).lower())
             ax.grid(alpha=0.3)
         return png(fig)
@@ -41,14 +52,21 @@ def results_chart(results: pd.DataFrame, lang: Language) -> bytes:
 def StudyChoice(prices: dict[str, float], chosen: list[str], on_value: Callable) -> None:  # noqa: N802 - a Solara component
     """A checkbox per study, with its price and what it tells."""
     solara.Text(say("game_research"), style={"font-weight": "bold"})
-    for study, (_, what) in STUDIES.items():
+    for study in STUDIES:
         with solara.Div(classes=[f"game-study-{study}"]):
             price = say("game_price", price=prices[study])
             solara.Checkbox(
-                label=f"{say('study_' + study)} · {price} · {what}",
+                label=f"{say('study_' + study)} · {price} · {say('what_' + study)}",
                 value=study in chosen,
                 on_value=lambda on, s=study: on_value(s, on),
             )
+
+
+@solara.component
+def FieldKey(name: str) -> None:  # noqa: N802 - a Solara component
+    """A field's key in small text under its translated label (the decision file uses it)."""
+    if language.value != "en":
+        solara.Text(name, style={"font-size": "0.75em", "opacity": "0.6"}, classes=["game-key"])
 
 
 @solara.component
@@ -90,24 +108,28 @@ def DecisionForm(  # noqa: N802 - a Solara component
     with solara.Card(say("game_decision")):
         with solara.ColumnsResponsive(4):
             for name, (low, high, unit) in RANGES.items():
-                solara.InputFloat(
-                    f"{name} ({unit}, {low:g}–{high:g})",
-                    value=float(draft[name]),
-                    on_value=lambda v, n=name: change(n, v),
-                    continuous_update=True,  # each valid keystroke counts: nothing typed is lost
-                    classes=[f"game-field-{name}"],
+                with solara.Column(gap="0px"):
+                    solara.InputFloat(
+                        f"{say('field_' + name)} ({say('unit_' + unit)}, {low:g}–{high:g})",
+                        value=float(draft[name]),
+                        on_value=lambda v, n=name: change(n, v),
+                        continuous_update=True,  # each valid keystroke counts: nothing is lost
+                        classes=[f"game-field-{name}"],
+                    )
+                    FieldKey(name)
+            with solara.Column(gap="0px"):
+                solara.Select(
+                    say("field_personalisation"),
+                    values=list(PERSONALISATION),
+                    value=draft["personalisation"],
+                    on_value=lambda v: change("personalisation", v),
                 )
-            solara.Select(
-                "personalisation",
-                values=list(PERSONALISATION),
-                value=draft["personalisation"],
-                on_value=lambda v: change("personalisation", v),
-            )
+                FieldKey("personalisation")
         StudyChoice(prices, draft["studies"], toggle)
         solara.Text(
             say(
                 "game_budget",
-                fields=" + ".join(BUDGET_FIELDS),
+                fields=" + ".join(say("field_" + name) for name in BUDGET_FIELDS),
                 spent=spent,
                 budget=game.rules.budget,
             ),
@@ -137,7 +159,8 @@ def StudyReport(report: dict[str, object]) -> None:  # noqa: N802 - a Solara com
         )
     for part in ("rows", "by_segment"):
         if report.get(part):
-            solara.DataFrame(pd.DataFrame(report[part]).round(3), items_per_page=20)
+            table = shown(pd.DataFrame(report[part]), language.value)
+            solara.DataFrame(table, items_per_page=20)
     if report.get("note") and report["study"] != "survey":
         solara.Text(str(report["note"]), style={"opacity": "0.7"})
 
@@ -179,21 +202,25 @@ def TeamView(game: Game, seat: int, version: int, refresh: Callable[[], None]) -
         ).key(f"form-{status['round']}")  # a new round, a fresh form; a poll keeps the draft
     ResearchReports(status["research"])
     results = pd.DataFrame(status["results"])
+    needs = game.rules.spec.experience.lapse_periods + 1  # before, no cohort has closed
     chart = solara.use_memo(
-        lambda: None if results.empty else results_chart(results, lang), [len(results), lang]
+        lambda: None if results.empty else results_chart(results, lang, needs),
+        [len(results), lang],
     )
     with solara.Card(say("game_results")):
         if results.empty:
             solara.Text(say("game_no_period"))
         else:
             solara.Image(chart)
-            solara.DataFrame(results, items_per_page=12)
+            solara.DataFrame(shown(results, lang), items_per_page=12)
     customers = status["customers"]
     with solara.Card(say("game_customers")):
-        table = pd.DataFrame(customers["by_segment"], index=customers["stages"])
-        solara.DataFrame(table.reset_index(names="stage"))
+        stages = [text(f"stage_{k}", lang) for k in range(len(customers["stages"]))]
+        table = pd.DataFrame(customers["by_segment"], index=pd.Index(stages, name="stage"))
+        solara.DataFrame(shown(table, lang, kind="count", index=True))
     with solara.Card(say("game_clv")):
         quantiles = customers["clv_quantiles"]
         if quantiles:
-            solara.DataFrame(pd.DataFrame([quantiles], index=["CLV"]).reset_index(names=""))
+            table = pd.DataFrame([quantiles], index=pd.Index([header("clv", lang)], name=""))
+            solara.DataFrame(shown(table, lang, index=True))
         solara.Text(say("game_equity", value=customers["clv_total"]))
