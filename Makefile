@@ -29,8 +29,8 @@ demo: install
 	$(BIN)/crmsim run flagship --seeds $(SEEDS) --out results/flagship
 
 lint: install
-	$(BIN)/ruff check sim tests benchmarks notebooks/*.ipynb course/capstone/*.py
-	$(BIN)/ruff format --check sim tests benchmarks notebooks/*.ipynb course/capstone/*.py
+	$(BIN)/ruff check sim tests benchmarks notebooks/*.ipynb notebooks/zh/*.ipynb course/capstone/*.py
+	$(BIN)/ruff format --check sim tests benchmarks notebooks/*.ipynb notebooks/zh/*.ipynb course/capstone/*.py
 
 test: install lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -W error::DeprecationWarning
