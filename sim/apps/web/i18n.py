@@ -139,7 +139,7 @@ LABELS: Words = {  # key → (English, Chinese)
         "Customer lifetime value of your buyers ($)",
         "本企业购买者的客户生命周期价值（$）",
     ),
-    "game_equity": ("Customer equity (sum): {value:,.0f} $", "客户资产（合计）：{value:,.0f} $"),
+    "game_equity": ("Customer equity (sum): ${value:,.0f}", "客户资产（合计）：${value:,.0f}"),
     "game_instructor": ("Instructor", "教师"),
     "game_submissions": ("Submissions for the open round", "本轮提交情况"),
     "game_actions": ("Actions", "操作"),
