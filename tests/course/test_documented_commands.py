@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -150,21 +151,37 @@ def test_the_documents_hold_many_commands_and_settings():
     assert any("--set" in arguments for _, arguments in DOCUMENTED)
 
 
-@pytest.mark.skipif(
-    ZSH is None, reason="zsh is not installed (.ci/run installs it: apt-get install zsh)"
-)
-def test_every_documented_command_splits_alike_in_bash_and_zsh_and_parses(tmp_path):
+def failures_in_both_shells(
+    found: list[tuple[str, str]], cwd: Path, check: Callable[[list[str]], None], prefix: str
+) -> list[str]:
+    """For each (where, line) of ``found``: bash and zsh must both accept the line and split it
+    alike, and ``check`` must pass on its words; one message per line that fails."""
+    lines = [line for _, line in found]
+    in_bash, in_zsh = (split_all(shell, lines, cwd) for shell in ("bash", "zsh"))
     failures = []
-    lines = [arguments for _, arguments in DOCUMENTED]
-    in_bash, in_zsh = (split_all(shell, lines, tmp_path) for shell in ("bash", "zsh"))
-    for (where, arguments), argv, zsh_argv in zip(DOCUMENTED, in_bash, in_zsh, strict=True):
+    for (where, line), argv, zsh_argv in zip(found, in_bash, in_zsh, strict=True):
         try:
             for split in (argv, zsh_argv):
                 assert isinstance(split, list), split
             assert zsh_argv == argv, "bash and zsh split it differently"
-            parses(argv)
+            check(argv)
         except (AssertionError, ValueError) as exc:
-            failures.append(f"{where}: crmsim {arguments}\n    {exc}")
+            failures.append(f"{where}: {prefix}{line}\n    {exc}")
+    return failures
+
+
+def one_setting(argv: list[str]) -> None:
+    """``argv`` is ``--set`` and one key=value, its value not ending in prose punctuation."""
+    assert argv[0] == "--set" and len(argv) == 2, f"not one argument: {argv}"
+    _, value = parse_override(argv[1])
+    assert not str(value).endswith((".", ",", ")", ";")), f"punctuation in {argv[1]!r}"
+
+
+@pytest.mark.skipif(
+    ZSH is None, reason="zsh is not installed (.ci/run installs it: apt-get install zsh)"
+)
+def test_every_documented_command_splits_alike_in_bash_and_zsh_and_parses(tmp_path):
+    failures = failures_in_both_shells(DOCUMENTED, tmp_path, parses, "crmsim ")
     assert not failures, f"{len(failures)} documented commands fail:\n" + "\n".join(failures)
 
 
@@ -172,19 +189,7 @@ def test_every_documented_command_splits_alike_in_bash_and_zsh_and_parses(tmp_pa
     ZSH is None, reason="zsh is not installed (.ci/run installs it: apt-get install zsh)"
 )
 def test_every_setting_in_the_scenarios_splits_alike_in_bash_and_zsh(tmp_path):
-    failures = []
-    lines = [setting for _, setting in SETTINGS]
-    in_bash, in_zsh = (split_all(shell, lines, tmp_path) for shell in ("bash", "zsh"))
-    for (where, setting), argv, zsh_argv in zip(SETTINGS, in_bash, in_zsh, strict=True):
-        try:
-            for split in (argv, zsh_argv):
-                assert isinstance(split, list), split
-            assert zsh_argv == argv, "bash and zsh split it differently"
-            assert argv[0] == "--set" and len(argv) == 2, f"not one argument: {argv}"
-            _, value = parse_override(argv[1])
-            assert not str(value).endswith((".", ",", ")", ";")), f"punctuation in {argv[1]!r}"
-        except (AssertionError, ValueError) as exc:
-            failures.append(f"{where}: {setting}\n    {exc}")
+    failures = failures_in_both_shells(SETTINGS, tmp_path, one_setting, "")
     assert not failures, f"{len(failures)} --set arguments fail:\n" + "\n".join(failures)
 
 
