@@ -138,6 +138,7 @@ def test_a_four_team_game_through_the_pages(tmp_path, small_scenario, capsys):
             survey = first.locator(".game-survey")  # the survey bought in round 1
             survey.wait_for()
             assert "±" in survey.inner_text() and "95% margin of error" in survey.inner_text()
+            teams[1].get_by_text("round 2 of 3").wait_for()
             assert teams[1].locator(".game-survey").count() == 0  # for team 1 only
             assert "None yet" in teams[1].locator(".game-reports").inner_text()
             assert first.locator(".v-tabs").count() == 0  # no Solara navigation tabs
@@ -148,11 +149,15 @@ def test_a_four_team_game_through_the_pages(tmp_path, small_scenario, capsys):
             first.locator(".game-language button").nth(1).click()  # 中文
             first.get_by_text("提交决策").wait_for()
             first.get_by_text("第2轮，共3轮").wait_for()
-            assert "顾客满意度调查" in first.locator(".game-reports").inner_text()
-            chinese = first.locator("body").inner_text()
+            reports = first.locator(".game-reports")
+            sync_api.expect(reports).to_contain_text("顾客满意度调查", timeout=TIMEOUT)
             headers = ("客户保持率", "市场份额", "累计利润", "客户资产", "生命周期阶段")
-            for words in (*headers, "广告投入"):
-                assert words in chinese  # column headers and field labels in Chinese
+            for words in (*headers, "广告投入", "客户资产（合计）"):
+                # column headers and field labels in Chinese; the tables re-render a moment
+                # after the buttons, so each is awaited rather than read at once
+                sync_api.expect(first.locator("body")).to_contain_text(words, timeout=TIMEOUT)
+            chinese = first.locator("body").inner_text()
+            assert "Customer equity" not in chinese
             assert "a random sample of your active customers" not in chinese
             shoot(first, "game-team-zh")
             server.kill()  # the server dies mid-game: the open pages say so …
