@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.apps.cli import main
+from sim.apps.cli import build_parser, main
 
 SMALL = ["--set", "customers.count=400", "--set", "periods=6"]
 
@@ -137,6 +138,27 @@ def test_help_has_examples():
     result = run_cli("run", "--help")
     assert result.returncode == 0
     assert "examples:" in result.stdout and "crmsim run flagship" in result.stdout
+
+
+def every_command() -> list[str]:
+    """The names of all of crmsim's sub-commands, nested ones as "game new"."""
+    names = []
+    for action in build_parser()._subparsers._group_actions:
+        for name, parser in action.choices.items():
+            nested = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+            names += [f"{name} {sub}" for a in nested for sub in a.choices] or [name]
+    return names
+
+
+@pytest.mark.parametrize("command", ["", *every_command()])
+def test_every_help_page_prints(command, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main([*command.split(), "--help"])
+    assert stop.value.code == 0
+    page = capsys.readouterr().out
+    assert page.startswith("usage: crmsim") and "options:" in page
+    if not command:  # the list of commands names each, with its line of help
+        assert all(name.split()[0] in page for name in every_command())
 
 
 BAD_FILES = {

@@ -160,7 +160,7 @@ def add_study_commands(sub: argparse._SubParsersAction) -> None:
     for name, help_text in STUDY_COMMANDS.items():
         parser = sub.add_parser(
             name,
-            help=help_text,
+            help=help_text.replace("%", "%%"),  # argparse %-formats the list's help texts
             description=help_text,
             epilog=STUDY_EXAMPLES.format(name=name) + STUDY_EXTRA_EXAMPLES.get(name, ""),
             formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -189,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         return sub.add_parser(
             name,
-            help=help_text,
+            help=help_text.replace("%", "%%"),  # argparse %-formats the list's help texts
             description=help_text,
             epilog=EXAMPLES[name],
             formatter_class=argparse.RawDescriptionHelpFormatter,
