@@ -11,6 +11,9 @@ import pandas as pd
 import pytest
 
 from sim.apps.cli import main
+from sim.apps.game.decisions import budget_items, budget_line
+from sim.apps.game.game import Game
+from sim.apps.game.research import PRICES, STUDIES
 
 pytest_plugins = ["game_fixtures"]  # the game's fixtures (tests/game/game_fixtures.py)
 
@@ -33,7 +36,9 @@ def test_a_game_played_from_the_command_line(tmp_path, small_scenario, capsys):
     decision = tmp_path / "d.toml"
     decision.write_text("price = 110\nadvertising = 2.5\ncrm = 1.0\n")
     assert main(["game", "submit", folder, "--code", codes[0], str(decision)]) == 0
-    assert "team 1, round 1: submitted; budgeted spending 3.5 of 8" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "team 1, round 1: submitted\n" in out
+    assert "+ studies): 3.5 of 8 $ per capita per period\n  = advertising 2.5 + crm 1\n" in out
     assert main(["game", "submit", folder, "--code", codes[0], str(decision)]) == 0
     assert "already submitted (applied once)" in capsys.readouterr().out
     assert main(["game", "advance", folder, "--key", key]) == 0
@@ -108,3 +113,95 @@ def test_the_debrief_from_the_command_line(tmp_path, small_scenario, capsys):
     page = (tmp_path / "g" / "debrief.html").read_text()
     assert "Against the textbook" in page and "customer_centric" in page
     assert main(["game", "debrief", folder, "--key", codes[0]]) == 2
+
+
+def test_research_prices_set_at_creation_are_stored_and_charged(tmp_path, small_scenario, capsys):
+    extra = ["--research-price", "survey=2", "--research-price", " churn_clv = 1.5 "]
+    folder, codes, _ = new_game(tmp_path, small_scenario, capsys, *extra)
+    game = Game.open(folder)  # read back from the game's database
+    assert game.rules.research_prices == PRICES | {"survey": 2.0, "churn_clv": 1.5}
+    # the server's budget check charges the stored prices: 5 + 2 + 1.5 = 8.5 > 8
+    decision = tmp_path / "d.toml"
+    decision.write_text('advertising = 5.0\nstudies = ["survey", "churn_clv"]\n')
+    assert main(["game", "submit", folder, "--code", codes[0], str(decision)]) == 2
+    err = capsys.readouterr().err
+    assert "over budget: advertising 5 + study survey 2 + study churn_clv 1.5 = 8.5 $" in err
+    assert err.count("\n") == 1 and "buy fewer studies" in err
+    assert Game.open(folder).store.submissions(1) == {}  # nothing saved
+    decision.write_text('advertising = 4.5\nstudies = ["survey", "churn_clv"]\n')
+    assert main(["game", "submit", folder, "--code", codes[0], str(decision)]) == 0
+    out = capsys.readouterr().out
+    assert "): 8 of 8 $ per capita per period\n" in out
+    assert "= advertising 4.5 + study survey 2 + study churn_clv 1.5\n" in out
+    # the printed line is the team page's, from the same function, on the same prices
+    played = Game.open(folder)
+    items = budget_items(played.current_decision(0), {"survey": 2.0, "churn_clv": 1.5})
+    assert budget_line(items, 8.0, "en") in out
+    assert played.current_studies(0) == ["survey", "churn_clv"]
+
+
+def test_a_file_that_adds_studies_to_the_same_decision_is_submitted(
+    tmp_path, small_scenario, capsys
+):
+    folder, codes, _ = new_game(tmp_path, small_scenario, capsys)
+    decision = tmp_path / "d.toml"
+    decision.write_text("crm = 2.0\n")
+    assert main(["game", "submit", folder, "--code", codes[1], str(decision)]) == 0
+    decision.write_text('crm = 2.0\nstudies = ["benchmarking"]\n')
+    assert main(["game", "submit", folder, "--code", codes[1], str(decision)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("team 2, round 1: submitted\n") == 2
+    assert "): 2.5 of 8 $ per capita per period\n  = crm 2 + study benchmarking 0.5" in out
+    assert Game.open(folder).current_studies(1) == ["benchmarking"]
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("horoscope=1", "'horoscope=1' is not allowed (no study 'horoscope')"),
+        ("survey=-1", "'survey=-1' is not allowed ('-1' is not a number ≥ 0"),
+        ("survey=cheap", "'survey=cheap' is not allowed ('cheap' is not a number ≥ 0"),
+        ("survey=inf", "'survey=inf' is not allowed ('inf' is not a number ≥ 0"),
+        ("survey", "'survey' is not allowed (no '=')"),
+    ],
+)
+def test_bad_research_prices_are_refused_by_name(tmp_path, small_scenario, capsys, value, words):
+    args = ["game", "new", str(small_scenario), "--teams", "2", "--rounds", "3"]
+    args += ["--periods-per-round", "2", "--out", str(tmp_path / "g"), "--research-price", value]
+    with pytest.raises(SystemExit) as stop:
+        main(args)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    line = err.strip().splitlines()[-1]
+    assert line.startswith("crmsim game new: error: argument --research-price: "), err
+    assert words in line and f"STUDY one of {', '.join(STUDIES)}" in line
+    assert "Traceback" not in err and not (tmp_path / "g").exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        (
+            ["--research-price", "survey=9"],
+            "survey=9: a study's price must be from 0 to the budget (8 $",
+        ),
+        (
+            ["--budget", "0.5"],
+            "churn_clv=0.75: a study's price must be from 0 to the budget (0.5 $",
+        ),
+        (["--budget", "100"], "--budget 100.0: Input should be less than or equal to 80"),
+        (
+            ["--deadline", "99999"],
+            "--deadline 99999.0: Input should be less than or equal to 10080",
+        ),
+    ],
+)
+def test_settings_the_game_cannot_pay_or_hold_are_refused(
+    tmp_path, small_scenario, capsys, extra, words
+):
+    args = ["game", "new", str(small_scenario), "--teams", "2", "--rounds", "3"]
+    args += ["--periods-per-round", "2", "--out", str(tmp_path / "g"), *extra]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("crmsim game: ") and words in err and err.count("\n") == 1, err
+    assert not (tmp_path / "g" / "game.sqlite").exists()

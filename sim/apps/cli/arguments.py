@@ -1,5 +1,6 @@
 """The values the ``crmsim`` command line accepts: argparse types that refuse a bad value with a
-message naming what is allowed (seeds, counts, numbers, ports, folders, dates, languages)."""
+message naming what is allowed (seeds, counts, numbers, ports, folders, dates, languages, study
+prices)."""
 
 from __future__ import annotations
 
@@ -96,6 +97,28 @@ def positive_float(text: str) -> float:
             f"{text.strip()!r} is not allowed; use a number > 0 (finite: not inf or nan)"
         )
     return value
+
+
+def research_price(text: str) -> tuple[str, float]:
+    """argparse type for --research-price: ``STUDY=DOLLARS``, a study of the game's catalogue
+    and its price, a finite number ≥ 0 ($ per capita per period)."""
+    from sim.apps.game.research import STUDIES  # the game's modules load when a game is made
+
+    study, equals, price = (part.strip() for part in text.partition("="))
+    allowed = f"use STUDY=DOLLARS, STUDY one of {', '.join(STUDIES)}"
+    if not equals or study not in STUDIES:
+        what = f"no study {study!r}" if equals else "no '='"
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed ({what}); {allowed}")
+    try:
+        value = float(price)
+    except ValueError:
+        value = math.nan
+    if not (value >= 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not allowed ({price!r} is not a number ≥ 0, $ per capita per period); "
+            f"{allowed}"
+        )
+    return study, value
 
 
 def output_folder(text: str) -> Path:

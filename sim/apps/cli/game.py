@@ -43,9 +43,12 @@ def game_new(args: argparse.Namespace) -> int:
         bots=args.bots,
         deadline_minutes=args.deadline,
         budget=args.budget,
+        research_prices=dict(args.research_price),  # a study named twice: the last price
     )
     _, codes, key = Game.create(folder, rules)
     print(f"game: {folder}  ({name}, {rules.rounds} rounds of {rules.periods_per_round} periods)")
+    prices = ", ".join(f"{study} {price:g}" for study, price in rules.research_prices.items())
+    print(f"budget {rules.budget:g}; study prices {prices} ($ per capita per period)")
     print(f"instructor key: {key}")
     for seat, code in enumerate(codes):
         print(f"team {seat + 1} code: {code}")
@@ -56,9 +59,18 @@ def game_new(args: argparse.Namespace) -> int:
 
 
 def game_submit(args: argparse.Namespace) -> int:
-    """Submit a team's decision file for the open round (the same file twice applies once)."""
-    from sim.apps.game.decisions import checked, read_decision_file, spending, to_record
+    """Submit a team's decision file for the open round (the same file twice applies once);
+    print the budgeted spending as the team page shows it, item by item. A decision the game
+    refuses (over the budget, studies included) is refused here, before anything is stored."""
+    from sim.apps.game.decisions import (
+        budget_items,
+        budget_line,
+        itemised,
+        read_decision_file,
+        to_record,
+    )
     from sim.apps.game.game import Game
+    from sim.apps.game.research import priced
 
     game = Game.open(args.game)
     seat = game.seat_for(args.code)
@@ -66,18 +78,18 @@ def game_submit(args: argparse.Namespace) -> int:
         raise InputError(f"--code is not a join code of the game in {args.game}")
     changes = read_decision_file(args.file)
     round_ = game.open_round
+    decision, studies = game.check(seat, changes)  # the server's own check
     # the same file sent again applies once; sent after another one, it applies again
     latest = game.store.submissions(round_).get(seat)
     key = hashlib.sha256(f"{round_}:{sorted(changes.items())}:{latest and latest.key}".encode())
-    decision = checked(changes, game.played_decision(seat), game.rules.budget)
-    fresh = latest is None or latest.decision != to_record(decision)
+    fresh = latest is None or latest.decision != to_record(decision, studies)
     if fresh:
         decision, fresh = game.submit(seat, changes, key.hexdigest(), round_)
     what = "submitted" if fresh else "already submitted (applied once)"
-    print(
-        f"team {seat + 1}, round {round_}: {what}; budgeted spending "
-        f"{spending(decision):g} of {game.rules.budget:g} $ per capita per period"
-    )
+    items = budget_items(decision, priced(studies, game.rules.research_prices))
+    print(f"team {seat + 1}, round {round_}: {what}")
+    print(budget_line(items, game.rules.budget, "en"))
+    print(f"  = {itemised(items)}")
     return 0
 
 

@@ -14,6 +14,7 @@ from sim.apps.cli.arguments import (
     port_number,
     positive_float,
     positive_int,
+    research_price,
     seed_count,
     seed_number,
     whole_number,
@@ -60,6 +61,8 @@ EXAMPLES = {
   crmsim app my_market.toml --host 0.0.0.0    # reachable from the classroom's network""",
     "game": """examples:
   crmsim game new flagship --teams 4 --rounds 8 --periods-per-round 3 --deadline 15 --bots 1
+  crmsim game new flagship --teams 4 --rounds 8 --periods-per-round 3 \\
+                  --research-price survey=0.5 --research-price churn_clv=1.5   # dearer studies
   crmsim game serve games/flagship --host 0.0.0.0     # team and instructor pages
   crmsim game submit games/flagship --code TEAM_CODE decision.toml
   crmsim game advance games/flagship --key INSTRUCTOR_KEY
@@ -285,6 +288,15 @@ def add_game_commands(game: argparse.ArgumentParser) -> None:
     new.add_argument("--deadline", type=positive_float, metavar="MIN", help="minutes per round")
     new.add_argument("--bots", type=whole_number, default=0, help="seats played by strategies")
     new.add_argument("--budget", type=positive_float, default=8.0, help="$ per capita per period")
+    new.add_argument(
+        "--research-price",
+        type=research_price,
+        action="append",
+        default=[],
+        metavar="STUDY=DOLLARS",
+        help="a study's price, $ per capita per period, from 0 to the budget (repeatable; "
+        "studies not named keep their default price, docs/game.md)",
+    )
     new.add_argument("--seed", type=seed_number, help="the market's seed (default: random)")
     new.add_argument("--out", type=output_folder, help="game folder (default games/<scenario>)")
     submit = actions.add_parser("submit", help="submit a team's decision file (TOML)")

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.apps.game.game import MEASURES, Game
+from sim.apps.game.game import MEASURES, Game, measure_label
 from sim.apps.game.replay import GameMarket
 from sim.apps.game.rules import GameRules, seat_name
 from sim.apps.game.seat import TEAM_STRATEGY
@@ -135,8 +135,8 @@ def debrief_html(result: Debrief, title: str, language: Language = "en") -> str:
         f"<h1>{html.escape(title)}</h1>",
     ]
     seeds = result.seeds["seed"].nunique()
-    for measure, english in MEASURES.items():
-        label = text(measure, language) if language == "zh" else english
+    for measure in MEASURES:
+        label = measure_label(measure, language)
         luck, versus = result.luck(measure), result.versus_strategies(measure)
         parts += [
             f"<h2>{text('game_luck', language).format(label=label)}</h2>",

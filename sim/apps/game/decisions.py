@@ -12,9 +12,11 @@ from __future__ import annotations
 import math
 import numbers
 import tomllib
+from collections.abc import Sequence
 from dataclasses import asdict, fields, replace
 from pathlib import Path
 
+from sim.apps.web.i18n import Language, text
 from sim.errors import InputError
 from sim.schema import Firm as FirmSpec
 from sim.strategies import Decision
@@ -51,17 +53,40 @@ def initial_decision(firm: FirmSpec) -> Decision:
     return Decision(price=firm.price, service=firm.value.service, personnel=firm.value.personnel)
 
 
-def spending(decision: Decision) -> float:
-    """The budgeted spending of a decision ($ per capita per period)."""
-    return sum(getattr(decision, name) for name in BUDGET_FIELDS)
+def budget_items(decision: Decision, studies: dict[str, float] | None = None) -> dict[str, float]:
+    """What a decision spends from the budget, item by item ($ per capita per period): each of
+    :data:`BUDGET_FIELDS`, then each study bought (study → its price)."""
+    return {name: float(getattr(decision, name)) for name in BUDGET_FIELDS} | (studies or {})
+
+
+def budget_line(items: dict[str, float], budget: float, language: Language) -> str:
+    """The budget line the team page shows under its form: the total of ``items``
+    (:func:`budget_items`) against the budget, $ per capita per period."""
+    fields = " + ".join(text("field_" + name, language) for name in BUDGET_FIELDS)
+    spent = sum(items.values())
+    return text("game_budget", language).format(fields=fields, spent=spent, budget=budget)
+
+
+def itemised(items: dict[str, float]) -> str:
+    """``advertising 2.5 + crm 1 + study survey 0.25``: the items of :func:`budget_items` that
+    cost something (every field when none does)."""
+    spent = {name: value for name, value in items.items() if value} or items
+    return " + ".join(
+        f"{name if name in BUDGET_FIELDS else 'study ' + name} {value:g}"
+        for name, value in spent.items()
+    )
 
 
 def checked(
-    changes: dict[str, object], current: Decision, budget: float, studies: float = 0.0
+    changes: dict[str, object],
+    current: Decision,
+    budget: float,
+    studies: dict[str, float] | None = None,
 ) -> Decision:
     """``current`` with ``changes`` applied, or a DecisionError naming every bad field and its
-    allowed range (and the budget, when the budgeted spending with the ``studies`` bought, $
-    per capita per period, exceeds it). A ``studies`` entry is checked by the caller."""
+    allowed range (and the budget, when the budgeted spending with the ``studies`` bought, study
+    → price in $ per capita per period, exceeds it). A ``studies`` entry is checked by the
+    caller."""
     changes = {k: v for k, v in changes.items() if k != STUDIES_FIELD}
     unknown = sorted(set(changes) - set(FIELDS))
     if unknown:
@@ -86,21 +111,21 @@ def checked(
         current,
         **{k: v if k == "personalisation" else float(v) for k, v in changes.items()},  # type: ignore[arg-type]
     )
-    spent = spending(decision) + studies
+    items = budget_items(decision, studies)
+    spent = sum(items.values())
     if spent > budget + 1e-9:
-        parts = " + ".join(f"{name} {getattr(decision, name):g}" for name in BUDGET_FIELDS)
-        parts += f" + studies {studies:g}" if studies else ""
         raise DecisionError(
-            f"decision refused: over budget: {parts} = {spent:g} $ per capita per period, "
-            f"but the budget is {budget:g}; lower one of {', '.join(BUDGET_FIELDS)}"
+            f"decision refused: over budget: {itemised(items)} = {spent:g} $ per capita per "
+            f"period, but the budget is {budget:g}; lower one of {', '.join(BUDGET_FIELDS)}"
             + (" or buy fewer studies" if studies else "")
         )
     return decision
 
 
-def to_record(decision: Decision) -> dict[str, object]:
-    """A decision as a plain dict (for JSON storage; floats round-trip exactly)."""
-    return asdict(decision)
+def to_record(decision: Decision, studies: Sequence[str] = ()) -> dict[str, object]:
+    """A decision, with the studies bought with it (if any), as a plain dict (for JSON storage;
+    floats round-trip exactly)."""
+    return asdict(decision) | ({STUDIES_FIELD: list(studies)} if studies else {})
 
 
 def from_record(record: dict[str, object]) -> Decision:

@@ -27,10 +27,11 @@ from sim.apps.game.decisions import (
     to_record,
 )
 from sim.apps.game.replay import GameMarket, game_spec, replay
-from sim.apps.game.research import StudyError, chosen, cost
+from sim.apps.game.research import StudyError, chosen, priced
 from sim.apps.game.rules import GameRules
 from sim.apps.game.sqlite_store import SqliteStore
 from sim.apps.game.store import GameStateError, GameStore, Submission
+from sim.apps.web.i18n import Language, text
 from sim.strategies import Decision
 
 DATABASE = "game.sqlite"  # the database's name in the game folder
@@ -40,6 +41,17 @@ MEASURES = {  # leaderboard measures: FirmBooks field → label
     "retention_rate": "retention rate",
 }
 SHOCKS = ("recession", "price_war", "service_outage", "scandal", "homogenisation", "crm_launch")
+
+
+def measure_label(measure: str, language: Language) -> str:
+    """A leaderboard measure's name as shown (:data:`MEASURES` in English, the app's table's
+    words in Chinese)."""
+    return text(measure, language) if language == "zh" else MEASURES[measure]
+
+
+def shock_label(kind: str, language: Language) -> str:
+    """A shock's name as shown: ``price war``, ``价格战`` (its catalogue name is ``price_war``)."""
+    return text(f"shock_{kind}", language)
 
 
 class Game:
@@ -127,25 +139,31 @@ class Game:
         latest = self.store.submissions(self.open_round).get(seat)
         return studies_of(latest.decision) if latest else []
 
-    def submit(
-        self, seat: int, changes: dict[str, object], key: str, round_: int | None = None
-    ) -> tuple[Decision, bool]:
-        """Check and store a team's decision for the open round (or ``round_``, which must be
-        open): the decision and whether it was new (False: this key was applied before)."""
-        if not 0 <= seat < self.rules.teams:
-            raise GameStateError(f"no team seat {seat}")
-        if self.over:
-            raise GameStateError(f"the game is over: all {self.rules.rounds} rounds are played")
+    def check(self, seat: int, changes: dict[str, object]) -> tuple[Decision, list[str]]:
+        """The seat's decision with ``changes`` applied and the studies bought, or a
+        DecisionError: a value out of range, an unknown study, spending over the budget (the
+        studies' prices included). Nothing is stored."""
         try:
             studies = chosen(changes.get(STUDIES_FIELD, []))
         except StudyError as exc:
             raise DecisionError(f"decision refused: {exc}") from None
-        price = cost(studies, self.rules.research_prices)
-        decision = checked(changes, self.played_decision(seat), self.rules.budget, price)
-        record = to_record(decision) | ({STUDIES_FIELD: studies} if studies else {})
+        prices = priced(studies, self.rules.research_prices)
+        return checked(changes, self.played_decision(seat), self.rules.budget, prices), studies
+
+    def submit(
+        self, seat: int, changes: dict[str, object], key: str, round_: int | None = None
+    ) -> tuple[Decision, bool]:
+        """Check (:meth:`check`) and store a team's decision for the open round (or
+        ``round_``, which must be open): the decision and whether it was new (False: this key
+        was applied before)."""
+        if not 0 <= seat < self.rules.teams:
+            raise GameStateError(f"no team seat {seat}")
+        if self.over:
+            raise GameStateError(f"the game is over: all {self.rules.rounds} rounds are played")
+        decision, studies = self.check(seat, changes)
         target = self.open_round if round_ is None else round_
-        fresh = self.store.submit(Submission(seat, target, record, key, self.clock()))
-        return decision, fresh
+        submission = Submission(seat, target, to_record(decision, studies), key, self.clock())
+        return decision, self.store.submit(submission)
 
     def submitted(self) -> set[int]:
         """The team seats that have submitted for the open round."""

@@ -8,9 +8,9 @@ import pandas as pd
 import solara
 import solara.lab
 
-from sim.apps.game.chrome import language, say
+from sim.apps.game.chrome import Choice, language, say
 from sim.apps.game.debrief import SEEDS, write_debrief
-from sim.apps.game.game import MEASURES, SHOCKS, Game
+from sim.apps.game.game import MEASURES, SHOCKS, Game, measure_label, shock_label
 from sim.apps.game.status import instructor_status
 from sim.apps.game.tables import kind_of, shown
 from sim.errors import InputError
@@ -26,6 +26,7 @@ def Actions(game: Game, locked: bool, refresh: Callable[[], None]) -> None:  # n
     kind = solara.use_reactive(SHOCKS[0])
     firms = [firm.name for firm in game.rules.spec.firms]
     firm = solara.use_reactive(firms[0])
+    lang = language.value
 
     def act(action: Callable[[], str]) -> None:
         try:
@@ -45,7 +46,7 @@ def Actions(game: Game, locked: bool, refresh: Callable[[], None]) -> None:  # n
     def shock() -> str:
         params = {"firm": firm.value} if kind.value in FIRM_SHOCKS else {}
         event = game.schedule_shock(kind.value, **params)
-        return f"{kind.value} scheduled from period {event['period']}"
+        return say("game_scheduled", shock=shock_label(kind.value, lang), period=event["period"])
 
     with solara.Card(say("game_actions")):
         with solara.Row():
@@ -59,9 +60,10 @@ def Actions(game: Game, locked: bool, refresh: Callable[[], None]) -> None:  # n
                 on_click=lambda: act(lock),
             )
         with solara.Row():
-            solara.Select(say("game_shock"), values=list(SHOCKS), value=kind)
+            shocks = {shock: shock_label(shock, lang) for shock in SHOCKS}
+            Choice(say("game_shock"), shocks, kind, classes=["game-shock"])
             if kind.value in FIRM_SHOCKS:
-                solara.Select("firm", values=firms, value=firm)
+                solara.Select(say("firm"), values=firms, value=firm)
             solara.Button(say("game_schedule"), on_click=lambda: act(shock))
         if message.value:
             solara.Success(message.value, dense=True, classes=["game-message"])
@@ -94,7 +96,8 @@ def InstructorView(game: Game, version: int, refresh: Callable[[], None]) -> Non
         solara.DataFrame(shown(teams, lang))
     Actions(game, locked, refresh)
     with solara.Card(say("game_leaderboard")):
-        solara.Select(say("game_measure"), values=list(MEASURES), value=measure)
+        measures = {m: measure_label(m, lang) for m in MEASURES}
+        Choice(say("game_measure"), measures, measure, classes=["game-measure"])
         board = pd.DataFrame(status["leaderboard"])
         if board.empty:
             solara.Text(say("game_no_period"))

@@ -52,9 +52,31 @@ def chosen(value: object) -> list[str]:
     return sorted(names, key=list(STUDIES).index)
 
 
+def priced(studies: list[str], prices: dict[str, float]) -> dict[str, float]:
+    """Each study bought → its price, $ per capita per period of the round."""
+    return {s: float(prices[s]) for s in studies}
+
+
 def cost(studies: list[str], prices: dict[str, float]) -> float:
     """What the studies cost, $ per capita per period of the round."""
-    return float(sum(prices[s] for s in studies))
+    return sum(priced(studies, prices).values())
+
+
+def price_problem(prices: dict[str, float], budget: float) -> str | None:
+    """What is wrong with a game's study prices (every study priced, each from 0 to the
+    budget, $ per capita per period), or None."""
+    unknown = sorted(set(prices) - set(STUDIES))
+    missing = [s for s in STUDIES if s not in prices]
+    if unknown or missing:
+        what = f"unknown: {', '.join(unknown)}" if unknown else f"missing: {', '.join(missing)}"
+        return f"give a price for each study, {', '.join(STUDIES)} ({what})"
+    dear = [f"{s}={p:g}" for s, p in prices.items() if not 0 <= p <= budget]
+    if dear:
+        return (
+            f"{', '.join(dear)}: a study's price must be from 0 to the budget ({budget:g} $ per "
+            "capita per period)"
+        )
+    return None
 
 
 def active(market: Market, seat: int) -> np.ndarray:

@@ -8,16 +8,23 @@ order: teams first, then bots. Firms beyond the scenario's own are copies of its
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import ErrorDetails
 
 from sim.apps.game.decisions import BUDGET_FIELDS
-from sim.apps.game.research import PRICES, STUDIES
+from sim.apps.game.research import PRICES, price_problem
 from sim.apps.game.seat import TEAM_STRATEGY
+from sim.errors import InputError
 from sim.scenarios import load
 from sim.schema import MarketSpec
 from sim.strategies import BUILTIN, StrategyError, strategy_class
 
 MAX_SEATS = 20  # the most firms a market has (sim.schema.MarketSpec)
+FLAGS = {"deadline_minutes": "--deadline"}  # a setting whose flag is not its name, dashed
+
+
+class RulesError(InputError):
+    """Settings a game cannot be played with (study prices the budget cannot pay)."""
 
 
 class GameRules(BaseModel):
@@ -50,13 +57,9 @@ class GameRules(BaseModel):
 
     @model_validator(mode="after")
     def _priced(self) -> GameRules:
-        if set(self.research_prices) != set(STUDIES) or not all(
-            0 <= p <= self.budget for p in self.research_prices.values()
-        ):
-            raise ValueError(
-                f"research_prices {self.research_prices}: give a price from 0 to the budget "
-                f"({self.budget:g} $ per capita per period) for each of {', '.join(STUDIES)}"
-            )
+        problem = price_problem(self.research_prices, self.budget)
+        if problem:
+            raise ValueError(f"research_prices: {problem}")
         return self
 
     @property
@@ -118,20 +121,38 @@ def new_rules(
             f"--teams {teams} + --bots {bots} = {teams + bots} seats; a market has at most "
             f"{MAX_SEATS} firms (run a larger class as several games)"
         )
+    prices = PRICES | (research_prices or {})
+    problem = price_problem(prices, budget)
+    if problem:
+        raise RulesError(
+            f"--research-price / --budget: {problem}; set a study's price with --research-price "
+            "STUDY=DOLLARS"
+        )
     bot_names = []
     for k in range(bots):
         own = base.firms[(teams + k) % len(base.firms)].strategy.name
         bot_names.append(own if own in BUILTIN else BUILTIN[k % len(BUILTIN)])
     spec = game_market(base, teams, tuple(bot_names), rounds, periods_per_round)
-    return GameRules(
-        scenario=scenario,
-        spec=spec,
-        seed=seed,
-        teams=teams,
-        bots=tuple(bot_names),
-        rounds=rounds,
-        periods_per_round=periods_per_round,
-        deadline_minutes=deadline_minutes,
-        budget=budget,
-        research_prices=PRICES | (research_prices or {}),
-    )
+    try:
+        return GameRules(
+            scenario=scenario,
+            spec=spec,
+            seed=seed,
+            teams=teams,
+            bots=tuple(bot_names),
+            rounds=rounds,
+            periods_per_round=periods_per_round,
+            deadline_minutes=deadline_minutes,
+            budget=budget,
+            research_prices=prices,
+        )
+    except ValidationError as exc:  # a setting out of its range (Field bounds above)
+        raise RulesError("; ".join(map(setting_problem, exc.errors()))) from None
+
+
+def setting_problem(error: ErrorDetails) -> str:
+    """One setting's problem, named by its ``crmsim game new`` flag: ``--rounds 2000: …``."""
+    field = str(error["loc"][0]) if error["loc"] else ""
+    flag = FLAGS.get(field, "--" + field.replace("_", "-")) if field else "the game's rules"
+    value = f" {error['input']!r}" if field else ""
+    return f"{flag}{value}: {error['msg']}"

@@ -15,9 +15,9 @@ import solara
 from matplotlib.ticker import MaxNLocator
 
 from sim.apps.game.chrome import language, say
-from sim.apps.game.decisions import BUDGET_FIELDS, PERSONALISATION, RANGES, spending, to_record
+from sim.apps.game.decisions import PERSONALISATION, RANGES, budget_items, budget_line, to_record
 from sim.apps.game.game import Game
-from sim.apps.game.research import STUDIES, cost
+from sim.apps.game.research import STUDIES, priced
 from sim.apps.game.status import team_status
 from sim.apps.game.tables import header, shown
 from sim.apps.web.charts import figure, png
@@ -104,7 +104,7 @@ def DecisionForm(  # noqa: N802 - a Solara component
 
     prices = game.rules.research_prices
     decision = Decision(**{k: v for k, v in draft.items() if k != "studies"})
-    spent = spending(decision) + cost(draft["studies"], prices)
+    items = budget_items(decision, priced(draft["studies"], prices))
     with solara.Card(say("game_decision")):
         with solara.ColumnsResponsive(4):
             for name, (low, high, unit) in RANGES.items():
@@ -126,15 +126,7 @@ def DecisionForm(  # noqa: N802 - a Solara component
                 )
                 FieldKey("personalisation")
         StudyChoice(prices, draft["studies"], toggle)
-        solara.Text(
-            say(
-                "game_budget",
-                fields=" + ".join(say("field_" + name) for name in BUDGET_FIELDS),
-                spent=spent,
-                budget=game.rules.budget,
-            ),
-            classes=["game-budget"],
-        )
+        solara.Text(budget_line(items, game.rules.budget, language.value), classes=["game-budget"])
         solara.Button(say("game_submit"), on_click=send, color="primary")
         if message.value:
             solara.Success(message.value, dense=True, classes=["game-message"])
