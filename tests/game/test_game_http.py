@@ -164,7 +164,8 @@ def test_research_reports_reach_only_the_team_that_bought_them(served):
     assert state["research_prices"]["survey"] == 0.25
     too_much = form | {"advertising": "8", "key": "r2"}
     refused = team.post("/api/team/decision", data=too_much)
-    assert refused.status_code == 400 and "studies 0.75" in refused.json()["error"]
+    assert refused.status_code == 400
+    assert "study benchmarking 0.5 + study survey 0.25 = 8.75 $" in refused.json()["error"]
     game.advance()  # the reports are drawn once the round is played …
     mine = team.get("/api/team").json()
     assert [r["study"] for r in mine["research"][0]["reports"]] == ["benchmarking", "survey"]

@@ -76,6 +76,21 @@ def test_over_budget_or_unknown_studies_are_refused(tmp_path, scenario):
     assert played.current_studies(0) == ["survey", "churn_clv"]
 
 
+def test_a_games_own_prices_are_kept_charged_and_checked(tmp_path, scenario):
+    rules = new_rules(
+        str(scenario), teams=1, rounds=2, periods_per_round=1, seed=1, research_prices={"survey": 3}
+    )
+    Game.create(tmp_path / "g", rules)
+    played = Game.open(tmp_path / "g")  # as a restarted server reads it
+    assert played.rules.research_prices["survey"] == 3.0
+    with pytest.raises(DecisionError, match=r"advertising 5.5 \+ study survey 3 = 8.5 "):
+        played.submit(0, {"advertising": 5.5, "studies": ["survey"]}, key="x")
+    played.submit(0, {"advertising": 5.0, "studies": ["survey"]}, key="y")  # = 8
+    played.advance()
+    books = played.market().firm_metrics()
+    assert books["cost_studies"].tolist() == [3.0 * CUSTOMERS]  # one seat, one period
+
+
 def test_the_survey_mean_lies_within_its_margin_of_the_true_mean(tmp_path, scenario):
     played = game(tmp_path / "g", scenario, ["survey"])
     gm = played.market()

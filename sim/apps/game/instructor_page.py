@@ -8,7 +8,7 @@ import pandas as pd
 import solara
 import solara.lab
 
-from sim.apps.game.chrome import Choice, language, say
+from sim.apps.game.chrome import language, say
 from sim.apps.game.debrief import SEEDS, write_debrief
 from sim.apps.game.game import MEASURES, SHOCKS, Game, measure_label, shock_label
 from sim.apps.game.status import instructor_status
@@ -60,8 +60,8 @@ def Actions(game: Game, locked: bool, refresh: Callable[[], None]) -> None:  # n
                 on_click=lambda: act(lock),
             )
         with solara.Row():
-            shocks = {shock: shock_label(shock, lang) for shock in SHOCKS}
-            Choice(say("game_shock"), shocks, kind, classes=["game-shock"])
+            shocks = [{"text": shock_label(s, lang), "value": s} for s in SHOCKS]
+            solara.Select(say("game_shock"), values=shocks, value=kind, classes=["game-shock"])
             if kind.value in FIRM_SHOCKS:
                 solara.Select(say("firm"), values=firms, value=firm)
             solara.Button(say("game_schedule"), on_click=lambda: act(shock))
@@ -96,8 +96,8 @@ def InstructorView(game: Game, version: int, refresh: Callable[[], None]) -> Non
         solara.DataFrame(shown(teams, lang))
     Actions(game, locked, refresh)
     with solara.Card(say("game_leaderboard")):
-        measures = {m: measure_label(m, lang) for m in MEASURES}
-        Choice(say("game_measure"), measures, measure, classes=["game-measure"])
+        measures = [{"text": measure_label(m, lang), "value": m} for m in MEASURES]
+        solara.Select(say("game_measure"), values=measures, value=measure, classes=["game-measure"])
         board = pd.DataFrame(status["leaderboard"])
         if board.empty:
             solara.Text(say("game_no_period"))
