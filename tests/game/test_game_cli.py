@@ -27,6 +27,10 @@ def new_game(tmp_path, small_scenario, capsys, *extra: str) -> tuple[str, list[s
     key = re.search(r"instructor key: (\S+)", out).group(1)
     codes = re.findall(r"team \d+ code: (\S+)", out)
     assert "seat 3: bot (market_oriented)" in out
+    prices = re.search(r"^budget 8; study prices (.+) \(\$ per capita per period\)$", out, re.M)
+    given = dict(a.replace(" ", "").split("=") for a in extra[1::2] if "=" in a)
+    shown = dict(p.split(" ") for p in prices.group(1).split(", "))
+    assert shown == {s: f"{p:g}" for s, p in PRICES.items()} | given  # the prices in force
     return str(folder), codes, key
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import secrets
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,13 @@ def game_new(args: argparse.Namespace) -> int:
 
     if args.bots < 0:
         raise InputError(f"--bots {args.bots} is not allowed; use a whole number ≥ 0")
+    named = Counter(study for study, _ in args.research_price)
+    twice = [study for study, times in named.items() if times > 1]
+    if twice:
+        raise InputError(
+            f"--research-price {', '.join(twice)}: given more than once; give each study's "
+            "price once"
+        )
     scenario = args.scenario
     if looks_like_path(scenario):
         scenario = str(Path(scenario).expanduser().resolve())
@@ -43,7 +51,7 @@ def game_new(args: argparse.Namespace) -> int:
         bots=args.bots,
         deadline_minutes=args.deadline,
         budget=args.budget,
-        research_prices=dict(args.research_price),  # a study named twice: the last price
+        research_prices=dict(args.research_price),
     )
     _, codes, key = Game.create(folder, rules)
     print(f"game: {folder}  ({name}, {rules.rounds} rounds of {rules.periods_per_round} periods)")
