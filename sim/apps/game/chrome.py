@@ -79,21 +79,6 @@ def say(key: str, **values: object) -> str:
 
 
 @solara.component
-def Choice(  # noqa: N802 - a Solara component
-    label: str, options: dict[str, str], value: solara.Reactive[str], classes: list[str]
-) -> None:
-    """A menu that shows each option's words (``options``: value → words in the session's
-    language) and sets ``value`` to the option's own value (a catalogue name)."""
-    solara.v.Select(
-        label=label,
-        items=[{"text": words, "value": key} for key, words in options.items()],
-        v_model=value.value,
-        on_v_model=value.set,
-        class_=" ".join(classes),
-    )
-
-
-@solara.component
 def Layout(children: list | None = None) -> None:  # noqa: N802 - a Solara component
     """Every game page: a header with the language switch, the page, the server watch (in
     place of Solara's app bar and its navigation tabs, which lead students nowhere useful)."""
