@@ -65,25 +65,17 @@ def cdnow_csv(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def cdnow_run(tmp_path_factory) -> Path:
-    """`crmsim calibrate` on CDNOW: 39-week calibration, 39-week holdout, one-week periods."""
+    """`crmsim calibrate` on CDNOW as a user runs it (its own process, outside pytest's warning
+    filters): 39-week calibration, 39-week holdout, one-week periods. The output folder; its
+    stderr is kept beside it in stderr.txt."""
     folder = tmp_path_factory.mktemp("cdnow")
-    code = main(
-        [
-            "calibrate",
-            str(cdnow_csv(folder)),
-            "--date-format",
-            "%Y%m%d",
-            "--calibration-end",
-            "1997-09-30",
-            "--holdout-end",
-            "1998-06-30",
-            "--period-days",
-            "7",
-            "--out",
-            str(folder / "out"),
-        ]
-    )
-    assert code == 0
+    csv = cdnow_csv(folder)
+    args = [sys.executable, "-m", "sim", "calibrate", str(csv), "--date-format", "%Y%m%d"]
+    dates = ["--calibration-end", "1997-09-30", "--holdout-end", "1998-06-30"]
+    out = ["--period-days", "7", "--out", str(folder / "out")]
+    done = subprocess.run([*args, *dates, *out], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    (folder / "stderr.txt").write_text(done.stderr)
     return folder / "out"
 
 
@@ -92,20 +84,22 @@ def cdnow_fit(cdnow_run) -> dict:
     return json.loads((cdnow_run / "fit.json").read_text())
 
 
-@pytest.mark.slow
-def test_progress_on_stderr_and_nothing_else(tmp_path):
-    """Outside pytest's warning filters, as a user runs it: stderr holds only the progress lines
-    (no library warnings)."""
-    csv = cdnow_csv(tmp_path)
-    args = [sys.executable, "-m", "sim", "calibrate", str(csv), "--date-format", "%Y%m%d"]
-    loud = subprocess.run([*args, "--out", str(tmp_path / "out")], capture_output=True, text=True)
-    assert loud.returncode == 0, loud.stderr
-    lines = loud.stderr.splitlines()
-    assert all(re.fullmatch(r"\[ *\d+\.\d s\] \S.*", line) for line in lines), loud.stderr
+@pytest.mark.slow  # fits BG/NBD and Gamma-Gamma to CDNOW
+@pytest.mark.xdist_group("cdnow")  # once per run, on one worker
+def test_progress_on_stderr_and_nothing_else(cdnow_run):
+    """stderr holds only the progress lines (no library warnings), stage by stage."""
+    lines = (cdnow_run.parent / "stderr.txt").read_text().splitlines()
+    assert all(re.fullmatch(r"\[ *\d+\.\d s\] \S.*", line) for line in lines), lines
     stages = [line.split("] ", 1)[1] for line in lines]
-    assert stages[0].startswith(f"reading {csv} (0.")
-    assert "summarising 6,919 purchases per customer" in stages
-    assert "fitting BG/NBD to 2,357 customers" in stages and stages[-1] == "done"
+    assert stages[0].startswith(f"reading {cdnow_run.parent / 'cdnow.csv'} (0.")
+    assert stages[1:] == [
+        "summarising 6,919 purchases per customer",
+        "fitting BG/NBD to 2,357 customers",
+        "fitting Gamma-Gamma to the repeat buyers' spend",
+        "simulating the holdout period",
+        "writing the scenario fragment and the report",
+        "done",
+    ]
 
 
 @pytest.mark.parametrize("quiet", [False, True])
@@ -127,6 +121,7 @@ def test_cdnow_file_is_the_published_sample():
 
 
 @pytest.mark.slow  # fits BG/NBD and Gamma-Gamma to CDNOW
+@pytest.mark.xdist_group("cdnow")  # once per run, on one worker
 def test_bgnbd_and_gamma_gamma_reproduce_fader_hardie_lee(cdnow_fit):
     estimates = cdnow_fit["bgnbd"] | cdnow_fit["gamma_gamma"]
     for name, published in PUBLISHED.items():
@@ -135,12 +130,14 @@ def test_bgnbd_and_gamma_gamma_reproduce_fader_hardie_lee(cdnow_fit):
 
 
 @pytest.mark.slow  # fits BG/NBD and Gamma-Gamma to CDNOW
+@pytest.mark.xdist_group("cdnow")  # once per run, on one worker
 def test_standard_errors_match_an_independent_implementation(cdnow_fit):
     for name, se in REFERENCE_SE.items():
         assert cdnow_fit["bgnbd"][name]["se"] == pytest.approx(se, rel=0.02), name
 
 
 @pytest.mark.slow  # fits BG/NBD and Gamma-Gamma to CDNOW
+@pytest.mark.xdist_group("cdnow")  # once per run, on one worker
 def test_fragment_maps_the_fits_onto_the_model(cdnow_run, cdnow_fit):
     r, alpha, a, b = (cdnow_fit["bgnbd"][k]["value"] for k in ("r", "alpha", "a", "b"))
     p, q, v = (cdnow_fit["gamma_gamma"][k]["value"] for k in ("p", "q", "v"))
@@ -161,6 +158,7 @@ def test_fragment_maps_the_fits_onto_the_model(cdnow_run, cdnow_fit):
 
 
 @pytest.mark.slow  # fits BG/NBD and Gamma-Gamma to CDNOW
+@pytest.mark.xdist_group("cdnow")  # once per run, on one worker
 def test_calibrated_simulation_tracks_the_cdnow_holdout(cdnow_run, cdnow_fit):
     """Criterion: the simulated cumulative repeat purchases are within 10% of the actual ones
     at every week of the holdout (weeks 40-78), and within 4% of the BG/NBD expectation from
