@@ -1,6 +1,7 @@
 """What several test folders share: where the repository and the test data are, building a
 market from a plain dict, running single submodels on a market's state, a strategy registry
-that a test may add to without leaking, and a local Dask cluster.
+that a test may add to without leaking, a local Dask cluster, and a cache of expensive runs that
+the test processes of one run share.
 
 Test files import the plain names (``from conftest import ROOT, market_spec``): pytest's default
 "prepend" import mode puts this folder on ``sys.path`` before any test module is imported.
@@ -8,11 +9,19 @@ Test files import the plain names (``from conftest import ROOT, market_spec``): 
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from filelock import FileLock
 
 import sim.strategies.registry
 from sim.model import Market
@@ -97,3 +106,41 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     """Fail a test whose group is ignored before its set-up runs (see above)."""
     if UNGROUPED in item.stash:
         pytest.fail(item.stash[UNGROUPED], pytrace=False)
+
+
+SHARED_RUNS = "CRMSIM_TEST_SHARED_RUNS"  # the run's folder of shared results (environment)
+
+
+def shared_cache[T](function: Callable[..., T]) -> Callable[..., T]:
+    """:func:`functools.cache` shared by the test processes of one run (pytest-xdist's workers):
+    the first process that needs a result computes it, holding a file lock, and writes it to the
+    run's folder; the others wait and read it. Arguments must have a stable ``repr`` and results
+    must pickle; the folder is removed when the run ends."""
+
+    @functools.cache
+    @functools.wraps(function)
+    def cached(*args: Any, **kwargs: Any) -> T:
+        folder = os.environ.get(SHARED_RUNS)
+        if not folder:
+            return function(*args, **kwargs)
+        name = f"{function.__module__}.{function.__qualname__}{args!r}{sorted(kwargs.items())!r}"
+        path = Path(folder) / f"{hashlib.sha256(name.encode()).hexdigest()[:24]}.pickle"
+        with FileLock(f"{path}.lock"):
+            if path.exists():
+                return pickle.loads(path.read_bytes())
+            value = function(*args, **kwargs)
+            path.write_bytes(pickle.dumps(value))
+            return value
+
+    return cached
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The controlling process makes the run's folder of shared results; workers inherit it."""
+    if not hasattr(config, "workerinput"):
+        os.environ[SHARED_RUNS] = tempfile.mkdtemp(prefix="crmsim-test-runs-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):
+        shutil.rmtree(os.environ.pop(SHARED_RUNS, ""), ignore_errors=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -20,14 +19,14 @@ from sim.experiments import Replication
 from sim.experiments import replicate as replicate_runs
 from sim.scenarios import load
 
-from conftest import ROOT
+from conftest import ROOT, shared_cache
 
 SEEDS = range(10)
 CUSTOMERS = "customers.count=3000"
 INSTRUCTOR = ROOT / "course" / "instructor"
 
 
-@cache
+@shared_cache
 def replicate(name: str, *settings: str) -> Replication:
     """A shipped scenario with ``--set`` style settings, run over SEEDS at 3,000 customers."""
     return replicate_runs(load(name, [CUSTOMERS, *settings]).spec, SEEDS)

@@ -24,9 +24,11 @@ from sim.analysis.loyalty import loyalty_by_satisfaction
 from sim.model.equations import clv_margin_multiple, satisfaction_response, shortfall_weight
 from sim.scenarios import load
 
+from conftest import shared_cache
 from course_claims import CUSTOMERS, INSTRUCTOR, SEEDS, check_citations, metrics, path, summary
 
-pytestmark = pytest.mark.slow
+# one process: the runs its tests share are computed once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("debrief_01_05")]
 
 DEBRIEFS = sorted(INSTRUCTOR.glob("0[1-5]-*.md"))
 
@@ -409,7 +411,7 @@ NO_ATTACHMENT = (
 )
 
 
-@cache
+@shared_cache
 def loyalty(*settings: str) -> pd.DataFrame:
     """sim.analysis.loyalty.loyalty_by_satisfaction in the flagship market, one table per seed
     (column ``seed``)."""

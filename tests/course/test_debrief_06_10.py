@@ -24,7 +24,8 @@ from sim.scenarios import load
 
 from course_claims import INSTRUCTOR, check_citations, path, replicate, summary
 
-pytestmark = pytest.mark.slow
+# one process: the runs its tests share are computed once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("debrief_06_10")]
 
 LATE_CRM = (
     'events=[{kind="crm_launch", firm="Standard", period=24, accuracy=0.3, running_cost=1.0}]'

@@ -9,7 +9,6 @@ test_debrief_06_10.py (paired 95% intervals; paths are means across seeds or hol
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import pandas as pd
 import pytest
@@ -18,14 +17,16 @@ from sim.analysis import compare
 from sim.model import Market
 from sim.scenarios import load
 
+from conftest import shared_cache
 from course_claims import CUSTOMERS, INSTRUCTOR, SEEDS, check_citations
 
-pytestmark = pytest.mark.slow
+# one process: the runs its tests share are computed once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("debrief_11")]
 
 NO_DATA = "firms[1].channel_policy.share_data=false"
 
 
-@cache
+@shared_cache
 def runs(name: str, *settings: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Firm metrics and channel metrics of every seed, with a ``seed`` column."""
     spec = load(name, [CUSTOMERS, *settings]).spec

@@ -5,8 +5,6 @@ market whose retail margin differs (negative control)."""
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 import pytest
 from scipy import stats
@@ -15,9 +13,14 @@ from sim.model import Market
 from sim.reference import ReferenceMarket
 from sim.scenarios import load, validate
 
+from conftest import shared_cache
+
 ALPHA = 0.001
 OUTCOMES = ("store_units", "direct_units", "retailer_margin", "bonuses", "profit")
 STORES = [{"name": f"S{k}", "location": k / 4} for k in range(4)]
+
+# one process: the runs its tests share are computed once
+pytestmark = pytest.mark.xdist_group("channel_reference")
 
 
 def spec(margin: float = 0.25):
@@ -45,7 +48,7 @@ def spec(margin: float = 0.25):
     return validate(data, "channel agreement")
 
 
-@cache
+@shared_cache
 def sample(engine: str, seeds: tuple[int, ...], margin: float = 0.25) -> pd.DataFrame:
     """Per seed and firm: the run's channel totals and total profit."""
     rows = []

@@ -14,12 +14,16 @@ from sim.analysis import by_period, compare
 from sim.experiments import replicate as replicate_runs
 from sim.scenarios import load
 
-pytestmark = pytest.mark.slow
+from conftest import shared_cache
+
+# one process: the runs its tests share are computed once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("findings")]
 
 SEEDS = range(8)
 CUSTOMERS = "customers.count=3000"
 
 
+@shared_cache
 def replicate(name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-period metrics and per-run summary of a shipped scenario over SEEDS."""
     scenario = load(name, [CUSTOMERS]).spec

@@ -45,7 +45,6 @@ import os
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -60,7 +59,7 @@ from sim.scenarios import load
 from sim.schema import FIRM_METRICS, MARKET_METRICS
 from sim.strategies import Decision
 
-from conftest import market_offers
+from conftest import market_offers, shared_cache
 
 ALPHA = 0.001
 CUSTOMERS, PERIODS = 400, 24
@@ -85,6 +84,9 @@ VARIANT = (  # the paths the flagship does not take
     '{kind="homogenisation", period=20}]',
 )
 NOISIER = ("choice.noise=13",)  # negative control: 30% more noise than the flagship's 10
+
+# one process: the runs its tests share are computed once
+pytestmark = pytest.mark.xdist_group("reference")
 
 
 def scenario(overrides: tuple[str, ...], customers: int = CUSTOMERS, periods: int = PERIODS):
@@ -111,7 +113,7 @@ def outcomes(engine: str, overrides: tuple[str, ...], seed: int) -> pd.DataFrame
     )
 
 
-@cache
+@shared_cache
 def sample(engine: str, overrides: tuple[str, ...], seeds: tuple[int, ...]) -> pd.DataFrame:
     """Outcomes of one run per seed, run on two processes."""
     workers = min(2, os.cpu_count() or 1)

@@ -9,7 +9,7 @@ test's docstring; docs/validation.md lists the measured values.
 from __future__ import annotations
 
 import math
-from functools import cache, partial
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -31,9 +31,10 @@ from sim.model.equations import clv_margin_multiple, logit_shares
 from sim.scenarios import load
 from sim.schema import MarketSpec
 
-from conftest import market_decisions, market_offers, market_spec
+from conftest import market_decisions, market_offers, market_spec, shared_cache
 
-pytestmark = pytest.mark.slow
+# one process: the runs its tests share are computed once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("validation")]
 
 # --- 1. choice: the multinomial logit -------------------------------------------------------
 
@@ -109,7 +110,7 @@ def choice_cells(market: Market, *models: np.ndarray) -> tuple[np.ndarray, ...]:
     return tuple(cells)
 
 
-@cache
+@shared_cache
 def choice_runs() -> dict[str, np.ndarray | float]:
     """A run with the documented offers (observed and expected cells), and a run of the same
     customers (same seed) in which A charges $0.50 more: its observed cells, the cells expected
@@ -181,7 +182,7 @@ def diffusion_scenario(p: float, q: float, *overrides: str) -> MarketSpec:
     return load("bass_diffusion", [*bass_settings(p, q), *overrides]).spec
 
 
-@cache
+@shared_cache
 def adoption(p: float, q: float, seed: int, *overrides: str) -> np.ndarray:
     """Simulated adoption curve: share of customers who have bought, at the end of each period."""
     scenario = diffusion_scenario(p, q, *overrides)
@@ -444,7 +445,7 @@ def customer_value(
 RETENTION_SEEDS = range(100, 105)
 
 
-@cache
+@shared_cache
 def retention_gains(
     seeds: tuple[int, ...] = tuple(RETENTION_SEEDS),
 ) -> dict[str, dict[str, list[float]]]:
@@ -522,7 +523,7 @@ NO_ATTACHMENT = (
 )
 
 
-@cache
+@shared_cache
 def loyalty(*overrides: str) -> pd.DataFrame:
     """loyalty_by_satisfaction of the flagship (10,000 customers, 60 months) over LOYALTY_SEEDS,
     indexed by the left edge of each satisfaction bin (−1, −0.8, …, 0.8)."""
