@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import ipyvuetify
 import solara
+import solara.lab
 import traitlets
 
+from sim.apps.game.access import LANGUAGE_COOKIE
 from sim.apps.web.fonts import PAGE_STYLE
 from sim.apps.web.i18n import LANGUAGES, Language, text
 
@@ -73,6 +75,11 @@ class ServerWatch(ipyvuetify.VuetifyTemplate):
     needed = traitlets.Int(MISSES).tag(sync=True)
 
 
+def cookie(name: str) -> str:
+    """The named cookie of this page's connection ('' if none)."""
+    return (solara.lab.cookies.value or {}).get(name, "")
+
+
 def say(key: str, **values: object) -> str:
     """The label ``key`` in the session's language, with ``values`` filled in."""
     return text(key, language.value).format(**values)
@@ -82,6 +89,8 @@ def say(key: str, **values: object) -> str:
 def Layout(children: list | None = None) -> None:  # noqa: N802 - a Solara component
     """Every game page: a header with the language switch, the page, the server watch (in
     place of Solara's app bar and its navigation tabs, which lead students nowhere useful)."""
+    joined_in = cookie(LANGUAGE_COOKIE)  # the join page's language, the page's first
+    solara.use_effect(lambda: language.set(joined_in) if joined_in in LANGUAGES else None, [])
     lang = language.value
     solara.Style(PAGE_STYLE)  # Chinese labels in the app's packaged CJK font
     with solara.Column(style={"max-width": "1400px", "margin": "0 auto", "padding": "8px 16px"}):
