@@ -101,7 +101,11 @@ def test_the_chinese_team_page_has_no_english_left(new_game, zh):
         personalisation = rc.find(v.Select, label="个性化程度").widget
         assert [i["text"] for i in personalisation.items] == ["不个性化", "按细分市场", "一对一"]
         assert [i["value"] for i in personalisation.items] == ["none", "segment", "individual"]
-        rc.find(v.TextField, class_="game-field-advertising").widget.v_model = "20"  # over budget
+        advertising = rc.find(v.TextField, class_="game-field-advertising").widget
+        advertising.v_model = "abc"  # not a number: said in Chinese, the last number kept
+        assert advertising.error and advertising.messages == ["不是数字：本字段保留上一个数值"]
+        advertising.v_model = "20"  # over budget
+        assert not advertising.error
         rc.find(v.Checkbox).widgets[list(STUDIES).index("survey")].v_model = True
         rc.find(v.Btn, children=["提交决策"]).widget.click()
         problem = rc.find(class_="game-problem").widget.children[0]

@@ -7,6 +7,7 @@ else. Labels are in the session's language (:mod:`sim.apps.game.chrome`).
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Callable
 
@@ -65,6 +66,36 @@ def StudyChoice(prices: dict[str, float], chosen: list[str], on_value: Callable)
             )
 
 
+def number(typed: str) -> float | None:
+    """A number as typed (a decimal comma allowed), or None."""
+    try:
+        value = float(typed.strip().replace(",", "."))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+@solara.component
+def NumberField(label: str, value: float, on_value: Callable[[float], None], name: str) -> None:  # noqa: N802 - a Solara component
+    """A decision field: each valid keystroke counts (nothing is lost); what is not a number
+    is said so in the page's language, and the field keeps its last number."""
+    typed, set_typed = solara.use_state(f"{value:g}")
+
+    def type_in(words: str) -> None:
+        set_typed(words)
+        if number(words) is not None:
+            on_value(number(words))
+
+    solara.InputText(
+        label,
+        value=typed,
+        on_value=type_in,
+        continuous_update=True,
+        error=False if number(typed) is not None else say("game_not_a_number"),
+        classes=[f"game-field-{name}"],
+    )
+
+
 @solara.component
 def FieldKey(name: str) -> None:  # noqa: N802 - a Solara component
     """A field's key in small text under its translated label (the decision file uses it)."""
@@ -112,12 +143,11 @@ def DecisionForm(  # noqa: N802 - a Solara component
         with solara.ColumnsResponsive(4):
             for name, (low, high, unit) in RANGES.items():
                 with solara.Column(gap="0px"):
-                    solara.InputFloat(
+                    NumberField(
                         f"{say('field_' + name)} ({say('unit_' + unit)}, {low:g}–{high:g})",
-                        value=float(draft[name]),
-                        on_value=lambda v, n=name: change(n, v),
-                        continuous_update=True,  # each valid keystroke counts: nothing is lost
-                        classes=[f"game-field-{name}"],
+                        float(draft[name]),
+                        lambda v, n=name: change(n, v),
+                        name,
                     )
                     FieldKey(name)
             with solara.Column(gap="0px"):

@@ -231,6 +231,13 @@ GAME_LABELS: Words = {  # key → (English, Chinese)
     ),
     "game_note_period": ("period {period}", "第{period}期"),
     "game_note_too_few": ("too few active customers to survey", "活跃客户太少，无法调查"),
+    "game_not_a_number": (
+        "not a number: this field keeps its last number",
+        "不是数字：本字段保留上一个数值",
+    ),
+    "game_table_rows": ("Rows per page:", "每页行数："),
+    "game_table_pages": ("{0}-{1} of {2}", "第{0}–{1}行，共{2}行"),
+    "game_table_none": ("No data available", "暂无数据"),
     "choice_none": ("none", "不个性化"),
     "choice_segment": ("segment", "按细分市场"),
     "choice_individual": ("individual", "一对一"),
