@@ -26,6 +26,7 @@ from sim.apps.game.codes import Throttle
 from sim.apps.game.http import routes
 from sim.apps.game.instructor_page import InstructorView
 from sim.apps.game.research import STUDIES
+from sim.apps.game.status import team_status
 from sim.apps.game.team_page import TeamView
 from sim.apps.web.game_words import GAME_LABELS
 
@@ -179,6 +180,8 @@ def test_a_team_is_told_of_a_shock_at_its_next_poll(new_game):
         version.set(1)  # the page's next poll
         news = rc.find(class_="game-shock-news").widget.children[0]
         assert news == "price war at MarketCo from period 1 (round 1)"
+        told = {"kind": "price_war", "period": 1, "firm": "MarketCo", "round": 1}
+        assert team_status(game, 1)["shocks"] == [told]  # GET /api/team's, too
         game.advance()
         game.schedule_shock("recession")  # for round 2: period 3
         version.set(2)
