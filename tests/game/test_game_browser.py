@@ -2,8 +2,8 @@
 by Playwright, as the app's browser tests): a wrong code, an over-budget decision, research
 bought from the budget and its report the next round (to that team only), the Chinese labels,
 a round that closes when every team has submitted, the server killed mid-game (the open pages
-say so) and restarted, the instructor's advance and the debrief. Screenshots go to
-tests/screenshots/."""
+say so) and restarted, the instructor's advance, a team that joins in Chinese and is told of
+the instructor's shock, and the debrief. Screenshots go to tests/screenshots/."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from sim.apps.cli import main
+from sim.apps.game.access import CODE_HEADER
 from sim.apps.game.game import Game
 
 pytest_plugins = ["game_fixtures"]  # the game's fixtures (tests/game/game_fixtures.py)
@@ -152,12 +153,12 @@ def test_a_four_team_game_through_the_pages(tmp_path, small_scenario, capsys):
             reports = first.locator(".game-reports")
             sync_api.expect(reports).to_contain_text("顾客满意度调查", timeout=TIMEOUT)
             headers = ("客户保持率", "市场份额", "累计利润", "客户资产", "生命周期阶段")
-            for words in (*headers, "广告投入", "客户资产（合计）"):
+            for words in (*headers, "广告投入", "客户资产（合计）", "每页行数"):  # Vuetify's too
                 # column headers and field labels in Chinese; the tables re-render a moment
                 # after the buttons, so each is awaited rather than read at once
                 sync_api.expect(first.locator("body")).to_contain_text(words, timeout=TIMEOUT)
             chinese = first.locator("body").inner_text()
-            assert "Customer equity" not in chinese
+            assert "Customer equity" not in chinese and "Rows per page" not in chinese
             assert "a random sample of your active customers" not in chinese
             shoot(first, "game-team-zh")
             server.kill()  # the server dies mid-game: the open pages say so …
@@ -185,6 +186,14 @@ def test_a_four_team_game_through_the_pages(tmp_path, small_scenario, capsys):
             teacher.get_by_role("button", name="Advance round").click()
             teacher.get_by_text("round 2 played").wait_for()
             teacher.get_by_text("round 3 of 3").wait_for()
+            shock = urllib.request.Request(  # the instructor's shock, as a script sends it
+                f"{url}/api/instructor/shock", data=b"kind=recession", headers={CODE_HEADER: key}
+            )
+            urllib.request.urlopen(shock, timeout=60).close()
+            second = join(browser, url, "/join?lang=zh", codes[1])  # joined in Chinese
+            for words in ("第2队", "提交决策", "经济衰退：自第5期起（第3轮）", "每页行数"):
+                sync_api.expect(second.locator("body")).to_contain_text(words, timeout=TIMEOUT)
+            shoot(second, "game-team-zh-shock")
             teacher.get_by_role("button", name=re.compile("Run the debrief")).click()
             teacher.get_by_text("luck percentile").first.wait_for(timeout=4 * TIMEOUT)
             shoot(teacher, "game-instructor-debrief")

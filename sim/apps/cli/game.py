@@ -97,7 +97,7 @@ def game_submit(args: argparse.Namespace) -> int:
     items = budget_items(decision, priced(studies, game.rules.research_prices))
     print(f"team {seat + 1}, round {round_}: {what}")
     print(budget_line(items, game.rules.budget, "en"))
-    print(f"  = {itemised(items)}")
+    print(f"  = {itemised(items)('en')}")
     return 0
 
 

@@ -21,6 +21,7 @@ from sim.apps.game.game import Game
 
 TEAM_COOKIE = "crmsim_team"
 INSTRUCTOR_COOKIE = "crmsim_instructor"
+LANGUAGE_COOKIE = "crmsim_language"  # the language a page was joined in (en, zh)
 CODE_HEADER = "X-Game-Code"  # a script's code; such requests are not forms (no CSRF token)
 TOKEN_FIELD = "csrf"
 

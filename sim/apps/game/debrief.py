@@ -73,16 +73,17 @@ class Debrief:
     seeds: pd.DataFrame
     strategies: pd.DataFrame
 
-    def luck(self, measure: str = "cumulative_profit") -> pd.DataFrame:
-        """Per team: the game's result, the mean and 5–95% range over seeds, and the share of
-        seeds in which the same decisions did worse (its luck percentile)."""
+    def luck(self, measure: str = "cumulative_profit", language: Language = "en") -> pd.DataFrame:
+        """Per team (named in ``language``): the game's result, the mean and 5–95% range over
+        seeds, and the share of seeds in which the same decisions did worse (its luck
+        percentile)."""
         rows = []
         for seat in range(self.rules.teams):
             spread = self.seeds.loc[self.seeds["seat"] == seat, measure].to_numpy()
             value = float(self.actual.loc[seat, measure])
             rows.append(
                 {
-                    "team": seat_name(seat, self.rules),
+                    "team": seat_name(seat, self.rules, language),
                     "game": value,
                     "mean over seeds": float(spread.mean()),
                     "5%": float(np.quantile(spread, 0.05)),
@@ -92,11 +93,14 @@ class Debrief:
             )
         return pd.DataFrame(rows)
 
-    def versus_strategies(self, measure: str = "cumulative_profit") -> pd.DataFrame:
-        """Per team: its result and each built-in strategy's in its place (columns)."""
+    def versus_strategies(
+        self, measure: str = "cumulative_profit", language: Language = "en"
+    ) -> pd.DataFrame:
+        """Per team (named in ``language``): its result and each built-in strategy's in its
+        place (columns)."""
         table = self.strategies.pivot(index="seat", columns="strategy", values=measure)
         table.insert(0, "team's own path", self.actual.loc[table.index, measure])
-        table.index = [seat_name(s, self.rules) for s in table.index]
+        table.index = [seat_name(s, self.rules, language) for s in table.index]
         return table
 
 
@@ -137,7 +141,8 @@ def debrief_html(result: Debrief, title: str, language: Language = "en") -> str:
     seeds = result.seeds["seed"].nunique()
     for measure in MEASURES:
         label = measure_label(measure, language)
-        luck, versus = result.luck(measure), result.versus_strategies(measure)
+        luck = result.luck(measure, language)
+        versus = result.versus_strategies(measure, language)
         parts += [
             f"<h2>{text('game_luck', language).format(label=label)}</h2>",
             f"<p>{text('game_luck_note', language).format(seeds=seeds)}</p>",

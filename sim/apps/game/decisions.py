@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, fields, replace
 from pathlib import Path
 
+from sim.apps.game.refusals import Listing, Phrase, RefusalError, listing, phrase
 from sim.apps.web.i18n import Language, text
-from sim.errors import InputError
 from sim.schema import Firm as FirmSpec
 from sim.strategies import Decision
 
@@ -44,7 +44,7 @@ FIELDS = tuple(f.name for f in fields(Decision))
 STUDIES_FIELD = "studies"  # the research bought with a decision (sim.apps.game.research)
 
 
-class DecisionError(InputError):
+class DecisionError(RefusalError):
     """A decision a team may not make: an unknown field, a value out of range, over budget."""
 
 
@@ -67,13 +67,28 @@ def budget_line(items: dict[str, float], budget: float, language: Language) -> s
     return text("game_budget", language).format(fields=fields, spent=spent, budget=budget)
 
 
-def itemised(items: dict[str, float]) -> str:
-    """``advertising 2.5 + crm 1 + study survey 0.25``: the items of :func:`budget_items` that
-    cost something (every field when none does)."""
+def itemised(items: dict[str, float]) -> Listing:
+    """``advertising 2.5 + crm 1 + study survey 0.25`` (in English; a Listing says it in either
+    language): the items of :func:`budget_items` that cost something (every field when none
+    does)."""
     spent = {name: value for name, value in items.items() if value} or items
-    return " + ".join(
-        f"{name if name in BUDGET_FIELDS else 'study ' + name} {value:g}"
-        for name, value in spent.items()
+    return Listing(
+        tuple(
+            phrase("game_item", name=phrase("field_" + name), value=value)
+            if name in BUDGET_FIELDS
+            else phrase("game_item_study", name=name, label=phrase("study_" + name), value=value)
+            for name, value in spent.items()
+        ),
+        " + ",
+    )
+
+
+def out_of_range(name: str, value: object) -> Phrase:
+    """``price=5000 (allowed: a number from 1 to 1000 $ per basket)``."""
+    low, high, unit = RANGES[name]
+    field = phrase("field_" + name)
+    return phrase(
+        "game_err_range", field=field, value=value, low=low, high=high, unit=phrase("unit_" + unit)
     )
 
 
@@ -97,16 +112,18 @@ def checked(
     for name, value in changes.items():
         if name == "personalisation":
             if value not in PERSONALISATION:
+                allowed = listing(["choice_" + p for p in PERSONALISATION])
+                field = phrase("field_personalisation")
                 problems.append(
-                    f"personalisation={value!r} (allowed: {', '.join(PERSONALISATION)})"
+                    phrase("game_err_choice", field=field, value=value, allowed=allowed)
                 )
             continue
-        low, high, unit = RANGES[name]
+        low, high, _ = RANGES[name]
         number = isinstance(value, numbers.Real) and not isinstance(value, bool)
         if not (number and math.isfinite(value) and low <= float(value) <= high):
-            problems.append(f"{name}={value!r} (allowed: a number from {low:g} to {high:g} {unit})")
+            problems.append(out_of_range(name, value))
     if problems:
-        raise DecisionError("decision refused: " + "; ".join(problems))
+        raise DecisionError(phrase("game_err_refused", problems=Listing(tuple(problems), "; ")))
     decision = replace(
         current,
         **{k: v if k == "personalisation" else float(v) for k, v in changes.items()},  # type: ignore[arg-type]
@@ -114,11 +131,15 @@ def checked(
     items = budget_items(decision, studies)
     spent = sum(items.values())
     if spent > budget + 1e-9:
-        raise DecisionError(
-            f"decision refused: over budget: {itemised(items)} = {spent:g} $ per capita per "
-            f"period, but the budget is {budget:g}; lower one of {', '.join(BUDGET_FIELDS)}"
-            + (" or buy fewer studies" if studies else "")
+        over = phrase(
+            "game_err_over_budget",
+            items=itemised(items),
+            spent=spent,
+            budget=budget,
+            fields=listing(["field_" + name for name in BUDGET_FIELDS]),
+            studies=phrase("game_err_fewer_studies") if studies else "",
         )
+        raise DecisionError(phrase("game_err_refused", problems=over))
     return decision
 
 

@@ -26,6 +26,7 @@ from sim.apps.game.decisions import (
     studies_of,
     to_record,
 )
+from sim.apps.game.refusals import phrase
 from sim.apps.game.replay import GameMarket, game_spec, replay
 from sim.apps.game.research import StudyError, chosen, priced
 from sim.apps.game.rules import GameRules
@@ -159,7 +160,7 @@ class Game:
         if not 0 <= seat < self.rules.teams:
             raise GameStateError(f"no team seat {seat}")
         if self.over:
-            raise GameStateError(f"the game is over: all {self.rules.rounds} rounds are played")
+            raise GameStateError(phrase("game_err_over", rounds=self.rules.rounds))
         decision, studies = self.check(seat, changes)
         target = self.open_round if round_ is None else round_
         submission = Submission(seat, target, to_record(decision, studies), key, self.clock())
@@ -176,7 +177,7 @@ class Game:
         with self._lock:
             target = self.open_round if round_ is None else round_
             if target > self.rules.rounds:
-                raise GameStateError(f"the game is over: all {self.rules.rounds} rounds are played")
+                raise GameStateError(phrase("game_err_over", rounds=self.rules.rounds))
             market = self.market()
             sent = self.store.submissions(target)
             decisions = {
@@ -213,7 +214,7 @@ class Game:
         if kind not in SHOCKS:
             raise GameStateError(f"unknown shock {kind!r}; allowed: {', '.join(SHOCKS)}")
         if self.over:
-            raise GameStateError("the game is over; no round is left for a shock")
+            raise GameStateError(phrase("game_err_no_round_for_shock"))
         with self._lock:
             start = self.rules.round_periods(self.open_round).start
             event = {"kind": kind, "period": start, **params}
@@ -223,7 +224,9 @@ class Game:
                 details = "; ".join(
                     f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
                 )
-                raise GameStateError(f"bad shock {kind!r}: {details}") from None
+                raise GameStateError(
+                    phrase("game_err_bad_shock", kind=kind, details=details)
+                ) from None
             self.store.schedule(self.open_round, event)
             self._market = None  # rebuilt, with the shock, by replay
             return event

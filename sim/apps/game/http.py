@@ -12,7 +12,6 @@ played never stalls the event loop that answers everyone else.
 from __future__ import annotations
 
 import contextlib
-import html
 import json
 from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qsl
@@ -24,6 +23,7 @@ from starlette.routing import Route
 
 from sim.apps.game.access import (
     INSTRUCTOR_COOKIE,
+    LANGUAGE_COOKIE,
     TEAM_COOKIE,
     TOKEN_FIELD,
     RefusedError,
@@ -42,15 +42,28 @@ from sim.apps.game.export import game_table
 from sim.apps.game.game import MEASURES, Game
 from sim.apps.game.status import instructor_status, team_status
 from sim.apps.game.store import GameStateError
+from sim.apps.web.i18n import LANGUAGES, Language, text
 
 MAX_BODY = 64 * 1024
 Handler = Callable[[Request], Awaitable[Response]]
 COOKIE_SECONDS = 12 * 3600  # a class day
-JOIN_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>
+JOIN_PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:sans-serif;max-width:30em;margin:4em auto}}input{{font-size:1.1em}}
-</style></head><body><h1>{title}</h1><p class="message">{message}</p>
+</style></head><body><p class="languages" style="text-align:right">
+<a href="?lang=en">English</a> · <a href="?lang=zh">中文</a></p><h1>{title}</h1>
+<p class="message">{message}</p>
 <form method="post"><label>{label} <input name="code" autocomplete="off" autofocus></label>
-<button type="submit">Join</button></form></body></html>"""
+<button type="submit">{button}</button></form></body></html>"""
+
+
+def page_language(request: Request) -> Language:
+    """The join page's language: ``?lang=zh`` or ``?lang=en``, else the browser's first choice
+    (Chinese for ``zh…``), else English."""
+    asked = request.query_params.get("lang", "")
+    if asked in LANGUAGES:
+        return asked  # type: ignore[return-value]
+    first = request.headers.get("accept-language", "").split(",")[0].strip().lower()
+    return "zh" if first.startswith("zh") else "en"
 
 
 def guarded(handler: Handler) -> Handler:
@@ -120,16 +133,20 @@ def routes(game: Game, throttle: Throttle | None = None) -> list[Route]:
     throttle = throttle or Throttle()
 
     def join_handler(cookie: str, title: str, label: str, after: str) -> Handler:
+        """The join page (``title`` and ``label``: keys of the app's table) in the language of
+        :func:`page_language`, which the pages then open in (``LANGUAGE_COOKIE``)."""
+
         async def join(request: Request) -> Response:
-            page = {"title": title, "label": label}
+            lang = page_language(request)
+            words = {"title": title, "label": label, "button": "game_join_button"}
+            page = {name: text(key, lang) for name, key in words.items()} | {"lang": lang}
             if request.method == "GET":
                 return HTMLResponse(JOIN_PAGE.format(message="", **page))
             try:
                 check_throttle(throttle, request)
             except RefusedError as no:
-                return HTMLResponse(
-                    JOIN_PAGE.format(message=html.escape(no.message), **page), status_code=429
-                )
+                wait = text("game_join_wait", lang).format(seconds=no.retry_after)
+                return HTMLResponse(JOIN_PAGE.format(message=wait, **page), status_code=429)
             code = str((await fields(request)).get("code", "")).strip()
             valid = (
                 game.seat_for(code) is not None
@@ -138,7 +155,7 @@ def routes(game: Game, throttle: Throttle | None = None) -> list[Route]:
             )
             if not (valid and same_origin(request)):
                 throttle.failed(client_of(request))
-                message = "That code is not valid for this game."
+                message = text("game_join_invalid", lang)
                 return HTMLResponse(JOIN_PAGE.format(message=message, **page), status_code=403)
             response = RedirectResponse(after, status_code=303)
             response.set_cookie(
@@ -149,6 +166,7 @@ def routes(game: Game, throttle: Throttle | None = None) -> list[Route]:
                 samesite="strict",
                 secure=request.url.scheme == "https",
             )
+            response.set_cookie(LANGUAGE_COOKIE, lang, max_age=COOKIE_SECONDS, samesite="strict")
             return response
 
         return join
@@ -219,8 +237,10 @@ def routes(game: Game, throttle: Throttle | None = None) -> list[Route]:
         """Whether the server answers (the pages' watch asks it; no game data)."""
         return Response(status_code=204, headers={"Cache-Control": "no-store"})
 
-    team_join = join_handler(TEAM_COOKIE, "Join the game", "Team code", "/team")
-    teacher_join = join_handler(INSTRUCTOR_COOKIE, "Instructor", "Instructor key", "/instructor")
+    team_join = join_handler(TEAM_COOKIE, "game_join_title", "game_join_code", "/team")
+    teacher_join = join_handler(
+        INSTRUCTOR_COOKIE, "game_instructor", "game_join_key", "/instructor"
+    )
     return [
         Route("/join", team_join, methods=["GET", "POST"]),
         Route("/instructor/join", teacher_join, methods=["GET", "POST"]),

@@ -14,7 +14,7 @@ import solara
 import solara.lab
 
 from sim.apps.game.access import INSTRUCTOR_COOKIE, TEAM_COOKIE
-from sim.apps.game.chrome import Layout
+from sim.apps.game.chrome import Layout, cookie, say
 from sim.apps.game.instructor_page import InstructorView
 from sim.apps.game.server import current_game
 from sim.apps.game.team_page import TeamView
@@ -38,11 +38,6 @@ def use_version() -> tuple[int, Callable[[], None]]:
     return version.value, lambda: version.set(version.value + 1)
 
 
-def cookie(name: str) -> str:
-    """The named cookie of this page's connection ('' if none)."""
-    return (solara.lab.cookies.value or {}).get(name, "")
-
-
 @solara.component
 def TeamPage() -> None:  # noqa: N802 - a Solara component
     """A team's page, or where to join."""
@@ -50,7 +45,7 @@ def TeamPage() -> None:  # noqa: N802 - a Solara component
     seat = game.seat_for(cookie(TEAM_COOKIE))
     version, refresh = use_version()
     if seat is None:
-        solara.Markdown("## crmsim game\n[Join with your team's code](/join)")
+        solara.Markdown(f"## {say('game')}\n[{say('game_join_link')}](/join)")
         return
     TeamView(game, seat, version, refresh)
 
@@ -61,7 +56,7 @@ def InstructorPage() -> None:  # noqa: N802 - a Solara component
     game = current_game()
     version, refresh = use_version()
     if not game.is_instructor(cookie(INSTRUCTOR_COOKIE)):
-        solara.Markdown("## crmsim game\n[Sign in with the instructor key](/instructor/join)")
+        solara.Markdown(f"## {say('game')}\n[{say('game_sign_in_link')}](/instructor/join)")
         return
     InstructorView(game, version, refresh)
 
@@ -70,8 +65,8 @@ def InstructorPage() -> None:  # noqa: N802 - a Solara component
 def Home() -> None:  # noqa: N802 - a Solara component
     """Where to go."""
     solara.Markdown(
-        "## crmsim game\n- [Teams: join with your code](/join)\n"
-        "- [Instructor: sign in with the key](/instructor/join)"
+        f"## {say('game')}\n- [{say('game_teams_join')}](/join)\n"
+        f"- [{say('game_instructor_sign_in')}](/instructor/join)"
     )
 
 

@@ -115,7 +115,8 @@ def benchmarking(market: Market, seat: int, rng: np.random.Generator) -> dict[st
     columns = ["firm", "price", "product", "service", "personnel", "image", "market_share"]
     columns += ["customers", "mean_satisfaction"]
     rivals = last[last["firm"] != market.firms[seat].name][columns]
-    return {"rows": rivals.round(4).to_dict("records"), "note": f"period {market.period}"}
+    rows = rivals.round(4).to_dict("records")
+    return {"rows": rows, "period": market.period, "note": f"period {market.period}"}
 
 
 def survey(market: Market, seat: int, rng: np.random.Generator) -> dict[str, object]:

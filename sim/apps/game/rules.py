@@ -14,6 +14,7 @@ from pydantic_core import ErrorDetails
 from sim.apps.game.decisions import BUDGET_FIELDS
 from sim.apps.game.research import PRICES, price_problem
 from sim.apps.game.seat import TEAM_STRATEGY
+from sim.apps.web.i18n import Language, strategy_name, text
 from sim.errors import InputError
 from sim.scenarios import load
 from sim.schema import MarketSpec
@@ -73,11 +74,13 @@ class GameRules(BaseModel):
         return range(first, first + self.periods_per_round)
 
 
-def seat_name(seat: int, rules: GameRules) -> str:
-    """``Team 3`` or ``Bot 1 (static)``; seats count from 0."""
+def seat_name(seat: int, rules: GameRules, language: Language = "en") -> str:
+    """``Team 3`` or ``Bot 1 (static)`` (``第3队``, ``机器人1（固定报价（生产观念））``); seats
+    count from 0."""
     if seat < rules.teams:
-        return f"Team {seat + 1}"
-    return f"Bot {seat - rules.teams + 1} ({rules.bots[seat - rules.teams]})"
+        return text("game_team", language).format(n=seat + 1)
+    strategy = strategy_name(rules.bots[seat - rules.teams], language)
+    return text("game_bot", language).format(n=seat - rules.teams + 1, strategy=strategy)
 
 
 def game_market(base: MarketSpec, teams: int, bots: tuple[str, ...], rounds: int, periods: int):

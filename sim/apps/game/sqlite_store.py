@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
+from sim.apps.game.refusals import phrase
 from sim.apps.game.rules import GameRules
 from sim.apps.game.store import GameStateError, Status, Submission
 
@@ -133,10 +134,10 @@ class SqliteStore:
             status = self._status(db)
             open_round = status.played + 1
             if status.locked:
-                raise GameStateError("the game is locked by the instructor; try again later")
+                raise GameStateError(phrase("game_err_locked"))
             if submission.round != open_round:
                 raise GameStateError(
-                    f"round {submission.round} is not open; the open round is {open_round}"
+                    phrase("game_err_not_open", round=submission.round, open=open_round)
                 )
             db.execute(
                 "INSERT INTO submissions (seat, round, decision, key, at) VALUES (?, ?, ?, ?, ?)",
@@ -165,9 +166,7 @@ class SqliteStore:
         with self._connect(write=True) as db:
             played = self._status(db).played
             if round_ != played + 1:
-                raise GameStateError(
-                    f"round {round_} is not open (rounds played: {played}); nothing changed"
-                )
+                raise GameStateError(phrase("game_err_closed", round=round_, played=played))
             db.executemany(
                 "INSERT INTO rounds (round, seat, decision) VALUES (?, ?, ?)",
                 [(round_, seat, json.dumps(d)) for seat, d in sorted(decisions.items())],
@@ -186,7 +185,7 @@ class SqliteStore:
         with self._connect(write=True) as db:
             played = self._status(db).played
             if round_ <= played:
-                raise GameStateError(f"round {round_} has been played; schedule a later round")
+                raise GameStateError(phrase("game_err_shock_late", round=round_))
             db.execute("INSERT INTO shocks (event) VALUES (?)", (json.dumps(event),))
 
     def shocks(self) -> list[dict[str, object]]:

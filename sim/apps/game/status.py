@@ -2,7 +2,8 @@
 
 A team sees its own firm only: its books over time, its customers by lifecycle stage and segment,
 the distribution of their lifetime values, its decision for the open round and the game's
-ranges and budget. The instructor sees who has submitted, the round, the lock, the leaderboard.
+ranges and budget, and the shocks announced. The instructor sees who has submitted, the round,
+the lock, the shocks, the leaderboard.
 """
 
 from __future__ import annotations
@@ -53,6 +54,16 @@ def round_status(game: Game, status: Status | None = None) -> dict[str, object]:
     }
 
 
+def announced(game: Game) -> list[dict[str, object]]:
+    """The shocks the instructor has scheduled, in order, each with the round it starts in:
+    teams are told of a shock as soon as it is scheduled (it starts with the open round)."""
+    per_round = game.rules.periods_per_round
+    return [
+        shock | {"round": (int(shock["period"]) - 1) // per_round + 1}  # type: ignore[call-overload]
+        for shock in game.store.shocks()
+    ]
+
+
 def customers_report(game_market: GameMarket, seat: int) -> dict[str, object]:
     """The seat's customers: counts by lifecycle stage × segment, and lifetime-value quantiles
     ($, over customers with a purchase from it)."""
@@ -81,7 +92,8 @@ def team_status(game: Game, seat: int) -> dict[str, object]:
     is being played a poll gets the last view, marked ``playing``, instead of waiting."""
     status = game.store.status()
     mine = game.store.submissions(status.played + 1).get(seat)
-    key = (status.played, status.locked, mine.key if mine else None)
+    shocks = announced(game)
+    key = (status.played, status.locked, mine.key if mine else None, len(shocks))
     cached = game.views.get(("team", seat))
     if cached and cached[0] == key:
         return cached[1]
@@ -102,6 +114,7 @@ def team_status(game: Game, seat: int) -> dict[str, object]:
             "ranges": {k: [low, high, unit] for k, (low, high, unit) in RANGES.items()},
             "research_prices": game.rules.research_prices,
             "research_catalogue": {k: list(v) for k, v in STUDIES.items()},
+            "shocks": shocks,
             "playing": False,
         }
         | reports
@@ -152,7 +165,8 @@ def instructor_status(game: Game, measure: str) -> dict[str, object]:
     state of the game, as :func:`team_status`)."""
     status = game.store.status()
     sent = set(game.store.submissions(status.played + 1))
-    key = (status.played, status.locked, frozenset(sent))
+    shocks = announced(game)
+    key = (status.played, status.locked, frozenset(sent), len(shocks))
     cached = game.views.get(("instructor", measure))
     if cached and cached[0] == key:
         return cached[1]
@@ -165,8 +179,14 @@ def instructor_status(game: Game, measure: str) -> dict[str, object]:
             for s in range(game.rules.teams)
         ],
         "measure": measure,
+        "shocks": shocks,
         "leaderboard": [
-            {"team": seat_name(int(row.seat), game.rules), "firm": row.firm, "value": row[measure]}
+            {
+                "seat": int(row.seat),
+                "team": seat_name(int(row.seat), game.rules),
+                "firm": row.firm,
+                "value": row[measure],
+            }
             for _, row in board.iterrows()
         ],
         "playing": False,

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from sim.apps.game.refusals import RefusalError
 from sim.apps.game.rules import GameRules
-from sim.errors import InputError
 
 
-class GameStateError(InputError):
+class GameStateError(RefusalError):
     """An action the game's state does not allow now (a closed round, a locked game, …)."""
 
 

@@ -7,6 +7,7 @@ else. Labels are in the session's language (:mod:`sim.apps.game.chrome`).
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Callable
 
@@ -16,13 +17,16 @@ from matplotlib.ticker import MaxNLocator
 
 from sim.apps.game.chrome import language, say
 from sim.apps.game.decisions import PERSONALISATION, RANGES, budget_items, budget_line, to_record
-from sim.apps.game.game import Game
-from sim.apps.game.research import STUDIES, priced
+from sim.apps.game.game import Game, shock_label
+from sim.apps.game.refusals import told
+from sim.apps.game.research import SAMPLE, STUDIES, priced
+from sim.apps.game.rules import seat_name
 from sim.apps.game.status import team_status
 from sim.apps.game.tables import header, shown
 from sim.apps.web.charts import figure, png
 from sim.apps.web.i18n import Language, text
 from sim.errors import InputError
+from sim.model.population import Stage
 from sim.strategies import Decision
 
 CHARTS = ("profit", "cumulative_profit", "customers", "retention_rate", "customer_equity")
@@ -62,6 +66,36 @@ def StudyChoice(prices: dict[str, float], chosen: list[str], on_value: Callable)
             )
 
 
+def number(typed: str) -> float | None:
+    """A number as typed (a decimal comma allowed), or None."""
+    try:
+        value = float(typed.strip().replace(",", "."))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+@solara.component
+def NumberField(label: str, value: float, on_value: Callable[[float], None], name: str) -> None:  # noqa: N802 - a Solara component
+    """A decision field: each valid keystroke counts (nothing is lost); what is not a number
+    is said so in the page's language, and the field keeps its last number."""
+    typed, set_typed = solara.use_state(f"{value:g}")
+
+    def type_in(words: str) -> None:
+        set_typed(words)
+        if number(words) is not None:
+            on_value(number(words))
+
+    solara.InputText(
+        label,
+        value=typed,
+        on_value=type_in,
+        continuous_update=True,
+        error=False if number(typed) is not None else say("game_not_a_number"),
+        classes=[f"game-field-{name}"],
+    )
+
+
 @solara.component
 def FieldKey(name: str) -> None:  # noqa: N802 - a Solara component
     """A field's key in small text under its translated label (the decision file uses it)."""
@@ -78,8 +112,8 @@ def DecisionForm(  # noqa: N802 - a Solara component
     # state kept across the page's polls (use_reactive would follow ``current`` and drop a draft)
     draft, set_draft = solara.use_state(to_record(current) | {"studies": studies})
     form_key, set_form_key = solara.use_state(str(uuid.uuid4()))  # this form's idempotency key
-    message = solara.use_reactive("")
-    problem = solara.use_reactive("")
+    message = solara.use_reactive("")  # a key of the app's table: said in the page's language
+    problem = solara.use_reactive(None)  # the refusal, told in the page's language
 
     def change(name: str, value: object) -> None:
         set_draft(lambda old: old | {name: value})
@@ -94,11 +128,11 @@ def DecisionForm(  # noqa: N802 - a Solara component
         try:
             _, fresh = game.submit(seat, draft, form_key)
         except InputError as exc:  # a refused decision, a closed round, a locked game
-            problem.set(str(exc))
+            problem.set(exc)
             message.set("")
             return
-        problem.set("")
-        message.set(say("game_received") if fresh else say("game_again"))
+        problem.set(None)
+        message.set("game_received" if fresh else "game_again")
         set_form_key(str(uuid.uuid4()))
         on_sent()
 
@@ -109,18 +143,17 @@ def DecisionForm(  # noqa: N802 - a Solara component
         with solara.ColumnsResponsive(4):
             for name, (low, high, unit) in RANGES.items():
                 with solara.Column(gap="0px"):
-                    solara.InputFloat(
+                    NumberField(
                         f"{say('field_' + name)} ({say('unit_' + unit)}, {low:g}–{high:g})",
-                        value=float(draft[name]),
-                        on_value=lambda v, n=name: change(n, v),
-                        continuous_update=True,  # each valid keystroke counts: nothing is lost
-                        classes=[f"game-field-{name}"],
+                        float(draft[name]),
+                        lambda v, n=name: change(n, v),
+                        name,
                     )
                     FieldKey(name)
             with solara.Column(gap="0px"):
                 solara.Select(
                     say("field_personalisation"),
-                    values=list(PERSONALISATION),
+                    values=[{"text": say("choice_" + p), "value": p} for p in PERSONALISATION],
                     value=draft["personalisation"],
                     on_value=lambda v: change("personalisation", v),
                 )
@@ -129,9 +162,28 @@ def DecisionForm(  # noqa: N802 - a Solara component
         solara.Text(budget_line(items, game.rules.budget, language.value), classes=["game-budget"])
         solara.Button(say("game_submit"), on_click=send, color="primary")
         if message.value:
-            solara.Success(message.value, dense=True, classes=["game-message"])
-        if problem.value:
-            solara.Error(problem.value, dense=True, classes=["game-problem"])
+            solara.Success(say(message.value), dense=True, classes=["game-message"])
+        if problem.value is not None:
+            solara.Error(told(problem.value, language.value), dense=True, classes=["game-problem"])
+
+
+def report_note(report: dict[str, object]) -> str:
+    """What a report's note says, in the page's language ('' for none)."""
+    if report["study"] == "segment_needs":
+        return say("game_note_segment_needs", n=SAMPLE)
+    if report["study"] == "benchmarking" and "period" in report:
+        return say("game_note_period", period=report["period"])
+    if report["study"] == "survey" and "mean" not in report:
+        return say("game_note_too_few")
+    return ""
+
+
+def with_stages(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """A report's rows, lifecycle stages (``first_time``) in the page's language."""
+    table = pd.DataFrame(rows)
+    if "stage" in table:
+        table["stage"] = [say(f"stage_{Stage[s.upper()].value}") for s in table["stage"]]
+    return table
 
 
 @solara.component
@@ -151,10 +203,11 @@ def StudyReport(report: dict[str, object]) -> None:  # noqa: N802 - a Solara com
         )
     for part in ("rows", "by_segment"):
         if report.get(part):
-            table = shown(pd.DataFrame(report[part]), language.value)
+            table = shown(with_stages(report[part]), language.value)  # type: ignore[arg-type]
             solara.DataFrame(table, items_per_page=20)
-    if report.get("note") and report["study"] != "survey":
-        solara.Text(str(report["note"]), style={"opacity": "0.7"})
+    note = report_note(report)
+    if note:
+        solara.Text(note, style={"opacity": "0.7"}, classes=["game-note"])
 
 
 @solara.component
@@ -170,11 +223,30 @@ def ResearchReports(research: list[dict[str, object]]) -> None:  # noqa: N802 - 
 
 
 @solara.component
+def ShockNews(shocks: list[dict[str, object]]) -> None:  # noqa: N802 - a Solara component
+    """The shocks the instructor has scheduled, each with the period and round it starts."""
+    if not shocks:
+        return
+    lang = language.value
+    with solara.Card(say("game_shocks"), classes=["game-shocks"]):
+        for shock in shocks:
+            words = {"shock": shock_label(str(shock["kind"]), lang)}
+            words |= {"period": shock["period"], "round": shock["round"]}
+            firm = shock.get("firm")
+            news = (
+                say("game_shock_news_firm", firm=firm, **words)
+                if firm
+                else say("game_shock_news", **words)
+            )
+            solara.Text(news, classes=["game-shock-news"])
+
+
+@solara.component
 def TeamView(game: Game, seat: int, version: int, refresh: Callable[[], None]) -> None:  # noqa: N802 - a Solara component
     """A signed-in team's page (re-read when ``version`` changes)."""
     lang = language.value
     status = solara.use_memo(lambda: team_status(game, seat), [version])
-    title = f"{status['team']} · {status['firm']}"
+    title = f"{seat_name(seat, game.rules, lang)} · {status['firm']}"
     solara.Title(title)
     solara.Markdown(f"## {title}")
     state = (
@@ -188,6 +260,7 @@ def TeamView(game: Game, seat: int, version: int, refresh: Callable[[], None]) -
     if status["playing"]:
         notes.append(say("game_playing"))
     solara.Text(" · ".join(notes), classes=["game-state"])
+    ShockNews(status["shocks"])  # before the form: a shock starting this round is news to act on
     if not status["over"]:
         DecisionForm(
             game, seat, Decision(**status["decision"]), list(status["studies"]), refresh
