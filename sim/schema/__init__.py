@@ -67,7 +67,7 @@ from sim.schema.events import (
     ServiceOutage,
 )
 from sim.schema.firms import Firm, NonMonetaryCosts, StrategySpec, UnitCostRates, ValueComponents
-from sim.schema.market import MarketSpec
+from sim.schema.market import MAX_PERIODS, MarketSpec
 from sim.schema.mechanics import (
     Choice,
     Economics,
@@ -89,6 +89,7 @@ __all__ = [
     "LANGUAGES",
     "MARKET_METRICS",
     "MONEY",
+    "MAX_PERIODS",
     "MONTH_DAYS",
     "PERSONNEL",
     "PRODUCT",
