@@ -20,7 +20,6 @@ from sim.schema.mechanics import (
     WordOfMouth,
 )
 
-
 MAX_PERIODS = 10_000  # periods of one run: more is centuries of months and gigabytes per run
 
 

@@ -238,7 +238,9 @@ def test_bad_command_lines_get_a_clear_message(tmp_path, capsys, args, expected)
 
 @pytest.mark.parametrize("command", ["run", "compare", "sweep"])
 @pytest.mark.parametrize("under", ["", "/sub"])
-def test_an_output_folder_that_is_a_file_is_refused_before_any_run(tmp_path, capsys, command, under):
+def test_an_output_folder_that_is_a_file_is_refused_before_any_run(
+    tmp_path, capsys, command, under
+):
     """(It ran, then ended in "[Errno 17] File exists" with exit code 1.)"""
     taken = tmp_path / "notes.txt"
     taken.write_text("mine")
