@@ -89,6 +89,11 @@ def strategy_variants(base: Scenario, firm: str, strategies: Sequence[str]) -> l
     if firm not in names:
         raise ScenarioError(f"--firm {firm!r}: no such firm; firms are: {', '.join(names)}")
     index = names.index(firm)
+    if not all(s.strip() for s in strategies):
+        raise ScenarioError(
+            f"--strategies {','.join(strategies)!r}: an empty name; give comma-separated "
+            "strategies, e.g. --strategies static,sales_push"
+        )
     repeated = [s for i, s in enumerate(strategies) if s in strategies[:i]]
     if repeated:
         raise ScenarioError(f"--strategies: {repeated[0]!r} appears twice; name each strategy once")
