@@ -145,6 +145,10 @@ def error_line(
         allowed = allowed_keys(err["loc"][:-1], root)
         listed = f"; allowed here: {', '.join(allowed)}" if allowed else ""
         message = f"unknown key (check the spelling; {docs} lists every key){listed}"
+    if err["type"] == "model_type":  # a value where a table belongs
+        keys = allowed_keys(err["loc"], root)
+        example = f"{{{keys[0]} = …}}" if keys else "{key = value, …}"
+        message = f"must be a table, e.g. {example} (keys: {', '.join(keys)})"
     value = err.get("input")
     message = TYPE_MESSAGES.get(err["type"], message)
     if isinstance(value, bool) and err["type"] in ("int_type", "float_type"):

@@ -216,6 +216,10 @@ def test_bad_file_through_the_real_command_has_no_traceback(tmp_path):
         (["run", "flagship", "--set", "periods"], "expected key.path=value"),
         (["run", "flagship", "--set", "firms[9].price=3"], "firms[9] does not exist"),
         (["run", "flagship", "--set", "choice.noise=-1"], "choice.noise"),
+        (  # (it said "Input should be a valid dictionary or instance of StrategySpec")
+            ["run", "flagship", "--set", "firms[0].strategy=static"],
+            "firms[0].strategy: must be a table, e.g. {name = …} (keys: name) (got 'static')",
+        ),
         (["run", "flagship", "--seeds", "0"], "use a whole number ≥ 1"),
         (["run", "flagship", "--seeds", "many"], "not a whole number"),
         (["run", "flagship", "--periods", "1000000000"], "≤ 10,000 (periods per run"),
