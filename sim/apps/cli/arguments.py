@@ -127,6 +127,22 @@ def positive_float(text: str) -> float:
     return value
 
 
+MAX_PERIOD_DAYS = 366.0  # calibrate --period-days: a model period is at most a year
+
+
+def period_days(text: str) -> float:
+    """argparse type for calibrate --period-days: days in one model period, > 0 and ≤ 366
+    (checked before the fit, which otherwise ran for a minute to fitted rates out of range)."""
+    value = positive_float(text)
+    if value > MAX_PERIOD_DAYS:
+        raise argparse.ArgumentTypeError(
+            f"{text.strip()!r} is not allowed; use a number of days > 0 and ≤ "
+            f"{MAX_PERIOD_DAYS:g} (a model period of a day, a week (7), a month (30.4375), "
+            "… up to a year)"
+        )
+    return value
+
+
 def research_price(text: str) -> tuple[str, float]:
     """argparse type for --research-price: ``STUDY=DOLLARS``, a study of the game's catalogue
     and its price, a finite number ≥ 0 ($ per capita per period)."""

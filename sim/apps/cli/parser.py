@@ -12,6 +12,7 @@ from sim.apps.cli.arguments import (
     language,
     output_folder,
     period_count,
+    period_days,
     port_number,
     positive_float,
     positive_int,
@@ -265,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     calibrate.add_argument(
         "--period-days",
-        type=positive_float,
+        type=period_days,
         default=MONTH_DAYS,
         help=f"days in one model period (default {MONTH_DAYS:g}, a month)",
     )
