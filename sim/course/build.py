@@ -29,14 +29,16 @@ class Built:
 
 def languages(course: Path, lang: str) -> list[str]:
     """The languages to build: ``lang``, or with ``all`` every language the course has."""
-    if lang == "all":
-        return [code for code in LANGS if sessions_dir(course, code).is_dir()]
-    if lang not in LANGS:
+    if lang not in (*LANGS, "all"):
         raise InputError(f"--lang {lang!r} is not allowed; use one of {', '.join(LANGS)}, all")
-    if not sessions_dir(course, lang).is_dir():
+    found = [code for code in LANGS if sessions_dir(course, code).is_dir()]
+    if lang == "all" and found:
+        return found
+    if lang not in found:
         raise InputError(
-            f"{sessions_dir(course, lang)} not found: is {course} the course folder of a "
-            "crmsim checkout (course/, with sessions/ and zh/sessions/)? Give it with --course"
+            f"{sessions_dir(course, 'en' if lang == 'all' else lang)} not found: is {course} the "
+            "course folder of a crmsim checkout (course/, with sessions/ and zh/sessions/)? "
+            "Give it with --course"
         )
     return [lang]
 
@@ -48,7 +50,11 @@ def build(course: Path, out: Path, lang: str = "all", session: str | None = None
     for code in languages(course, lang):
         sheets = find_sheets(course, code, session)
         if not sheets:
-            raise InputError(f"no session {session} in {sessions_dir(course, code)}")
+            there = sorted(p.name[:2] for p in sessions_dir(course, code).glob("[0-9][0-9]-*"))
+            raise InputError(
+                f"--session {session}: no such session in {sessions_dir(course, code)}; "
+                f"sessions: {', '.join(there) or 'none'}"
+            )
         for sheet in sheets:
             start = time.perf_counter()
             folder = out / code

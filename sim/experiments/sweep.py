@@ -48,9 +48,15 @@ def parse_grid(entries: Sequence[str]) -> dict[str, list[Any]]:
     for entry in entries:
         key, sep, raw = entry.partition("=")
         values = parse_value(f"[{raw}]") if sep else None
-        if not key.strip() or not isinstance(values, list) or not values:
+        if not key.strip() or not values:
             raise ScenarioError(
                 f"--grid {entry!r}: expected key.path=value1,value2,… (values as in TOML)"
+            )
+        if not isinstance(values, list):  # not TOML: parse_value gave the text back
+            raise ScenarioError(
+                f"--grid {entry!r}: {raw.strip()!r} is not a list of TOML values; write numbers "
+                'as 0.1 or 12, true/false, text in double quotes ("static") and tables as '
+                '{name = "static"}, e.g. --grid \'firms[0].strategy.name="static","sales_push"\''
             )
         key = key.strip()
         if key in grid:
@@ -89,6 +95,11 @@ def strategy_variants(base: Scenario, firm: str, strategies: Sequence[str]) -> l
     if firm not in names:
         raise ScenarioError(f"--firm {firm!r}: no such firm; firms are: {', '.join(names)}")
     index = names.index(firm)
+    if not all(s.strip() for s in strategies):
+        raise ScenarioError(
+            f"--strategies {','.join(strategies)!r}: an empty name; give comma-separated "
+            "strategies, e.g. --strategies static,sales_push"
+        )
     repeated = [s for i, s in enumerate(strategies) if s in strategies[:i]]
     if repeated:
         raise ScenarioError(f"--strategies: {repeated[0]!r} appears twice; name each strategy once")

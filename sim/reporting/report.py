@@ -147,6 +147,12 @@ def report_folder(folder: Path, lang: str = "en") -> Path:
     """Rewrite the report of a finished results folder of ``crmsim run``, ``sweep`` or
     ``compare``, in ``lang``; return report.html. A folder that is not one, or whose results
     are damaged, gets an InputError that says so (and what to run to rewrite it)."""
+    if not folder.is_dir():
+        what = "a file" if folder.exists() else "no such folder"
+        raise InputError(
+            f"{folder}: {what}; give the output folder of 'crmsim run', 'sweep' or 'compare' "
+            "(it holds summary.csv)"
+        )
     sweep = (folder / "sweep.json").is_file()
     summary = read_table(folder / "summary.csv", pd.read_csv)
     needed = SUMMARY_COLUMNS | ({"variant"} if sweep else set())

@@ -135,13 +135,20 @@ TYPE_MESSAGES = {  # types are exact: pydantic's message for a wrong type, in a 
 }
 
 
-def error_line(where: str, err: Any) -> str:
-    """One problem as '  key.path: message (got value)' (pydantic's error ``err``)."""
+def error_line(
+    where: str, err: Any, root: type[BaseModel] = MarketSpec, docs: str = "docs/scenarios.md"
+) -> str:
+    """One problem as '  key.path: message (got value)' (pydantic's error ``err`` in a document
+    of the model ``root``; ``docs``: the page that lists its keys)."""
     message = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
-        allowed = allowed_keys(err["loc"][:-1])
+        allowed = allowed_keys(err["loc"][:-1], root)
         listed = f"; allowed here: {', '.join(allowed)}" if allowed else ""
-        message = f"unknown key (check the spelling; docs/scenarios.md lists every key){listed}"
+        message = f"unknown key (check the spelling; {docs} lists every key){listed}"
+    if err["type"] == "model_type":  # a value where a table belongs
+        keys = allowed_keys(err["loc"], root)
+        example = f"{{{keys[0]} = …}}" if keys else "{key = value, …}"
+        message = f"must be a table, e.g. {example} (keys: {', '.join(keys)})"
     value = err.get("input")
     message = TYPE_MESSAGES.get(err["type"], message)
     if isinstance(value, bool) and err["type"] in ("int_type", "float_type"):
@@ -150,10 +157,10 @@ def error_line(where: str, err: Any) -> str:
     return f"  {where}: {message}{shown}"
 
 
-def allowed_keys(loc: Sequence[str | int]) -> list[str]:
-    """The keys of the table at ``loc`` (a pydantic error location in a MarketSpec), or [] where
+def allowed_keys(loc: Sequence[str | int], root: type[BaseModel] = MarketSpec) -> list[str]:
+    """The keys of the table at ``loc`` (a pydantic error location in a ``root``), or [] where
     the table's model is not one fixed class (a variant chosen by its ``kind``)."""
-    model: Any = MarketSpec
+    model: Any = root
     for step in loc:
         if isinstance(step, int):
             continue

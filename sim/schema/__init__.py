@@ -67,7 +67,7 @@ from sim.schema.events import (
     ServiceOutage,
 )
 from sim.schema.firms import Firm, NonMonetaryCosts, StrategySpec, UnitCostRates, ValueComponents
-from sim.schema.market import MarketSpec
+from sim.schema.market import MAX_PERIODS, MarketSpec
 from sim.schema.mechanics import (
     Choice,
     Economics,
@@ -88,6 +88,7 @@ __all__ = [
     "INFO_SECTIONS",
     "LANGUAGES",
     "MARKET_METRICS",
+    "MAX_PERIODS",
     "MONEY",
     "MONTH_DAYS",
     "PERSONNEL",

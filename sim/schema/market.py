@@ -20,12 +20,14 @@ from sim.schema.mechanics import (
     WordOfMouth,
 )
 
+MAX_PERIODS = 10_000  # periods of one run: more is centuries of months and gigabytes per run
+
 
 class MarketSpec(Strict):
     """A whole market: customers, firms and the mechanics that connect them."""
 
     info: Info = Info()
-    periods: int = Field(60, ge=1, le=10_000, description="simulated periods (months)")
+    periods: int = Field(60, ge=1, le=MAX_PERIODS, description="simulated periods (months)")
     customers: Customers = Customers()
     firms: list[Firm] = Field(min_length=1, max_length=20)
     choice: Choice = Choice()

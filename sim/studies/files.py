@@ -86,8 +86,10 @@ def read_study(path: Path) -> Study:
     try:
         return Study.model_validate(document)
     except ValidationError as exc:
-        lines = [error_line(format_path(e["loc"]) or "(top level)", e) for e in exc.errors()]
-        lines = [line.replace("docs/scenarios.md", "docs/stress-testing.md") for line in lines]
+        lines = [
+            error_line(format_path(e["loc"]) or "(top level)", e, Study, "docs/stress-testing.md")
+            for e in exc.errors()
+        ]
         raise StudyError(f"{path}: invalid study:\n" + "\n".join(lines)) from None
 
 
@@ -109,7 +111,8 @@ def load_study(name: str | Path) -> LoadedStudy:
     """Read and check a study file; a StudyError lists what is wrong, key by key."""
     path = Path(name).expanduser()
     if not path.is_file():
-        raise StudyError(f"{name}: no such study file (a .toml file; see docs/stress-testing.md)")
+        what = "a folder, not a study file" if path.is_dir() else "no such study file"
+        raise StudyError(f"{name}: {what} (a .toml file; see docs/stress-testing.md)")
     study = read_study(path)
     where = f"{path}: invalid study:\n"
     scenario = study.scenario

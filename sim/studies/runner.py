@@ -47,6 +47,7 @@ class StudyRun:
     progress: Any = None  # a tqdm bar (its total grows as batches are planned) or None
     extra: dict[str, Any] = field(default_factory=dict)  # command settings in study.json
     pool: tuple[Any, int | None] = field(default=(None, None), init=False)  # while open
+    started: bool = field(default=False, init=False)  # a batch of runs was begun
 
     def manifest(self) -> dict[str, Any]:
         """study.json: what fixes this folder's results."""
@@ -68,7 +69,9 @@ class StudyRun:
     @contextmanager
     def open(self) -> Iterator[StudyRun]:
         """Lock the folder, refuse one of another study or command, write study.json and
-        start the executor (a Dask cluster started here ends with the block)."""
+        start the executor (a Dask cluster started here ends with the block). A new folder's
+        study.json is taken back when the block fails before any run (bad settings of the
+        command), so that the corrected command may use the folder."""
         with ExitStack() as stack:
             stack.enter_context(locked(self.out))
             theirs = read_json(self.out / "study.json")
@@ -82,14 +85,20 @@ class StudyRun:
                     "another --out folder or delete that one."
                 )
             write_atomically(self.out / "study.json", json.dumps(mine, indent=2).encode())
-            files = strategy_files(self.loaded.strategy_names())
-            self.pool = stack.enter_context(open_executor(self.where, files))
-            yield self
+            try:
+                files = strategy_files(self.loaded.strategy_names())
+                self.pool = stack.enter_context(open_executor(self.where, files))
+                yield self
+            except BaseException:
+                if not (theirs or self.started):
+                    (self.out / "study.json").unlink(missing_ok=True)
+                raise
 
     def run(self, batch: str, variants: Sequence[Variant], seeds: Sequence[int]) -> pd.DataFrame:
         """Run every variant over ``seeds`` in the sweep folder ``batch`` (resuming it);
         return the policy firm's row of each run (summary columns, ``variant``)."""
         study = self.loaded.study
+        self.started = True
         sweep = Sweep(
             self.loaded.scenario,
             variants,

@@ -124,3 +124,10 @@ def test_bad_options_are_refused(tmp_path, capsys):
     assert main(["course", "build", "--course", str(tmp_path), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert "two-digit number" in err and "Give it with --course" in err
+    # every language (the default) of a folder that is no course: it built nothing, exit code 0
+    assert main(["course", "build", "--course", str(tmp_path), "--out", str(tmp_path / "o")]) == 2
+    assert f"{tmp_path / 'sessions'} not found" in capsys.readouterr().err
+    args = ["course", "build", "--course", str(COURSE), "--lang", "en", "--session", "99"]
+    assert main([*args, "--out", str(tmp_path / "o")]) == 2
+    assert "--session 99: no such session in" in capsys.readouterr().err.replace("\n", " ")
+    assert not (tmp_path / "o").exists()

@@ -77,6 +77,18 @@ def test_notebooks_are_copied_and_a_changed_one_is_never_overwritten(tmp_path, c
     assert mine.read_text().endswith(" ") and not (folder / NOTEBOOKS[0]).exists()
 
 
+def test_notebooks_into_a_file_are_refused(tmp_path, capsys):
+    """(It ended in "[Errno 17] File exists" with exit code 1.)"""
+    taken = tmp_path / "notes.txt"
+    taken.write_text("mine")
+    for folder in (taken, taken / "sub"):
+        with pytest.raises(SystemExit) as stop:
+            main(["notebooks", str(folder)])
+        assert stop.value.code == 2
+        assert f"argument folder: '{folder}' cannot be the output folder" in capsys.readouterr().err
+    assert taken.read_text() == "mine"
+
+
 def test_chinese_notebooks_go_into_zh(tmp_path, capsys):
     chinese = sorted(p.name for p in (ROOT / "notebooks" / "zh").glob("[0-9][0-9]_*.ipynb"))
     code = main(["notebooks", str(tmp_path), "--lang", "zh"])

@@ -279,11 +279,15 @@ def test_bad_input_is_named_without_traceback(tmp_path, capsys, content, extra, 
     assert not (tmp_path / "out").exists()
 
 
-def test_bad_period_days_is_refused(tmp_path, capsys):
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [("0", "use a number > 0"), ("1e300", "use a number of days > 0 and ≤ 366")],  # (1e300:
+)  # a minute of fitting, then rates out of the model's ranges)
+def test_bad_period_days_is_refused(tmp_path, capsys, days, expected):
     with pytest.raises(SystemExit) as exit_info:
-        main(["calibrate", str(tmp_path / "x.csv"), "--period-days", "0"])
+        main(["calibrate", str(tmp_path / "x.csv"), "--period-days", days])
     assert exit_info.value.code == 2
-    assert "use a number > 0" in capsys.readouterr().err
+    assert f"argument --period-days: '{days}' is not allowed; {expected}" in capsys.readouterr().err
 
 
 def test_missing_extra_is_explained(monkeypatch):

@@ -11,6 +11,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from sim.apps.cli import main
@@ -60,6 +61,19 @@ class Writes(Base):
 
     def misbehave(self, firm):
         firm.value.product = float("nan")
+
+
+class Fails(Strategy):
+    # raises from its ninth decision in a process: in the third run of 4 periods
+
+    name = "fails"
+    calls = 0
+
+    def decide(self, firm, market):
+        Fails.calls += 1
+        if Fails.calls > 8:
+            raise ValueError("the third run fails")
+        return self.base_decision(firm)
 
 
 class Replaces(Base):
@@ -222,6 +236,9 @@ def test_a_sweep_folder_of_version_0_1_resumes(tmp_path, capsys):
             "is given twice",
         ),
         (("sweep", "--grid", "homogenisation.rate=0,0"), "the value 0 appears twice"),
+        # (said "'' appears twice"; --rotate ran and ignored --strategies)
+        (("compare", "--firm", "MarketCo", "--strategies", "static,,"), "an empty name"),
+        (("compare", "--rotate", "--strategies", "static"), "--strategies goes with --firm"),
         (
             ("compare", "--firm", "MarketCo", "--strategies", "static,static"),
             "'static' appears twice",
@@ -246,6 +263,16 @@ def test_report_on_damaged_results_says_what_to_do(tmp_path, capsys, content, na
     code, err = run(capsys, "report", out)
     assert code == 2 and f"{out / name}: not a readable crmsim results file" in err, err
     assert "Run the command that made the folder again" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("what", ["no such folder", "a file"])
+def test_report_on_a_missing_folder_or_a_file_names_it(tmp_path, capsys, what):
+    """(It named <folder>/summary.csv, 'no such file', and said to run the command again.)"""
+    folder = tmp_path / "results"
+    if what == "a file":
+        folder.write_text("x")
+    code, err = run(capsys, "report", folder)
+    assert code == 2 and f"{folder}: {what}; give the output folder of 'crmsim run'" in err, err
 
 
 # --- runs fail safely --------------------------------------------------------------------------
@@ -281,6 +308,18 @@ def test_a_misbehaving_strategy_is_stopped_with_a_message(
     assert code == 2, err
     assert message in err and "firm 'MarketCo'" in err and "period 3" in err and "seed 0" in err
     assert "Traceback" not in err
+
+
+def test_a_strategy_failing_midway_keeps_the_runs_already_written(tmp_path, capsys, policies):
+    settings = ("--set", f'firms[2].strategy={{name = "{policies}:Fails"}}')
+    out = tmp_path / "o"
+    args = ("run", "flagship", "--seeds", "4", "--out", out, *SMALL, "--periods", "4", *settings)
+    code, err = run(capsys, *args)
+    assert code == 2 and "seed 2: firm 'MarketCo' (strategy 'fails'), period 1" in err, err
+    assert "decide() raised ValueError: the third run fails" in err
+    kept = sorted(p.name for p in (out / "runs").glob("*.parquet"))
+    assert kept == ["seed=0.parquet", "seed=1.parquet"]
+    assert pd.read_parquet(out / "runs" / kept[1])["period"].max() == 4
 
 
 def test_a_strategy_that_kills_its_process_is_reported(tmp_path, capsys, policies):

@@ -216,8 +216,17 @@ def test_bad_file_through_the_real_command_has_no_traceback(tmp_path):
         (["run", "flagship", "--set", "periods"], "expected key.path=value"),
         (["run", "flagship", "--set", "firms[9].price=3"], "firms[9] does not exist"),
         (["run", "flagship", "--set", "choice.noise=-1"], "choice.noise"),
+        (  # (it said "Input should be a valid dictionary or instance of StrategySpec")
+            ["run", "flagship", "--set", "firms[0].strategy=static"],
+            "firms[0].strategy: must be a table, e.g. {name = …} (keys: name) (got 'static')",
+        ),
         (["run", "flagship", "--seeds", "0"], "use a whole number ≥ 1"),
         (["run", "flagship", "--seeds", "many"], "not a whole number"),
+        (["run", "flagship", "--periods", "1000000000"], "≤ 10,000 (periods per run"),
+        (["sweep", "flagship", "--grid", "periods=2", "--periods", "0"], "use a whole number ≥ 1"),
+        # a process each: 100000 of them filled this machine's memory before this check
+        (["run", "flagship", "--workers", "100000"], "argument --workers: 100000 is not allowed"),
+        (["compare", "flagship", "--rotate", "--dask-workers", "5000"], "4 × this machine's"),
     ],
 )
 def test_bad_command_lines_get_a_clear_message(tmp_path, capsys, args, expected):
@@ -229,6 +238,23 @@ def test_bad_command_lines_get_a_clear_message(tmp_path, capsys, args, expected)
     err = capsys.readouterr().err
     assert expected in err, err
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("command", ["run", "compare", "sweep"])
+@pytest.mark.parametrize("under", ["", "/sub"])
+def test_an_output_folder_that_is_a_file_is_refused_before_any_run(
+    tmp_path, capsys, command, under
+):
+    """(It ran, then ended in "[Errno 17] File exists" with exit code 1.)"""
+    taken = tmp_path / "notes.txt"
+    taken.write_text("mine")
+    extra = {"compare": ["--rotate"], "sweep": ["--grid", "periods=2"]}.get(command, [])
+    with pytest.raises(SystemExit) as stop:
+        main([command, "flagship", *extra, "--out", f"{taken}{under}"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument --out: '{taken}{under}' cannot be the output folder" in err, err
+    assert taken.read_text() == "mine"
 
 
 @pytest.mark.slow  # a child process killed mid-run, then resumed: ~9 s

@@ -11,7 +11,16 @@ from sim.studies import load_study
 from study_files import write_study
 
 BAD = {
-    "unknown key": ("[policy]", "[policy]\ncolour = 'red'", ["policy.colour", "unknown key"]),
+    "unknown key": (
+        "[policy]",
+        "[policy]\ncolour = 'red'",
+        ["policy.colour", "unknown key", "allowed here: firm, strategy, params"],
+    ),
+    "unknown top-level key": (  # (it listed the scenario's keys as the allowed ones)
+        "seeds = 2",
+        "seeds = 2\nsamples = 3",
+        ["samples: unknown key", "docs/stress-testing.md", "allowed here: title, scenario, set"],
+    ),
     "wrong type": ("seeds = 2", 'seeds = "2"', ["seeds", "whole number"]),
     "unknown outcome": (
         '"mean_retention_rate"]',
@@ -103,9 +112,20 @@ def test_a_bad_study_file_is_refused_with_file_key_and_allowed_values(tmp_path, 
 def test_a_missing_study_file_and_a_missing_breakeven_section(tmp_path, capsys):
     assert main(["tune", str(tmp_path / "none.toml")]) == 2
     assert "no such study file" in capsys.readouterr().err
+    assert main(["tune", str(tmp_path)]) == 2
+    assert f"{tmp_path}: a folder, not a study file" in capsys.readouterr().err
     study = write_study(tmp_path, "no_breakeven")
-    assert main(["breakeven", str(study), "--out", str(tmp_path / "out")]) == 2
+    out = tmp_path / "out"
+    assert main(["breakeven", str(study), "--out", str(out), "--parameter", "periods"]) == 2
     assert "[breakeven] section" in capsys.readouterr().err
+    # the folder is not claimed by the refused command (it was, and the corrected command was
+    # refused: "holds another study's results")
+    assert not (out / "study.json").exists()
+    study.write_text(study.read_text() + "[breakeven]\nvalues = [1.0, 2.0]\n")
+    assert main(["breakeven", str(study), "--out", str(out), "--parameter", "nonsense"]) == 2
+    err = capsys.readouterr().err
+    assert "--parameter / breakeven.parameter nonsense" in err and "unknown key" in err, err
+    assert not (out / "study.json").exists()
 
 
 def test_the_study_hash_follows_the_study_and_the_policy_file(tmp_path):

@@ -1,16 +1,18 @@
 """The values the ``crmsim`` command line accepts: argparse types that refuse a bad value with a
-message naming what is allowed (seeds, counts, numbers, ports, folders, dates, languages, study
-prices)."""
+message naming what is allowed (seeds, periods, workers, counts, numbers, ports, folders, dates,
+languages, study prices)."""
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.errors import InputError
 from sim.i18n import Language, check_language
+from sim.schema import MAX_PERIODS
 
 if TYPE_CHECKING:  # for annotations only: pandas is imported when a date is parsed
     import pandas as pd
@@ -33,6 +35,32 @@ def positive_int(text: str) -> int:
     value = whole_number(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} is not allowed; use a whole number ≥ 1")
+    return value
+
+
+def period_count(text: str) -> int:
+    """argparse type for --periods: a whole number from 1 to the scenario schema's maximum."""
+    value = whole_number(text)
+    if not 1 <= value <= MAX_PERIODS:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not allowed; use a whole number ≥ 1 and ≤ {MAX_PERIODS:,} (periods "
+            "per run, as a scenario's periods key allows)"
+        )
+    return value
+
+
+def worker_count(text: str) -> int:
+    """argparse type for local worker processes: 1 to 4 × this machine's cores (each worker
+    is a process of its own with the whole engine in memory: more would exhaust memory, and
+    more than the cores go no faster)."""
+    value = whole_number(text)
+    cores = os.cpu_count() or 1
+    if not 1 <= value <= 4 * cores:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not allowed; use a whole number ≥ 1 and ≤ {4 * cores} (4 × this "
+            f"machine's {cores} cores: each worker is a process, and more than the cores go no "
+            "faster); for more machines use --scheduler"
+        )
     return value
 
 
@@ -95,6 +123,22 @@ def positive_float(text: str) -> float:
     if not (value > 0 and math.isfinite(value)):
         raise argparse.ArgumentTypeError(
             f"{text.strip()!r} is not allowed; use a number > 0 (finite: not inf or nan)"
+        )
+    return value
+
+
+MAX_PERIOD_DAYS = 366.0  # calibrate --period-days: a model period is at most a year
+
+
+def period_days(text: str) -> float:
+    """argparse type for calibrate --period-days: days in one model period, > 0 and ≤ 366
+    (checked before the fit, which otherwise ran for a minute to fitted rates out of range)."""
+    value = positive_float(text)
+    if value > MAX_PERIOD_DAYS:
+        raise argparse.ArgumentTypeError(
+            f"{text.strip()!r} is not allowed; use a number of days > 0 and ≤ "
+            f"{MAX_PERIOD_DAYS:g} (a model period of a day, a week (7), a month (30.4375), "
+            "… up to a year)"
         )
     return value
 

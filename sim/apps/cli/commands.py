@@ -246,6 +246,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from sim.experiments import Sweep, rotation_variants, seed_list, strategy_variants
 
     base = load(args.scenario, args.overrides)
+    if args.rotate and args.strategies:
+        raise ScenarioError(
+            "--rotate rotates the scenario's own strategies; --strategies goes "
+            "with --firm FIRM (give one or the other)"
+        )
     if args.rotate:
         variants = rotation_variants(base)
     elif not args.strategies:

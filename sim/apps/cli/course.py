@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from sim.apps.cli.arguments import output_folder
 from sim.errors import InputError
 
 LANG_CHOICES = ("en", "zh", "all")
@@ -48,7 +49,9 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
         epilog=EXAMPLES["notebooks"],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    notebooks.add_argument("folder", type=Path, help="where to put them (created if needed)")
+    notebooks.add_argument(
+        "folder", type=output_folder, help="where to put them (created if needed)"
+    )
     notebooks.add_argument("--lang", choices=LANG_CHOICES, default="en", help="default: en")
 
 

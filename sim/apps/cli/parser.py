@@ -11,6 +11,8 @@ from sim.apps.cli.arguments import (
     iso_date,
     language,
     output_folder,
+    period_count,
+    period_days,
     port_number,
     positive_float,
     positive_int,
@@ -18,6 +20,7 @@ from sim.apps.cli.arguments import (
     seed_count,
     seed_number,
     whole_number,
+    worker_count,
 )
 from sim.apps.cli.course import add_course_commands
 from sim.calibration.csv_layout import CsvLayout
@@ -91,7 +94,7 @@ def add_run_options(parser: argparse.ArgumentParser, default_seeds: int) -> None
     )
     parser.add_argument("--first-seed", type=first_seed, default=0, help="first seed (default 0)")
     parser.add_argument(
-        "--periods", type=positive_int, help="periods per run (default: scenario's)"
+        "--periods", type=period_count, help="periods per run (default: scenario's)"
     )
     parser.add_argument(
         "--set",
@@ -101,7 +104,9 @@ def add_run_options(parser: argparse.ArgumentParser, default_seeds: int) -> None
         metavar="KEY.PATH=VALUE",
         help="override one scenario key, e.g. homogenisation.rate=0 (repeatable)",
     )
-    parser.add_argument("--out", type=Path, help="output folder (default results/<scenario>…)")
+    parser.add_argument(
+        "--out", type=output_folder, help="output folder (default results/<scenario>…)"
+    )
     add_language(parser)
     add_where_options(parser)
     add_decision_limit_and_quiet(parser)
@@ -111,10 +116,10 @@ def add_where_options(parser: argparse.ArgumentParser) -> None:
     """Where the runs go (one of): --workers, --dask-workers, --scheduler."""
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
-        "--workers", type=positive_int, help="local worker processes (default: all cores)"
+        "--workers", type=worker_count, help="local worker processes (default: all cores)"
     )
     where.add_argument(
-        "--dask-workers", type=positive_int, metavar="N", help="start a local Dask cluster"
+        "--dask-workers", type=worker_count, metavar="N", help="start a local Dask cluster"
     )
     where.add_argument(
         "--scheduler", metavar="ADDRESS", help="an existing Dask scheduler, tcp://HOST:PORT"
@@ -261,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     calibrate.add_argument(
         "--period-days",
-        type=positive_float,
+        type=period_days,
         default=MONTH_DAYS,
         help=f"days in one model period (default {MONTH_DAYS:g}, a month)",
     )
