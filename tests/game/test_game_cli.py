@@ -209,3 +209,12 @@ def test_settings_the_game_cannot_pay_or_hold_are_refused(
     err = capsys.readouterr().err
     assert err.startswith("crmsim game: ") and words in err and err.count("\n") == 1, err
     assert not (tmp_path / "g" / "game.sqlite").exists()
+
+
+def test_debrief_workers_are_bounded(tmp_path, capsys):
+    """(--workers 100000 would start a process each, as run's did until it was bounded.)"""
+    with pytest.raises(SystemExit) as stop:
+        main(["game", "debrief", str(tmp_path), "--key", "k", "--workers", "100000"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --workers: 100000 is not allowed" in err and "Traceback" not in err

@@ -319,7 +319,7 @@ def add_game_commands(game: argparse.ArgumentParser) -> None:
     actions.choices["export"].add_argument("--out", type=Path, help="CSV file (default in game)")
     debrief = actions.choices["debrief"]
     debrief.add_argument("--seeds", type=seed_count, default=30, help="seeds (default 30)")
-    debrief.add_argument("--workers", type=positive_int, help="processes (default: this one)")
+    debrief.add_argument("--workers", type=worker_count, help="processes (default: this one)")
     serve = actions.add_parser("serve", help="serve the team and instructor pages")
     serve.add_argument("game", type=Path, help="the game folder")
     serve.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
