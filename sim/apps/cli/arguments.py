@@ -38,41 +38,38 @@ def positive_int(text: str) -> int:
     return value
 
 
-def period_count(text: str) -> int:
-    """argparse type for --periods: a whole number from 1 to the scenario schema's maximum."""
+def whole_in_range(text: str, high: int, meaning: str) -> int:
+    """A whole number from 1 to ``high``, or an ArgumentTypeError saying the range and
+    ``meaning``, what the limit is for."""
     value = whole_number(text)
-    if not 1 <= value <= MAX_PERIODS:
+    if not 1 <= value <= high:
         raise argparse.ArgumentTypeError(
-            f"{value} is not allowed; use a whole number ≥ 1 and ≤ {MAX_PERIODS:,} (periods "
-            "per run, as a scenario's periods key allows)"
+            f"{value} is not allowed; use a whole number ≥ 1 and ≤ {high:,} ({meaning})"
         )
     return value
+
+
+def period_count(text: str) -> int:
+    """argparse type for --periods: a whole number from 1 to the scenario schema's maximum."""
+    return whole_in_range(text, MAX_PERIODS, "periods per run, as a scenario's periods key allows")
 
 
 def worker_count(text: str) -> int:
     """argparse type for local worker processes: 1 to 4 × this machine's cores (each worker
     is a process of its own with the whole engine in memory: more would exhaust memory, and
     more than the cores go no faster)."""
-    value = whole_number(text)
     cores = os.cpu_count() or 1
-    if not 1 <= value <= 4 * cores:
-        raise argparse.ArgumentTypeError(
-            f"{value} is not allowed; use a whole number ≥ 1 and ≤ {4 * cores} (4 × this "
-            f"machine's {cores} cores: each worker is a process, and more than the cores go no "
-            "faster); for more machines use --scheduler"
-        )
-    return value
+    why = (
+        f"4 × this machine's {cores} cores: each worker is a process, and more than the cores "
+        "go no faster; for more machines use --scheduler"
+    )
+    return whole_in_range(text, 4 * cores, why)
 
 
 def seed_count(text: str) -> int:
     """argparse type for --seeds: a whole number from 1 to 1,000,000."""
-    value = whole_number(text)
-    if not 1 <= value <= MAX_SEEDS:
-        raise argparse.ArgumentTypeError(
-            f"{value} is not allowed; use a whole number ≥ 1 and ≤ {MAX_SEEDS:,} (the number "
-            "of runs per variant; run a larger study in parts with --first-seed)"
-        )
-    return value
+    meaning = "the number of runs per variant; run a larger study in parts with --first-seed"
+    return whole_in_range(text, MAX_SEEDS, meaning)
 
 
 def first_seed(text: str) -> int:
