@@ -175,7 +175,7 @@ class Market(ChannelResults, mesa.Model):
             spec.economics.complaint_cost,
             rng,
         )
-        bought = np.flatnonzero(purchases.count)  # pairs, as i·F + j
+        bought = purchases.pairs  # as i·F + j
         self.cohorts.record(p, r.last_purchase.ravel()[bought], bought % r.f)
         active = update_relationships(  # S9
             c, r, purchases, felt, decisions, p, spec.experience, spec.knowledge

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,7 +31,16 @@ class Purchases:
         """Sum ``values`` (one per purchase) over each customer-firm pair: (N, F)."""
         n, f = self.count.shape
         pair = self.customer * f + self.firm
-        return np.bincount(pair, values, minlength=n * f).astype(float).reshape(n, f)
+        return np.bincount(pair, values, minlength=n * f).astype(float, copy=False).reshape(n, f)
+
+    @cached_property
+    def pairs(self) -> NDArray[np.intp]:
+        """The pairs that bought this period, as flat indices i·F + j, ascending."""
+        return np.flatnonzero(self.count)
+
+    def over_pairs(self, values: NDArray[np.float64]) -> NDArray[np.float64]:
+        """:meth:`per_pair` at :attr:`pairs` only (the same sums, bit for bit)."""
+        return self.per_pair(values).take(self.pairs)
 
 
 def purchases_before_leaving(
