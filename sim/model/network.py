@@ -67,15 +67,18 @@ class SocialNetwork:
         if self.kind != "small_world":
             return self.exposure(talk.astype(float))
         n, k = talk.shape
-        talker, column = np.nonzero(talk)
+        talker, column = np.divmod(np.flatnonzero(talk), k)
         indptr, indices = self.matrix.indptr, self.matrix.indices
-        start, count = indptr[talker], self.degree[talker]
+        start, count = indptr.take(talker), self.degree.take(talker)
         first = np.cumsum(count) - count  # where each talker's contacts start in the list
         entry = np.arange(count.sum()) + np.repeat(start - first, count)
-        heard = indices.take(entry) * k + np.repeat(column, count)  # (listener, column)
-        talking = np.bincount(heard, minlength=n * k).reshape(n, k)
-        talking += (self.degree * self.shares.shape[1])[:, None]
-        return self.shares.take(talking)
+        heard = indices.take(entry) * k + np.repeat(column, count)  # cells (listener, column)
+        talking = np.bincount(heard, minlength=n * k)
+        cells = np.flatnonzero(talking > 0)  # the rest hear nobody: 0
+        exposure = np.zeros(n * k)
+        row = self.degree.take(cells // k) * self.shares.shape[1]
+        np.put(exposure, cells, self.shares.take(row + talking.take(cells)))
+        return exposure.reshape(n, k)
 
 
 def share_table(most: int) -> NDArray[np.float64]:
