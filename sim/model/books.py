@@ -230,7 +230,9 @@ def keep_books(
     r.spend = spend
     r.cumulative_revenue += spend
     r.cumulative_margin += margin
-    r.margin_rate += economics.margin_smoothing * (margin - r.margin_rate)
+    change = np.subtract(margin, r.margin_rate, out=margin)  # in place: margin is done with
+    change *= economics.margin_smoothing
+    r.margin_rate += change
     new = active & ~active_before
     r.cost_to_serve += economics.acquisition_cost * new
     won = per_firm(new)

@@ -38,9 +38,18 @@ class Purchases:
         """The pairs that bought this period, as flat indices i·F + j, ascending."""
         return np.flatnonzero(self.count)
 
+    @cached_property
+    def slot(self) -> NDArray[np.intp]:
+        """Each purchase's place in :attr:`pairs`."""
+        n, f = self.count.shape
+        place = np.zeros(n * f, dtype=np.intp)
+        place[self.pairs] = np.arange(self.pairs.size)
+        return place.take(self.customer * f + self.firm)
+
     def over_pairs(self, values: NDArray[np.float64]) -> NDArray[np.float64]:
-        """:meth:`per_pair` at :attr:`pairs` only (the same sums, bit for bit)."""
-        return self.per_pair(values).take(self.pairs)
+        """:meth:`per_pair` at :attr:`pairs` only: the same sums, bit for bit (each pair's
+        values added in purchase order, from 0)."""
+        return np.bincount(self.slot, values, minlength=self.pairs.size).astype(float, copy=False)
 
 
 def purchases_before_leaving(
