@@ -85,9 +85,17 @@ def stages(relations: Relationships, active: NDArray[np.bool_], x: Experience) -
     r = relations
     attitude = (r.trust >= x.loyal_trust) | (r.attachment >= x.loyal_attachment)
     loyal = (r.purchases >= x.loyal_purchases) & attitude
-    stage = np.where(loyal, np.int8(Stage.LOYAL), np.int8(Stage.REPEAT))
-    # the first condition that holds decides the stage: written last
-    np.copyto(stage, Stage.FIRST_TIME, where=r.purchases == 1)
-    np.copyto(stage, Stage.LAPSED, where=~active)
-    np.copyto(stage, Stage.PROSPECT, where=r.purchases == 0)
-    return stage
+    code = np.int8  # the first condition that holds decides the stage
+    return np.where(
+        r.purchases == 0,
+        code(Stage.PROSPECT),
+        np.where(
+            ~active,
+            code(Stage.LAPSED),
+            np.where(
+                r.purchases == 1,
+                code(Stage.FIRST_TIME),
+                np.where(loyal, code(Stage.LOYAL), code(Stage.REPEAT)),
+            ),
+        ),
+    )
