@@ -61,10 +61,10 @@ class Concentration:
 def concentration(revenue: NDArray[np.float64], profit: NDArray[np.float64]) -> Concentration:
     """Concentration over the customers served (``revenue`` > 0): cumulative revenue and customer
     profit (margin − cost to serve) of each, in $."""
-    served = revenue > 0
-    profit = profit[served]
+    served = np.flatnonzero(revenue > 0)  # take: faster than a mask on a column of (N, F)
+    profit = profit.take(served)
     return Concentration(
-        top20_sales=top_share(revenue[served]),
+        top20_sales=top_share(revenue.take(served)),
         top20_profit=top_share(profit),
         unprofitable=float(np.mean(profit < 0)) if profit.size else float("nan"),
     )
@@ -230,7 +230,9 @@ def keep_books(
     r.spend = spend
     r.cumulative_revenue += spend
     r.cumulative_margin += margin
-    r.margin_rate += economics.margin_smoothing * (margin - r.margin_rate)
+    change = np.subtract(margin, r.margin_rate, out=margin)  # in place: margin is done with
+    change *= economics.margin_smoothing
+    r.margin_rate += change
     new = active & ~active_before
     r.cost_to_serve += economics.acquisition_cost * new
     won = per_firm(new)

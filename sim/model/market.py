@@ -24,7 +24,7 @@ from sim.model.lifetime_value import LifetimeValues
 from sim.model.network import SocialNetwork
 from sim.model.population import Relationships, Traits, draw_traits
 from sim.model.submodels.advertising import advertise
-from sim.model.submodels.choice import choose
+from sim.model.submodels.choice import choose, shopping_occasions
 from sim.model.submodels.complaints import handle_complaints
 from sim.model.submodels.decisions import decide_all
 from sim.model.submodels.experience import experience, form_expectations
@@ -141,14 +141,27 @@ class Market(ChannelResults, mesa.Model):
         contacts = contact_for_retention(  # S4
             r, self.lifetime, decisions, active_before, spec.economics
         )
+        # S6's first draw, made before S5 (which draws nothing) so that offers are made only
+        # to the customers who shop: in period 1 expectations need everyone's, and the stores
+        # route everyone's.
+        occasions = shopping_occasions(c, self.conditions, rng)
+        shoppers = None if p == 1 or channel is not None else np.flatnonzero(occasions)
         offers = personalised_offers(  # S5
-            c, r, self.firms, decisions, self.lifetime, active_before, self.conditions, spec
+            c,
+            r,
+            self.firms,
+            decisions,
+            self.lifetime,
+            active_before,
+            self.conditions,
+            spec,
+            shoppers,
         )
         if channel is not None:  # S5 offers through the stores
             offers = channel.route(offers, c.value_weights)
         if p == 1:  # expectations start where the market is
             form_expectations(c, offers, r.aware, self.conditions.present)
-        purchases = choose(c, offers, spec.choice, self.conditions, rng)  # S6
+        purchases = choose(c, offers, spec.choice, self.conditions, rng, occasions)  # S6
         if channel is not None:  # S6 the stores' cut
             purchases = channel.sell(purchases)
         felt = experience(c, r, purchases, offers, spec.experience, self.conditions, rng)  # S7
@@ -162,7 +175,7 @@ class Market(ChannelResults, mesa.Model):
             spec.economics.complaint_cost,
             rng,
         )
-        bought = np.flatnonzero(purchases.count)  # pairs, as i·F + j
+        bought = purchases.pairs  # as i·F + j
         self.cohorts.record(p, r.last_purchase.ravel()[bought], bought % r.f)
         active = update_relationships(  # S9
             c, r, purchases, felt, decisions, p, spec.experience, spec.knowledge

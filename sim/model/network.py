@@ -45,6 +45,8 @@ class SocialNetwork:
             adjacency = small_world(n, spec.degree, spec.rewiring, rng)
             degree = np.asarray(adjacency.sum(axis=1)).ravel()
             self.matrix = sp.diags_array(1.0 / np.maximum(degree, 1.0)) @ adjacency
+            self.degree = degree.astype(np.intp)
+            self.shares = share_table(int(self.degree.max(initial=0)))
 
     def exposure(self, talk: NDArray[np.float64]) -> NDArray[np.float64]:
         """Share of each customer's contacts saying something, per column ((N, K) → (N, K))."""
@@ -53,3 +55,37 @@ class SocialNetwork:
         if self.kind == "fully_mixed":
             return np.broadcast_to(talk.mean(axis=0), talk.shape).copy()
         return self.matrix @ talk
+
+    def exposure_to_talkers(self, talk: NDArray[np.bool_]) -> NDArray[np.float64]:
+        """:meth:`exposure` of 0/1 talk, bit for bit, counted from the few who talk.
+
+        Row i of the matrix holds 1/d_i for each of i's d_i contacts, and the product adds
+        them up one by one, so the share of i's contacts saying something is the sum of m
+        terms 1/d_i, where m is how many of them talk: ``shares[d_i, m]``. The network is
+        undirected, so i's talking contacts are found as the contacts of those who talk.
+        """
+        if self.kind != "small_world":
+            return self.exposure(talk.astype(float))
+        n, k = talk.shape
+        talker, column = np.divmod(np.flatnonzero(talk), k)
+        indptr, indices = self.matrix.indptr, self.matrix.indices
+        start, count = indptr.take(talker), self.degree.take(talker)
+        first = np.cumsum(count) - count  # where each talker's contacts start in the list
+        entry = np.arange(count.sum()) + np.repeat(start - first, count)
+        heard = indices.take(entry) * k + np.repeat(column, count)  # cells (listener, column)
+        talking = np.bincount(heard, minlength=n * k)
+        cells = np.flatnonzero(talking > 0)  # the rest hear nobody: 0
+        exposure = np.zeros(n * k)
+        row = self.degree.take(cells // k) * self.shares.shape[1]
+        np.put(exposure, cells, self.shares.take(row + talking.take(cells)))
+        return exposure.reshape(n, k)
+
+
+def share_table(most: int) -> NDArray[np.float64]:
+    """shares[d, m]: 1/d (1 for d = 0) added up m times in order, m ≤ d ≤ ``most``; the share
+    of a customer's d contacts that m make up, as the sparse product rounds it."""
+    shares = np.zeros((most + 1, most + 1))
+    step = 1.0 / np.maximum(np.arange(most + 1), 1.0)
+    for m in range(1, most + 1):
+        shares[:, m] = shares[:, m - 1] + step
+    return shares

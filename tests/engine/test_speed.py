@@ -1,5 +1,7 @@
 """What the vectorised engine does for speed and memory without changing a number: BLAS on one
-thread while a period runs, and offers computed in place equal to their formulas written out."""
+thread while a period runs, offers computed in place equal to their formulas written out, offers
+made only to shoppers equal to their rows of everyone's, and relationships updated in full only
+for the pairs that bought equal to the update of every pair."""
 
 from __future__ import annotations
 
@@ -10,6 +12,10 @@ import sim.model.market
 from sim.model import Market
 from sim.model.equations import circular_distance
 from sim.model.population import Stage
+from sim.model.submodels.choice import choose
+from sim.model.submodels.experience import experience
+from sim.model.submodels.offers import personalised_offers
+from sim.model.submodels.relationships import attachment, update_relationships
 from sim.scenarios import load
 from sim.schema import ENERGY, MONEY, PRODUCT, SERVICE, TIME
 
@@ -90,3 +96,60 @@ def test_offers_computed_in_place_equal_the_formulas_bit_for_bit():
     assert np.array_equal(offers.delivered_value, delivered)
     assert np.array_equal(offers.price, price * (1.0 - discount))
     assert np.array_equal(offers.utility, np.where(r.aware, delivered + relationship, -np.inf))
+
+
+def test_offers_to_shoppers_are_their_rows_of_everyones_offers_bit_for_bit():
+    spec = load("flagship", ["customers.count=3000"]).spec
+    market = Market(spec, rng=4).run(9)  # profiles, tiers and discounts under way
+    decisions = market_decisions(market)
+    active = market.relations.active(market.period, spec.experience.lapse_periods)
+    everyone = market_offers(market, decisions, active)
+    shoppers = np.flatnonzero(np.random.default_rng(0).random(3000) < 0.3)
+    some = personalised_offers(
+        market.customers,
+        market.relations,
+        market.firms,
+        decisions,
+        market.lifetime,
+        active,
+        market.conditions,
+        spec,
+        shoppers,
+    )
+    for field in ("delivered_value", "price", "service", "unit_cost", "utility"):
+        assert np.array_equal(getattr(some, field), getattr(everyone, field)[shoppers]), field
+    assert np.array_equal(some.at(shoppers), np.arange(shoppers.size))
+    listed = np.array([d.service for d in decisions])
+    assert (some.service > listed).any()  # some shoppers are in a top tier
+
+
+def test_relationships_updated_for_buyers_only_equal_the_update_of_every_pair():
+    """S9 updates trust, attachment and profiles in full only where a pair bought; the result is
+    the formula applied to every pair (np.where over all pairs, as written in docs/model.md)."""
+    spec = load("flagship", ["customers.count=3000"]).spec
+    market = Market(spec, rng=6).run(8)
+    c, r, x, know = market.customers, market.relations, spec.experience, spec.knowledge
+    decisions = market_decisions(market)
+    active = r.active(market.period, x.lapse_periods)
+    offers = market_offers(market, decisions, active)
+    purchases = choose(c, offers, spec.choice, market.conditions, market.rng)
+    felt = experience(c, r, purchases, offers, x, market.conditions, market.rng)
+    count, bought = purchases.count, purchases.count > 0
+    trust = np.where(
+        bought, r.trust + x.trust_rate * (r.satisfaction - r.trust), r.trust * (1 - x.trust_decay)
+    )
+    letdowns = purchases.per_pair(felt.inadequate)
+    trust = np.clip(trust - x.inadequate_trust_loss * letdowns, -1.0, 1.0)
+    held = attachment(r.attachment, purchases.per_pair(felt.delighted), letdowns, x)
+    crm = np.array([min(1.0, d.crm / know.crm_full_cost) for d in decisions])
+    learn = np.minimum(1.0, know.base_rate + know.crm_rate * crm)
+    knowledge = np.where(
+        bought, 1.0 - (1.0 - r.knowledge) * (1.0 - learn) ** count, r.knowledge * (1 - know.decay)
+    )
+    times = r.purchases + count
+    last = np.where(bought, market.period + 1, r.last_purchase)
+    update_relationships(c, r, purchases, felt, decisions, market.period + 1, x, know)
+    assert bought.mean() > 0.05 and (letdowns > 0).any()
+    for name, expected in (("trust", trust), ("attachment", held), ("knowledge", knowledge)):
+        assert np.array_equal(getattr(r, name), expected), name
+    assert np.array_equal(r.purchases, times) and np.array_equal(r.last_purchase, last)

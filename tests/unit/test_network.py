@@ -55,3 +55,25 @@ def test_exposure_is_the_mean_over_contacts():
     assert np.allclose(mixed.exposure(talk), 0.2)
     silent = SocialNetwork(Network(kind="none"), 10, np.random.default_rng(0))
     assert not silent.exposure(talk).any()
+
+
+@pytest.mark.parametrize(("degree", "rewiring"), [(10, 0.1), (2, 1.0), (40, 0.5)])
+def test_exposure_to_talkers_is_the_sparse_product_bit_for_bit(degree, rewiring):
+    """Counted from the talkers and looked up in the table of the product's sums, the exposure
+    to 0/1 talk equals the sparse matrix product exactly (every bit), from a column of silence
+    to one where everyone talks; and for the other kinds of network it is their exposure."""
+    net = SocialNetwork(
+        Network(kind="small_world", degree=degree, rewiring=rewiring),
+        3000,
+        np.random.default_rng(degree),
+    )
+    rng = np.random.default_rng(5)
+    talk = rng.random((3000, 6)) < np.array([0.0, 0.01, 0.05, 0.2, 0.5, 1.0])
+    fast = net.exposure_to_talkers(talk)
+    exact = net.exposure(talk.astype(float))
+    assert fast.dtype == exact.dtype and np.array_equal(fast, exact)
+    assert not exact[:, 0].any() and np.allclose(exact[:, 5], 1.0)  # (not == 1: rounding)
+    assert len(np.unique(exact[:, 3])) > 5  # many different shares: the table is exercised
+    for kind in ("fully_mixed", "none"):
+        other = SocialNetwork(Network(kind=kind), 3000, np.random.default_rng(0))
+        assert np.array_equal(other.exposure_to_talkers(talk), other.exposure(talk.astype(float)))

@@ -26,13 +26,11 @@ def handle_complaints(
     to serve. Returns per-firm complaints and recoveries."""
     r = relations
     f = r.f
-    count = purchases.count
-    felt = purchases.per_pair(satisfaction)
-    bought = count > 0
-    felt = np.divide(felt, count, out=np.zeros_like(felt), where=bought)
+    pairs = purchases.pairs  # flat i·F + j; only these pairs' satisfaction moves
+    felt = purchases.over_pairs(satisfaction) / purchases.count.take(pairs)
     rho = x.satisfaction_memory
-    r.satisfaction = np.where(bought, (1 - rho) * r.satisfaction + rho * felt, r.satisfaction)
-    unhappy = np.flatnonzero(bought & (felt < x.complaint_threshold))  # pairs, as i·F + j
+    np.put(r.satisfaction, pairs, (1 - rho) * r.satisfaction.take(pairs) + rho * felt)
+    unhappy = pairs[felt < x.complaint_threshold]
     complains = unhappy[rng.random(unhappy.size) < x.complaint_probability]
     handling = np.array([d.complaint_handling for d in decisions])
     handled = rng.random(complains.size) < handling[complains % f]

@@ -57,12 +57,13 @@ def experience(
     drift upward. Returns how each purchase felt."""
     c = customers
     i, j = purchases.customer, purchases.firm
+    at = offers.at(i)
     failed = rng.random(i.size) < np.maximum(
-        failure_probability(offers.service[i, j], x.failure_base, x.failure_service_scale),
+        failure_probability(offers.service[at, j], x.failure_base, x.failure_service_scale),
         conditions.failure_floor[j],
     )
     realised = (
-        offers.delivered_value[i, j]
+        offers.delivered_value[at, j]
         - x.failure_loss * failed
         + rng.normal(0.0, x.performance_noise, i.size)
     )

@@ -30,28 +30,31 @@ def update_relationships(
     """Trust follows satisfaction; attachment grows with delight and breaks below the adequate
     level; profiles learn; stages move; the buyers who left (S6) leave the category.
     Returns the pairs with an active relationship after this period's purchases."""
+    # Pairs that bought (``pairs``, flat i·F + j) get the full update; for the others it is the
+    # same formula with no purchase, computed in place (x ** 0 = 1 exactly, and 0 delights,
+    # let-downs and purchases add exactly 0): the same numbers bit for bit, fewer powers.
     c, r = customers, relations
-    count = purchases.count
-    bought = count > 0
-    r.trust = np.where(
-        bought,
-        r.trust + x.trust_rate * (r.satisfaction - r.trust),
-        r.trust * (1 - x.trust_decay),
-    )
-    delights = purchases.per_pair(felt.delighted)
-    letdowns = purchases.per_pair(felt.inadequate)
-    r.trust -= x.inadequate_trust_loss * letdowns
+    pairs = purchases.pairs
+    times = purchases.count.take(pairs)  # purchases of each pair that bought
+    letdowns = purchases.over_pairs(felt.inadequate)
+    trust = r.trust.take(pairs)
+    trust += x.trust_rate * (r.satisfaction.take(pairs) - trust)
+    trust -= x.inadequate_trust_loss * letdowns
+    r.trust *= 1 - x.trust_decay
+    np.put(r.trust, pairs, trust)
     np.clip(r.trust, -1.0, 1.0, out=r.trust)
-    r.attachment = attachment(r.attachment, delights, letdowns, x)
+    held = r.attachment.take(pairs)
+    r.attachment *= 1.0 - x.attachment_decay  # faded; with no delight or let-down, 1 − (1 − faded):
+    np.subtract(1.0, r.attachment, out=r.attachment)
+    np.subtract(1.0, r.attachment, out=r.attachment)
+    np.put(r.attachment, pairs, attachment(held, purchases.over_pairs(felt.delighted), letdowns, x))
     crm = np.array([min(1.0, d.crm / know.crm_full_cost) for d in decisions])
     learn = np.minimum(1.0, know.base_rate + know.crm_rate * crm)
-    r.knowledge = np.where(
-        bought,
-        1.0 - (1.0 - r.knowledge) * (1.0 - learn) ** count,
-        r.knowledge * (1 - know.decay),
-    )
-    r.purchases += count
-    r.last_purchase[bought] = period
+    knowledge = 1.0 - (1.0 - r.knowledge.take(pairs)) * (1.0 - learn)[pairs % r.f] ** times
+    r.knowledge *= 1 - know.decay
+    np.put(r.knowledge, pairs, knowledge)
+    np.put(r.purchases, pairs, r.purchases.take(pairs) + times)
+    np.put(r.last_purchase, pairs, period)
     # Each buyer's last purchase of the period: purchases come grouped by customer, in order.
     who = purchases.customer
     latest = np.flatnonzero(np.append(who[1:] != who[:-1], True)) if who.size else who

@@ -21,8 +21,10 @@ def word_of_mouth(
     often, and warnings travel a second hop); listeners become aware and their trust moves with
     what they hear."""
     # Computed in place (out=, +=) to keep few (N, F) arrays alive; the same numbers bit for bit.
-    r, f = relations, relations.f
-    heard_praise, heard_warning = np.hsplit(network.exposure(said(r, active, w, rng)), [f])
+    r = relations
+    praise, warn = said(r, active, w, rng)
+    heard_praise = network.exposure_to_talkers(praise)
+    heard_warning = network.exposure_to_talkers(warn)
     second_hop = network.exposure(heard_warning)
     second_hop *= w.forward_negative
     second_hop += heard_warning
@@ -40,16 +42,14 @@ def word_of_mouth(
 
 def said(
     relations: Relationships, active: NDArray[np.bool_], w: WordOfMouth, rng: np.random.Generator
-) -> NDArray[np.float64]:
-    """Who praises each firm (columns 0..F−1) and who warns against it (F..2F−1), as 0/1 in an
-    (N, 2F) array; counts each praise in ``relations.recommendations``."""
-    r, f = relations, relations.f
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Who praises each firm and who warns against it, as two (N, F) masks; counts each praise
+    in ``relations.recommendations``."""
+    r = relations
     talk = rng.random(r.satisfaction.shape)
     praise_chance = np.multiply(r.attachment, w.talk_attached)
     praise_chance += w.talk_positive
     praise = active & (r.satisfaction > w.positive_threshold) & (talk < praise_chance)
     r.recommendations += praise
     warn = active & (r.satisfaction < w.negative_threshold) & (talk < w.talk_negative)
-    out = np.empty((r.n, 2 * f))
-    out[:, :f], out[:, f:] = praise, warn
-    return out
+    return praise, warn
