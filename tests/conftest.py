@@ -46,9 +46,15 @@ def market_decisions(market: Market) -> list[Decision]:
     return decide_all(market.firms, market.period, market.conditions, market.spec.economics)
 
 
-def market_offers(market: Market, decisions: list[Decision], active: np.ndarray) -> Offers:
-    """S5 on the market's current state: every firm's personalised offer to every customer, given
-    the firms' ``decisions`` and the (N, F) pairs with an ``active`` relationship."""
+def market_offers(
+    market: Market,
+    decisions: list[Decision],
+    active: np.ndarray,
+    shoppers: np.ndarray | None = None,
+) -> Offers:
+    """S5 on the market's current state: every firm's personalised offer to every customer (or
+    to the ``shoppers`` only), given the firms' ``decisions`` and the (N, F) pairs with an
+    ``active`` relationship."""
     return personalised_offers(
         market.customers,
         market.relations,
@@ -58,6 +64,7 @@ def market_offers(market: Market, decisions: list[Decision], active: np.ndarray)
         active,
         market.conditions,
         market.spec,
+        shoppers,
     )
 
 

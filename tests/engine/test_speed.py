@@ -14,7 +14,6 @@ from sim.model.equations import circular_distance
 from sim.model.population import Stage
 from sim.model.submodels.choice import choose
 from sim.model.submodels.experience import experience
-from sim.model.submodels.offers import personalised_offers
 from sim.model.submodels.relationships import attachment, update_relationships
 from sim.scenarios import load
 from sim.schema import ENERGY, MONEY, PRODUCT, SERVICE, TIME
@@ -105,17 +104,7 @@ def test_offers_to_shoppers_are_their_rows_of_everyones_offers_bit_for_bit():
     active = market.relations.active(market.period, spec.experience.lapse_periods)
     everyone = market_offers(market, decisions, active)
     shoppers = np.flatnonzero(np.random.default_rng(0).random(3000) < 0.3)
-    some = personalised_offers(
-        market.customers,
-        market.relations,
-        market.firms,
-        decisions,
-        market.lifetime,
-        active,
-        market.conditions,
-        spec,
-        shoppers,
-    )
+    some = market_offers(market, decisions, active, shoppers)
     for field in ("delivered_value", "price", "service", "unit_cost", "utility"):
         assert np.array_equal(getattr(some, field), getattr(everyone, field)[shoppers]), field
     assert np.array_equal(some.at(shoppers), np.arange(shoppers.size))
