@@ -44,7 +44,7 @@ class SocialNetwork:
         if spec.kind == "small_world":
             adjacency = small_world(n, spec.degree, spec.rewiring, rng)
             degree = np.asarray(adjacency.sum(axis=1)).ravel()
-            self.matrix = sp.diags_array(1.0 / np.maximum(degree, 1.0)) @ adjacency
+            self.matrix = compact(sp.diags_array(1.0 / np.maximum(degree, 1.0)) @ adjacency)
             self.degree = degree.astype(np.intp)
             self.shares = share_table(int(self.degree.max(initial=0)))
 
@@ -72,13 +72,23 @@ class SocialNetwork:
         start, count = indptr.take(talker), self.degree.take(talker)
         first = np.cumsum(count) - count  # where each talker's contacts start in the list
         entry = np.arange(count.sum()) + np.repeat(start - first, count)
-        heard = indices.take(entry) * k + np.repeat(column, count)  # cells (listener, column)
+        heard = indices.take(entry).astype(np.intp) * k + np.repeat(column, count)  # cells (listener, column)
         talking = np.bincount(heard, minlength=n * k)
         cells = np.flatnonzero(talking > 0)  # the rest hear nobody: 0
         exposure = np.zeros(n * k)
         row = self.degree.take(cells // k) * self.shares.shape[1]
         np.put(exposure, cells, self.shares.take(row + talking.take(cells)))
         return exposure.reshape(n, k)
+
+
+def compact(matrix: sp.csr_array) -> sp.csr_array:
+    """``matrix`` with 32-bit column indices and row pointers where they fit (scipy builds
+    64-bit ones from 64-bit coordinates): 44 MB less at a million customers, the same products
+    bit for bit."""
+    if matrix.nnz < np.iinfo(np.int32).max:
+        matrix.indices = matrix.indices.astype(np.int32)
+        matrix.indptr = matrix.indptr.astype(np.int32)
+    return matrix
 
 
 def share_table(most: int) -> NDArray[np.float64]:
