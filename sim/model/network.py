@@ -72,7 +72,8 @@ class SocialNetwork:
         start, count = indptr.take(talker), self.degree.take(talker)
         first = np.cumsum(count) - count  # where each talker's contacts start in the list
         entry = np.arange(count.sum()) + np.repeat(start - first, count)
-        heard = indices.take(entry).astype(np.intp) * k + np.repeat(column, count)  # cells (listener, column)
+        listener = indices.take(entry).astype(np.intp)
+        heard = listener * k + np.repeat(column, count)  # cells (listener, column)
         talking = np.bincount(heard, minlength=n * k)
         cells = np.flatnonzero(talking > 0)  # the rest hear nobody: 0
         exposure = np.zeros(n * k)
