@@ -21,7 +21,8 @@ from sim.apps.game.game import Game
 
 TEAM_COOKIE = "crmsim_team"
 INSTRUCTOR_COOKIE = "crmsim_instructor"
-LANGUAGE_COOKIE = "crmsim_language"  # the language a page was joined in (en, zh)
+LANGUAGE_COOKIE = "crmsim_language"  # the page language: set on joining, kept on switching
+COOKIE_SECONDS = 12 * 3600  # how long the cookies last: a class day
 CODE_HEADER = "X-Game-Code"  # a script's code; such requests are not forms (no CSRF token)
 TOKEN_FIELD = "csrf"
 

@@ -6,7 +6,8 @@ is a Solara reactive at module level, so each browser session has its own. The b
 Vue component that asks ``/api/ping`` every :data:`PING_MS` ms from the browser itself: when
 the server is stopped or killed, the page it left behind still works enough to tell the student
 that nothing submitted is lost, and to reload once the server answers again. The same component
-gives Vuetify the words of its tables' footers ("Rows per page") in the page's language.
+gives Vuetify the words of its tables' footers ("Rows per page") in the page's language, and
+keeps a switched language in the language cookie, so that a reload opens in it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import solara
 import solara.lab
 import traitlets
 
-from sim.apps.game.access import LANGUAGE_COOKIE
+from sim.apps.game.access import COOKIE_SECONDS, LANGUAGE_COOKIE
 from sim.apps.web.fonts import PAGE_STYLE
 from sim.apps.web.i18n import LANGUAGES, Language, text
 
@@ -41,7 +42,7 @@ module.exports = {
   data() { return { state: 'up', misses: 0 }; },
   mounted() { this.speak(); this.timer = setInterval(() => this.check(), this.every); },
   destroyed() { clearInterval(this.timer); },
-  watch: { lang() { this.speak(); } },
+  watch: { lang() { this.speak(); this.remember(); } },
   methods: {
     speak() {
       // Vuetify's own words (a table's footer) in the page's language: a locale of its English
@@ -74,6 +75,11 @@ module.exports = {
         })
         .finally(() => clearTimeout(late));
     },
+    remember() {
+      // a switched language outlives a reload, as the join page's choice does
+      document.cookie = this.cookie + '=' + this.lang + '; path=/; max-age=' + this.keep
+                        + '; samesite=strict';
+    },
     reload() { window.location.reload(); },
   },
 };
@@ -94,6 +100,8 @@ class ServerWatch(ipyvuetify.VuetifyTemplate):
     ping = traitlets.Unicode(PING_PATH).tag(sync=True)
     every = traitlets.Int(PING_MS).tag(sync=True)
     needed = traitlets.Int(MISSES).tag(sync=True)
+    cookie = traitlets.Unicode(LANGUAGE_COOKIE).tag(sync=True)
+    keep = traitlets.Int(COOKIE_SECONDS).tag(sync=True)  # seconds
 
 
 def cookie(name: str) -> str:

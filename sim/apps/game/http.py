@@ -22,6 +22,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from sim.apps.game.access import (
+    COOKIE_SECONDS,
     INSTRUCTOR_COOKIE,
     LANGUAGE_COOKIE,
     TEAM_COOKIE,
@@ -46,7 +47,6 @@ from sim.apps.web.i18n import LANGUAGES, Language, text
 
 MAX_BODY = 64 * 1024
 Handler = Callable[[Request], Awaitable[Response]]
-COOKIE_SECONDS = 12 * 3600  # a class day
 JOIN_PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:sans-serif;max-width:30em;margin:4em auto}}input{{font-size:1.1em}}
 </style></head><body><p class="languages" style="text-align:right">
