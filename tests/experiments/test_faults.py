@@ -4,6 +4,7 @@ and exit code, and results are either right (byte-compared with clean runs) or r
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
 import sys
@@ -147,35 +148,47 @@ def test_two_commands_started_together_never_mix(tmp_path, capsys):
     assert files(out) == files(clean)
 
 
-def test_runs_of_another_scenario_are_never_reused(tmp_path, capsys):
-    out, clean = tmp_path / "res", tmp_path / "clean"
-    assert run(capsys, "run", "flagship", "--seeds", "2", "--out", clean, *SMALL)[0] == 0
-    assert run(capsys, "run", "flagship", "--seeds", "2", "--out", out, *SMALL)[0] == 0
+CLEAN = ("run", "flagship", "--seeds", "3")  # the command whose clean results tests compare with
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory) -> Path:
+    """The results folder of ``CLEAN`` at the small size, run once for the tests that compare a
+    folder with it or start from a copy of it (it must stay as it is)."""
+    folder = tmp_path_factory.mktemp("clean") / "res"
+    assert main([*CLEAN, "--out", str(folder), *SMALL]) == 0
+    return folder
+
+
+def test_runs_of_another_scenario_are_never_reused(tmp_path, capsys, clean):
+    out = tmp_path / "res"
+    assert run(capsys, *CLEAN, "--out", out, *SMALL)[0] == 0
     (out / "manifest.json").unlink()
     rate = ("--set", "homogenisation.rate=0")
-    code, err = run(capsys, "run", "flagship", "--seeds", "2", "--out", out, *SMALL, *rate)
+    code, err = run(capsys, *CLEAN, "--out", out, *SMALL, *rate)
     assert code == 2 and "holds runs of another experiment" in err
-    assert run(capsys, "run", "flagship", "--seeds", "2", "--out", out, *SMALL)[0] == 0
+    assert run(capsys, *CLEAN, "--out", out, *SMALL)[0] == 0
     assert files(out) == files(clean)  # the same command resumes, byte for byte
 
 
 @pytest.mark.parametrize("damage", [b"", b"PAR1 not really", None])
-def test_damaged_run_files_are_redone(tmp_path, capsys, damage):
-    out, clean = tmp_path / "res", tmp_path / "clean"
-    assert run(capsys, "run", "flagship", "--seeds", "3", "--out", clean, *SMALL)[0] == 0
-    assert run(capsys, "run", "flagship", "--seeds", "3", "--out", out, *SMALL)[0] == 0
+def test_damaged_run_files_are_redone(tmp_path, capsys, clean, damage):
+    """A copy of the clean folder (a run of the same command gives the same bytes: see above)
+    with one run file damaged: the same command redoes that run."""
+    out = tmp_path / "res"
+    shutil.copytree(clean, out)
     victim = out / "runs" / "seed=2.parquet"
     data = victim.read_bytes()
     victim.write_bytes(data[: len(data) // 2] if damage is None else damage)
-    assert run(capsys, "run", "flagship", "--seeds", "3", "--out", out, *SMALL)[0] == 0
+    assert run(capsys, *CLEAN, "--out", out, *SMALL)[0] == 0
     assert files(out) == files(clean)
 
 
-def test_one_command_kind_never_writes_into_another_kinds_folder(tmp_path, capsys):
+def test_one_command_kind_never_writes_into_another_kinds_folder(tmp_path, capsys, clean):
     ran, swept, compared = tmp_path / "run", tmp_path / "sweep", tmp_path / "compare"
     grid = ("--grid", "homogenisation.rate=0,0.15")
     strategies = ("--firm", "MarketCo", "--strategies", "static,sales_push")
-    assert run(capsys, "run", "flagship", "--seeds", "2", "--out", ran, *SMALL)[0] == 0
+    shutil.copytree(clean, ran)
     assert run(capsys, "sweep", "flagship", "--seeds", "2", *grid, "--out", swept, *SMALL)[0] == 0
     assert (
         run(capsys, "compare", "flagship", "--seeds", "2", *strategies, "--out", compared, *SMALL)[
@@ -256,9 +269,9 @@ def test_duplicate_grid_keys_values_and_strategies_are_refused(tmp_path, capsys,
     ("content", "name"),
     [(b"", "summary.csv"), (b"\x00\xff garbage", "summary.csv"), (b"PAR1", "metrics.parquet")],
 )
-def test_report_on_damaged_results_says_what_to_do(tmp_path, capsys, content, name):
+def test_report_on_damaged_results_says_what_to_do(tmp_path, capsys, clean, content, name):
     out = tmp_path / "res"
-    assert run(capsys, "run", "flagship", "--seeds", "2", "--out", out, *SMALL)[0] == 0
+    shutil.copytree(clean, out)
     (out / name).write_bytes(content)
     code, err = run(capsys, "report", out)
     assert code == 2 and f"{out / name}: not a readable crmsim results file" in err, err
@@ -357,7 +370,8 @@ def alive(pid: int) -> bool:
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
 def test_workers_end_with_their_parent(tmp_path, sig):
     out = tmp_path / "res"
-    args = ["run", "flagship", "--seeds", "16", "--workers", "2", "--out", str(out), "--quiet"]
+    # 6 runs on 2 workers: 4 or more still to do when the first is written
+    args = ["run", "flagship", "--seeds", "6", "--workers", "2", "--out", str(out), "--quiet"]
     proc = subprocess.Popen(
         [sys.executable, "-m", "sim", *args, "--set", "customers.count=2000"],
         stderr=subprocess.PIPE,

@@ -1,18 +1,28 @@
 """The package as a user gets it: a wheel built from the sources, installed into a fresh virtual
 environment outside the checkout, with its scenarios inside; ``crmsim`` works from any folder,
-even one holding a folder named like a scenario."""
+even one holding a folder named like a scenario.
+
+The environment gets its dependencies from the test's own environment instead of the package
+index (a download of ~150 MB that took most of two minutes): a folder of links to exactly the
+installed distributions the wheel's dependencies need (no extra's, not the checkout), which
+``pip check`` then holds to the wheel's requirements."""
 
 from __future__ import annotations
 
+import email
+import importlib.metadata
 import os
 import shutil
 import subprocess
 import sys
+import tomllib
 import venv
 import zipfile
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]  # one build per run
 
@@ -28,9 +38,34 @@ def run(*args: str | Path, cwd: Path, timeout: int = 600) -> subprocess.Complete
     )
 
 
+def needed(requirements: list[str]) -> list[importlib.metadata.Distribution]:
+    """The installed distributions that ``requirements`` (Requires-Dist lines) need, with their
+    own dependencies, extras left out."""
+    found: dict[str, importlib.metadata.Distribution] = {}
+    todo = [Requirement(line) for line in requirements]
+    while todo:
+        requirement = todo.pop()
+        name = canonicalize_name(requirement.name)
+        wanted = requirement.marker is None or requirement.marker.evaluate({"extra": ""})
+        if name in found or not wanted:
+            continue
+        found[name] = importlib.metadata.distribution(name)
+        todo += [Requirement(line) for line in found[name].requires or []]
+    return list(found.values())
+
+
+def link_dependencies(requirements: list[str], folder: Path) -> None:
+    """Fill ``folder`` with links to the top-level files (packages, modules, metadata) of the
+    distributions that ``requirements`` need, as in a site-packages folder."""
+    folder.mkdir()
+    for dist in needed(requirements):
+        for top in {f.parts[0] for f in dist.files or ()} - {"..", "__pycache__"}:
+            (folder / top).symlink_to(dist.locate_file(top))
+
+
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> Path:
-    """The bin folder of a fresh virtual environment with the built wheel installed."""
+def wheel(tmp_path_factory) -> Path:
+    """The wheel built from a copy of the sources."""
     base = tmp_path_factory.mktemp("wheel")
     source = base / "source"
     source.mkdir()
@@ -44,6 +79,19 @@ def installed(tmp_path_factory) -> Path:
     built = run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", dist, source, cwd=base)
     assert built.returncode == 0, built.stderr[-3000:]
     (wheel,) = dist.glob("crmsim-*.whl")
+    return wheel
+
+
+def wheel_metadata(wheel: Path) -> email.message.Message:
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        return email.message_from_bytes(archive.read(name))
+
+
+@pytest.fixture(scope="module")
+def installed(wheel, tmp_path_factory) -> Path:
+    """The bin folder of a fresh virtual environment with the built wheel installed, and its
+    dependencies linked from this environment."""
     names = zipfile.ZipFile(wheel).namelist()
     assert "sim/scenarios/shipped/flagship.toml" in names
     shipped = {Path(n).stem for n in names if n.startswith("sim/scenarios/shipped/")}
@@ -54,9 +102,15 @@ def installed(tmp_path_factory) -> Path:
     assert packed == sorted(  # the course's notebooks (not stress_testing …), both languages
         [f"sim/notebooks/{n}" for n in NOTEBOOKS] + [f"sim/notebooks/zh/{p.name}" for p in chinese]
     )
-    venv.create(base / "venv", with_pip=True)
+    base = tmp_path_factory.mktemp("venv")
+    venv.create(base / "venv", with_pip=False)
     bin_dir = base / "venv" / "bin"
-    done = run(bin_dir / "python", "-m", "pip", "install", "--quiet", wheel, cwd=base, timeout=900)
+    requirements = wheel_metadata(wheel).get_all("Requires-Dist") or []
+    link_dependencies(requirements, base / "dependencies")
+    (site,) = (base / "venv" / "lib").glob("python3*/site-packages")
+    (site / "dependencies.pth").write_text(f"{base / 'dependencies'}\n")
+    pip = (sys.executable, "-m", "pip", "--python", bin_dir / "python")
+    done = run(*pip, "install", "--quiet", "--no-deps", wheel, cwd=base)
     assert done.returncode == 0, done.stderr[-3000:]
     return bin_dir
 
@@ -71,7 +125,28 @@ def elsewhere(tmp_path) -> Path:
 def test_the_installed_package_is_not_the_checkout(installed, elsewhere):
     where = run(installed / "python", "-c", "import sim; print(sim.__file__)", cwd=elsewhere)
     assert where.returncode == 0, where.stderr
-    assert "site-packages" in where.stdout and str(ROOT) not in where.stdout
+    venv_site = installed.parent / "lib"
+    assert where.stdout.startswith(str(venv_site)) and "site-packages" in where.stdout
+
+
+def test_the_wheel_requires_what_pyproject_declares(wheel):
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    metadata = wheel_metadata(wheel)
+    declared = {str(Requirement(line)) for line in project["dependencies"]}
+    required = {str(Requirement(line)) for line in metadata.get_all("Requires-Dist")}
+    assert declared == {r for r in required if "extra ==" not in r}
+    assert set(metadata.get_all("Provides-Extra")) == set(project["optional-dependencies"])
+
+
+def test_the_environment_holds_the_dependencies_and_nothing_more(installed, elsewhere):
+    """pip finds every requirement of the installed crmsim (and of its dependencies) met, and
+    nothing of the extras or of the test environment is importable."""
+    pip = (sys.executable, "-m", "pip", "--python", installed / "python")
+    checked = run(*pip, "check", cwd=elsewhere)
+    assert checked.returncode == 0 and "No broken requirements" in checked.stdout, checked.stdout
+    for name in ("solara", "dask", "pymc_marketing", "fpdf", "pytest"):
+        tried = run(installed / "python", "-c", f"import {name}", cwd=elsewhere)
+        assert "ModuleNotFoundError" in tried.stderr, (name, tried.stderr)
 
 
 def test_list_shows_every_shipped_scenario(installed, elsewhere):

@@ -40,6 +40,7 @@ def test_morris_screening_of_an_additive_function():
 
 
 @pytest.mark.slow  # the EMA Workbench takes seconds to import
+@pytest.mark.xdist_group("ema")  # imported once, with test_commands' discover test
 def test_prim_recovers_a_planted_failure_box():
     ranges = [Uncertainty(key=k, low=0.0, high=10.0) for k in ("a", "b", "c")]
     x = latin_hypercube(ranges, 1000, seed=3)

@@ -47,6 +47,7 @@ def test_sensitivity_ranks_the_uncertainty_that_matters(tmp_path, capsys):
     assert {"sobol.png", "morris.png", "report.html"} <= {p.name for p in out.iterdir()}
 
 
+@pytest.mark.xdist_group("ema")  # the EMA Workbench imported once, with test_analysis' PRIM test
 def test_discover_finds_that_high_overheads_fail(tmp_path):
     # Overhead costs $ per customer in the market per period: 300 × 4 × overhead of profit.
     study = write_study(tmp_path, "disc_policy", more=OVERHEAD.format(below=-10_000.0))
