@@ -161,6 +161,8 @@ def test_a_four_team_game_through_the_pages(tmp_path, small_scenario, capsys):
             assert "Customer equity" not in chinese and "Rows per page" not in chinese
             assert "a random sample of your active customers" not in chinese
             shoot(first, "game-team-zh")
+            first.reload()  # the switched language outlives a reload (its cookie)
+            sync_api.expect(first.locator("body")).to_contain_text("提交决策", timeout=TIMEOUT)
             server.kill()  # the server dies mid-game: the open pages say so …
             server.wait()
             offline = teams[1].locator(".game-offline-message")
