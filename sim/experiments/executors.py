@@ -12,7 +12,9 @@ inside a strategy can be traced.
 from __future__ import annotations
 
 import importlib
+import multiprocessing
 import os
+import select
 import signal
 import sys
 import tempfile
@@ -23,6 +25,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExe
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 import pandas as pd
@@ -134,28 +137,68 @@ def open_executor(
             cluster.close()
 
 
-def start_worker(parent: int, notes: str) -> None:
-    """Worker initialiser: end this worker as soon as its parent process is gone (checked every
-    second), so that a killed command leaves no process behind; keep a note of where this worker
-    is in the folder ``notes`` (one file per worker, named by its process id). Signals are the
-    parent's business: a worker ignores Ctrl-C and ends quietly on SIGTERM."""
+def worker_context() -> BaseContext:
+    """How worker processes start: forked from a fork server, a single-threaded process that has
+    imported the engine once (Python 3.14's default on Linux; a fresh interpreter per worker
+    where there is no fork server). Forking the calling process itself would copy locks that
+    its other threads hold at that moment (a web server's, a notebook's, an earlier pool's
+    manager thread): a worker could wait on one of them forever."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["sim.experiments.runs"])
+    return context
+
+
+def start_worker(command: int, notes: str) -> None:
+    """Worker initialiser: end this worker as soon as the ``command`` process is gone, so that a
+    killed command leaves no process behind; keep a note of where this worker is in the folder
+    ``notes`` (one file per worker, named by its process id). Signals are the command's
+    business: a worker ignores Ctrl-C and ends quietly on SIGTERM."""
     global _record
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _record = os.open(Path(notes) / str(os.getpid()), os.O_CREAT | os.O_WRONLY, 0o600)
+    threading.Thread(
+        target=exit_after, args=(command,), daemon=True, name="exit-with-command"
+    ).start()
 
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
+
+def exit_after(command: int) -> None:
+    """End this process once process ``command`` has ended. (A worker started by the fork server
+    is not the command's child, and the fork server lives as long as its workers do, so neither
+    the parent's id nor the parent's end tells.) Waits on a Linux process descriptor; elsewhere
+    asks every second whether the process still exists."""
+    try:
+        handle = os.pidfd_open(command)
+    except ProcessLookupError:
         os._exit(1)
+    except (AttributeError, OSError):  # no pidfd_open (not Linux, or a kernel before 5.3)
+        while process_exists(command):
+            time.sleep(1.0)
+    else:
+        select.select([handle], [], [])  # readable once the process has ended
+    os._exit(1)
 
-    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
+
+def process_exists(pid: int) -> bool:
+    """Whether a process with this id exists (one that has ended but not been reaped counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, under another user
+        return True
+    return True
 
 
 def process_pool(workers: int, notes: Path) -> ProcessPoolExecutor:
     """The default executor: ``workers`` processes that end with us and note where they are."""
     return ProcessPoolExecutor(
-        workers, initializer=start_worker, initargs=(os.getpid(), str(notes))
+        workers,
+        mp_context=worker_context(),
+        initializer=start_worker,
+        initargs=(os.getpid(), str(notes)),
     )
 
 

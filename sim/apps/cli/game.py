@@ -138,9 +138,11 @@ def game_debrief(args: argparse.Namespace) -> int:
     from concurrent.futures import ProcessPoolExecutor
 
     from sim.apps.game.debrief import write_debrief
+    from sim.experiments.executors import worker_context
 
     game = instructor_game(args)
-    pool = ProcessPoolExecutor(args.workers) if args.workers and args.workers > 1 else None
+    workers = args.workers if args.workers and args.workers > 1 else None
+    pool = workers and ProcessPoolExecutor(workers, mp_context=worker_context())
     try:
         result, path = write_debrief(game, args.seeds, pool)
     finally:

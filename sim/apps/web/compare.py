@@ -4,7 +4,6 @@ difference B − A seed by seed, so that chance and effect can be told apart."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import tempfile
 from collections.abc import Sequence
@@ -18,6 +17,7 @@ from sim.analysis.statistics import bands, mean_interval
 from sim.apps.web.charts import colour, line_grid
 from sim.apps.web.i18n import Language, text
 from sim.experiments import Experiment, run_experiments, seed_list
+from sim.experiments.executors import worker_context
 from sim.scenarios import Scenario
 
 BAND_METRICS = ("cumulative_profit", "market_share", "retention_rate")
@@ -31,11 +31,10 @@ def replicate(
 ) -> list[pd.DataFrame]:
     """Each market run once per seed (first_seed, first_seed + 1, …) by the experiment runner,
     all on one pool of worker processes; per market, every run's per-period metrics."""
-    context = multiprocessing.get_context("spawn")  # never fork a server's threads
     count = max(1, min(workers, os.cpu_count() or 1, seeds * len(scenarios)))
     with (
         tempfile.TemporaryDirectory(prefix="crmsim-replicate-") as folder,
-        ProcessPoolExecutor(count, mp_context=context) as pool,  # ends with the with block
+        ProcessPoolExecutor(count, mp_context=worker_context()) as pool,  # ends with the with block
     ):
         experiments = [
             Experiment(scenario, seed_list(seeds, first_seed), Path(folder) / str(k))
