@@ -141,8 +141,8 @@ def game_debrief(args: argparse.Namespace) -> int:
     from sim.experiments.executors import worker_context
 
     game = instructor_game(args)
-    workers = args.workers if args.workers and args.workers > 1 else None
-    pool = workers and ProcessPoolExecutor(workers, mp_context=worker_context())
+    many = args.workers and args.workers > 1
+    pool = ProcessPoolExecutor(args.workers, mp_context=worker_context()) if many else None
     try:
         result, path = write_debrief(game, args.seeds, pool)
     finally:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +16,6 @@ from sim.analysis.statistics import bands, mean_interval
 from sim.apps.web.charts import colour, line_grid
 from sim.apps.web.i18n import Language, text
 from sim.experiments import Experiment, run_experiments, seed_list
-from sim.experiments.executors import worker_context
 from sim.scenarios import Scenario
 
 BAND_METRICS = ("cumulative_profit", "market_share", "retention_rate")
@@ -32,15 +30,12 @@ def replicate(
     """Each market run once per seed (first_seed, first_seed + 1, …) by the experiment runner,
     all on one pool of worker processes; per market, every run's per-period metrics."""
     count = max(1, min(workers, os.cpu_count() or 1, seeds * len(scenarios)))
-    with (
-        tempfile.TemporaryDirectory(prefix="crmsim-replicate-") as folder,
-        ProcessPoolExecutor(count, mp_context=worker_context()) as pool,  # ends with the with block
-    ):
+    with tempfile.TemporaryDirectory(prefix="crmsim-replicate-") as folder:
         experiments = [
             Experiment(scenario, seed_list(seeds, first_seed), Path(folder) / str(k))
             for k, scenario in enumerate(scenarios)
         ]
-        results = run_experiments(experiments, executor=pool, workers=count)
+        results = run_experiments(experiments, workers=count)  # the runner's own process pool
     return [metrics for metrics, _ in results]
 
 
