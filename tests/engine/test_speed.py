@@ -1,7 +1,7 @@
 """What the vectorised engine does for speed and memory without changing a number: BLAS on one
-thread while a period runs, offers computed in place equal to their formulas written out, offers
-made only to shoppers equal to their rows of everyone's, and relationships updated in full only
-for the pairs that bought equal to the update of every pair."""
+thread while a period runs, offers computed in one compiled pass equal to their formulas written
+out, offers made only to shoppers equal to their rows of everyone's, and relationships updated in
+full only for the pairs that bought (one compiled pass) equal to the update of every pair."""
 
 from __future__ import annotations
 
@@ -114,7 +114,8 @@ def test_offers_to_shoppers_are_their_rows_of_everyones_offers_bit_for_bit():
 
 def test_relationships_updated_for_buyers_only_equal_the_update_of_every_pair():
     """S9 updates trust, attachment and profiles in full only where a pair bought; the result is
-    the formula applied to every pair (np.where over all pairs, as written in docs/model.md)."""
+    the formula applied to every pair (np.where over all pairs, as written in docs/model.md), and
+    so are the active pairs and the stages."""
     spec = load("flagship", ["customers.count=3000"]).spec
     market = Market(spec, rng=6).run(8)
     c, r, x, know = market.customers, market.relations, spec.experience, spec.knowledge
@@ -137,8 +138,17 @@ def test_relationships_updated_for_buyers_only_equal_the_update_of_every_pair():
     )
     times = r.purchases + count
     last = np.where(bought, market.period + 1, r.last_purchase)
-    update_relationships(c, r, purchases, felt, decisions, market.period + 1, x, know)
+    live = (last >= 0) & (last > market.period + 1 - x.lapse_periods)
+    attitude = (trust >= x.loyal_trust) | (held >= x.loyal_attachment)
+    stage = np.select(  # docs/model.md, S9 Stages: the first rule that applies wins
+        [times == 0, ~live, times == 1, (times >= x.loyal_purchases) & attitude],
+        [Stage.PROSPECT, Stage.LAPSED, Stage.FIRST_TIME, Stage.LOYAL],
+        Stage.REPEAT,
+    )
+    active = update_relationships(c, r, purchases, felt, decisions, market.period + 1, x, know)
     assert bought.mean() > 0.05 and (letdowns > 0).any()
     for name, expected in (("trust", trust), ("attachment", held), ("knowledge", knowledge)):
         assert np.array_equal(getattr(r, name), expected), name
     assert np.array_equal(r.purchases, times) and np.array_equal(r.last_purchase, last)
+    assert np.array_equal(active, live) and np.array_equal(r.stage, stage)
+    assert {Stage.PROSPECT, Stage.LAPSED, Stage.FIRST_TIME, Stage.REPEAT} <= set(np.unique(stage))

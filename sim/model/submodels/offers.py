@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 
-from sim.model.equations import circular_distance
 from sim.model.events import Conditions
 from sim.model.firms import Firm
 from sim.model.lifetime_value import LifetimeValues
@@ -15,6 +16,10 @@ from sim.model.population import Relationships, Stage, Traits
 from sim.model.submodels.retention import most_valuable
 from sim.schema import ENERGY, MONEY, PRODUCT, SERVICE, TIME, MarketSpec
 from sim.strategies import Decision
+
+PROSPECT, REPEAT, LOYAL, LAPSED = map(
+    int, (Stage.PROSPECT, Stage.REPEAT, Stage.LOYAL, Stage.LAPSED)
+)
 
 
 @dataclass
@@ -32,6 +37,31 @@ class Offers:
     def at(self, customers: NDArray[np.intp]) -> NDArray[np.intp]:
         """The rows that hold the offers made to ``customers`` (customer indices)."""
         return customers if self.row is None else self.row[customers]
+
+
+class FirmTerms(NamedTuple):
+    """What each firm offers this period (arrays: one entry per firm) and the market's
+    constants, as :func:`offer_terms` reads them."""
+
+    position: NDArray[np.float64]  # x_j, on the taste circle
+    segment_fit: NDArray[np.float64]  # σ_j: research's share of the way to the segment's taste
+    individual: NDArray[np.float64]  # 1.0 if the firm personalises by profile, else 0.0
+    personalisation_fit: float
+    convenience: float
+    price: NDArray[np.float64]  # p_j, list price
+    listed_service: NDArray[np.float64]  # service_j
+    loyalty: NDArray[np.float64]  # ℓ_j, loyalty discount
+    welcome: NDArray[np.float64]  # φ_j, first-purchase discount
+    money_price: NDArray[np.float64]  # m(t)·p_j
+    time_cost: NDArray[np.float64]  # τ_j
+    energy_cost: NDArray[np.float64]  # ε_j
+    lock_in: NDArray[np.float64]  # loyalty_lockin·ℓ_j·p_j
+    switching_cost: float
+    trust_weight: float
+    attachment_value: float
+    product_cost: NDArray[np.float64]  # product cost rate · P_j
+    service_rate: NDArray[np.float64]  # service cost rate
+    personnel_cost: NDArray[np.float64]  # personnel cost rate · N_j
 
 
 def personalised_offers(
@@ -69,23 +99,9 @@ def personalised_offers(
     individual = np.array([d.personalisation == "individual" for d in decisions])
     research = np.array([min(1.0, d.research / know.research_full_cost) for d in decisions])
     segment_fit = research * np.array([d.personalisation == "segment" for d in decisions])
-    # Each (M, F) step below writes into an array it owns (out=, in place) so that only a few
-    # such arrays are alive at once; every operation is the one the formula names, so the
-    # numbers are the same bit for bit as the formula written out (docs/performance.md).
-    # Fit: distance from the customer's ideal variant to the variant offered to them.
-    distance = circular_distance(mine(c.taste)[:, None], position[None, :])
-    scratch = np.subtract(distance, mine(c.segment_distance)[:, None])
-    np.maximum(scratch, 0.0, out=scratch)
-    scratch *= segment_fit
-    distance -= scratch  # tailored to the segment by research
-    profile = mine(r.knowledge) * individual
-    np.multiply(profile, know.personalisation_fit, out=scratch)
-    np.subtract(1.0, scratch, out=scratch)
-    distance *= scratch  # tailored to the customer by a profile
-    misfit = distance
-    misfit *= mine(c.misfit_sensitivity)[:, None]
     # Top tier (客户经理制): the tier_share most valuable active customers get extra service.
     row = None
+    rows = np.arange(c.count) if shoppers is None else shoppers
     if shoppers is not None:  # each customer's row, −1 for those who do not shop
         row = np.full(c.count, -1, dtype=np.intp)
         row[shoppers] = np.arange(m)
@@ -97,50 +113,108 @@ def personalised_offers(
             tier = tier[tier >= 0]
         tier_extra[tier, j] = d.tier_service
     listed_service = np.array([d.service for d in decisions])
-    service = listed_service + tier_extra
-    stage = mine(r.stage)
-    member = (stage == Stage.REPEAT) | (stage == Stage.LOYAL)
-    newcomer = (stage == Stage.PROSPECT) | (stage == Stage.LAPSED)
-    loyalty = np.array([d.loyalty_discount for d in decisions])
-    welcome = np.array([d.first_purchase_discount for d in decisions])
-    discount = loyalty * member  # + welcome × newcomer
-    discount += np.multiply(welcome, newcomer, out=scratch)
-    paid = np.subtract(1.0, discount, out=scratch) * price
     money = conditions.money_sensitivity
+    loyalty = np.array([d.loyalty_discount for d in decisions])
     # Σ_k w_ik·value_kj and Σ_l s_il·cost_lj of the standard offers (two matrix products, over
     # all customers even when few shop: BLAS may round a row differently in a product over
-    # other rows), then what personalisation, tiers and discounts change for each customer.
+    # other rows); what personalisation, tiers and discounts change for each customer follows
+    # in offer_terms.
     standard = np.array([product, listed_service, personnel, image])
     list_costs = np.array([money * price, time_cost, energy_cost, psychic_cost])
-    delivered = mine(c.value_weights @ standard)  # total value, then − total cost below
-    total_cost = mine(c.cost_sensitivities @ list_costs)
-    w, s = mine(c.value_weights), mine(c.cost_sensitivities)
-    misfit *= w[:, PRODUCT, None]
-    delivered -= misfit
-    delivered += np.multiply(w[:, SERVICE, None], tier_extra, out=scratch)
-    np.multiply(s[:, MONEY, None], money * price, out=scratch)
-    scratch *= discount
-    total_cost -= scratch  # the discounts
-    np.multiply(s[:, TIME, None], time_cost, out=scratch)
-    scratch += np.multiply(s[:, ENERGY, None], energy_cost, out=discount)
-    scratch *= np.multiply(profile, know.convenience, out=profile)
-    total_cost -= scratch  # the time and energy a profile saves
-    delivered -= total_cost
-    ch = spec.choice
-    incumbent = mine(r.last_firm)[:, None] == np.arange(len(firms))[None, :]
-    lock_in = np.multiply(ch.loyalty_lockin * loyalty * price, member, out=scratch)
-    lock_in += ch.switching_cost
-    lock_in *= incumbent
-    utility = np.multiply(mine(r.trust), ch.trust_weight, out=total_cost)  # relationship value
-    utility += np.multiply(mine(r.attachment), ch.attachment_value, out=discount)
-    utility += lock_in
-    utility += delivered
-    np.copyto(utility, -np.inf, where=~mine(r.aware))
+    delivered = mine(c.value_weights @ standard)  # total value, then − total cost
+    total_cost = mine(c.cost_sensitivities @ list_costs)  # then the utility
     rates = [f.spec.unit_cost_rates for f in firms]
-    product_rate = np.array([rate.product for rate in rates])
-    service_rate = np.array([rate.service for rate in rates])
-    personnel_rate = np.array([rate.personnel for rate in rates])
-    unit_cost = np.multiply(service_rate, service)
-    np.add(product_rate * product, unit_cost, out=unit_cost)
-    unit_cost += personnel_rate * personnel
+    ch = spec.choice
+    terms = FirmTerms(
+        position=position,
+        segment_fit=segment_fit,
+        individual=individual.astype(float),
+        personalisation_fit=know.personalisation_fit,
+        convenience=know.convenience,
+        price=price,
+        listed_service=listed_service,
+        loyalty=loyalty,
+        welcome=np.array([d.first_purchase_discount for d in decisions]),
+        money_price=money * price,
+        time_cost=time_cost,
+        energy_cost=energy_cost,
+        lock_in=ch.loyalty_lockin * loyalty * price,
+        switching_cost=ch.switching_cost,
+        trust_weight=ch.trust_weight,
+        attachment_value=ch.attachment_value,
+        product_cost=np.array([rate.product for rate in rates]) * product,
+        service_rate=np.array([rate.service for rate in rates]),
+        personnel_cost=np.array([rate.personnel for rate in rates]) * personnel,
+    )
+    paid, service, unit_cost = (np.empty_like(delivered) for _ in range(3))
+    offer_terms(
+        rows, c.taste, c.segment_distance, c.misfit_sensitivity, c.value_weights,
+        c.cost_sensitivities, r.knowledge, r.stage, r.last_firm, r.trust, r.attachment, r.aware,
+        tier_extra, terms, delivered, total_cost, paid, service, unit_cost,
+    )  # fmt: skip
+    utility = total_cost
     return Offers(delivered, paid, service, unit_cost, utility, row)
+
+
+@njit(cache=True)
+def offer_terms(
+    rows: NDArray[np.intp],
+    taste: NDArray[np.float64],
+    segment_distance: NDArray[np.float64],
+    misfit_sensitivity: NDArray[np.float64],
+    w: NDArray[np.float64],
+    s: NDArray[np.float64],
+    knowledge: NDArray[np.float64],
+    stage: NDArray[np.int8],
+    last_firm: NDArray[np.int16],
+    trust: NDArray[np.float64],
+    attachment: NDArray[np.float64],
+    aware: NDArray[np.bool_],
+    tier_extra: NDArray[np.float64],
+    t: FirmTerms,
+    delivered: NDArray[np.float64],
+    total_cost: NDArray[np.float64],
+    paid: NDArray[np.float64],
+    service: NDArray[np.float64],
+    unit_cost: NDArray[np.float64],
+) -> None:
+    """The offer firm j makes to the customer of row k (customer ``rows[k]``), in place: on
+    entry ``delivered`` and ``total_cost`` hold the standard offers' Σ w·value and Σ s·cost; on
+    exit ``delivered`` holds the delivered value and ``total_cost`` the utility; ``paid``,
+    ``service`` and ``unit_cost`` are filled. Each line is one step of docs/model.md's S5 in the
+    order numpy took them before this was compiled (the same numbers, bit for bit)."""
+    for k in range(rows.size):
+        i = rows[k]
+        for j in range(delivered.shape[1]):
+            # fit: the distance from the customer's ideal to the variant offered (dist, d', d'';
+            # dist as equations.circular_distance)
+            d = abs(taste[i] % 1.0 - t.position[j] % 1.0)
+            d = min(d, 1.0 - d)
+            d -= max(d - segment_distance[i], 0.0) * t.segment_fit[j]  # research: the segment
+            profile = knowledge[i, j] * t.individual[j]  # π_ij
+            d *= 1.0 - profile * t.personalisation_fit  # a profile: the customer
+            misfit = d * misfit_sensitivity[i]
+            # service with the top tier's extra; the price paid after discounts
+            extra = tier_extra[k, j]
+            service[k, j] = t.listed_service[j] + extra
+            member = 1.0 if stage[i, j] == REPEAT or stage[i, j] == LOYAL else 0.0
+            newcomer = 1.0 if stage[i, j] == PROSPECT or stage[i, j] == LAPSED else 0.0
+            discount = t.loyalty[j] * member + t.welcome[j] * newcomer
+            paid[k, j] = (1.0 - discount) * t.price[j]
+            # total customer value and cost as this customer sees them
+            value = delivered[k, j] - misfit * w[i, PRODUCT] + w[i, SERVICE] * extra
+            cost = total_cost[k, j] - s[i, MONEY] * t.money_price[j] * discount
+            saved = s[i, TIME] * t.time_cost[j] + s[i, ENERGY] * t.energy_cost[j]
+            cost -= saved * (profile * t.convenience)  # the time and energy a profile saves
+            value -= cost
+            delivered[k, j] = value
+            # utility: delivered value + relationship value; −inf if unaware
+            lock_in = (t.lock_in[j] * member + t.switching_cost) * (
+                1.0 if last_firm[i] == j else 0.0
+            )
+            utility = trust[i, j] * t.trust_weight + attachment[i, j] * t.attachment_value
+            utility += lock_in
+            utility += value
+            total_cost[k, j] = utility if aware[i, j] else -np.inf
+            unit_cost[k, j] = t.product_cost[j] + t.service_rate[j] * service[k, j]
+            unit_cost[k, j] += t.personnel_cost[j]

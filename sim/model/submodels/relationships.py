@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
+from numba import njit, vectorize
 from numpy.typing import NDArray
 
 from sim.model.population import Relationships, Stage, Traits
@@ -10,6 +13,8 @@ from sim.model.submodels.choice import Purchases
 from sim.model.submodels.experience import Felt
 from sim.schema import Experience, Knowledge
 from sim.strategies import Decision
+
+PROSPECT, FIRST_TIME, REPEAT, LOYAL, LAPSED = (int(stage) for stage in Stage)
 
 
 def per_customer(values: NDArray) -> NDArray[np.float64]:
@@ -30,72 +35,173 @@ def update_relationships(
     """Trust follows satisfaction; attachment grows with delight and breaks below the adequate
     level; profiles learn; stages move; the buyers who left (S6) leave the category.
     Returns the pairs with an active relationship after this period's purchases."""
-    # Pairs that bought (``pairs``, flat i·F + j) get the full update; for the others it is the
-    # same formula with no purchase, computed in place (x ** 0 = 1 exactly, and 0 delights,
-    # let-downs and purchases add exactly 0): the same numbers bit for bit, fewer powers.
     c, r = customers, relations
-    pairs = purchases.pairs
-    times = purchases.count.take(pairs)  # purchases of each pair that bought
-    letdowns = purchases.over_pairs(felt.inadequate)
-    trust = r.trust.take(pairs)
-    trust += x.trust_rate * (r.satisfaction.take(pairs) - trust)
-    trust -= x.inadequate_trust_loss * letdowns
-    r.trust *= 1 - x.trust_decay
-    np.put(r.trust, pairs, trust)
-    np.clip(r.trust, -1.0, 1.0, out=r.trust)
-    held = r.attachment.take(pairs)
-    r.attachment *= 1.0 - x.attachment_decay  # faded; with no delight or let-down, 1 − (1 − faded):
-    np.subtract(1.0, r.attachment, out=r.attachment)
-    np.subtract(1.0, r.attachment, out=r.attachment)
-    np.put(r.attachment, pairs, attachment(held, purchases.over_pairs(felt.delighted), letdowns, x))
     crm = np.array([min(1.0, d.crm / know.crm_full_cost) for d in decisions])
     learn = np.minimum(1.0, know.base_rate + know.crm_rate * crm)
-    knowledge = 1.0 - (1.0 - r.knowledge.take(pairs)) * (1.0 - learn)[pairs % r.f] ** times
-    r.knowledge *= 1 - know.decay
-    np.put(r.knowledge, pairs, knowledge)
-    np.put(r.purchases, pairs, r.purchases.take(pairs) + times)
-    np.put(r.last_purchase, pairs, period)
+    active = np.empty_like(r.aware)
+    relate(
+        purchases.pairs,
+        purchases.count.take(purchases.pairs),  # purchases of each pair that bought
+        purchases.over_pairs(felt.delighted),
+        purchases.over_pairs(felt.inadequate),
+        1.0 - learn,
+        period,
+        Pace(
+            trust_rate=x.trust_rate,
+            trust_kept=1 - x.trust_decay,
+            trust_loss=x.inadequate_trust_loss,
+            attachment_kept=1.0 - x.attachment_decay,
+            attachment_gap_kept=1.0 - x.attachment_gain,
+            attachment_after_letdown=1.0 - x.inadequate_attachment_loss,
+            knowledge_kept=1 - know.decay,
+            lapse_periods=x.lapse_periods,
+            loyal_purchases=x.loyal_purchases,
+            loyal_trust=x.loyal_trust,
+            loyal_attachment=x.loyal_attachment,
+        ),
+        r.satisfaction,
+        r.trust,
+        r.attachment,
+        r.knowledge,
+        r.purchases,
+        r.last_purchase,
+        r.stage,
+        active,
+    )
     # Each buyer's last purchase of the period: purchases come grouped by customer, in order.
     who = purchases.customer
     latest = np.flatnonzero(np.append(who[1:] != who[:-1], True)) if who.size else who
     r.last_firm[who[latest]] = purchases.firm[latest]
-    active = r.active(period, x.lapse_periods)
-    r.stage = stages(r, active, x)
     c.in_category &= ~purchases.leaving
     return active
 
 
-def attachment(
-    held: NDArray[np.float64],
+class Pace(NamedTuple):
+    """How fast relationships move (from the scenario's experience and knowledge keys), as
+    :func:`relate` reads them."""
+
+    trust_rate: float  # trust moves this share of the way to satisfaction per period bought
+    trust_kept: float  # 1 − trust_decay
+    trust_loss: float  # inadequate_trust_loss, per inadequate purchase
+    attachment_kept: float  # 1 − attachment_decay
+    attachment_gap_kept: float  # 1 − attachment_gain
+    attachment_after_letdown: float  # 1 − inadequate_attachment_loss
+    knowledge_kept: float  # 1 − knowledge decay
+    lapse_periods: int
+    loyal_purchases: int
+    loyal_trust: float
+    loyal_attachment: float
+
+
+@njit(cache=True)
+def relate(
+    pairs: NDArray[np.intp],
+    times: NDArray[np.int64],
     delights: NDArray[np.float64],
     letdowns: NDArray[np.float64],
+    unlearnt: NDArray[np.float64],
+    period: int,
+    pace: Pace,
+    satisfaction: NDArray[np.float64],
+    trust: NDArray[np.float64],
+    attachment: NDArray[np.float64],
+    knowledge: NDArray[np.float64],
+    purchases: NDArray[np.int32],
+    last_purchase: NDArray[np.int32],
+    stage: NDArray[np.int8],
+    active: NDArray[np.bool_],
+) -> None:
+    """Every customer-firm pair's relationship after this period, in place: trust, attachment,
+    profile, purchase count, last purchase and stage; ``active`` is filled. ``pairs`` are the
+    pairs that bought (flat i·F + j, ascending), ``times`` how often, ``delights`` and
+    ``letdowns`` how many of those purchases were above desired and below adequate;
+    ``unlearnt`` is 1 − each firm's learning rate. A pair that did not buy gets the same
+    formulas with no purchase, without the powers (x ** 0 = 1 exactly, and no delights,
+    let-downs or purchases add exactly 0): the numbers of the formulas, bit for bit."""
+    n, f = trust.shape
+    p = 0  # the next pair that bought
+    for i in range(n):
+        for j in range(f):
+            if p < pairs.size and pairs[p] == i * f + j:
+                t = trust[i, j]
+                t += pace.trust_rate * (satisfaction[i, j] - t)
+                t -= pace.trust_loss * letdowns[p]
+                trust[i, j] = t
+                attachment[i, j] = attachment_after(
+                    attachment[i, j],
+                    delights[p],
+                    letdowns[p],
+                    pace.attachment_kept,
+                    pace.attachment_gap_kept,
+                    pace.attachment_after_letdown,
+                )
+                unknown = (1.0 - knowledge[i, j]) * unlearnt[j] ** float(times[p])
+                knowledge[i, j] = 1.0 - unknown
+                purchases[i, j] += times[p]
+                last_purchase[i, j] = period
+                p += 1
+            else:
+                trust[i, j] *= pace.trust_kept
+                faded = attachment[i, j] * pace.attachment_kept
+                attachment[i, j] = 1.0 - (1.0 - faded)  # attachment_after with no purchase
+                knowledge[i, j] *= pace.knowledge_kept
+            trust[i, j] = min(max(trust[i, j], -1.0), 1.0)
+            last = last_purchase[i, j]
+            live = last >= 0 and last > period - pace.lapse_periods
+            active[i, j] = live
+            stage[i, j] = stage_of(purchases[i, j], live, trust[i, j], attachment[i, j], pace)
+
+
+@vectorize(cache=True)
+def attachment_after(
+    held: float,
+    delights: float,
+    letdowns: float,
+    kept: float,
+    gap_kept: float,
+    after_letdown: float,
+) -> float:
+    """Attachment after a period: it fades to ``kept`` of itself, each delighted purchase
+    closes attachment_gain of the gap to 1 (``gap_kept`` = 1 − attachment_gain), then each
+    inadequate one breaks inadequate_attachment_loss of it (``after_letdown`` = 1 − that)."""
+    faded = held * kept
+    grown = 1.0 - (1.0 - faded) * gap_kept**delights
+    return grown * after_letdown**letdowns
+
+
+def attachment(
+    held: NDArray[np.float64] | float,
+    delights: NDArray[np.float64] | float,
+    letdowns: NDArray[np.float64] | float,
     x: Experience,
 ) -> NDArray[np.float64]:
-    """Attachment after a period: it fades by attachment_decay, each delighted purchase closes
-    attachment_gain of the gap to 1, then each inadequate one breaks inadequate_attachment_loss
-    of it. Works on scalars (one pair) and (N, F) arrays alike."""
-    faded = held * (1.0 - x.attachment_decay)
-    grown = 1.0 - (1.0 - faded) * (1.0 - x.attachment_gain) ** delights
-    return grown * (1.0 - x.inadequate_attachment_loss) ** letdowns
-
-
-def stages(relations: Relationships, active: NDArray[np.bool_], x: Experience) -> NDArray[np.int8]:
-    """Lifecycle stage of every pair, from purchases, recency (``active``), trust and attachment
-    (attitudinal loyalty: a repeat buyer who trusts the firm or is attached to it is loyal)."""
-    r = relations
-    attitude = (r.trust >= x.loyal_trust) | (r.attachment >= x.loyal_attachment)
-    loyal = (r.purchases >= x.loyal_purchases) & attitude
-    code = np.int8  # the first condition that holds decides the stage
-    return np.where(
-        r.purchases == 0,
-        code(Stage.PROSPECT),
-        np.where(
-            ~active,
-            code(Stage.LAPSED),
-            np.where(
-                r.purchases == 1,
-                code(Stage.FIRST_TIME),
-                np.where(loyal, code(Stage.LOYAL), code(Stage.REPEAT)),
-            ),
-        ),
+    """:func:`attachment_after` with the scenario's rates: on scalars (one pair) and (N, F)
+    arrays alike."""
+    # as floats: a compiled power with an integer exponent multiplies, and rounds differently
+    held, delights, letdowns = (np.asarray(v, dtype=float) for v in (held, delights, letdowns))
+    return attachment_after(
+        held,
+        delights,
+        letdowns,
+        1.0 - x.attachment_decay,
+        1.0 - x.attachment_gain,
+        1.0 - x.inadequate_attachment_loss,
     )
+
+
+@njit(cache=True)
+def stage_of(purchases: int, active: bool, trust: float, attachment: float, pace: Pace) -> int:
+    """Lifecycle stage of one pair, from purchases, recency (``active``), trust and attachment
+    (attitudinal loyalty: a repeat buyer who trusts the firm or is attached to it is loyal); the
+    first condition that holds decides."""
+    if purchases == 0:
+        return PROSPECT
+    if not active:
+        return LAPSED
+    if purchases == 1:
+        return FIRST_TIME
+    if purchases >= pace.loyal_purchases and (
+        trust >= pace.loyal_trust or attachment >= pace.loyal_attachment
+    ):
+        return LOYAL
+    return REPEAT
