@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 
 from sim.model.equations import gumbel_noise
@@ -63,14 +64,6 @@ def purchases_before_leaving(
     return limit
 
 
-def prior_purchases(who: NDArray[np.int64], bought: NDArray[np.bool_]) -> NDArray[np.int64]:
-    """For each occasion (grouped by customer, in order), the customer's purchases before it."""
-    done = np.cumsum(bought) - bought
-    first = np.flatnonzero(np.r_[True, who[1:] != who[:-1]]) if who.size else who
-    starts = np.repeat(done[first], np.diff(np.r_[first, who.size]))
-    return done - starts
-
-
 def shopping_occasions(
     customers: Traits, conditions: Conditions, rng: np.random.Generator
 ) -> NDArray[np.int64]:
@@ -98,23 +91,72 @@ def choose(
         occasions = shopping_occasions(c, conditions, rng)
     who = np.repeat(np.arange(c.count), occasions)
     f = offers.utility.shape[1]
-    options = gumbel_noise(rng, choice.noise, (who.size, f + 1))  # + utility, in place
-    options[:, :f] += offers.utility.take(offers.at(who), axis=0)
-    options[:, f] += choice.outside_value
-    pick = np.argmax(options, axis=1)
+    noise = gumbel_noise(rng, choice.noise, (who.size, f + 1))
     shoppers = np.flatnonzero(occasions)
     limit = np.full(c.count, np.inf)
     limit[shoppers] = purchases_before_leaving(c.dropout[shoppers], rng)
-    before = prior_purchases(who, pick < f)
-    still_in = before < limit[who]
-    who, pick, before = who[still_in], pick[still_in], before[still_in]
-    bought = pick < f
-    leaving = np.zeros(c.count, dtype=bool)
-    leaving[who[bought & (before + 1 == limit[who])]] = True
-    customer, firm = who[bought], pick[bought]
-    basket = c.basket[customer]
-    at = offers.at(customer)
-    revenue = basket * offers.price[at, firm]
-    margin = revenue - basket * offers.unit_cost[at, firm]
-    count = np.bincount(customer * f + firm, minlength=c.count * f).reshape(c.count, f)
-    return Purchases(customer, firm, revenue, margin, who.size, count, leaving)
+    row = np.arange(c.count) if offers.row is None else offers.row
+    kept, sold, customer, firm, revenue, margin, count, leaving = shop(
+        who,
+        noise,
+        offers.utility,
+        row,
+        choice.outside_value,
+        limit,
+        c.basket,
+        offers.price,
+        offers.unit_cost,
+    )
+    return Purchases(
+        customer[:sold], firm[:sold], revenue[:sold], margin[:sold], kept, count, leaving
+    )
+
+
+@njit(cache=True)
+def shop(
+    who: NDArray[np.intp],
+    noise: NDArray[np.float64],
+    utility: NDArray[np.float64],
+    row: NDArray[np.intp],
+    outside_value: float,
+    limit: NDArray[np.float64],
+    basket: NDArray[np.float64],
+    price: NDArray[np.float64],
+    unit_cost: NDArray[np.float64],
+) -> tuple[int, int, NDArray, NDArray, NDArray, NDArray, NDArray, NDArray]:
+    """Every occasion in turn (``who``: the customer of each, grouped by customer): the option
+    with the highest utility + noise (``noise``: one Gumbel draw per occasion and option, the
+    outside option last) is taken, the first of equals; once a customer has made ``limit``
+    purchases it leaves and its later occasions do not happen. Returns the occasions that
+    happened, the purchases (count, then customer, firm, revenue and margin of each, in
+    arrays longer than that count), purchases per pair and who leaves."""
+    n, f = limit.size, utility.shape[1]
+    customer = np.empty(who.size, dtype=np.int64)
+    firm = np.empty(who.size, dtype=np.int64)
+    revenue = np.empty(who.size)
+    margin = np.empty(who.size)
+    count = np.zeros((n, f), dtype=np.int64)
+    leaving = np.zeros(n, dtype=np.bool_)
+    kept = sold = before = 0  # before: the customer's purchases before this occasion
+    for k in range(who.size):
+        i = who[k]
+        if k == 0 or i != who[k - 1]:
+            before = 0
+        if before >= limit[i]:
+            continue  # left after an earlier purchase this period
+        kept += 1
+        pick, best = f, noise[k, f] + outside_value
+        for j in range(f - 1, -1, -1):  # backwards, so that the first of equals wins
+            value = noise[k, j] + utility[row[i], j]
+            if value >= best:
+                pick, best = j, value
+        if pick == f:
+            continue
+        before += 1
+        customer[sold], firm[sold] = i, pick
+        revenue[sold] = basket[i] * price[row[i], pick]
+        margin[sold] = revenue[sold] - basket[i] * unit_cost[row[i], pick]
+        count[i, pick] += 1
+        leaving[i] = before == limit[i]
+        sold += 1
+    return kept, sold, customer, firm, revenue, margin, count, leaving
