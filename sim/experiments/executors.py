@@ -139,14 +139,15 @@ def open_executor(
 
 def worker_context() -> BaseContext:
     """How worker processes start: forked from a fork server, a single-threaded process that has
-    imported the engine once (Python 3.14's default on Linux; a fresh interpreter per worker
-    where there is no fork server). Forking the calling process itself would copy locks that
+    imported the engine and loaded its compiled loops once (:mod:`sim.experiments.warm`;
+    Python 3.14's default on Linux; a fresh interpreter per worker where there is no fork
+    server). Forking the calling process itself would copy locks that
     its other threads hold at that moment (a web server's, a notebook's, an earlier pool's
     manager thread): a worker could wait on one of them forever."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["sim.experiments.runs"])
+    context.set_forkserver_preload(["sim.experiments.runs", "sim.experiments.warm"])
     return context
 
 
