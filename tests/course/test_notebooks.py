@@ -124,6 +124,7 @@ def test_notebook_runs_top_to_bottom_at_test_size(path, tmp_path):
         nb,
         timeout=CELL_TIMEOUT,
         kernel_name="python3",
+        shutdown_kernel="immediate",  # kill its process group: a polite exit waits 1-7 s
         resources={"metadata": {"path": str(tmp_path)}},
     )
     try:
