@@ -14,6 +14,7 @@ import ipywidgets
 import pytest
 import solara
 
+from sim.apps.web import run_view
 from sim.apps.web.page import Page
 from sim.apps.web.session import SCENARIO_VARIABLE
 from sim.strategies import BUILTIN
@@ -101,7 +102,8 @@ def test_a_slider_moves_a_lever(app):
     assert rate().label == "rate = 0.5"
 
 
-def test_a_and_b_step_and_play_together_and_downloads(app):
+def test_a_and_b_step_and_play_together_and_downloads(app, monkeypatch):
+    monkeypatch.setattr(run_view, "PLAY_PERIOD", 0.0)  # play to the end without pacing
     before = len(app.find(ipywidgets.Image).widgets)  # the dashboard and the network
     strategy = app.find(v.Select, label="Strategy").widgets[0]  # the A/B card's (firm: ProductCo)
     strategy.v_model = "sales_push"
