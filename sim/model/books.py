@@ -234,7 +234,7 @@ def keep_books(
     change *= economics.margin_smoothing
     r.margin_rate += change
     new = active & ~active_before
-    r.cost_to_serve += economics.acquisition_cost * new
+    r.cost_to_serve[new] += economics.acquisition_cost  # (+ acquisition_cost × new, in place)
     won = per_firm(new)
     cohort, repeat = cohorts.complete(period)
     sold = np.bincount(purchases.firm, minlength=f)

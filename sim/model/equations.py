@@ -97,13 +97,16 @@ def shortfall_weight(
     return np.maximum(1.0, loss_aversion * (1.0 - forgiveness * m))
 
 
-def clv_margin_multiple(retention: ArrayLike, discount_rate: float) -> NDArray[np.float64]:
-    """Lifetime value per $ of periodic margin: r / (1 + i − r) (Gupta & Lehmann 2003).
+def clv_margin_multiple(
+    retention: ArrayLike, discount_rate: float, out: NDArray[np.float64] | None = None
+) -> NDArray[np.float64]:
+    """Lifetime value per $ of periodic margin: r / (1 + i − r) (Gupta & Lehmann 2003);
+    written into ``out`` if given.
 
     For r = 0.8 and i = 0.10 the multiple is 2.67: a customer worth $100 a period is worth $267.
     """
     r = np.asarray(retention, dtype=float)
-    return r / (1.0 + discount_rate - r)
+    return np.divide(r, np.subtract(1.0 + discount_rate, r, out=out), out=out)
 
 
 def circular_distance(a: ArrayLike, b: ArrayLike) -> NDArray[np.float64]:

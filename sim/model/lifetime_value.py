@@ -36,10 +36,11 @@ class LifetimeValues:
         firm_rate = np.clip(firm_rate, 0.01, 0.99)
         # signal − firm rate: trust t moves the rate t of the way to 1 (t ≥ 0) or to 0 (t < 0);
         # in place, each product and sum the formula's (a·b = b·a and a + b = b + a exactly)
-        estimate = np.where(r.trust >= 0, 1 - firm_rate, firm_rate)
+        estimate = self.retention  # last period's, overwritten
+        np.copyto(estimate, np.where(r.trust >= 0, 1 - firm_rate, firm_rate))
         estimate *= r.trust  # the shift
         estimate *= r.knowledge
         estimate += firm_rate
-        self.retention = np.clip(estimate, 0.0, 0.99, out=estimate)
-        self.value = clv_margin_multiple(self.retention, discount_rate)
-        self.value *= r.margin_rate
+        np.clip(estimate, 0.0, 0.99, out=estimate)
+        value = clv_margin_multiple(estimate, discount_rate, out=self.value)  # last period's
+        value *= r.margin_rate
