@@ -17,8 +17,8 @@ from sim.model.submodels.retention import most_valuable
 from sim.schema import ENERGY, MONEY, PRODUCT, SERVICE, TIME, MarketSpec
 from sim.strategies import Decision
 
-# Stage codes (and the schema's column indices below) are compiled into this module's loops,
-# which numba caches by this file: after changing them elsewhere, delete its __pycache__.
+# Stage codes and the schema's column indices (PRODUCT, MONEY, …) are compiled into this module's
+# loops, which numba caches by this file: after changing them elsewhere, delete __pycache__.
 PROSPECT, REPEAT, LOYAL, LAPSED = map(
     int, (Stage.PROSPECT, Stage.REPEAT, Stage.LOYAL, Stage.LAPSED)
 )

@@ -14,8 +14,8 @@ from sim.model.submodels.experience import Felt
 from sim.schema import Experience, Knowledge
 from sim.strategies import Decision
 
-# Stage codes (and the schema's column indices below) are compiled into this module's loops,
-# which numba caches by this file: after changing them elsewhere, delete its __pycache__.
+# Stage codes are compiled into this module's loops, which numba caches by this file: after
+# changing them in population.py, delete this folder's __pycache__.
 PROSPECT, FIRST_TIME, REPEAT, LOYAL, LAPSED = (int(stage) for stage in Stage)
 
 
