@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from numba import njit, vectorize
+from numba import njit
 from numpy.typing import NDArray
 
 from sim.model.population import Relationships, Stage, Traits
@@ -129,7 +129,7 @@ def relate(
                 t += pace.trust_rate * (satisfaction[i, j] - t)
                 t -= pace.trust_loss * letdowns[p]
                 trust[i, j] = t
-                attachment[i, j] = attachment_after(
+                attachment[i, j] = compiled_attachment_after(
                     attachment[i, j],
                     delights[p],
                     letdowns[p],
@@ -154,21 +154,24 @@ def relate(
             stage[i, j] = stage_of(purchases[i, j], live, trust[i, j], attachment[i, j], pace)
 
 
-@vectorize(cache=True)
 def attachment_after(
-    held: float,
-    delights: float,
-    letdowns: float,
+    held: NDArray[np.float64] | float,
+    delights: NDArray[np.float64] | float,
+    letdowns: NDArray[np.float64] | float,
     kept: float,
     gap_kept: float,
     after_letdown: float,
-) -> float:
+) -> NDArray[np.float64] | float:
     """Attachment after a period: it fades to ``kept`` of itself, each delighted purchase
     closes attachment_gain of the gap to 1 (``gap_kept`` = 1 − attachment_gain), then each
-    inadequate one breaks inadequate_attachment_loss of it (``after_letdown`` = 1 − that)."""
+    inadequate one breaks inadequate_attachment_loss of it (``after_letdown`` = 1 − that). On
+    scalars and arrays alike; :func:`relate` calls it compiled."""
     faded = held * kept
     grown = 1.0 - (1.0 - faded) * gap_kept**delights
     return grown * after_letdown**letdowns
+
+
+compiled_attachment_after = njit(cache=True)(attachment_after)
 
 
 def attachment(
@@ -176,11 +179,9 @@ def attachment(
     delights: NDArray[np.float64] | float,
     letdowns: NDArray[np.float64] | float,
     x: Experience,
-) -> NDArray[np.float64]:
-    """:func:`attachment_after` with the scenario's rates: on scalars (one pair) and (N, F)
-    arrays alike."""
-    # as floats: a compiled power with an integer exponent multiplies, and rounds differently
-    held, delights, letdowns = (np.asarray(v, dtype=float) for v in (held, delights, letdowns))
+) -> NDArray[np.float64] | float:
+    """:func:`attachment_after` with the scenario's rates: on scalars (one pair, as the
+    reference engine calls it) and (N, F) arrays alike."""
     return attachment_after(
         held,
         delights,
