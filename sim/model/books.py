@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any
 
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 
 from sim.model.channel.settlement import ChannelTake
@@ -58,16 +59,34 @@ class Concentration:
     unprofitable: float  # share of customers whose profit so far is negative
 
 
-def concentration(revenue: NDArray[np.float64], profit: NDArray[np.float64]) -> Concentration:
-    """Concentration over the customers served (``revenue`` > 0): cumulative revenue and customer
-    profit (margin − cost to serve) of each, in $."""
-    served = np.flatnonzero(revenue > 0)  # take: faster than a mask on a column of (N, F)
-    profit = profit.take(served)
+def concentration(
+    revenue: NDArray[np.float64], margin: NDArray[np.float64], cost: NDArray[np.float64]
+) -> Concentration:
+    """Concentration over the customers served (``revenue`` > 0), from each customer's cumulative
+    revenue, margin and cost to serve ($); customer profit = margin − cost to serve."""
+    revenue, profit = served_accounts(revenue, margin, cost)
     return Concentration(
-        top20_sales=top_share(revenue.take(served)),
+        top20_sales=top_share(revenue),
         top20_profit=top_share(profit),
-        unprofitable=float(np.mean(profit < 0)) if profit.size else float("nan"),
+        unprofitable=float(np.count_nonzero(profit < 0) / profit.size) if profit.size else math.nan,
     )
+
+
+@njit(cache=True)
+def served_accounts(
+    revenue: NDArray[np.float64], margin: NDArray[np.float64], cost: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The revenue and the profit (margin − cost) of the customers with revenue > 0, in order."""
+    served = 0
+    for value in revenue:
+        served += value > 0
+    kept, profit = np.empty(served), np.empty(served)
+    k = 0
+    for i in range(revenue.size):
+        if revenue[i] > 0:
+            kept[k], profit[k] = revenue[i], margin[i] - cost[i]
+            k += 1
+    return kept, profit
 
 
 class RepeatCohorts:
@@ -197,12 +216,50 @@ def draw_up(
     )
 
 
-def per_firm(mask: NDArray[np.bool_]) -> NDArray[np.int64]:
-    """Number of True entries in each firm's column of an (N, F) mask.
-
-    (Column by column: numpy reduces an (N, F) array along axis 0 one short row at a time.)
-    """
-    return np.array([np.count_nonzero(mask[:, j]) for j in range(mask.shape[1])])
+@njit(cache=True)
+def settle_accounts(
+    customer: NDArray[np.int64],
+    firm: NDArray[np.int64],
+    revenue: NDArray[np.float64],
+    margin: NDArray[np.float64],
+    active: NDArray[np.bool_],
+    active_before: NDArray[np.bool_],
+    stage: NDArray[np.int8],
+    loyal_stage: int,
+    smoothing: float,
+    acquisition_cost: float,
+    spend: NDArray[np.float64],
+    cumulative_revenue: NDArray[np.float64],
+    cumulative_margin: NDArray[np.float64],
+    margin_rate: NDArray[np.float64],
+    cost_to_serve: NDArray[np.float64],
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Each pair's accounts after this period's purchases (``customer``, ``firm``, ``revenue``,
+    ``margin``: one per purchase), in place: ``spend`` (the pair's purchases added up in order,
+    from 0), cumulative revenue and margin, the smoothed margin rate (rate + smoothing·(margin −
+    rate)) and the acquisition cost of a pair active now and not before. Returns per firm the
+    customers won, the active customers and the pairs at ``loyal_stage``."""
+    n, f = spend.shape
+    pair_margin = np.zeros((n, f))
+    spend[:] = 0.0
+    for p in range(customer.size):
+        spend[customer[p], firm[p]] += revenue[p]
+        pair_margin[customer[p], firm[p]] += margin[p]
+    won, customers, loyal = np.zeros(f, np.int64), np.zeros(f, np.int64), np.zeros(f, np.int64)
+    for i in range(n):
+        for j in range(f):
+            cumulative_revenue[i, j] += spend[i, j]
+            cumulative_margin[i, j] += pair_margin[i, j]
+            change = pair_margin[i, j] - margin_rate[i, j]
+            change *= smoothing
+            margin_rate[i, j] += change
+            if active[i, j]:
+                customers[j] += 1
+                if not active_before[i, j]:
+                    cost_to_serve[i, j] += acquisition_cost
+                    won[j] += 1
+            loyal[j] += stage[i, j] == loyal_stage
+    return won, customers, loyal
 
 
 def keep_books(
@@ -225,17 +282,23 @@ def keep_books(
     per-firm ``contacts``, ``complaints`` and ``recoveries``; ``channel`` what retailers take of
     each firm's revenue (the purchases' margins are then already net of the stores' cut)."""
     r, f = relations, relations.f
-    spend = purchases.per_pair(purchases.revenue)
-    margin = purchases.per_pair(purchases.margin)
-    r.spend = spend
-    r.cumulative_revenue += spend
-    r.cumulative_margin += margin
-    change = np.subtract(margin, r.margin_rate, out=margin)  # in place: margin is done with
-    change *= economics.margin_smoothing
-    r.margin_rate += change
-    new = active & ~active_before
-    r.cost_to_serve[new] += economics.acquisition_cost  # (+ acquisition_cost × new, in place)
-    won = per_firm(new)
+    won, customers, loyal = settle_accounts(
+        purchases.customer,
+        purchases.firm,
+        purchases.revenue,
+        purchases.margin,
+        active,
+        active_before,
+        r.stage,
+        int(Stage.LOYAL),
+        economics.margin_smoothing,
+        economics.acquisition_cost,
+        r.spend,
+        r.cumulative_revenue,
+        r.cumulative_margin,
+        r.margin_rate,
+        r.cost_to_serve,
+    )
     cohort, repeat = cohorts.complete(period)
     sold = np.bincount(purchases.firm, minlength=f)
     revenue = np.bincount(purchases.firm, purchases.revenue, minlength=f).astype(float)
@@ -244,20 +307,17 @@ def keep_books(
         goods -= channel.margin
         revenue -= channel.deduction()
     lifetime.estimate(r, cohorts.retention_estimate(period), economics.discount_rate)
-    customers = per_firm(active)
     weight = active.astype(float)
 
     def over_customers(values: NDArray[np.float64]) -> NDArray[np.float64]:
         """Column sums of ``values`` over each firm's active customers."""
         return np.einsum("nf,nf->f", values, weight)
 
-    wallet_here = over_customers(spend)
-    wallet_all = per_customer(spend) @ weight
+    wallet_here = over_customers(r.spend)
+    wallet_all = per_customer(r.spend) @ weight
     satisfaction = over_customers(r.satisfaction)
     equity = over_customers(lifetime.value)
     knowledge = over_customers(r.knowledge)
-    loyal = per_firm(r.stage == Stage.LOYAL)
-    profit = r.customer_profit()
     for j, (firm, d) in enumerate(zip(firms, decisions, strict=True)):
         totals = FirmTotals(
             customers=customers[j],
@@ -276,7 +336,9 @@ def keep_books(
             recoveries=counts["recoveries"][j],
             contacts=counts["contacts"][j],
             loyal=loyal[j],
-            concentration=concentration(r.cumulative_revenue[:, j], profit[:, j]),
+            concentration=concentration(
+                r.cumulative_revenue[:, j], r.cumulative_margin[:, j], r.cost_to_serve[:, j]
+            ),
         )
         books = draw_up(
             firm, d, totals, sold.sum(), purchases.occasions, economics, r.n, present[j]

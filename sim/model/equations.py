@@ -98,15 +98,14 @@ def shortfall_weight(
 
 
 def clv_margin_multiple(
-    retention: ArrayLike, discount_rate: float, out: NDArray[np.float64] | None = None
-) -> NDArray[np.float64]:
-    """Lifetime value per $ of periodic margin: r / (1 + i − r) (Gupta & Lehmann 2003);
-    written into ``out`` if given.
+    retention: NDArray[np.float64] | float, discount_rate: float
+) -> NDArray[np.float64] | float:
+    """Lifetime value per $ of periodic margin: r / (1 + i − r) (Gupta & Lehmann 2003).
 
     For r = 0.8 and i = 0.10 the multiple is 2.67: a customer worth $100 a period is worth $267.
+    Plain arithmetic, so that compiled loops call it too.
     """
-    r = np.asarray(retention, dtype=float)
-    return np.divide(r, np.subtract(1.0 + discount_rate, r, out=out), out=out)
+    return retention / (1.0 + discount_rate - retention)
 
 
 def circular_distance(a: ArrayLike, b: ArrayLike) -> NDArray[np.float64]:

@@ -4,10 +4,13 @@ read by retention contacts (S4) and top tiers (S5)."""
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 
 from sim.model.equations import clv_margin_multiple
 from sim.model.population import Relationships
+
+compiled_clv_margin_multiple = njit(cache=True)(clv_margin_multiple)
 
 
 class LifetimeValues:
@@ -32,15 +35,36 @@ class LifetimeValues:
         :meth:`~sim.model.books.RepeatCohorts.retention_estimate`), moved by the customer's trust
         as far as the profile (knowledge) lets the firm see; lifetime value =
         margin rate × r̂ / (1 + i − r̂)."""
-        r = relations
-        firm_rate = np.clip(firm_rate, 0.01, 0.99)
-        # signal − firm rate: trust t moves the rate t of the way to 1 (t ≥ 0) or to 0 (t < 0);
-        # in place, each product and sum the formula's (a·b = b·a and a + b = b + a exactly)
-        estimate = self.retention  # last period's, overwritten
-        np.copyto(estimate, np.where(r.trust >= 0, 1 - firm_rate, firm_rate))
-        estimate *= r.trust  # the shift
-        estimate *= r.knowledge
-        estimate += firm_rate
-        np.clip(estimate, 0.0, 0.99, out=estimate)
-        value = clv_margin_multiple(estimate, discount_rate, out=self.value)  # last period's
-        value *= r.margin_rate
+        estimate_lifetime_values(
+            np.clip(firm_rate, 0.01, 0.99),
+            discount_rate,
+            relations.trust,
+            relations.knowledge,
+            relations.margin_rate,
+            self.retention,
+            self.value,
+        )
+
+
+@njit(cache=True)
+def estimate_lifetime_values(
+    firm_rate: NDArray[np.float64],
+    discount_rate: float,
+    trust: NDArray[np.float64],
+    knowledge: NDArray[np.float64],
+    margin_rate: NDArray[np.float64],
+    retention: NDArray[np.float64],
+    value: NDArray[np.float64],
+) -> None:
+    """:meth:`LifetimeValues.estimate` pair by pair, into ``retention`` and ``value``: trust t
+    moves the firm's rate r t of the way to 1 (t ≥ 0) or to 0 (t < 0), as far as the profile
+    lets the firm see; value = margin rate × :func:`~sim.model.equations.clv_margin_multiple`.
+    (Each product and sum in the order numpy's in-place passes took them: bit for bit.)"""
+    n, f = trust.shape
+    for i in range(n):
+        for j in range(f):
+            t = trust[i, j]
+            shift = (1 - firm_rate[j] if t >= 0 else firm_rate[j]) * t * knowledge[i, j]
+            r = min(max(shift + firm_rate[j], 0.0), 0.99)
+            retention[i, j] = r
+            value[i, j] = compiled_clv_margin_multiple(r, discount_rate) * margin_rate[i, j]

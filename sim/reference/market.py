@@ -81,11 +81,11 @@ class ReferenceMarket(ChannelResults, mesa.Model):
         self.timeline = Timeline(spec.events, [firm.name for firm in spec.firms])
         self.conditions = self.timeline.conditions(1)
         self.customers = [Customer(self, i, traits) for i in range(traits.count)]
-        if self.network.kind == "small_world":  # contacts: the non-zero entries of row i
-            matrix = self.network.matrix
+        if self.network.kind == "small_world":  # contacts: customer i's entries of the lists
+            indptr, indices = self.network.indptr, self.network.indices
             for customer in self.customers:
-                row = slice(matrix.indptr[customer.index], matrix.indptr[customer.index + 1])
-                customer.contacts = [self.customers[k] for k in matrix.indices[row]]
+                row = slice(indptr[customer.index], indptr[customer.index + 1])
+                customer.contacts = [self.customers[k] for k in indices[row]]
         self.cohorts = RepeatCohorts(len(self.firms), spec.experience.lapse_periods)
         self.period = 0
         self.books = MarketBooks(
@@ -309,7 +309,8 @@ class ReferenceMarket(ChannelResults, mesa.Model):
                 loyal=sum(rel.stage == Stage.LOYAL for _, rel in pairs),
                 concentration=concentration(
                     np.array([rel.cumulative_revenue for _, rel in pairs]),
-                    np.array([rel.cumulative_margin - rel.cost_to_serve for _, rel in pairs]),
+                    np.array([rel.cumulative_margin for _, rel in pairs]),
+                    np.array([rel.cost_to_serve for _, rel in pairs]),
                 ),
             )
             present = self.conditions.present[j]

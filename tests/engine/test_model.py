@@ -260,8 +260,9 @@ def test_top_share_of_profit_exceeds_one_when_the_rest_lose_money():
 
 def test_concentration_counts_only_customers_served():
     revenue = np.array([0.0, 100.0, 10.0, 10.0, 10.0, 10.0])
-    profit = np.array([-50.0, 60.0, 5.0, -5.0, 5.0, 5.0])  # customer 0 never bought
-    c = concentration(revenue, profit)
+    margin = np.array([0.0, 70.0, 6.0, 1.0, 8.0, 5.0])  # customer 0 never bought
+    cost = np.array([50.0, 10.0, 1.0, 6.0, 3.0, 0.0])  # profit −50, 60, 5, −5, 5, 5
+    c = concentration(revenue, margin, cost)
     assert c.top20_sales == pytest.approx(100 / 140)  # top 1 of 5 served
     assert c.top20_profit == pytest.approx(60 / 70)
     assert c.unprofitable == pytest.approx(1 / 5)

@@ -187,7 +187,7 @@ def test_same_seed_gives_the_same_customers_and_network_in_both_engines():
         assert np.array_equal([getattr(c, name) for c in ref.customers], getattr(traits, name))
     for name in ("segment", "purchase_rate", "basket", "dropout", "taste", "expectation"):
         assert np.array_equal([getattr(c, name) for c in ref.customers], getattr(traits, name))
-    assert (ref.network.matrix != vec.network.matrix).nnz == 0
+    assert (ref.network.adjacency() != vec.network.adjacency()).nnz == 0
     aware = [[rel.aware for rel in c.relationships] for c in ref.customers]
     assert np.array_equal(aware, vec.relations.aware)
 

@@ -12,13 +12,20 @@ import sim.model.market
 from sim.model import Market
 from sim.model.equations import circular_distance
 from sim.model.population import Stage
-from sim.model.submodels.choice import choose
+from sim.model.submodels.choice import Purchases, choose
 from sim.model.submodels.experience import experience
 from sim.model.submodels.relationships import attachment, update_relationships
 from sim.scenarios import load
 from sim.schema import ENERGY, MONEY, PRODUCT, SERVICE, TIME
 
 from conftest import market_decisions, market_offers
+
+
+def pair_sums(purchases: Purchases, values: np.ndarray) -> np.ndarray:
+    """Each customer-firm pair's sum of ``values`` (one per purchase), (N, F)."""
+    n, f = purchases.count.shape
+    pair = purchases.customer * f + purchases.firm
+    return np.bincount(pair, values, minlength=n * f).reshape(n, f)
 
 
 def blas_threads() -> set[int]:
@@ -128,9 +135,9 @@ def test_relationships_updated_for_buyers_only_equal_the_update_of_every_pair():
     trust = np.where(
         bought, r.trust + x.trust_rate * (r.satisfaction - r.trust), r.trust * (1 - x.trust_decay)
     )
-    letdowns = purchases.per_pair(felt.inadequate)
+    letdowns = pair_sums(purchases, felt.inadequate)
     trust = np.clip(trust - x.inadequate_trust_loss * letdowns, -1.0, 1.0)
-    held = attachment(r.attachment, purchases.per_pair(felt.delighted), letdowns, x)
+    held = attachment(r.attachment, pair_sums(purchases, felt.delighted), letdowns, x)
     crm = np.array([min(1.0, d.crm / know.crm_full_cost) for d in decisions])
     learn = np.minimum(1.0, know.base_rate + know.crm_rate * crm)
     knowledge = np.where(
@@ -152,3 +159,47 @@ def test_relationships_updated_for_buyers_only_equal_the_update_of_every_pair():
     assert np.array_equal(r.purchases, times) and np.array_equal(r.last_purchase, last)
     assert np.array_equal(active, live) and np.array_equal(r.stage, stage)
     assert {Stage.PROSPECT, Stage.LAPSED, Stage.FIRST_TIME, Stage.REPEAT} <= set(np.unique(stage))
+
+
+def test_books_settled_in_one_pass_equal_the_formulas(monkeypatch):
+    """S11 settles every pair's accounts in one compiled pass and estimates lifetime values in
+    another; the results are docs/model.md's formulas over all pairs in numpy, bit for bit (the
+    lifetime value's in the order the code takes them; as the docs write it, to rounding)."""
+    spec = load("flagship", ["customers.count=3000"]).spec
+    market = Market(spec, rng=7).run(8)
+    r, econ, seen = market.relations, spec.economics, {}
+    names = ("cumulative_revenue", "cumulative_margin", "margin_rate", "cost_to_serve")
+    keep_books = sim.model.market.keep_books
+
+    def spy(firms, relations, lifetime, cohorts, purchases, decisions, before, active, *rest):
+        seen.update(purchases=purchases, before=before, active=active)
+        seen.update({name: getattr(relations, name).copy() for name in names})
+        keep_books(firms, relations, lifetime, cohorts, purchases, decisions, before, active, *rest)
+
+    monkeypatch.setattr(sim.model.market, "keep_books", spy)
+    market.run_for(1)
+    purchases, won = seen["purchases"], seen["active"] & ~seen["before"]
+    spend, margin = pair_sums(purchases, purchases.revenue), pair_sums(purchases, purchases.margin)
+    expected = {
+        "cumulative_revenue": seen["cumulative_revenue"] + spend,
+        "cumulative_margin": seen["cumulative_margin"] + margin,
+        "margin_rate": seen["margin_rate"] + econ.margin_smoothing * (margin - seen["margin_rate"]),
+        "cost_to_serve": seen["cost_to_serve"] + econ.acquisition_cost * won,
+    }
+    assert np.array_equal(r.spend, spend) and won.any() and (spend > 0).any()
+    for name in names:
+        assert np.array_equal(getattr(r, name), expected[name]), name
+    books = market.firm_metrics().query(f"period == {market.period}")
+    assert books["new_customers"].tolist() == won.sum(axis=0).tolist()
+    assert books["customers"].tolist() == seen["active"].sum(axis=0).tolist()
+    assert books["loyal_customers"].tolist() == (r.stage == Stage.LOYAL).sum(axis=0).tolist()
+    rate = np.clip(market.cohorts.retention_estimate(market.period), 0.01, 0.99)
+    shift = np.where(r.trust >= 0, 1 - rate, rate) * r.trust * r.knowledge
+    estimate = np.clip(shift + rate, 0.0, 0.99)
+    value = estimate / (1.0 + econ.discount_rate - estimate) * r.margin_rate
+    lifetime = market.lifetime
+    assert np.array_equal(lifetime.retention, estimate) and np.array_equal(lifetime.value, value)
+    signal = np.where(r.trust >= 0, rate + r.trust * (1 - rate), rate * (1 + r.trust))
+    documented = np.clip(rate + r.knowledge * (signal - rate), 0, 0.99)
+    np.testing.assert_allclose(lifetime.retention, documented, rtol=1e-12, atol=1e-15)
+    assert len(np.unique(estimate)) > 100 and (value > 0).any()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from scipy.sparse.csgraph import shortest_path
 
 from sim.model.network import SocialNetwork, small_world
@@ -58,22 +59,32 @@ def test_exposure_is_the_mean_over_contacts():
 
 
 @pytest.mark.parametrize(("degree", "rewiring"), [(10, 0.1), (2, 1.0), (40, 0.5)])
-def test_exposure_to_talkers_is_the_sparse_product_bit_for_bit(degree, rewiring):
-    """Counted from the talkers and looked up in the table of the product's sums, the exposure
-    to 0/1 talk equals the sparse matrix product exactly (every bit), from a column of silence
-    to one where everyone talks; and for the other kinds of network it is their exposure."""
+def test_exposures_are_the_row_normalised_sparse_product_bit_for_bit(degree, rewiring):
+    """The compiled means over contacts equal scipy's product of the row-normalised adjacency
+    (contacts in the network's order) exactly, every bit: of real-valued talk (the second hop),
+    with odd and even numbers of columns, and of 0/1 talk counted from the talkers, from a column
+    of silence to one where everyone talks; for the other kinds of network the exposure to 0/1
+    talk is their exposure."""
     net = SocialNetwork(
         Network(kind="small_world", degree=degree, rewiring=rewiring),
         3000,
         np.random.default_rng(degree),
     )
+    contacts = net.adjacency()
+    assert not contacts.has_sorted_indices  # each row from the highest contact down
+    rows = np.repeat(np.arange(3000), np.diff(net.indptr))
+    normalised = sp.csr_array((net.share[rows], net.indices, net.indptr), shape=(3000, 3000))
+    assert np.allclose(normalised.sum(axis=1), 1.0)
     rng = np.random.default_rng(5)
     talk = rng.random((3000, 6)) < np.array([0.0, 0.01, 0.05, 0.2, 0.5, 1.0])
+    exact = normalised @ talk.astype(float)
     fast = net.exposure_to_talkers(talk)
-    exact = net.exposure(talk.astype(float))
     assert fast.dtype == exact.dtype and np.array_equal(fast, exact)
     assert not exact[:, 0].any() and np.allclose(exact[:, 5], 1.0)  # (not == 1: rounding)
-    assert len(np.unique(exact[:, 3])) > 5  # many different shares: the table is exercised
+    assert len(np.unique(exact[:, 3])) > 5  # many different shares: every sum is exercised
+    for columns in (1, 2, 3):
+        heard = rng.random((3000, columns)) * (rng.random((3000, columns)) < 0.3)
+        assert np.array_equal(net.exposure(heard), normalised @ heard)
     for kind in ("fully_mixed", "none"):
         other = SocialNetwork(Network(kind=kind), 3000, np.random.default_rng(0))
         assert np.array_equal(other.exposure_to_talkers(talk), other.exposure(talk.astype(float)))

@@ -20,7 +20,7 @@ MAX_NETWORK_CUSTOMERS = 2_000
 
 def network_chart(live: LiveMarket, language: Language) -> bytes:
     """The network on a circle, customers coloured by the firm they are loyal to."""
-    matrix = live.market.network.matrix
+    matrix = live.market.network.adjacency()
     n = live.market.customers.count
     angle = 2 * np.pi * np.arange(n) / n
     xy = np.column_stack([np.cos(angle), np.sin(angle)])

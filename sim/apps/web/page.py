@@ -80,14 +80,12 @@ def Page() -> None:
 def NetworkView(session: Session, language: Language, picture: bytes) -> None:
     """The social network of a small market at the current period (redrawn with the charts)."""
     live = session.live
-    drawable = (
-        live.market.network.matrix is not None
-        and live.market.customers.count <= MAX_NETWORK_CUSTOMERS
-    )
+    graph = live.market.network.kind == "small_world"
+    drawable = graph and live.market.customers.count <= MAX_NETWORK_CUSTOMERS
     chart = solara.use_memo(
         lambda: network_chart(live, language) if drawable else None, [picture, language]
     )
-    if live.market.network.matrix is None:
+    if not graph:
         solara.Info(text("network_none", language))
     elif chart is None:
         solara.Info(text("network_too_large", language).format(n=live.market.customers.count))

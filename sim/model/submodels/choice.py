@@ -28,12 +28,6 @@ class Purchases:
     count: NDArray[np.int64]  # (N, F) purchases per customer-firm pair this period
     leaving: NDArray[np.bool_]  # (N,) customers who leave the category after this period
 
-    def per_pair(self, values: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Sum ``values`` (one per purchase) over each customer-firm pair: (N, F)."""
-        n, f = self.count.shape
-        pair = self.customer * f + self.firm
-        return np.bincount(pair, values, minlength=n * f).astype(float, copy=False).reshape(n, f)
-
     @cached_property
     def pairs(self) -> NDArray[np.intp]:
         """The pairs that bought this period, as flat indices i·F + j, ascending."""
@@ -48,7 +42,7 @@ class Purchases:
         return place.take(self.customer * f + self.firm)
 
     def over_pairs(self, values: NDArray[np.float64]) -> NDArray[np.float64]:
-        """:meth:`per_pair` at :attr:`pairs` only: the same sums, bit for bit (each pair's
+        """Sum ``values`` (one per purchase) over each pair of :attr:`pairs` (each pair's
         values added in purchase order, from 0)."""
         return np.bincount(self.slot, values, minlength=self.pairs.size).astype(float, copy=False)
 
