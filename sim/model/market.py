@@ -13,6 +13,7 @@ from functools import cache
 import mesa
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from threadpoolctl import ThreadpoolController
 
 from sim.model.books import RepeatCohorts, book_reporters, keep_books, ratio
@@ -29,7 +30,7 @@ from sim.model.submodels.complaints import handle_complaints
 from sim.model.submodels.decisions import decide_all
 from sim.model.submodels.experience import experience, form_expectations
 from sim.model.submodels.homogenisation import converge, homogenise
-from sim.model.submodels.offers import personalised_offers
+from sim.model.submodels.offers import Offers, personalised_offers
 from sim.model.submodels.relationships import update_relationships
 from sim.model.submodels.retention import contact_for_retention
 from sim.model.submodels.word_of_mouth import word_of_mouth
@@ -142,25 +143,30 @@ class Market(ChannelResults, mesa.Model):
             r, self.lifetime, decisions, active_before, spec.economics
         )
         # S6's first draw, made before S5 (which draws nothing) so that offers are made only
-        # to the customers who shop: in period 1 expectations need everyone's, and the stores
-        # route everyone's.
+        # to the customers who shop (the stores route everyone's).
         occasions = shopping_occasions(c, self.conditions, rng)
-        shoppers = None if p == 1 or channel is not None else np.flatnonzero(occasions)
-        offers = personalised_offers(  # S5
-            c,
-            r,
-            self.firms,
-            decisions,
-            self.lifetime,
-            active_before,
-            self.conditions,
-            spec,
-            shoppers,
-        )
+
+        def offers_to(shoppers: NDArray[np.intp] | None) -> Offers:  # S5
+            return personalised_offers(
+                c,
+                r,
+                self.firms,
+                decisions,
+                self.lifetime,
+                active_before,
+                self.conditions,
+                spec,
+                shoppers,
+            )
+
+        offers = offers_to(None if p == 1 or channel is not None else np.flatnonzero(occasions))
         if channel is not None:  # S5 offers through the stores
             offers = channel.route(offers, c.value_weights)
-        if p == 1:  # expectations start where the market is
+        if p == 1:  # expectations start where the market is: everyone's offers
             form_expectations(c, offers, r.aware, self.conditions.present)
+            if channel is None:  # then the shoppers' rows of them, as in later periods
+                del offers  # (first: five (N, F) arrays, the largest of the run)
+                offers = offers_to(np.flatnonzero(occasions))
         purchases = choose(c, offers, spec.choice, self.conditions, rng, occasions)  # S6
         if channel is not None:  # S6 the stores' cut
             purchases = channel.sell(purchases)
