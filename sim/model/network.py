@@ -62,21 +62,14 @@ class SocialNetwork:
         ones = np.ones(self.indices.size, dtype=np.int8)
         return sp.csr_array((ones, self.indices, self.indptr), shape=(self.n, self.n))
 
-    def exposure(self, talk: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Share of each customer's contacts saying something, per column ((N, K) → (N, K))."""
+    def exposure(self, talk: NDArray[np.float64] | NDArray[np.bool_]) -> NDArray[np.float64]:
+        """Share of each customer's contacts saying something, per column ((N, K) → (N, K));
+        ``talk`` is 0/1 (bool) or a level."""
         if self.kind == "none":
-            return np.zeros_like(talk)
+            return np.zeros(talk.shape)
         if self.kind == "fully_mixed":
             return np.broadcast_to(talk.mean(axis=0), talk.shape).copy()
         return mean_over_contacts(self.indptr, self.indices, self.share, talk)
-
-    def exposure_to_talkers(self, talk: NDArray[np.bool_]) -> NDArray[np.float64]:
-        """:meth:`exposure` of 0/1 talk, bit for bit, counted from the few who talk: each
-        talker adds one to each of its contacts' counts (the network is undirected), and a
-        count of m is m shares 1/d added up, as the mean over contacts adds them."""
-        if self.kind != "small_world":
-            return self.exposure(talk.astype(float))
-        return mean_of_talkers(self.indptr, self.indices, self.share, talk)
 
 
 @njit(cache=True)
@@ -84,48 +77,22 @@ def mean_over_contacts(
     indptr: NDArray[np.uint32],
     indices: NDArray[np.uint32],
     share: NDArray[np.float64],
-    talk: NDArray[np.float64],
+    talk: NDArray[np.float64] | NDArray[np.bool_],
 ) -> NDArray[np.float64]:
-    """out[i, c] = Σ share[i]·talk[j, c] over i's contacts j, added in list order from 0: the
-    row-normalised sparse product (scipy's csr matvecs) bit for bit. Two columns at a time."""
-    n, k = talk.shape
-    out = np.empty((n, k))
-    for i in range(n):
-        weight, first, last = share[i], indptr[i], indptr[i + 1]
-        for c in range(0, k - 1, 2):
-            a = b = 0.0
-            for e in range(first, last):
-                a += weight * talk[indices[e], c]
-                b += weight * talk[indices[e], c + 1]
-            out[i, c], out[i, c + 1] = a, b
-        if k % 2:
-            a = 0.0
-            for e in range(first, last):
-                a += weight * talk[indices[e], k - 1]
-            out[i, k - 1] = a
-    return out
+    """out[i, c] = Σ share[i]·talk[j, c] over i's contacts j, added from 0 in i's list order
+    (highest contact first): the row-normalised sparse product, bit for bit.
 
-
-@njit(cache=True)
-def mean_of_talkers(
-    indptr: NDArray[np.uint32],
-    indices: NDArray[np.uint32],
-    share: NDArray[np.float64],
-    talk: NDArray[np.bool_],
-) -> NDArray[np.float64]:
-    """:func:`mean_over_contacts` of a 0/1 ``talk``, counted from the talkers (few, usually)."""
+    Computed from the talkers: each customer j who says something (talk ≠ 0; few, usually) adds
+    its term to each of its contacts i (the network is undirected), taking j from the highest
+    down, so each sum gets its terms in list order; the silent add exactly 0 and are skipped.
+    """
     n, k = talk.shape
-    count = np.zeros((n, k), dtype=np.int32)
-    for i in range(n):
+    out = np.zeros((n, k))
+    for j in range(n - 1, -1, -1):
         for c in range(k):
-            if talk[i, c]:
-                for e in range(indptr[i], indptr[i + 1]):
-                    count[indices[e], c] += 1
-    out = np.empty((n, k))
-    for i in range(n):
-        for c in range(k):
-            total = 0.0
-            for _ in range(count[i, c]):
-                total += share[i]
-            out[i, c] = total
+            said = talk[j, c]
+            if said != 0:
+                for e in range(indptr[j], indptr[j + 1]):
+                    i = indices[e]
+                    out[i, c] += share[i] * said
     return out

@@ -23,8 +23,8 @@ def word_of_mouth(
     # Computed in place (out=, +=) to keep few (N, F) arrays alive; the same numbers bit for bit.
     r = relations
     praise, warn = said(r, active, w, rng)
-    heard_praise = network.exposure_to_talkers(praise)
-    heard_warning = network.exposure_to_talkers(warn)
+    heard_praise = network.exposure(praise)
+    heard_warning = network.exposure(warn)
     second_hop = network.exposure(heard_warning)
     second_hop *= w.forward_negative
     second_hop += heard_warning
