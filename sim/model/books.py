@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import partial
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -61,32 +62,45 @@ class Concentration:
 
 def concentration(
     revenue: NDArray[np.float64], margin: NDArray[np.float64], cost: NDArray[np.float64]
-) -> Concentration:
-    """Concentration over the customers served (``revenue`` > 0), from each customer's cumulative
-    revenue, margin and cost to serve ($); customer profit = margin − cost to serve."""
-    revenue, profit = served_accounts(revenue, margin, cost)
-    return Concentration(
-        top20_sales=top_share(revenue),
-        top20_profit=top_share(profit),
-        unprofitable=float(np.count_nonzero(profit < 0) / profit.size) if profit.size else math.nan,
-    )
+) -> list[Concentration]:
+    """Each firm's concentration over the customers it has served (``revenue`` > 0), from each
+    pair's cumulative revenue, margin and cost to serve ($, (N, F): a column per firm);
+    customer profit = margin − cost to serve."""
+    kept, profit, start = served_accounts(revenue, margin, cost)
+    spreads = []
+    for first, last in pairwise(start):
+        served = profit[first:last]
+        spreads.append(
+            Concentration(
+                top20_sales=top_share(kept[first:last]),
+                top20_profit=top_share(served),
+                unprofitable=np.count_nonzero(served < 0) / served.size
+                if served.size
+                else math.nan,
+            )
+        )
+    return spreads
 
 
 @njit(cache=True)
 def served_accounts(
     revenue: NDArray[np.float64], margin: NDArray[np.float64], cost: NDArray[np.float64]
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """The revenue and the profit (margin − cost) of the customers with revenue > 0, in order."""
-    served = 0
-    for value in revenue:
-        served += value > 0
-    kept, profit = np.empty(served), np.empty(served)
-    k = 0
-    for i in range(revenue.size):
-        if revenue[i] > 0:
-            kept[k], profit[k] = revenue[i], margin[i] - cost[i]
-            k += 1
-    return kept, profit
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+    """The revenue and the profit (margin − cost) of each firm's customers with revenue > 0, in
+    customer order, firm after firm: firm j's are at ``start[j]:start[j + 1]``."""
+    n, f = revenue.shape
+    start = np.zeros(f + 1, dtype=np.int64)
+    for i in range(n):
+        for j in range(f):
+            start[j + 1] += revenue[i, j] > 0
+    start = np.cumsum(start)
+    kept, profit, at = np.empty(start[f]), np.empty(start[f]), start[:f].copy()
+    for i in range(n):
+        for j in range(f):
+            if revenue[i, j] > 0:
+                kept[at[j]], profit[at[j]] = revenue[i, j], margin[i, j] - cost[i, j]
+                at[j] += 1
+    return kept, profit, start
 
 
 class RepeatCohorts:
@@ -235,22 +249,26 @@ def settle_accounts(
     cost_to_serve: NDArray[np.float64],
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
     """Each pair's accounts after this period's purchases (``customer``, ``firm``, ``revenue``,
-    ``margin``: one per purchase), in place: ``spend`` (the pair's purchases added up in order,
-    from 0), cumulative revenue and margin, the smoothed margin rate (rate + smoothing·(margin −
-    rate)) and the acquisition cost of a pair active now and not before. Returns per firm the
-    customers won, the active customers and the pairs at ``loyal_stage``."""
+    ``margin``: one per purchase, grouped by customer in order, as :class:`Purchases` keeps
+    them), in place: ``spend`` (the pair's purchases added up in order, from 0), cumulative
+    revenue and margin, the smoothed margin rate (rate + smoothing·(margin − rate)) and the
+    acquisition cost of a pair active now and not before. Returns per firm the customers won,
+    the active customers and the pairs at ``loyal_stage``."""
     n, f = spend.shape
-    pair_margin = np.zeros((n, f))
-    spend[:] = 0.0
-    for p in range(customer.size):
-        spend[customer[p], firm[p]] += revenue[p]
-        pair_margin[customer[p], firm[p]] += margin[p]
     won, customers, loyal = np.zeros(f, np.int64), np.zeros(f, np.int64), np.zeros(f, np.int64)
+    spent, earned = np.zeros(f), np.zeros(f)  # this customer's, per firm
+    p = 0  # the customer's first purchase
     for i in range(n):
+        spent[:], earned[:] = 0.0, 0.0
+        while p < customer.size and customer[p] == i:
+            spent[firm[p]] += revenue[p]
+            earned[firm[p]] += margin[p]
+            p += 1
         for j in range(f):
-            cumulative_revenue[i, j] += spend[i, j]
-            cumulative_margin[i, j] += pair_margin[i, j]
-            change = pair_margin[i, j] - margin_rate[i, j]
+            spend[i, j] = spent[j]
+            cumulative_revenue[i, j] += spent[j]
+            cumulative_margin[i, j] += earned[j]
+            change = earned[j] - margin_rate[i, j]
             change *= smoothing
             margin_rate[i, j] += change
             if active[i, j]:
@@ -318,6 +336,7 @@ def keep_books(
     satisfaction = over_customers(r.satisfaction)
     equity = over_customers(lifetime.value)
     knowledge = over_customers(r.knowledge)
+    spreads = concentration(r.cumulative_revenue, r.cumulative_margin, r.cost_to_serve)
     for j, (firm, d) in enumerate(zip(firms, decisions, strict=True)):
         totals = FirmTotals(
             customers=customers[j],
@@ -336,9 +355,7 @@ def keep_books(
             recoveries=counts["recoveries"][j],
             contacts=counts["contacts"][j],
             loyal=loyal[j],
-            concentration=concentration(
-                r.cumulative_revenue[:, j], r.cumulative_margin[:, j], r.cost_to_serve[:, j]
-            ),
+            concentration=spreads[j],
         )
         books = draw_up(
             firm, d, totals, sold.sum(), purchases.occasions, economics, r.n, present[j]

@@ -308,10 +308,10 @@ class ReferenceMarket(ChannelResults, mesa.Model):
                 contacts=contacts[j],
                 loyal=sum(rel.stage == Stage.LOYAL for _, rel in pairs),
                 concentration=concentration(
-                    np.array([rel.cumulative_revenue for _, rel in pairs]),
-                    np.array([rel.cumulative_margin for _, rel in pairs]),
-                    np.array([rel.cost_to_serve for _, rel in pairs]),
-                ),
+                    np.array([[rel.cumulative_revenue] for _, rel in pairs]),
+                    np.array([[rel.cumulative_margin] for _, rel in pairs]),
+                    np.array([[rel.cost_to_serve] for _, rel in pairs]),
+                )[0],
             )
             present = self.conditions.present[j]
             firm.record(draw_up(firm, d, totals, len(bought), occasions, econ, n, present))

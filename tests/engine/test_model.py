@@ -259,13 +259,21 @@ def test_top_share_of_profit_exceeds_one_when_the_rest_lose_money():
 
 
 def test_concentration_counts_only_customers_served():
-    revenue = np.array([0.0, 100.0, 10.0, 10.0, 10.0, 10.0])
-    margin = np.array([0.0, 70.0, 6.0, 1.0, 8.0, 5.0])  # customer 0 never bought
+    """Per firm (a column each), over the customers the firm has served."""
+    revenue = np.array([0.0, 100.0, 10.0, 10.0, 10.0, 10.0])  # customer 0 never bought
+    margin = np.array([0.0, 70.0, 6.0, 1.0, 8.0, 5.0])
     cost = np.array([50.0, 10.0, 1.0, 6.0, 3.0, 0.0])  # profit −50, 60, 5, −5, 5, 5
-    c = concentration(revenue, margin, cost)
-    assert c.top20_sales == pytest.approx(100 / 140)  # top 1 of 5 served
-    assert c.top20_profit == pytest.approx(60 / 70)
-    assert c.unprofitable == pytest.approx(1 / 5)
+    other = np.r_[0.0, 0.0, 1.0, 0.0, 0.0, 0.0]  # firm 2 served customer 2 only, at a loss
+    first, second = concentration(
+        np.column_stack([revenue, other]),
+        np.column_stack([margin, other]),
+        np.column_stack([cost, 2 * other]),
+    )
+    assert first.top20_sales == pytest.approx(100 / 140)  # top 1 of 5 served
+    assert first.top20_profit == pytest.approx(60 / 70)
+    assert first.unprofitable == pytest.approx(1 / 5)
+    assert second.top20_sales == 1.0 and np.isnan(second.top20_profit)  # profit −1: no share
+    assert second.unprofitable == 1.0
 
 
 def test_top_share_of_equal_values_is_never_below_the_fraction():
