@@ -14,9 +14,9 @@ from itertools import pairwise
 from typing import Any
 
 import numpy as np
-from numba import njit
 from numpy.typing import NDArray
 
+from sim.model.accounts import Accounts, Terms, served_accounts, settle_accounts
 from sim.model.channel.settlement import ChannelTake
 from sim.model.firms import Firm
 from sim.model.lifetime_value import LifetimeValues
@@ -80,27 +80,6 @@ def concentration(
             )
         )
     return spreads
-
-
-@njit(cache=True)
-def served_accounts(
-    revenue: NDArray[np.float64], margin: NDArray[np.float64], cost: NDArray[np.float64]
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
-    """The revenue and the profit (margin − cost) of each firm's customers with revenue > 0, in
-    customer order, firm after firm: firm j's are at ``start[j]:start[j + 1]``."""
-    n, f = revenue.shape
-    start = np.zeros(f + 1, dtype=np.int64)
-    for i in range(n):
-        for j in range(f):
-            start[j + 1] += revenue[i, j] > 0
-    start = np.cumsum(start)
-    kept, profit, at = np.empty(start[f]), np.empty(start[f]), start[:f].copy()
-    for i in range(n):
-        for j in range(f):
-            if revenue[i, j] > 0:
-                kept[at[j]], profit[at[j]] = revenue[i, j], margin[i, j] - cost[i, j]
-                at[j] += 1
-    return kept, profit, start
 
 
 class RepeatCohorts:
@@ -230,56 +209,6 @@ def draw_up(
     )
 
 
-@njit(cache=True)
-def settle_accounts(
-    customer: NDArray[np.int64],
-    firm: NDArray[np.int64],
-    revenue: NDArray[np.float64],
-    margin: NDArray[np.float64],
-    active: NDArray[np.bool_],
-    active_before: NDArray[np.bool_],
-    stage: NDArray[np.int8],
-    loyal_stage: int,
-    smoothing: float,
-    acquisition_cost: float,
-    spend: NDArray[np.float64],
-    cumulative_revenue: NDArray[np.float64],
-    cumulative_margin: NDArray[np.float64],
-    margin_rate: NDArray[np.float64],
-    cost_to_serve: NDArray[np.float64],
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """Each pair's accounts after this period's purchases (``customer``, ``firm``, ``revenue``,
-    ``margin``: one per purchase, grouped by customer in order, as :class:`Purchases` keeps
-    them), in place: ``spend`` (the pair's purchases added up in order, from 0), cumulative
-    revenue and margin, the smoothed margin rate (rate + smoothing·(margin − rate)) and the
-    acquisition cost of a pair active now and not before. Returns per firm the customers won,
-    the active customers and the pairs at ``loyal_stage``."""
-    n, f = spend.shape
-    won, customers, loyal = np.zeros(f, np.int64), np.zeros(f, np.int64), np.zeros(f, np.int64)
-    spent, earned = np.zeros(f), np.zeros(f)  # this customer's, per firm
-    p = 0  # the customer's first purchase
-    for i in range(n):
-        spent[:], earned[:] = 0.0, 0.0
-        while p < customer.size and customer[p] == i:
-            spent[firm[p]] += revenue[p]
-            earned[firm[p]] += margin[p]
-            p += 1
-        for j in range(f):
-            spend[i, j] = spent[j]
-            cumulative_revenue[i, j] += spent[j]
-            cumulative_margin[i, j] += earned[j]
-            change = earned[j] - margin_rate[i, j]
-            change *= smoothing
-            margin_rate[i, j] += change
-            if active[i, j]:
-                customers[j] += 1
-                if not active_before[i, j]:
-                    cost_to_serve[i, j] += acquisition_cost
-                    won[j] += 1
-            loyal[j] += stage[i, j] == loyal_stage
-    return won, customers, loyal
-
-
 def keep_books(
     firms: list[Firm],
     relations: Relationships,
@@ -300,7 +229,7 @@ def keep_books(
     per-firm ``contacts``, ``complaints`` and ``recoveries``; ``channel`` what retailers take of
     each firm's revenue (the purchases' margins are then already net of the stores' cut)."""
     r, f = relations, relations.f
-    won, customers, loyal = settle_accounts(
+    (won, customers, loyal), (wallet_here, satisfaction, equity, knowledge) = settle_accounts(
         purchases.customer,
         purchases.firm,
         purchases.revenue,
@@ -309,13 +238,24 @@ def keep_books(
         active_before,
         r.stage,
         int(Stage.LOYAL),
-        economics.margin_smoothing,
-        economics.acquisition_cost,
-        r.spend,
-        r.cumulative_revenue,
-        r.cumulative_margin,
-        r.margin_rate,
-        r.cost_to_serve,
+        Terms(
+            economics.margin_smoothing,
+            economics.acquisition_cost,
+            np.clip(cohorts.retention_estimate(period), 0.01, 0.99),
+            economics.discount_rate,
+        ),
+        Accounts(
+            r.spend,
+            r.cumulative_revenue,
+            r.cumulative_margin,
+            r.margin_rate,
+            r.cost_to_serve,
+            r.trust,
+            r.knowledge,
+            r.satisfaction,
+            lifetime.retention,
+            lifetime.value,
+        ),
     )
     cohort, repeat = cohorts.complete(period)
     sold = np.bincount(purchases.firm, minlength=f)
@@ -324,18 +264,7 @@ def keep_books(
     if channel is not None:
         goods -= channel.margin
         revenue -= channel.deduction()
-    lifetime.estimate(r, cohorts.retention_estimate(period), economics.discount_rate)
-    weight = active.astype(float)
-
-    def over_customers(values: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Column sums of ``values`` over each firm's active customers."""
-        return np.einsum("nf,nf->f", values, weight)
-
-    wallet_here = over_customers(r.spend)
-    wallet_all = per_customer(r.spend) @ weight
-    satisfaction = over_customers(r.satisfaction)
-    equity = over_customers(lifetime.value)
-    knowledge = over_customers(r.knowledge)
+    wallet_all = per_customer(r.spend) @ active.astype(float)  # (BLAS's sum: its own order)
     spreads = concentration(r.cumulative_revenue, r.cumulative_margin, r.cost_to_serve)
     for j, (firm, d) in enumerate(zip(firms, decisions, strict=True)):
         totals = FirmTotals(

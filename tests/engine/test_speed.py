@@ -199,6 +199,12 @@ def test_books_settled_in_one_pass_equal_the_formulas(monkeypatch):
     value = estimate / (1.0 + econ.discount_rate - estimate) * r.margin_rate
     lifetime = market.lifetime
     assert np.array_equal(lifetime.retention, estimate) and np.array_equal(lifetime.value, value)
+    weight = seen["active"].astype(float)
+    for metric, summed in (("customer_equity", value), ("mean_knowledge", r.knowledge)):
+        total = np.einsum("nf,nf->f", summed, weight)  # over active customers, in order
+        if metric == "mean_knowledge":
+            total = total / weight.sum(axis=0)
+        assert np.array_equal(books[metric].to_numpy(), total), metric
     signal = np.where(r.trust >= 0, rate + r.trust * (1 - rate), rate * (1 + r.trust))
     documented = np.clip(rate + r.knowledge * (signal - rate), 0, 0.99)
     np.testing.assert_allclose(lifetime.retention, documented, rtol=1e-12, atol=1e-15)
