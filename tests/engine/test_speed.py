@@ -5,6 +5,8 @@ full only for the pairs that bought (one compiled pass) equal to the update of e
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 from threadpoolctl import threadpool_info
 
@@ -15,6 +17,7 @@ from sim.model.population import Stage
 from sim.model.submodels.choice import Purchases, choose
 from sim.model.submodels.experience import experience
 from sim.model.submodels.relationships import attachment, update_relationships
+from sim.model.submodels.word_of_mouth import word_of_mouth
 from sim.scenarios import load
 from sim.schema import ENERGY, MONEY, PRODUCT, SERVICE, TIME
 
@@ -209,3 +212,30 @@ def test_books_settled_in_one_pass_equal_the_formulas(monkeypatch):
     documented = np.clip(rate + r.knowledge * (signal - rate), 0, 0.99)
     np.testing.assert_allclose(lifetime.retention, documented, rtol=1e-12, atol=1e-15)
     assert len(np.unique(estimate)) > 100 and (value > 0).any()
+
+
+def test_word_of_mouth_in_compiled_steps_equals_the_formulas():
+    """S10 in compiled steps: the same awareness, trust and recommendations, bit for bit, as
+    docs/model.md's formulas over all pairs in numpy, with the same draws."""
+    spec = load("flagship", ["customers.count=3000"]).spec
+    market = Market(spec, rng=8).run(10)
+    r, w, net = market.relations, spec.word_of_mouth, market.network
+    active = r.active(market.period, spec.experience.lapse_periods)
+    before = copy.deepcopy(r)
+    word_of_mouth(r, net, active, w, np.random.default_rng(3))
+    draws = np.random.default_rng(3)
+    talk = draws.random(active.shape)
+    s = before.satisfaction
+    chance = before.attachment * w.talk_attached + w.talk_positive
+    praise = active & (s > w.positive_threshold) & (talk < chance)
+    warn = active & (s < w.negative_threshold) & (talk < w.talk_negative)
+    praised = net.exposure(praise.astype(float))
+    warned = net.exposure(warn.astype(float))
+    warned = warned + w.forward_negative * net.exposure(warned)
+    aware = before.aware | (
+        draws.random(active.shape) < 1 - np.exp(-w.awareness * (praised + warned))
+    )
+    trust = np.clip(before.trust + w.attitude * (praised - warned), -1, 1)
+    assert praise.sum() > 10 and warn.sum() > 10 and (aware & ~before.aware).any()
+    assert np.array_equal(r.recommendations, before.recommendations + praise)
+    assert np.array_equal(r.aware, aware) and np.array_equal(r.trust, trust)
