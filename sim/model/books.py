@@ -98,10 +98,10 @@ class RepeatCohorts:
         self.buyers[period] = self.buyers.get(period, zero) + np.bincount(firm, minlength=self.f)
         self.repeat.setdefault(period, zero.copy())
         back = (previous >= 0) & (period - previous <= self.lapse)
-        for cohort in np.unique(previous[back]):
-            self.repeat[int(cohort)] += np.bincount(
-                firm[back][previous[back] == cohort], minlength=self.f
-            )
+        ago = (period - previous[back]) * self.f + firm[back]  # (periods ago, firm), flat
+        repeats = np.bincount(ago, minlength=(self.lapse + 1) * self.f).reshape(-1, self.f)
+        for periods_ago in np.flatnonzero(repeats.any(axis=1)):
+            self.repeat[period - int(periods_ago)] += repeats[periods_ago]
 
     def complete(self, period: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """Buyers and repeat buyers of the cohort whose window closes this period (period − lapse);
