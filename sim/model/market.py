@@ -28,7 +28,7 @@ from sim.model.submodels.advertising import advertise
 from sim.model.submodels.choice import choose, shopping_occasions
 from sim.model.submodels.complaints import handle_complaints
 from sim.model.submodels.decisions import decide_all
-from sim.model.submodels.experience import experience, form_expectations
+from sim.model.submodels.experience import experience, felt_by_pair, form_expectations
 from sim.model.submodels.homogenisation import converge, homogenise
 from sim.model.submodels.offers import Offers, personalised_offers
 from sim.model.submodels.relationships import update_relationships
@@ -172,21 +172,18 @@ class Market(ChannelResults, mesa.Model):
             purchases = channel.sell(purchases)
         felt = experience(c, r, purchases, offers, spec.experience, self.conditions, rng)  # S7
         del offers  # five (N, F) arrays: freed before the later submodels' temporaries
-        complaints, recoveries = handle_complaints(  # S8
-            r,
-            purchases,
-            felt.satisfaction,
-            decisions,
-            spec.experience,
-            spec.economics.complaint_cost,
-            rng,
-        )
-        bought = purchases.pairs  # as i·F + j
-        self.cohorts.record(p, r.last_purchase.ravel()[bought], bought % r.f)
-        active = update_relationships(  # S9
-            c, r, purchases, felt, decisions, p, spec.experience, spec.knowledge
-        )
+        by_pair = felt_by_pair(purchases, felt)
         del felt
+        complaints, recoveries = handle_complaints(  # S8
+            r, by_pair, decisions, spec.experience, spec.economics.complaint_cost, rng
+        )
+        bought = by_pair.pairs  # as i·F + j
+        self.cohorts.record(p, r.last_purchase.ravel()[bought], bought % r.f)
+        del bought
+        active = update_relationships(  # S9
+            c, r, purchases, by_pair, decisions, p, spec.experience, spec.knowledge
+        )
+        del by_pair
         word_of_mouth(r, self.network, active, spec.word_of_mouth, rng)  # S10
         if self.log is not None:  # S11 books
             self.log.record(p, purchases.customer, purchases.firm, purchases.revenue)

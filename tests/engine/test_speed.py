@@ -15,7 +15,7 @@ from sim.model import Market
 from sim.model.equations import circular_distance
 from sim.model.population import Stage
 from sim.model.submodels.choice import Purchases, choose
-from sim.model.submodels.experience import experience
+from sim.model.submodels.experience import experience, felt_by_pair
 from sim.model.submodels.relationships import attachment, update_relationships
 from sim.model.submodels.word_of_mouth import word_of_mouth
 from sim.scenarios import load
@@ -155,7 +155,8 @@ def test_relationships_updated_for_buyers_only_equal_the_update_of_every_pair():
         [Stage.PROSPECT, Stage.LAPSED, Stage.FIRST_TIME, Stage.LOYAL],
         Stage.REPEAT,
     )
-    active = update_relationships(c, r, purchases, felt, decisions, market.period + 1, x, know)
+    by_pair = felt_by_pair(purchases, felt)
+    active = update_relationships(c, r, purchases, by_pair, decisions, market.period + 1, x, know)
     assert bought.mean() > 0.05 and (letdowns > 0).any()
     for name, expected in (("trust", trust), ("attachment", held), ("knowledge", knowledge)):
         assert np.array_equal(getattr(r, name), expected), name

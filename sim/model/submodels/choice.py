@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 from numba import njit
@@ -27,24 +26,6 @@ class Purchases:
     occasions: int  # all occasions, including those on which nobody bought
     count: NDArray[np.int64]  # (N, F) purchases per customer-firm pair this period
     leaving: NDArray[np.bool_]  # (N,) customers who leave the category after this period
-
-    @cached_property
-    def pairs(self) -> NDArray[np.intp]:
-        """The pairs that bought this period, as flat indices i·F + j, ascending."""
-        return np.flatnonzero(self.count)
-
-    @cached_property
-    def slot(self) -> NDArray[np.intp]:
-        """Each purchase's place in :attr:`pairs`."""
-        n, f = self.count.shape
-        place = np.zeros(n * f, dtype=np.intp)
-        place[self.pairs] = np.arange(self.pairs.size)
-        return place.take(self.customer * f + self.firm)
-
-    def over_pairs(self, values: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Sum ``values`` (one per purchase) over each pair of :attr:`pairs` (each pair's
-        values added in purchase order, from 0)."""
-        return np.bincount(self.slot, values, minlength=self.pairs.size).astype(float, copy=False)
 
 
 def purchases_before_leaving(

@@ -6,28 +6,27 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.model.population import Relationships
-from sim.model.submodels.choice import Purchases
+from sim.model.submodels.experience import FeltByPair
 from sim.schema import Experience
 from sim.strategies import Decision
 
 
 def handle_complaints(
     relations: Relationships,
-    purchases: Purchases,
-    satisfaction: NDArray[np.float64],
+    by_pair: FeltByPair,
     decisions: list[Decision],
     x: Experience,
     complaint_cost: float,
     rng: np.random.Generator,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Satisfaction follows this period's experience (``satisfaction``: one per purchase);
+    """Satisfaction follows this period's experience (``by_pair``: each pair's purchases);
     dissatisfied buyers may complain, and a complaint handled well (chance =
     complaint_handling) recovers them at ``complaint_cost`` ($), charged to the customer's cost
     to serve. Returns per-firm complaints and recoveries."""
     r = relations
     f = r.f
-    pairs = purchases.pairs  # flat i·F + j; only these pairs' satisfaction moves
-    felt = purchases.over_pairs(satisfaction) / purchases.count.take(pairs)
+    pairs = by_pair.pairs  # flat i·F + j; only these pairs' satisfaction moves
+    felt = by_pair.satisfaction / by_pair.times
     rho = x.satisfaction_memory
     np.put(r.satisfaction, pairs, (1 - rho) * r.satisfaction.take(pairs) + rho * felt)
     unhappy = pairs[felt < x.complaint_threshold]

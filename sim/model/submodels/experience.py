@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 
 from sim.model.equations import failure_probability, satisfaction_response, shortfall_weight
@@ -78,3 +79,64 @@ def experience(
     rate = np.where(gap > 0, x.expectation_up, x.expectation_down) * (count > 0)
     c.expectation += rate * gap + x.expectation_drift * c.in_category
     return Felt(satisfaction, disconfirmation > x.desired_gap, disconfirmation < -x.adequate_gap)
+
+
+@dataclass
+class FeltByPair:
+    """This period's purchases added up per customer-firm pair that bought (pairs ascending)."""
+
+    pairs: NDArray[np.intp]  # flat i·F + j, ascending
+    times: NDArray[np.int64]  # purchases of the pair
+    satisfaction: NDArray[np.float64]  # Σ satisfaction of its purchases
+    delights: NDArray[np.float64]  # purchases above the desired level
+    letdowns: NDArray[np.float64]  # purchases below the adequate level
+
+
+def felt_by_pair(purchases: Purchases, felt: Felt) -> FeltByPair:
+    """:class:`FeltByPair` of this period's purchases: each pair's values added in purchase
+    order, from 0 (as numpy's bincount adds them)."""
+    return FeltByPair(
+        *add_up_by_pair(
+            purchases.customer,
+            purchases.firm,
+            purchases.count.shape[1],
+            felt.satisfaction,
+            felt.delighted,
+            felt.inadequate,
+        )
+    )
+
+
+@njit(cache=True)
+def add_up_by_pair(
+    customer: NDArray[np.int64],
+    firm: NDArray[np.int64],
+    f: int,
+    satisfaction: NDArray[np.float64],
+    delighted: NDArray[np.bool_],
+    inadequate: NDArray[np.bool_],
+) -> tuple[NDArray, NDArray, NDArray, NDArray, NDArray]:
+    """:func:`felt_by_pair` in one pass over the purchases, grouped by customer in order."""
+    m = customer.size
+    pairs, times = np.empty(m, np.intp), np.empty(m, np.int64)
+    total, delights, letdowns = np.empty(m), np.empty(m), np.empty(m)
+    count, summed = np.zeros(f, np.int64), np.zeros((3, f))  # this customer's, per firm
+    k = p = 0
+    while p < m:
+        i = customer[p]
+        for j in range(f):
+            count[j] = 0
+            summed[0, j] = summed[1, j] = summed[2, j] = 0.0
+        while p < m and customer[p] == i:
+            j = firm[p]
+            count[j] += 1
+            summed[0, j] += satisfaction[p]
+            summed[1, j] += 1.0 if delighted[p] else 0.0
+            summed[2, j] += 1.0 if inadequate[p] else 0.0
+            p += 1
+        for j in range(f):
+            if count[j]:
+                pairs[k], times[k] = i * f + j, count[j]
+                total[k], delights[k], letdowns[k] = summed[0, j], summed[1, j], summed[2, j]
+                k += 1
+    return pairs[:k], times[:k], total[:k], delights[:k], letdowns[:k]

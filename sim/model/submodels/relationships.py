@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from sim.model.population import Relationships, Stage, Traits
 from sim.model.submodels.choice import Purchases
-from sim.model.submodels.experience import Felt
+from sim.model.submodels.experience import FeltByPair
 from sim.schema import Experience, Knowledge
 from sim.strategies import Decision
 
@@ -28,7 +28,7 @@ def update_relationships(
     customers: Traits,
     relations: Relationships,
     purchases: Purchases,
-    felt: Felt,
+    by_pair: FeltByPair,
     decisions: list[Decision],
     period: int,
     x: Experience,
@@ -42,10 +42,10 @@ def update_relationships(
     learn = np.minimum(1.0, know.base_rate + know.crm_rate * crm)
     active = np.empty_like(r.aware)
     relate(
-        purchases.pairs,
-        purchases.count.take(purchases.pairs),  # purchases of each pair that bought
-        purchases.over_pairs(felt.delighted),
-        purchases.over_pairs(felt.inadequate),
+        by_pair.pairs,
+        by_pair.times,
+        by_pair.delights,
+        by_pair.letdowns,
         1.0 - learn,
         period,
         Pace(
