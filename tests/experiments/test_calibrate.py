@@ -24,6 +24,8 @@ from sim.calibration.fits import (
     CalibrationError,
     Estimate,
     Fit,
+    _hessian,
+    _quiet_dependencies,
     fit_bgnbd,
     rfm_weeks,
 )
@@ -295,6 +297,43 @@ def test_missing_extra_is_explained(monkeypatch):
     tx = pd.DataFrame({"customer": ["a"], "date": [pd.Timestamp("2024-01-01")], "amount": [1.0]})
     with pytest.raises(CalibrationError, match=r"pip install 'crmsim\[calibrate\]'"):
         rfm_weeks(tx, pd.Timestamp("2024-02-01"))
+
+
+def normal_model(flat_too: bool):
+    """Normal likelihood, mean m and sd s (log scale), for the Hessian; optionally a parameter
+    the likelihood does not depend on (a flat direction). The model and the MLE point."""
+    import pymc as pm  # imported quietly by the caller
+
+    y = np.array([1.2, 0.4, 2.9, 1.7, 0.8, 2.2])
+    with pm.Model() as model:
+        pm.Normal("y", pm.Flat("m"), pm.HalfFlat("s"), observed=y)
+        if flat_too:
+            pm.HalfFlat("unused")
+    point = {"m": y.mean(), "s_log__": np.log(y.std())} | ({"unused_log__": 0} if flat_too else {})
+    return model, {k: np.asarray(v, dtype=float) for k, v in point.items()}
+
+
+@pytest.mark.parametrize(
+    "flat_too",
+    [False, pytest.param(True, marks=pytest.mark.slow)],  # up to ~20 s: exact Hessian
+)
+def test_hessian_by_differences_unless_the_likelihood_is_flat(monkeypatch, flat_too):
+    """Standard errors: differences of the gradient give the Hessian (at the MLE of a normal
+    sample: -n/s² for m, 0 across, -2n for log s); only a flat likelihood compiles the exact one."""
+    with _quiet_dependencies():
+        model, point = normal_model(flat_too)
+        compiled = []
+        exact_hessian = type(model).compile_d2logp
+        monkeypatch.setattr(
+            type(model),
+            "compile_d2logp",
+            lambda *a, **k: compiled.append(1) or exact_hessian(*a, **k),
+        )
+        hessian = _hessian(model, point)
+    n, variance = 6, float(np.exp(2 * point["s_log__"]))
+    expected = np.diag([-n / variance, -2 * n, 0.0][: len(point)])
+    assert hessian == pytest.approx(expected, rel=1e-9, abs=1e-9)
+    assert len(compiled) == flat_too
 
 
 # --- repeat-buying recovery: the model's own log gives back the BG/NBD parameters --------------
