@@ -18,7 +18,7 @@ TEXT_FONTS = {  # fpdf2 style → DejaVu file in matplotlib's fonts
     "I": "DejaVuSans-Oblique.ttf",
     "BI": "DejaVuSans-BoldOblique.ttf",
 }
-UNUSED_TABLES = {"GSUB", "GPOS", "GDEF", "BASE"}  # Chinese text on a slide needs none of them
+UNUSED_TABLES = {"GSUB", "GPOS", "GDEF", "BASE"}  # text set glyph by glyph needs none of them
 MONO_FONTS = {
     "": "DejaVuSansMono.ttf",
     "B": "DejaVuSansMono-Bold.ttf",
@@ -43,6 +43,17 @@ def open_font(path: Path) -> TTFont:
     return TTFont(str(path))
 
 
+def to_subset(path: Path) -> TTFont:
+    """The font in ``path`` opened to be cut down to a few glyphs: without its layout tables
+    (:data:`UNUSED_TABLES`, unread: reading them is most of the time a subset takes; fpdf2
+    drops them too) and keeping its bounding boxes (they still enclose the glyphs kept, and
+    recomputing them means drawing every glyph: ~1 s for a few hundred Chinese ones)."""
+    font = TTFont(str(path), lazy=True, recalcTimestamp=False, recalcBBoxes=False)
+    for table in UNUSED_TABLES & set(font.keys()):
+        del font[table]
+    return font
+
+
 @cache
 def covered(path: Path) -> frozenset[str]:
     """Every character the font at ``path`` has a glyph for."""
@@ -57,9 +68,7 @@ def missing_glyphs(text: str, fonts: tuple[Path, ...]) -> set[str]:
 
 def cjk_subset(text: str) -> bytes:
     """The CJK font cut down to the characters of ``text`` (OpenType), to embed in a page."""
-    font = open_font(cjk_font())
-    for table in UNUSED_TABLES & set(font.keys()):
-        del font[table]  # reading them is most of the time a subset takes
+    font = to_subset(cjk_font())
     subsetter = Subsetter(Options(hinting=False))
     subsetter.populate(text="".join(sorted(set(text))))
     subsetter.subset(font)

@@ -4,12 +4,15 @@ DejaVu, Chinese from the CJK font (:func:`sim.course.fonts.cjk_font`), both embe
 
 from __future__ import annotations
 
+import copy
 import re
+from functools import cache
 from pathlib import Path
 
 from fpdf import FPDF, FontFace
+from fpdf.fonts import SubsetMap, TTFFont
 
-from sim.course.fonts import MONO_FONTS, TEXT_FONTS, cjk_font, dejavu, missing_glyphs
+from sim.course.fonts import MONO_FONTS, TEXT_FONTS, cjk_font, dejavu, missing_glyphs, to_subset
 from sim.course.markup import WIDE, to_html
 from sim.course.sheets import Sheet, chunks
 from sim.course.words import words
@@ -34,18 +37,43 @@ def handout_fonts() -> tuple[Path, ...]:
     return (*(dejavu(f) for f in dejavus), cjk_font())
 
 
+@cache
+def parsed_fonts() -> FPDF:
+    """A document with every handout font added, made once per process: fpdf2's ``add_font``
+    reads a whole font file (~1 s for the nine, most of it the CJK font's 65,000 glyphs)."""
+    pdf = FPDF()
+    for style, name in TEXT_FONTS.items():
+        pdf.add_font("text", style, dejavu(name))
+    for style, name in MONO_FONTS.items():
+        pdf.add_font("mono", style, dejavu(name))
+    pdf.add_font("cjk", "", cjk_font())  # one weight: bold and oblique text use it too
+    return pdf
+
+
+def own_font(parsed: TTFFont, number: int) -> TTFFont:
+    """``parsed`` for one more document: the font's metrics (widths, glyph ids, descriptor)
+    shared, what fpdf2 records per document fresh (the glyphs used, the missing ones), and its
+    own font file object (:func:`~sim.course.fonts.to_subset`), which fpdf2 cuts down to those
+    glyphs in place when writing the PDF."""
+    font = copy.copy(parsed)
+    font.i = number
+    font.subset = SubsetMap(font)
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font.ttfont = to_subset(font.ttffile)
+    return font
+
+
 class Handout(FPDF):
     """An A4 page with the session's title at the top and the page number at the foot."""
 
     def __init__(self, sheet: Sheet) -> None:
         super().__init__(format="A4")
         self.sheet = sheet
-        for style, name in TEXT_FONTS.items():
-            self.add_font("text", style, dejavu(name))
-        for style, name in MONO_FONTS.items():
-            self.add_font("mono", style, dejavu(name))
-        cjk = cjk_font()
-        self.add_font("cjk", "", cjk)  # one weight: bold and oblique text use it too
+        parsed = parsed_fonts()
+        for key, font in parsed.fonts.items():
+            self.fonts[key] = own_font(font, len(self.fonts) + 1)
+        self.pdf_version = max(self.pdf_version, parsed.pdf_version)  # 1.6 for CFF CID fonts
         self.set_fallback_fonts(["cjk"], exact_match=False)
         self.set_margins(MARGIN, MARGIN)
         self.set_auto_page_break(True, MARGIN)

@@ -62,6 +62,20 @@ def test_the_handout_has_a_glyph_for_every_character(tmp_path, caplog):
     assert b"FontFile2" in pdf  # the fonts travel inside the file
 
 
+def test_handouts_made_one_after_another_share_no_glyphs(tmp_path):
+    """The fonts are parsed once per process: what one handout uses stays out of the next."""
+    (first,) = find_sheets(COURSE, "en", "01")
+    (other,) = find_sheets(COURSE, "zh", "05")
+    made = [write_handout(s, tmp_path / f"{k}.pdf") for k, s in enumerate([first, other, first])]
+    assert made[0] == made[2] and made[0] in PAGES
+    dated = re.compile(rb"/CreationDate \(D:[^)]*\)|/ID \[<[0-9A-F]+><[0-9A-F]+>\]")
+    once, again = (dated.sub(b"", (tmp_path / f"{k}.pdf").read_bytes()) for k in (0, 2))
+    assert once == again  # the same fonts, cut down to the same glyphs
+    chinese = (tmp_path / "1.pdf").stat().st_size
+    assert len(once) < chinese < 300_000  # its ~300 Chinese glyphs only (the font has 65,000)
+    assert once.count(b"/FontFile2") == 8 and once.count(b"/FontFile3") == 1
+
+
 def test_a_character_no_font_has_stops_the_handout(tmp_path):
     (sheet,) = find_sheets(COURSE, "en", "01")
     tangut = "\U00017000"  # in no font the handout uses
