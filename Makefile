@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SEEDS  ?= 30
 
-.PHONY: install demo test test-quick lint bench bench-app course clean check-python
+.PHONY: install demo test test-quick lint bench bench-app course clean clean-compiled check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { \
@@ -47,5 +47,8 @@ bench-app: install  # the browser app in headless chromium (apt-get install -y c
 course: install  # every session's slide deck (HTML) and handout (PDF), English and Chinese
 	$(BIN)/crmsim course build --lang all --out build/course
 
-clean:
+clean: clean-compiled
 	rm -rf $(VENV) results .pytest_cache
+
+clean-compiled:  # numba's cached loops: stale after editing code they inline from another file
+	find sim -path '*__pycache__*' \( -name '*.nbi' -o -name '*.nbc' \) -delete

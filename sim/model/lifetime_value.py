@@ -8,6 +8,8 @@ from numba import njit
 
 from sim.model.equations import clv_margin_multiple
 
+# numba caches by file, with the compiled functions called built in: after changing
+# clv_margin_multiple (equations.py), run `make clean-compiled`.
 compiled_clv_margin_multiple = njit(cache=True)(clv_margin_multiple)
 
 

@@ -18,7 +18,7 @@ from sim.schema import ENERGY, MONEY, PRODUCT, SERVICE, TIME, MarketSpec
 from sim.strategies import Decision
 
 # Stage codes and the schema's column indices (PRODUCT, MONEY, …) are compiled into this module's
-# loops, which numba caches by this file: after changing them elsewhere, delete __pycache__.
+# loops, which numba caches by this file: after changing them elsewhere, run `make clean-compiled`.
 PROSPECT, REPEAT, LOYAL, LAPSED = map(
     int, (Stage.PROSPECT, Stage.REPEAT, Stage.LOYAL, Stage.LAPSED)
 )

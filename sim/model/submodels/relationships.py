@@ -15,7 +15,7 @@ from sim.schema import Experience, Knowledge
 from sim.strategies import Decision
 
 # Stage codes are compiled into this module's loops, which numba caches by this file: after
-# changing them in population.py, delete this folder's __pycache__.
+# changing them in population.py, run `make clean-compiled`.
 PROSPECT, FIRST_TIME, REPEAT, LOYAL, LAPSED = (int(stage) for stage in Stage)
 
 
