@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from sim.model.lifetime_value import compiled_lifetime_estimate
 
 # numba caches each compiled loop by its own file, with the compiled functions it calls built in:
-# after changing lifetime_estimate or clv_margin_multiple, run `make clean-compiled`.
+# after changing lifetime_estimate or margin_multiple, run `make clean-compiled`.
 
 
 class Terms(NamedTuple):

@@ -97,14 +97,17 @@ def shortfall_weight(
     return np.maximum(1.0, loss_aversion * (1.0 - forgiveness * m))
 
 
-def clv_margin_multiple(
-    retention: NDArray[np.float64] | float, discount_rate: float
-) -> NDArray[np.float64] | float:
+def clv_margin_multiple(retention: ArrayLike, discount_rate: float) -> NDArray[np.float64]:
     """Lifetime value per $ of periodic margin: r / (1 + i − r) (Gupta & Lehmann 2003).
 
     For r = 0.8 and i = 0.10 the multiple is 2.67: a customer worth $100 a period is worth $267.
-    Plain arithmetic, so that compiled loops call it too.
     """
+    return margin_multiple(np.asarray(retention, dtype=float), discount_rate)
+
+
+def margin_multiple(retention: float | NDArray[np.float64], discount_rate: float) -> float:
+    """:func:`clv_margin_multiple` of a float or an array, as plain arithmetic (compiled loops
+    call it)."""
     return retention / (1.0 + discount_rate - retention)
 
 

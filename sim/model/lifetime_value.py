@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from sim.model.equations import clv_margin_multiple
+from sim.model.equations import margin_multiple
 
 # numba caches by file, with the compiled functions called built in: after changing
-# clv_margin_multiple (equations.py), run `make clean-compiled`.
-compiled_clv_margin_multiple = njit(cache=True)(clv_margin_multiple)
+# margin_multiple (equations.py), run `make clean-compiled`.
+compiled_margin_multiple = njit(cache=True)(margin_multiple)
 
 
 class LifetimeValues:
@@ -37,7 +37,7 @@ def lifetime_estimate(
     Plain arithmetic, compiled for the books' pass."""
     shift = ((1 - firm_rate) if trust >= 0 else firm_rate) * trust * knowledge
     retention = min(max(shift + firm_rate, 0.0), 0.99)
-    return retention, compiled_clv_margin_multiple(retention, discount_rate) * margin_rate
+    return retention, compiled_margin_multiple(retention, discount_rate) * margin_rate
 
 
 compiled_lifetime_estimate = njit(cache=True)(lifetime_estimate)

@@ -68,6 +68,8 @@ def test_delivered_value_is_vectorised_over_customers():
 def test_clv_margin_multiple_textbook_value():
     assert clv_margin_multiple(0.8, 0.10) == pytest.approx(0.8 / 0.3, abs=1e-12)
     assert clv_margin_multiple(0.8, 0.10) == pytest.approx(2.6667, abs=1e-4)
+    # lists and arrays alike, as the course's examples write them
+    assert np.allclose(clv_margin_multiple([0.8, 0.5], 0.10), [0.8 / 0.3, 0.5 / 0.6])
 
 
 def test_clv_margin_multiple_formula_and_monotonicity():
