@@ -105,7 +105,9 @@ def clv_margin_multiple(retention: ArrayLike, discount_rate: float) -> NDArray[n
     return margin_multiple(np.asarray(retention, dtype=float), discount_rate)
 
 
-def margin_multiple(retention: float | NDArray[np.float64], discount_rate: float) -> float:
+def margin_multiple(
+    retention: float | NDArray[np.float64], discount_rate: float
+) -> float | NDArray[np.float64]:
     """:func:`clv_margin_multiple` of a float or an array, as plain arithmetic (compiled loops
     call it)."""
     return retention / (1.0 + discount_rate - retention)
