@@ -1,12 +1,15 @@
 """The model's equations as plain, vectorised functions (one per sentence of docs/model.md).
 
 Each function works on scalars and on numpy arrays alike, so the same line serves a worked
-example in class and a population of a million customers.
+example in class and a population of a million customers. The formulas applied to each purchase
+are numpy ufuncs compiled by numba (``vectorize``), which the compiled loops of the submodels call
+one value at a time; their arguments are positional.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numba import vectorize
 from numpy.typing import ArrayLike, NDArray
 
 
@@ -53,27 +56,15 @@ def logit_shares(utilities: ArrayLike, noise: float) -> NDArray[np.float64]:
     return e / np.sum(e, axis=-1, keepdims=True)
 
 
-def gumbel_noise(
-    rng: np.random.Generator, scale: float, shape: tuple[int, ...]
-) -> NDArray[np.float64]:
-    """Gumbel(0, scale) draws by the inverse CDF, −scale · log(−log U) with U uniform on (0, 1]:
-    the distribution of numpy's ``Generator.gumbel``, drawn about four times faster."""
-    u = 1.0 - rng.random(shape)
-    np.log(u, out=u)
-    np.negative(u, out=u)
-    np.log(u, out=u)
-    u *= -scale
-    return u
-
-
+@vectorize(["float64(float64, float64, float64, float64, float64, float64)"], cache=True)
 def satisfaction_response(
-    disconfirmation: ArrayLike,
+    disconfirmation: float,
     adequate_gap: float,
     desired_gap: float,
     slope_inside: float,
     slope_outside: float,
-    shortfall_weight: ArrayLike,
-) -> NDArray[np.float64]:
+    shortfall_weight: float,
+) -> float:
     """Satisfaction in (−1, 1) from disconfirmation d = realised − expected value ($).
 
     The zone of tolerance runs from the adequate level (d = −adequate_gap) to the desired level
@@ -81,20 +72,18 @@ def satisfaction_response(
     each further $ counts slope_outside. Shortfalls (d < 0) count ``shortfall_weight`` times as
     much as surpluses (:func:`shortfall_weight`). tanh keeps the result in (−1, 1).
     """
-    d = np.asarray(disconfirmation, dtype=float)
-    inside = np.clip(d, -adequate_gap, desired_gap)
+    d = disconfirmation
+    inside = min(max(d, -adequate_gap), desired_gap)
     beyond = d - inside
-    weight = np.where(d < 0, shortfall_weight, 1.0)
+    weight = shortfall_weight if d < 0 else 1.0
     return np.tanh(weight * (slope_inside * inside + slope_outside * beyond))
 
 
-def shortfall_weight(
-    loss_aversion: float, forgiveness: float, attachment: ArrayLike
-) -> NDArray[np.float64]:
+@vectorize(["float64(float64, float64, float64)"], cache=True)
+def shortfall_weight(loss_aversion: float, forgiveness: float, attachment: float) -> float:
     """How many times a $ of shortfall weighs against a $ of surplus: loss_aversion, of which an
     attached customer forgives forgiveness × attachment (attachment in [0, 1]); never below 1."""
-    m = np.asarray(attachment, dtype=float)
-    return np.maximum(1.0, loss_aversion * (1.0 - forgiveness * m))
+    return max(1.0, loss_aversion * (1.0 - forgiveness * attachment))
 
 
 def clv_margin_multiple(retention: ArrayLike, discount_rate: float) -> NDArray[np.float64]:
@@ -119,6 +108,7 @@ def circular_distance(a: ArrayLike, b: ArrayLike) -> NDArray[np.float64]:
     return np.minimum(d, 1.0 - d)
 
 
-def failure_probability(service: ArrayLike, base: float, scale: float) -> NDArray[np.float64]:
+@vectorize(["float64(float64, float64, float64)"], cache=True)
+def failure_probability(service: float, base: float, scale: float) -> float:
     """Chance that a purchase goes wrong: base × exp(−service / scale)."""
-    return base * np.exp(-np.asarray(service, dtype=float) / scale)
+    return base * np.exp(-service / scale)

@@ -18,7 +18,7 @@ from scipy import stats
 from sim.model import Market
 from sim.model.books import concentration, top_share
 from sim.model.equations import circular_distance, delivered_value, logit_shares
-from sim.model.submodels.choice import choose
+from sim.model.submodels.choice import choose, shop
 from sim.scenarios import load
 from sim.schema import COST_KINDS, FIRM_METRICS, MARKET_METRICS, MarketSpec
 from sim.strategies import Decision, Strategy, StrategyError, register
@@ -343,6 +343,35 @@ def test_offers_are_kotler_delivered_value_without_relationships():
         np.testing.assert_allclose(offers.delivered_value[:, j], expected, rtol=1e-9, atol=1e-9)
         np.testing.assert_allclose(offers.utility[:, j], expected, rtol=1e-9, atol=1e-9)
         np.testing.assert_allclose(offers.price[:, j], firm.price)
+
+
+def test_each_occasion_takes_the_option_its_uniform_draw_falls_on():
+    """One uniform draw per occasion is inverted through the logit shares' distribution function
+    (firms in order, the outside option last): draws inside each option's interval pick it, an
+    unknown firm (utility −inf) has an empty interval, and a customer who leaves after its
+    first purchase (limit 1) lets its later occasions pass."""
+    utility = np.array([[20.0, -np.inf, 26.0]])
+    shares = logit_shares(np.append(utility[0], 23.0), 5.0)
+    edges = np.cumsum(shares)
+    middles = (np.append(0.0, edges[:-1]) + edges) / 2  # one draw inside each option's interval
+    draws = np.delete(middles, 1)  # firm 1 is unknown: no interval to draw in
+    one = np.zeros(1, dtype=np.intp)
+    price, cost = np.full((1, 3), 10.0), np.full((1, 3), 4.0)
+    occasions = np.array([draws.size])
+    kept, sold, bought_by, firm, revenue, margin, count, leaving = shop(
+        one, occasions, draws, utility, one, 23.0, 5.0, np.array([np.inf]), np.ones(1), price, cost
+    )
+    assert (kept, sold) == (3, 2) and bought_by[:sold].tolist() == [0, 0]
+    assert firm[:sold].tolist() == [0, 2] and count.tolist() == [[1, 0, 1]]
+    assert revenue[:sold].tolist() == [10.0, 10.0] and margin[:sold].tolist() == [6.0, 6.0]
+    assert not leaving[0]
+    just_below = np.nextafter(edges[:-1], 0.0)[[0, 2]]  # the last draws still in firms 0 and 2
+    assert shop(one, np.array([2]), just_below, utility, one, 23.0, 5.0, np.array([np.inf]),
+                np.ones(1), price, cost)[3][:2].tolist() == [0, 2]  # fmt: skip
+    kept, sold, *_, count, leaving = shop(
+        one, occasions, draws, utility, one, 23.0, 5.0, np.array([1.0]), np.ones(1), price, cost
+    )
+    assert (kept, sold, count.tolist(), bool(leaving[0])) == (1, 1, [[1, 0, 0]], True)
 
 
 def logit_cells(market: Market, noise_factor: float = 1.0):

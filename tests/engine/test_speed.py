@@ -12,7 +12,12 @@ from threadpoolctl import threadpool_info
 
 import sim.model.market
 from sim.model import Market
-from sim.model.equations import circular_distance
+from sim.model.equations import (
+    circular_distance,
+    failure_probability,
+    satisfaction_response,
+    shortfall_weight,
+)
 from sim.model.population import Stage
 from sim.model.submodels.choice import Purchases, choose
 from sim.model.submodels.experience import experience, felt_by_pair
@@ -120,6 +125,47 @@ def test_offers_to_shoppers_are_their_rows_of_everyones_offers_bit_for_bit():
     assert np.array_equal(some.at(shoppers), np.arange(shoppers.size))
     listed = np.array([d.service for d in decisions])
     assert (some.service > listed).any()  # some shoppers are in a top tier
+
+
+def test_experience_in_one_compiled_pass_equals_the_formulas():
+    """S7 feels every purchase and moves every expectation in one compiled pass over customers;
+    the results are docs/model.md's formulas over all purchases and customers in numpy (the same
+    ufuncs, the same draws), bit for bit, with failures, delight and letdowns all present."""
+    spec = load("flagship", ["customers.count=3000"]).spec
+    market = Market(spec, rng=4).run(8)
+    c, r, x = market.customers, market.relations, spec.experience
+    decisions = market_decisions(market)
+    active = r.active(market.period, x.lapse_periods)
+    offers = market_offers(market, decisions, active, np.arange(c.count)[::2])
+    occasions = np.where(np.arange(c.count) % 2 == 0, 2, 0)
+    purchases = choose(c, offers, spec.choice, market.conditions, market.rng, occasions)
+    replay = copy.deepcopy(market.rng)
+    before = c.expectation.copy()
+    felt = experience(c, r, purchases, offers, x, market.conditions, market.rng)
+    i, j = purchases.customer, purchases.firm
+    at = offers.at(i)
+    chance = np.maximum(
+        failure_probability(offers.service[at, j], x.failure_base, x.failure_service_scale),
+        market.conditions.failure_floor[j],
+    )
+    failed = replay.random(i.size) < chance
+    realised = offers.delivered_value[at, j] - x.failure_loss * failed
+    realised += replay.normal(0.0, x.performance_noise, i.size)
+    d = realised - before[i]
+    weight = shortfall_weight(x.loss_aversion, x.forgiveness, r.attachment[i, j])
+    satisfaction = satisfaction_response(
+        d, x.adequate_gap, x.desired_gap, x.slope_inside, x.slope_outside, weight
+    )
+    count = np.bincount(i, minlength=c.count)
+    gap = np.bincount(i, realised, minlength=c.count) / np.maximum(count, 1) - before
+    rate = np.where(gap > 0, x.expectation_up, x.expectation_down) * (count > 0)
+    expectation = before + (rate * gap + x.expectation_drift * c.in_category)
+    assert failed.any() and (d > x.desired_gap).any() and (d < -x.adequate_gap).any()
+    assert (count[1::2] == 0).all() and (count > 1).any()
+    assert np.array_equal(felt.satisfaction, satisfaction)
+    assert np.array_equal(felt.delighted, d > x.desired_gap)
+    assert np.array_equal(felt.inadequate, d < -x.adequate_gap)
+    assert np.array_equal(c.expectation, expectation)
 
 
 def test_relationships_updated_for_buyers_only_equal_the_update_of_every_pair():

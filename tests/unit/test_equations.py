@@ -248,16 +248,3 @@ def test_failure_probability_decays_with_service():
     assert float(failure_probability(0.0, 0.3, 15.0)) == pytest.approx(0.3)
     assert float(failure_probability(15.0, 0.3, 15.0)) == pytest.approx(0.3 / math.e)
     assert np.all(np.diff(failure_probability(np.linspace(0, 100, 50), 0.3, 15.0)) < 0)
-
-
-def test_gumbel_noise_has_the_gumbel_distribution():
-    """Kolmogorov-Smirnov against scipy's Gumbel(0, 10): p > 0.001 on 200,000 draws, and the
-    mean is μ·γ (Euler-Mascheroni) within 4 standard errors."""
-    from scipy import stats
-
-    from sim.model.equations import gumbel_noise
-
-    draws = gumbel_noise(np.random.default_rng(5), 10.0, (50_000, 4)).ravel()
-    assert stats.kstest(draws, stats.gumbel_r(scale=10.0).cdf).pvalue > 0.001
-    se = 10.0 * np.pi / np.sqrt(6) / np.sqrt(draws.size)
-    assert abs(draws.mean() - 10.0 * np.euler_gamma) < 4 * se

@@ -8,7 +8,6 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from sim.model.equations import gumbel_noise
 from sim.model.events import Conditions
 from sim.model.population import Traits
 from sim.model.submodels.offers import Offers
@@ -57,26 +56,26 @@ def choose(
     occasions: NDArray[np.int64] | None = None,
 ) -> Purchases:
     """Purchase occasions (:func:`shopping_occasions`, drawn here unless given); on each the
-    customer takes the option with the highest utility + Gumbel(0, noise) noise, the outside
-    option worth outside_value. After each purchase the customer may leave the category (chance
-    dropout): its later occasions this period do not happen. ``offers`` must hold a row for
-    every customer with an occasion."""
+    customer takes an option with its multinomial-logit probability (utility over noise, the
+    outside option worth outside_value), drawn with one uniform number per occasion. After each
+    purchase the customer may leave the category (chance dropout): its later occasions this
+    period do not happen. ``offers`` must hold a row for every customer with an occasion."""
     c = customers
     if occasions is None:
         occasions = shopping_occasions(c, conditions, rng)
-    who = np.repeat(np.arange(c.count), occasions)
-    f = offers.utility.shape[1]
-    noise = gumbel_noise(rng, choice.noise, (who.size, f + 1))
+    draws = rng.random(int(occasions.sum()))
     shoppers = np.flatnonzero(occasions)
     limit = np.full(c.count, np.inf)
     limit[shoppers] = purchases_before_leaving(c.dropout[shoppers], rng)
     row = np.arange(c.count) if offers.row is None else offers.row
     kept, sold, customer, firm, revenue, margin, count, leaving = shop(
-        who,
-        noise,
+        shoppers,
+        occasions,
+        draws,
         offers.utility,
         row,
         choice.outside_value,
+        choice.noise,
         limit,
         c.basket,
         offers.price,
@@ -89,49 +88,63 @@ def choose(
 
 @njit(cache=True)
 def shop(
-    who: NDArray[np.intp],
-    noise: NDArray[np.float64],
+    shoppers: NDArray[np.intp],
+    occasions: NDArray[np.int64],
+    draws: NDArray[np.float64],
     utility: NDArray[np.float64],
     row: NDArray[np.intp],
     outside_value: float,
+    noise: float,
     limit: NDArray[np.float64],
     basket: NDArray[np.float64],
     price: NDArray[np.float64],
     unit_cost: NDArray[np.float64],
 ) -> tuple[int, int, NDArray, NDArray, NDArray, NDArray, NDArray, NDArray]:
-    """Every occasion in turn (``who``: the customer of each, grouped by customer): the option
-    with the highest utility + noise (``noise``: one Gumbel draw per occasion and option, the
-    outside option last) is taken, the first of equals; once a customer has made ``limit``
-    purchases it leaves and its later occasions do not happen. Returns the occasions that
-    happened, the purchases (count, then customer, firm, revenue and margin of each, in
+    """Every occasion of every shopper in turn (``shoppers`` ascending, ``draws``: one uniform
+    number in [0, 1) per occasion, in that order): the logit weights exp((U − max U)/noise) of
+    the customer's options (firms, then the outside option) are computed once, and each
+    occasion takes the first option whose running sum of weights exceeds draw × their total
+    (the inverse of the logit shares' distribution function); once a customer has made
+    ``limit`` purchases it leaves and its later occasions do not happen. Returns the occasions
+    that happened, the purchases (count, then customer, firm, revenue and margin of each, in
     arrays longer than that count), purchases per pair and who leaves."""
     n, f = limit.size, utility.shape[1]
-    customer = np.empty(who.size, dtype=np.int64)
-    firm = np.empty(who.size, dtype=np.int64)
-    revenue = np.empty(who.size)
-    margin = np.empty(who.size)
+    customer = np.empty(draws.size, dtype=np.int64)
+    firm = np.empty(draws.size, dtype=np.int64)
+    revenue = np.empty(draws.size)
+    margin = np.empty(draws.size)
     count = np.zeros((n, f), dtype=np.int64)
     leaving = np.zeros(n, dtype=np.bool_)
-    kept = sold = before = 0  # before: the customer's purchases before this occasion
-    for k in range(who.size):
-        i = who[k]
-        if k == 0 or i != who[k - 1]:
-            before = 0
-        if before >= limit[i]:
-            continue  # left after an earlier purchase this period
-        kept += 1
-        pick, best = f, noise[k, f] + outside_value
-        for j in range(f - 1, -1, -1):  # backwards, so that the first of equals wins
-            value = noise[k, j] + utility[row[i], j]
-            if value >= best:
-                pick, best = j, value
-        if pick == f:
-            continue
-        before += 1
-        customer[sold], firm[sold] = i, pick
-        revenue[sold] = basket[i] * price[row[i], pick]
-        margin[sold] = revenue[sold] - basket[i] * unit_cost[row[i], pick]
-        count[i, pick] += 1
-        leaving[i] = before == limit[i]
-        sold += 1
+    running = np.empty(f + 1)  # the customer's running sum of logit weights
+    kept = sold = k = 0
+    for i in shoppers:
+        r = row[i]
+        top = outside_value
+        for j in range(f):
+            top = max(top, utility[r, j])
+        total = 0.0
+        for j in range(f):  # exp(−inf) = 0: a firm the customer does not know
+            total += np.exp((utility[r, j] - top) / noise)
+            running[j] = total
+        total += np.exp((outside_value - top) / noise)
+        running[f] = total
+        before = 0  # the customer's purchases so far
+        for _ in range(occasions[i]):
+            u = draws[k] * total
+            k += 1
+            if before >= limit[i]:
+                continue  # left after an earlier purchase this period
+            kept += 1
+            pick = 0
+            while pick < f and running[pick] <= u:
+                pick += 1
+            if pick == f:
+                continue  # the outside option
+            before += 1
+            customer[sold], firm[sold] = i, pick
+            revenue[sold] = basket[i] * price[r, pick]
+            margin[sold] = revenue[sold] - basket[i] * unit_cost[r, pick]
+            count[i, pick] += 1
+            leaving[i] = before == limit[i]
+            sold += 1
     return kept, sold, customer, firm, revenue, margin, count, leaving

@@ -57,28 +57,80 @@ def experience(
     and desired levels and shortfalls weighed less by attached customers; expectations adapt and
     drift upward. Returns how each purchase felt."""
     c = customers
-    i, j = purchases.customer, purchases.firm
-    at = offers.at(i)
-    failed = rng.random(i.size) < np.maximum(
-        failure_probability(offers.service[at, j], x.failure_base, x.failure_service_scale),
-        conditions.failure_floor[j],
-    )
-    realised = (
-        offers.delivered_value[at, j]
-        - x.failure_loss * failed
-        + rng.normal(0.0, x.performance_noise, i.size)
-    )
-    disconfirmation = realised - c.expectation[i]
-    weight = shortfall_weight(x.loss_aversion, x.forgiveness, relations.attachment[i, j])
-    satisfaction = satisfaction_response(
-        disconfirmation, x.adequate_gap, x.desired_gap, x.slope_inside, x.slope_outside, weight
-    )
-    count = np.bincount(i, minlength=c.count)
-    mean_realised = np.bincount(i, realised, minlength=c.count) / np.maximum(count, 1)
-    gap = mean_realised - c.expectation
-    rate = np.where(gap > 0, x.expectation_up, x.expectation_down) * (count > 0)
-    c.expectation += rate * gap + x.expectation_drift * c.in_category
-    return Felt(satisfaction, disconfirmation > x.desired_gap, disconfirmation < -x.adequate_gap)
+    m = purchases.customer.size
+    failure_draws = rng.random(m)
+    performance = rng.normal(0.0, x.performance_noise, m)
+    satisfaction = np.empty(m)
+    delighted, inadequate = np.empty(m, np.bool_), np.empty(m, np.bool_)
+    feel(
+        purchases.customer, purchases.firm,
+        np.arange(c.count) if offers.row is None else offers.row, failure_draws, performance,
+        offers.delivered_value, offers.service, conditions.failure_floor, relations.attachment,
+        c.in_category, c.expectation, x.failure_base, x.failure_service_scale, x.failure_loss,
+        x.loss_aversion, x.forgiveness, x.adequate_gap, x.desired_gap, x.slope_inside,
+        x.slope_outside, x.expectation_up, x.expectation_down, x.expectation_drift,
+        satisfaction, delighted, inadequate,
+    )  # fmt: skip
+    return Felt(satisfaction, delighted, inadequate)
+
+
+@njit(cache=True)
+def feel(
+    customer: NDArray[np.int64],
+    firm: NDArray[np.int64],
+    row: NDArray[np.intp],
+    failure_draws: NDArray[np.float64],
+    performance: NDArray[np.float64],
+    delivered_value: NDArray[np.float64],
+    service: NDArray[np.float64],
+    failure_floor: NDArray[np.float64],
+    attachment: NDArray[np.float64],
+    in_category: NDArray[np.bool_],
+    expectation: NDArray[np.float64],
+    failure_base: float,
+    failure_service_scale: float,
+    failure_loss: float,
+    loss_aversion: float,
+    forgiveness: float,
+    adequate_gap: float,
+    desired_gap: float,
+    slope_inside: float,
+    slope_outside: float,
+    expectation_up: float,
+    expectation_down: float,
+    expectation_drift: float,
+    satisfaction: NDArray[np.float64],
+    delighted: NDArray[np.bool_],
+    inadequate: NDArray[np.bool_],
+) -> None:
+    """S7 for every customer in turn (purchases grouped by customer, in order): each purchase's
+    realised value (failure on ``failure_draws`` < chance, plus the ``performance`` noise in $),
+    satisfaction, delight and letdown against the expectation held at the start of the period
+    (written into the last three arrays); then the customer's expectation adapts to the mean
+    realised value of its purchases (expectation_up or _down of the gap) and drifts, in place."""
+    m, p = customer.size, 0
+    for i in range(expectation.size):
+        expected = expectation[i]
+        bought, realised_sum = 0, 0.0
+        while p < m and customer[p] == i:
+            j, k = firm[p], row[i]
+            chance = failure_probability(service[k, j], failure_base, failure_service_scale)
+            failed = failure_draws[p] < max(chance, failure_floor[j])
+            realised = delivered_value[k, j] - (failure_loss if failed else 0.0) + performance[p]
+            d = realised - expected
+            weight = shortfall_weight(loss_aversion, forgiveness, attachment[i, j])
+            satisfaction[p] = satisfaction_response(
+                d, adequate_gap, desired_gap, slope_inside, slope_outside, weight
+            )
+            delighted[p], inadequate[p] = d > desired_gap, d < -adequate_gap
+            bought += 1
+            realised_sum += realised
+            p += 1
+        step = expectation_drift if in_category[i] else 0.0
+        if bought:
+            gap = realised_sum / bought - expected
+            step += (expectation_up if gap > 0 else expectation_down) * gap
+        expectation[i] = expected + step
 
 
 @dataclass
