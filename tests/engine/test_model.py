@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 from dataclasses import replace
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,7 @@ from scipy import stats
 from sim.model import Market
 from sim.model.books import concentration, top_share
 from sim.model.equations import circular_distance, delivered_value, logit_shares
-from sim.model.submodels.choice import choose, shop
+from sim.model.submodels.choice import choose, shop, shopping_occasions
 from sim.scenarios import load
 from sim.schema import COST_KINDS, FIRM_METRICS, MARKET_METRICS, MarketSpec
 from sim.strategies import Decision, Strategy, StrategyError, register
@@ -345,6 +346,32 @@ def test_offers_are_kotler_delivered_value_without_relationships():
         np.testing.assert_allclose(offers.price[:, j], firm.price)
 
 
+def test_occasions_are_poisson_by_inversion_and_above_the_limit_by_numpy():
+    """Occasions per customer follow Poisson(rate · the period's multiplier): Pearson chi-square
+    over the counts 0…K (K pooling the tail) at rates 0.05, 1, 4 and 25 (inverted) and 60 (numpy's
+    draw), 40,000 customers each, p > 0.001; a rate 3% higher is rejected at 4 (p < 1e-6), so
+    the test has power; customers out of the category get 0."""
+    rates = np.repeat([0.05, 1.0, 4.0, 25.0, 60.0], 40_000)
+    everyone = np.ones(rates.size, bool)
+    c = SimpleNamespace(purchase_rate=rates, in_category=everyone, count=rates.size)
+    drawn = shopping_occasions(c, SimpleNamespace(purchase_rate=1.0), np.random.default_rng(11))
+
+    def p_value(counts: np.ndarray, rate: float) -> float:
+        top = int(stats.poisson.ppf(0.999, rate))
+        observed = np.bincount(np.minimum(counts, top), minlength=top + 1)
+        expected = stats.poisson.pmf(np.arange(top + 1), rate) * counts.size
+        expected[-1] = stats.poisson.sf(top - 1, rate) * counts.size
+        return stats.chisquare(observed, expected).pvalue
+
+    for rate in (0.05, 1.0, 4.0, 25.0, 60.0):
+        assert p_value(drawn[rates == rate], rate) > 0.001, rate
+    assert p_value(drawn[rates == 4.0], 4.12) < 1e-6
+    c.in_category[::2] = False
+    c.purchase_rate = np.full(rates.size, 50.0)
+    again = shopping_occasions(c, SimpleNamespace(purchase_rate=1.0), np.random.default_rng(2))
+    assert (again[::2] == 0).all() and again[1::2].min() > 20
+
+
 def test_each_occasion_takes_the_option_its_uniform_draw_falls_on():
     """One uniform draw per occasion is inverted through the logit shares' distribution function
     (firms in order, the outside option last): draws inside each option's interval pick it, an
@@ -383,8 +410,7 @@ def logit_cells(market: Market, noise_factor: float = 1.0):
     options = np.column_stack([offers.utility, np.full(market.customers.count, ch.outside_value)])
     p = logit_shares(options, ch.noise * noise_factor)
     # choose() first draws each customer's Poisson number of occasions; replay that draw.
-    replay = copy.deepcopy(market.rng)
-    occasions = replay.poisson(market.customers.purchase_rate) * market.customers.in_category
+    occasions = shopping_occasions(market.customers, market.conditions, copy.deepcopy(market.rng))
     purchases = choose(market.customers, offers, market.spec.choice, market.conditions, market.rng)
     assert purchases.occasions == occasions.sum() >= 20_000
     bought = purchases.count

@@ -56,7 +56,7 @@ def test_a_period_runs_blas_on_one_thread_and_gives_the_threads_back(monkeypatch
     assert blas_threads() == before
 
 
-def test_offers_computed_in_place_equal_the_formulas_bit_for_bit():
+def test_offers_computed_in_one_pass_equal_the_formulas_bit_for_bit():
     spec = load("flagship", ["customers.count=3000"]).spec
     market = Market(spec, rng=4).run(9)  # segments, profiles, tiers and discounts under way
     c, r, know, ch = market.customers, market.relations, spec.knowledge, spec.choice
@@ -92,9 +92,10 @@ def test_offers_computed_in_place_equal_the_formulas_bit_for_bit():
     )
     costs = [per_firm(getattr(f.costs, k) for f in market.firms) for k in ("time", "energy")]
     list_costs = np.array([money * price, *costs, per_firm(f.costs.psychic for f in market.firms)])
-    total_value = w @ standard - w[:, PRODUCT, None] * misfit + w[:, SERVICE, None] * tier_extra
+    total_value = sum(w[:, k, None] * standard[k] for k in range(4))  # left to right
+    total_value = total_value + (w[:, SERVICE, None] * tier_extra - w[:, PRODUCT, None] * misfit)
     total_cost = (
-        s @ list_costs
+        sum(s[:, k, None] * list_costs[k] for k in range(4))
         - s[:, MONEY, None] * (money * price) * discount
         - (s[:, TIME, None] * costs[0] + s[:, ENERGY, None] * costs[1])
         * (know.convenience * profile)
@@ -263,7 +264,8 @@ def test_books_settled_in_one_pass_equal_the_formulas(monkeypatch):
 
 def test_word_of_mouth_in_compiled_steps_equals_the_formulas():
     """S10 in compiled steps: the same awareness, trust and recommendations, bit for bit, as
-    docs/model.md's formulas over all pairs in numpy, with the same draws."""
+    docs/model.md's formulas over all pairs in numpy, with the same draws (one per active pair,
+    then one per pair not yet aware, each in row-major order)."""
     spec = load("flagship", ["customers.count=3000"]).spec
     market = Market(spec, rng=8).run(10)
     r, w, net = market.relations, spec.word_of_mouth, market.network
@@ -271,17 +273,18 @@ def test_word_of_mouth_in_compiled_steps_equals_the_formulas():
     before = copy.deepcopy(r)
     word_of_mouth(r, net, active, w, np.random.default_rng(3))
     draws = np.random.default_rng(3)
-    talk = draws.random(active.shape)
+    talk = np.full(active.shape, np.nan)
+    talk[active] = draws.random(active.sum())
     s = before.satisfaction
     chance = before.attachment * w.talk_attached + w.talk_positive
     praise = active & (s > w.positive_threshold) & (talk < chance)
     warn = active & (s < w.negative_threshold) & (talk < w.talk_negative)
     praised = net.exposure(praise.astype(float))
     warned = net.exposure(warn.astype(float))
-    warned = warned + w.forward_negative * net.exposure(warned)
-    aware = before.aware | (
-        draws.random(active.shape) < 1 - np.exp(-w.awareness * (praised + warned))
-    )
+    warned = net.exposure(warned) * w.forward_negative + warned
+    hears = np.full(active.shape, np.nan)
+    hears[~before.aware] = draws.random((~before.aware).sum())
+    aware = before.aware | (hears < 1 - np.exp(-w.awareness * (praised + warned)))
     trust = np.clip(before.trust + w.attitude * (praised - warned), -1, 1)
     assert praise.sum() > 10 and warn.sum() > 10 and (aware & ~before.aware).any()
     assert np.array_equal(r.recommendations, before.recommendations + praise)

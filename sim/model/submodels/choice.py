@@ -42,9 +42,40 @@ def shopping_occasions(
     customers: Traits, conditions: Conditions, rng: np.random.Generator
 ) -> NDArray[np.int64]:
     """Each customer's purchase occasions this period, ~ Poisson(purchase_rate); 0 once out of
-    the category."""
+    the category. One uniform draw per customer, inverted through the Poisson distribution
+    function (:func:`poisson_by_inversion`); customers with a rate above
+    ``INVERSION_LIMIT`` (rare) take numpy's Poisson draw instead, after the others."""
     c = customers
-    return rng.poisson(c.purchase_rate * conditions.purchase_rate) * c.in_category
+    rate = c.purchase_rate * conditions.purchase_rate
+    occasions = poisson_by_inversion(rng.random(c.count), rate, c.in_category)
+    high = np.flatnonzero(occasions < 0)
+    occasions[high] = rng.poisson(rate[high])
+    return occasions
+
+
+INVERSION_LIMIT = 30.0  # occasions per period; exp(−rate) stays far from underflow below it
+
+
+@njit(cache=True)
+def poisson_by_inversion(
+    draws: NDArray[np.float64], rate: NDArray[np.float64], in_category: NDArray[np.bool_]
+) -> NDArray[np.int64]:
+    """The smallest k whose Poisson(rate) distribution function exceeds the customer's uniform
+    draw (0 out of the category; −1 where rate > INVERSION_LIMIT, left to the caller)."""
+    k = np.zeros(draws.size, dtype=np.int64)
+    for i in range(draws.size):
+        if not in_category[i]:
+            continue
+        if rate[i] > INVERSION_LIMIT:
+            k[i] = -1
+            continue
+        term = np.exp(-rate[i])  # Pr(k = 0), then Pr(k = 1), …
+        below = term
+        while draws[i] >= below and term > 0.0:
+            k[i] += 1
+            term *= rate[i] / k[i]
+            below += term
+    return k
 
 
 def choose(

@@ -84,11 +84,6 @@ def personalised_offers(
     c, r = customers, relations
     m = c.count if shoppers is None else shoppers.size
 
-    def mine(values: NDArray) -> NDArray:
-        """The rows of a per-customer array that offers are made to (take: ~10× faster than
-        fancy indexing for (N, K) arrays)."""
-        return values if shoppers is None else values.take(shoppers, axis=0)
-
     know = spec.knowledge
     price = np.array([d.price for d in decisions])
     product = np.array([f.value.product for f in firms])
@@ -109,7 +104,8 @@ def personalised_offers(
         row[shoppers] = np.arange(m)
     tier_extra = np.zeros((m, len(decisions)))
     for j, d in enumerate(decisions):
-        tier = most_valuable(lifetime.value[:, j], active[:, j], d.tier_share)
+        candidates = np.flatnonzero(active[:, j])
+        tier = most_valuable(candidates, lifetime.value[candidates, j], d.tier_share)
         if row is not None:
             tier = row[tier]
             tier = tier[tier >= 0]
@@ -117,14 +113,9 @@ def personalised_offers(
     listed_service = np.array([d.service for d in decisions])
     money = conditions.money_sensitivity
     loyalty = np.array([d.loyalty_discount for d in decisions])
-    # Σ_k w_ik·value_kj and Σ_l s_il·cost_lj of the standard offers (two matrix products, over
-    # all customers even when few shop: BLAS may round a row differently in a product over
-    # other rows); what personalisation, tiers and discounts change for each customer follows
-    # in offer_terms.
+    # the standard offers' values and costs, (4, F); offer_terms weighs them for each customer
     standard = np.array([product, listed_service, personnel, image])
     list_costs = np.array([money * price, time_cost, energy_cost, psychic_cost])
-    delivered = mine(c.value_weights @ standard)  # total value, then − total cost
-    total_cost = mine(c.cost_sensitivities @ list_costs)  # then the utility
     rates = [f.spec.unit_cost_rates for f in firms]
     ch = spec.choice
     terms = FirmTerms(
@@ -148,13 +139,12 @@ def personalised_offers(
         service_rate=np.array([rate.service for rate in rates]),
         personnel_cost=np.array([rate.personnel for rate in rates]) * personnel,
     )
-    paid, service, unit_cost = (np.empty_like(delivered) for _ in range(3))
+    delivered, utility, paid, service, unit_cost = (np.empty((m, len(firms))) for _ in range(5))
     offer_terms(
         rows, c.taste, c.segment_distance, c.misfit_sensitivity, c.value_weights,
         c.cost_sensitivities, r.knowledge, r.stage, r.last_firm, r.trust, r.attachment, r.aware,
-        tier_extra, terms, delivered, total_cost, paid, service, unit_cost,
+        tier_extra, standard, list_costs, terms, delivered, utility, paid, service, unit_cost,
     )  # fmt: skip
-    utility = total_cost
     return Offers(delivered, paid, service, unit_cost, utility, row)
 
 
@@ -173,18 +163,20 @@ def offer_terms(
     attachment: NDArray[np.float64],
     aware: NDArray[np.bool_],
     tier_extra: NDArray[np.float64],
+    standard: NDArray[np.float64],
+    list_costs: NDArray[np.float64],
     t: FirmTerms,
     delivered: NDArray[np.float64],
-    total_cost: NDArray[np.float64],
+    utility: NDArray[np.float64],
     paid: NDArray[np.float64],
     service: NDArray[np.float64],
     unit_cost: NDArray[np.float64],
 ) -> None:
-    """The offer firm j makes to the customer of row k (customer ``rows[k]``), in place: on
-    entry ``delivered`` and ``total_cost`` hold the standard offers' Σ w·value and Σ s·cost; on
-    exit ``delivered`` holds the delivered value and ``total_cost`` the utility; ``paid``,
-    ``service`` and ``unit_cost`` are filled. Each line is one step of docs/model.md's S5 in the
-    order numpy took them before this was compiled (the same numbers, bit for bit)."""
+    """The offer firm j makes to the customer of row k (customer ``rows[k]``), written into row
+    k of ``delivered``, ``utility``, ``paid``, ``service`` and ``unit_cost``: the customer's
+    weights (``w``, ``s``) applied to the standard offers' values and costs (``standard``,
+    ``list_costs``: (4, F)), then what personalisation, tiers and discounts change. Each line is
+    one step of docs/model.md's S5."""
     for k in range(rows.size):
         i = rows[k]
         for j in range(delivered.shape[1]):
@@ -204,8 +196,12 @@ def offer_terms(
             discount = t.loyalty[j] * member + t.welcome[j] * newcomer
             paid[k, j] = (1.0 - discount) * t.price[j]
             # total customer value and cost as this customer sees them
-            value = delivered[k, j] - misfit * w[i, PRODUCT] + w[i, SERVICE] * extra
-            cost = total_cost[k, j] - s[i, MONEY] * t.money_price[j] * discount
+            value, cost = 0.0, 0.0  # Σ_k w_ik·value_kj and Σ_l s_il·cost_lj, standard offer
+            for c in range(4):
+                value += w[i, c] * standard[c, j]
+                cost += s[i, c] * list_costs[c, j]
+            value += w[i, SERVICE] * extra - misfit * w[i, PRODUCT]
+            cost -= s[i, MONEY] * t.money_price[j] * discount
             saved = s[i, TIME] * t.time_cost[j] + s[i, ENERGY] * t.energy_cost[j]
             cost -= saved * (profile * t.convenience)  # the time and energy a profile saves
             value -= cost
@@ -214,9 +210,8 @@ def offer_terms(
             lock_in = (t.lock_in[j] * member + t.switching_cost) * (
                 1.0 if last_firm[i] == j else 0.0
             )
-            utility = trust[i, j] * t.trust_weight + attachment[i, j] * t.attachment_value
-            utility += lock_in
-            utility += value
-            total_cost[k, j] = utility if aware[i, j] else -np.inf
+            relation = trust[i, j] * t.trust_weight + attachment[i, j] * t.attachment_value
+            relation += lock_in
+            utility[k, j] = relation + value if aware[i, j] else -np.inf
             unit_cost[k, j] = t.product_cost[j] + t.service_rate[j] * service[k, j]
             unit_cost[k, j] += t.personnel_cost[j]

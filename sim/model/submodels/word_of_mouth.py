@@ -20,11 +20,11 @@ def word_of_mouth(
 ) -> None:
     """Satisfied customers recommend (attached ones more often), dissatisfied ones warn (more
     often, and warnings travel a second hop); listeners become aware and their trust moves with
-    what they hear. The pair-by-pair steps are compiled loops; the random draws and exp stay
-    numpy's (the same numbers as numpy's array passes, bit for bit)."""
+    what they hear. Random numbers are drawn only where they decide something: one per active
+    pair (who talks), one per pair not yet aware (who hears of the firm)."""
     r = relations
-    praise, warn = talkers(
-        rng.random(r.satisfaction.shape),
+    said = talkers(
+        rng.random(np.count_nonzero(active)),
         active,
         r.satisfaction,
         r.attachment,
@@ -32,14 +32,17 @@ def word_of_mouth(
         np.array([w.positive_threshold, w.talk_positive, w.talk_attached]),
         np.array([w.negative_threshold, w.talk_negative]),
     )
-    heard_praise = network.exposure(praise)
-    heard_warning = network.exposure(warn)
-    second_hop = network.exposure(heard_warning)
-    exponent, shift = weigh(
-        heard_praise, heard_warning, second_hop, w.forward_negative, w.awareness, w.attitude
+    heard = network.exposure(said)  # praise in the first F columns, warnings in the last F
+    f = r.f
+    second_hop = network.exposure(np.ascontiguousarray(heard[:, f:]))
+    listen(
+        rng.random(r.aware.size - np.count_nonzero(r.aware)),
+        heard,
+        second_hop,
+        np.array([w.forward_negative, w.awareness, w.attitude]),
+        r.aware,
+        r.trust,
     )
-    missed = np.exp(exponent, out=exponent)  # exp(−awareness · heard): not made aware
-    listen(rng.random(missed.shape), missed, shift, r.aware, r.trust)
 
 
 @njit(cache=True)
@@ -51,58 +54,48 @@ def talkers(
     recommendations: NDArray[np.int32],
     positive: NDArray[np.float64],
     negative: NDArray[np.float64],
-) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
-    """Who praises each firm and who warns against it, as two (N, F) masks, from one uniform
-    draw per pair (``talk``): praise if active, satisfaction > positive[0] and
-    talk < positive[1] + positive[2]·attachment (each praise counted in ``recommendations``);
-    warn if active, satisfaction < negative[0] and talk < negative[1]."""
-    n, f = talk.shape
-    praise = np.zeros((n, f), dtype=np.bool_)
-    warn = np.zeros((n, f), dtype=np.bool_)
+) -> NDArray[np.bool_]:
+    """Who praises each firm (the first F columns) and who warns against it (the last F), as
+    one (N, 2F) mask, from one uniform draw per active pair (``talk``, active pairs in row-major
+    order): praise if satisfaction > positive[0] and talk < positive[1] + positive[2]·attachment
+    (each praise counted in ``recommendations``); warn if satisfaction < negative[0] and
+    talk < negative[1]."""
+    n, f = active.shape
+    said = np.zeros((n, 2 * f), dtype=np.bool_)
+    k = 0
     for i in range(n):
         for j in range(f):
             if active[i, j]:
+                u = talk[k]
+                k += 1
                 chance = attachment[i, j] * positive[2] + positive[1]
-                if satisfaction[i, j] > positive[0] and talk[i, j] < chance:
-                    praise[i, j] = True
+                if satisfaction[i, j] > positive[0] and u < chance:
+                    said[i, j] = True
                     recommendations[i, j] += 1
-                warn[i, j] = satisfaction[i, j] < negative[0] and talk[i, j] < negative[1]
-    return praise, warn
-
-
-@njit(cache=True)
-def weigh(
-    heard_praise: NDArray[np.float64],
-    heard_warning: NDArray[np.float64],
-    second_hop: NDArray[np.float64],
-    forward: float,
-    awareness: float,
-    attitude: float,
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """What each listener heard, in place: the warnings are H⁻ = X(warn) + forward·X(X(warn));
-    returns −awareness·(H⁺ + H⁻) (into ``second_hop``) and attitude·(H⁺ − H⁻) (into
-    ``heard_praise``)."""
-    n, f = heard_praise.shape
-    for i in range(n):
-        for j in range(f):
-            warnings = second_hop[i, j] * forward + heard_warning[i, j]
-            second_hop[i, j] = (heard_praise[i, j] + warnings) * -awareness
-            heard_praise[i, j] = (heard_praise[i, j] - warnings) * attitude
-    return second_hop, heard_praise
+                said[i, f + j] = satisfaction[i, j] < negative[0] and u < negative[1]
+    return said
 
 
 @njit(cache=True)
 def listen(
-    draw: NDArray[np.float64],
-    missed: NDArray[np.float64],
-    shift: NDArray[np.float64],
+    draws: NDArray[np.float64],
+    heard: NDArray[np.float64],
+    second_hop: NDArray[np.float64],
+    weights: NDArray[np.float64],
     aware: NDArray[np.bool_],
     trust: NDArray[np.float64],
 ) -> None:
-    """Listeners become aware with chance 1 − ``missed`` (one uniform ``draw`` per pair) and
-    their trust moves by ``shift``, within [−1, 1]; in place."""
-    n, f = draw.shape
+    """What each listener heard, H⁺ (``heard``'s first F columns) and the warnings
+    H⁻ = X(warn) (its last F) + weights[0]·X(X(warn)) (``second_hop``): a pair not yet aware
+    becomes aware with chance 1 − exp(−weights[1]·(H⁺ + H⁻)) (one uniform of ``draws`` per such
+    pair, in row-major order) and trust moves by weights[2]·(H⁺ − H⁻), within [−1, 1]; in
+    place."""
+    n, f = aware.shape
+    k = 0
     for i in range(n):
         for j in range(f):
-            aware[i, j] |= draw[i, j] < 1.0 - missed[i, j]
-            trust[i, j] = min(max(trust[i, j] + shift[i, j], -1.0), 1.0)
+            warnings = second_hop[i, j] * weights[0] + heard[i, f + j]
+            if not aware[i, j]:
+                aware[i, j] = draws[k] < 1.0 - np.exp(-weights[1] * (heard[i, j] + warnings))
+                k += 1
+            trust[i, j] = min(max(trust[i, j] + weights[2] * (heard[i, j] - warnings), -1.0), 1.0)
