@@ -53,7 +53,7 @@ class SocialNetwork:
             last = np.repeat(indptr[1:] - 1 + indptr[:-1], degree) - np.arange(indptr[-1])
             self.indptr = indptr.astype(np.uint32)  # N·degree ≤ 10⁹ < 2³² (schema limits)
             self.indices = adjacency.indices[last].astype(np.uint32)
-            self.share = 1.0 / np.maximum(degree, 1.0)
+            self.share = (1.0 / np.maximum(degree, 1.0)).astype(np.float32)
 
     def adjacency(self) -> sp.csr_array | None:
         """The 0/1 contact matrix, or None when there is no graph (for drawing and checks)."""
@@ -62,13 +62,16 @@ class SocialNetwork:
         ones = np.ones(self.indices.size, dtype=np.int8)
         return sp.csr_array((ones, self.indices, self.indptr), shape=(self.n, self.n))
 
-    def exposure(self, talk: NDArray[np.float64] | NDArray[np.bool_]) -> NDArray[np.float64]:
-        """Share of each customer's contacts saying something, per column ((N, K) → (N, K));
-        ``talk`` is 0/1 (bool) or a level."""
+    def exposure(self, talk: NDArray[np.float32] | NDArray[np.bool_]) -> NDArray[np.float32]:
+        """Share of each customer's contacts saying something, per column ((N, K) → (N, K),
+        single precision: shares need no more, and half the bytes make the network's scattered
+        reads and writes about twice as fast at a million customers); ``talk`` is 0/1 (bool) or
+        a level."""
         if self.kind == "none":
-            return np.zeros(talk.shape)
+            return np.zeros(talk.shape, dtype=np.float32)
         if self.kind == "fully_mixed":
-            return np.broadcast_to(talk.mean(axis=0), talk.shape).copy()
+            mean = talk.mean(axis=0, dtype=np.float64).astype(np.float32)
+            return np.broadcast_to(mean, talk.shape).copy()
         return mean_over_contacts(self.indptr, self.indices, self.share, talk)
 
 
@@ -76,18 +79,18 @@ class SocialNetwork:
 def mean_over_contacts(
     indptr: NDArray[np.uint32],
     indices: NDArray[np.uint32],
-    share: NDArray[np.float64],
-    talk: NDArray[np.float64] | NDArray[np.bool_],
-) -> NDArray[np.float64]:
+    share: NDArray[np.float32],
+    talk: NDArray[np.float32] | NDArray[np.bool_],
+) -> NDArray[np.float32]:
     """out[i, c] = Σ share[i]·talk[j, c] over i's contacts j, added from 0 in i's list order
-    (highest contact first): the row-normalised sparse product, bit for bit.
+    (highest contact first), in single precision: the row-normalised sparse product.
 
     Computed from the talkers: each customer j who says something (talk ≠ 0; few, usually) adds
     its term to each of its contacts i (the network is undirected), taking j from the highest
     down, so each sum gets its terms in list order; the silent add exactly 0 and are skipped.
     """
     n, k = talk.shape
-    out = np.zeros((n, k))
+    out = np.zeros((n, k), dtype=np.float32)
     for j in range(n - 1, -1, -1):
         for c in range(k):
             said = talk[j, c]

@@ -279,9 +279,9 @@ def test_word_of_mouth_in_compiled_steps_equals_the_formulas():
     chance = before.attachment * w.talk_attached + w.talk_positive
     praise = active & (s > w.positive_threshold) & (talk < chance)
     warn = active & (s < w.negative_threshold) & (talk < w.talk_negative)
-    praised = net.exposure(praise.astype(float))
-    warned = net.exposure(warn.astype(float))
-    warned = net.exposure(warned) * w.forward_negative + warned
+    praised = net.exposure(praise).astype(float)  # exposures are single precision
+    warned = net.exposure(warn)
+    warned = net.exposure(warned).astype(float) * w.forward_negative + warned.astype(float)
     hears = np.full(active.shape, np.nan)
     hears[~before.aware] = draws.random((~before.aware).sum())
     aware = before.aware | (hears < 1 - np.exp(-w.awareness * (praised + warned)))

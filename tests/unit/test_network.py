@@ -60,8 +60,8 @@ def test_exposure_is_the_mean_over_contacts():
 
 @pytest.mark.parametrize(("degree", "rewiring"), [(10, 0.1), (2, 1.0), (40, 0.5)])
 def test_exposures_are_the_row_normalised_sparse_product_bit_for_bit(degree, rewiring):
-    """The compiled mean over contacts equals scipy's product of the row-normalised adjacency
-    (contacts in the network's order) exactly, every bit: of 0/1 talk, from a column of silence
+    """The compiled mean over contacts equals scipy's single-precision product of the
+    row-normalised adjacency (contacts in the network's order) exactly, every bit: of 0/1 talk, from a column of silence
     to one where everyone talks, and of levels (the second hop), with odd and even numbers of
     columns, some negative; for the other kinds of network 0/1 talk is heard as its levels."""
     net = SocialNetwork(
@@ -76,14 +76,15 @@ def test_exposures_are_the_row_normalised_sparse_product_bit_for_bit(degree, rew
     assert np.allclose(normalised.sum(axis=1), 1.0)
     rng = np.random.default_rng(5)
     talk = rng.random((3000, 6)) < np.array([0.0, 0.01, 0.05, 0.2, 0.5, 1.0])
-    exact = normalised @ talk.astype(float)
+    exact = normalised @ talk.astype(np.float32)
     fast = net.exposure(talk)
     assert fast.dtype == exact.dtype and np.array_equal(fast, exact)
     assert not exact[:, 0].any() and np.allclose(exact[:, 5], 1.0)  # (not == 1: rounding)
     assert len(np.unique(exact[:, 3])) > 5  # many different shares: every sum is exercised
     for columns in (1, 2, 3):
         heard = rng.normal(size=(3000, columns)) * (rng.random((3000, columns)) < 0.3)
+        heard = heard.astype(np.float32)
         assert np.array_equal(net.exposure(heard), normalised @ heard)
     for kind in ("fully_mixed", "none"):
         other = SocialNetwork(Network(kind=kind), 3000, np.random.default_rng(0))
-        assert np.array_equal(other.exposure(talk), other.exposure(talk.astype(float)))
+        assert np.array_equal(other.exposure(talk), other.exposure(talk.astype(np.float32)))
