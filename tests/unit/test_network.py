@@ -61,9 +61,10 @@ def test_exposure_is_the_mean_over_contacts():
 @pytest.mark.parametrize(("degree", "rewiring"), [(10, 0.1), (2, 1.0), (40, 0.5)])
 def test_exposures_are_the_row_normalised_sparse_product_bit_for_bit(degree, rewiring):
     """The compiled mean over contacts equals scipy's single-precision product of the
-    row-normalised adjacency (contacts in the network's order) exactly, every bit: of 0/1 talk, from a column of silence
-    to one where everyone talks, and of levels (the second hop), with odd and even numbers of
-    columns, some negative; for the other kinds of network 0/1 talk is heard as its levels."""
+    row-normalised adjacency (contacts in the network's order) exactly, every bit: of 0/1
+    talk, from a column of silence to one where everyone talks, and of levels (the second hop),
+    with odd and even numbers of columns, some negative; for the other kinds of network 0/1
+    talk is heard as its levels."""
     net = SocialNetwork(
         Network(kind="small_world", degree=degree, rewiring=rewiring),
         3000,
