@@ -109,7 +109,8 @@ def personalised_offers(
         row[shoppers] = np.arange(m)
     tier_extra = np.zeros((m, len(decisions)))
     for j, d in enumerate(decisions):
-        tier = most_valuable(lifetime.value[:, j], active[:, j], d.tier_share)
+        candidates = np.flatnonzero(active[:, j])
+        tier = most_valuable(candidates, lifetime.value[candidates, j], d.tier_share)
         if row is not None:
             tier = row[tier]
             tier = tier[tier >= 0]

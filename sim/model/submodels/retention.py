@@ -11,15 +11,17 @@ from sim.schema import Economics
 from sim.strategies import Decision
 
 
-def most_valuable(score: NDArray[np.float64], eligible: NDArray[np.bool_], share: float) -> NDArray:
-    """Indices of the ``share`` of eligible customers with the highest score."""
-    candidates = np.flatnonzero(eligible)
+def most_valuable(
+    candidates: NDArray[np.intp], score: NDArray[np.float64], share: float
+) -> NDArray[np.intp]:
+    """The ``share`` of ``candidates`` (customer indices) with the highest ``score`` (one per
+    candidate)."""
     k = round(share * candidates.size)
     if k == 0:
         return candidates[:0]
     if k >= candidates.size:
         return candidates
-    part = np.argpartition(score[candidates], candidates.size - k)[candidates.size - k :]
+    part = np.argpartition(score, candidates.size - k)[candidates.size - k :]
     return candidates[part]
 
 
@@ -37,8 +39,9 @@ def contact_for_retention(
     boost = economics.retention_trust
     contacts = np.zeros(len(decisions), dtype=np.int64)
     for j, d in enumerate(decisions):
-        score = lifetime.value[:, j] * (1.0 - lifetime.retention[:, j])
-        chosen = most_valuable(score, active[:, j], d.retention_share)
+        candidates = np.flatnonzero(active[:, j])
+        at_risk = lifetime.value[candidates, j] * (1.0 - lifetime.retention[candidates, j])
+        chosen = most_valuable(candidates, at_risk, d.retention_share)
         relations.trust[chosen, j] = np.minimum(1.0, relations.trust[chosen, j] + boost)
         relations.cost_to_serve[chosen, j] += economics.retention_cost
         contacts[j] = chosen.size
