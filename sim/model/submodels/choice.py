@@ -24,7 +24,7 @@ class Purchases:
     revenue: NDArray[np.float64]
     margin: NDArray[np.float64]
     occasions: int  # all occasions, including those on which nobody bought
-    count: NDArray[np.int64]  # (N, F) purchases per customer-firm pair this period
+    count: NDArray[np.int32]  # (N, F) purchases per customer-firm pair this period
     leaving: NDArray[np.bool_]  # (N,) customers who leave the category after this period
 
 
@@ -110,7 +110,7 @@ def shop(
     firm = np.empty(who.size, dtype=np.int64)
     revenue = np.empty(who.size)
     margin = np.empty(who.size)
-    count = np.zeros((n, f), dtype=np.int64)
+    count = np.zeros((n, f), dtype=np.int32)
     leaving = np.zeros(n, dtype=np.bool_)
     kept = sold = before = 0  # before: the customer's purchases before this occasion
     for k in range(who.size):
