@@ -127,6 +127,6 @@ class ReferenceChannel(ChannelLayer):
             revenue=np.array([p.revenue for _, p in bought], dtype=float),
             margin=np.array([p.margin for _, p in bought], dtype=float),
             occasions=occasions,
-            count=np.zeros((len(self.customers), f), dtype=np.int64),
+            count=np.zeros((len(self.customers), f), dtype=np.int32),
             leaving=np.zeros(len(self.customers), dtype=bool),
         )

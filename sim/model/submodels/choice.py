@@ -23,7 +23,7 @@ class Purchases:
     revenue: NDArray[np.float64]
     margin: NDArray[np.float64]
     occasions: int  # all occasions, including those on which nobody bought
-    count: NDArray[np.int64]  # (N, F) purchases per customer-firm pair this period
+    count: NDArray[np.int32]  # (N, F) purchases per customer-firm pair this period
     leaving: NDArray[np.bool_]  # (N,) customers who leave the category after this period
 
 
@@ -144,7 +144,7 @@ def shop(
     firm = np.empty(draws.size, dtype=np.int64)
     revenue = np.empty(draws.size)
     margin = np.empty(draws.size)
-    count = np.zeros((n, f), dtype=np.int64)
+    count = np.zeros((n, f), dtype=np.int32)
     leaving = np.zeros(n, dtype=np.bool_)
     running = np.empty(f + 1)  # the customer's running sum of logit weights
     kept = sold = k = 0
