@@ -64,12 +64,12 @@ def settle_accounts(
     (:func:`~sim.model.lifetime_value.lifetime_estimate`).
 
     Returns per firm the counts (customers won, active customers, pairs at ``loyal_stage``) and
-    the sums over active customers of spend, satisfaction, lifetime value and knowledge (each
-    added in customer order, as numpy's einsum adds them).
+    the sums over active customers of spend, satisfaction, lifetime value, knowledge and spend
+    at all firms (each added in customer order, as numpy's einsum adds them).
     """
     a, t = accounts, terms
     n, f = a.spend.shape
-    counts, sums = np.zeros((3, f), np.int64), np.zeros((4, f))
+    counts, sums = np.zeros((3, f), np.int64), np.zeros((5, f))
     spent, earned = np.zeros(f), np.zeros(f)  # this customer's, per firm
     p = 0  # the customer's first purchase
     for i in range(n):
@@ -79,6 +79,9 @@ def settle_accounts(
             spent[firm[p]] += revenue[p]
             earned[firm[p]] += margin[p]
             p += 1
+        wallet = 0.0  # the customer's spend at all firms
+        for j in range(f):
+            wallet += spent[j]
         for j in range(f):
             a.spend[i, j] = spent[j]
             a.cumulative_revenue[i, j] += spent[j]
@@ -104,6 +107,7 @@ def settle_accounts(
             sums[1, j] += a.satisfaction[i, j] * weight
             sums[2, j] += a.value[i, j] * weight
             sums[3, j] += a.knowledge[i, j] * weight
+            sums[4, j] += wallet * weight
     return counts, sums
 
 

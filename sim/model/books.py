@@ -22,7 +22,6 @@ from sim.model.firms import Firm
 from sim.model.lifetime_value import LifetimeValues
 from sim.model.population import Relationships, Stage
 from sim.model.submodels.choice import Purchases
-from sim.model.submodels.relationships import per_customer
 from sim.schema import Economics, FirmBooks
 from sim.strategies import Decision
 
@@ -229,33 +228,35 @@ def keep_books(
     per-firm ``contacts``, ``complaints`` and ``recoveries``; ``channel`` what retailers take of
     each firm's revenue (the purchases' margins are then already net of the stores' cut)."""
     r, f = relations, relations.f
-    (won, customers, loyal), (wallet_here, satisfaction, equity, knowledge) = settle_accounts(
-        purchases.customer,
-        purchases.firm,
-        purchases.revenue,
-        purchases.margin,
-        active,
-        active_before,
-        r.stage,
-        int(Stage.LOYAL),
-        Terms(
-            economics.margin_smoothing,
-            economics.acquisition_cost,
-            np.clip(cohorts.retention_estimate(period), 0.01, 0.99),
-            economics.discount_rate,
-        ),
-        Accounts(
-            r.spend,
-            r.cumulative_revenue,
-            r.cumulative_margin,
-            r.margin_rate,
-            r.cost_to_serve,
-            r.trust,
-            r.knowledge,
-            r.satisfaction,
-            lifetime.retention,
-            lifetime.value,
-        ),
+    (won, customers, loyal), (wallet_here, satisfaction, equity, knowledge, wallet_all) = (
+        settle_accounts(
+            purchases.customer,
+            purchases.firm,
+            purchases.revenue,
+            purchases.margin,
+            active,
+            active_before,
+            r.stage,
+            int(Stage.LOYAL),
+            Terms(
+                economics.margin_smoothing,
+                economics.acquisition_cost,
+                np.clip(cohorts.retention_estimate(period), 0.01, 0.99),
+                economics.discount_rate,
+            ),
+            Accounts(
+                r.spend,
+                r.cumulative_revenue,
+                r.cumulative_margin,
+                r.margin_rate,
+                r.cost_to_serve,
+                r.trust,
+                r.knowledge,
+                r.satisfaction,
+                lifetime.retention,
+                lifetime.value,
+            ),
+        )
     )
     cohort, repeat = cohorts.complete(period)
     sold = np.bincount(purchases.firm, minlength=f)
@@ -264,7 +265,6 @@ def keep_books(
     if channel is not None:
         goods -= channel.margin
         revenue -= channel.deduction()
-    wallet_all = per_customer(r.spend) @ active.astype(float)  # (BLAS's sum: its own order)
     spreads = concentration(r.cumulative_revenue, r.cumulative_margin, r.cost_to_serve)
     for j, (firm, d) in enumerate(zip(firms, decisions, strict=True)):
         totals = FirmTotals(

@@ -256,6 +256,10 @@ def test_books_settled_in_one_pass_equal_the_formulas(monkeypatch):
         if metric == "mean_knowledge":
             total = total / weight.sum(axis=0)
         assert np.array_equal(books[metric].to_numpy(), total), metric
+    wallet = sum(r.spend[:, j] for j in range(r.f))  # each customer's spend at all firms
+    here = np.einsum("nf,nf->f", r.spend, weight)
+    everywhere = np.einsum("nf,nf->f", np.repeat(wallet[:, None], r.f, axis=1), weight)
+    assert np.array_equal(books["share_of_wallet"].to_numpy(), here / everywhere)
     signal = np.where(r.trust >= 0, rate + r.trust * (1 - rate), rate * (1 + r.trust))
     documented = np.clip(rate + r.knowledge * (signal - rate), 0, 0.99)
     np.testing.assert_allclose(lifetime.retention, documented, rtol=1e-12, atol=1e-15)

@@ -19,11 +19,6 @@ from sim.strategies import Decision
 PROSPECT, FIRST_TIME, REPEAT, LOYAL, LAPSED = (int(stage) for stage in Stage)
 
 
-def per_customer(values: NDArray) -> NDArray[np.float64]:
-    """Row sums of an (N, F) array, as one matrix-vector product."""
-    return values @ np.ones(values.shape[1])
-
-
 def update_relationships(
     customers: Traits,
     relations: Relationships,
