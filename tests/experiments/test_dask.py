@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from dask import config as dask_config
 
 from sim.apps.cli import main
 from sim.model.firms import time_limit
@@ -111,7 +112,11 @@ def test_a_strategy_that_keeps_killing_dask_workers_is_reported(tmp_path, monkey
     monkeypatch.syspath_prepend(str(tmp_path))
     settings = ["--set", 'firms[2].strategy={name = "crmsim_dask_kills:Kills"}']
     out = tmp_path / "o"  # a cluster of its own: the shared one is not worn down by the kills
-    code = main(["run", "flagship", *SMALL, *settings, "--out", str(out), "--dask-workers", "1"])
+    # one retry, not Dask's default three: each kill costs a new worker process (~3 s)
+    with dask_config.set({"distributed.scheduler.allowed-failures": 1}):
+        code = main(
+            ["run", "flagship", *SMALL, *settings, "--out", str(out), "--dask-workers", "1"]
+        )
     err = capsys.readouterr().err
     assert code == 2 and "a worker process died while running" in err, err
     assert f"{out} seed 0" in err and "Traceback" not in err
