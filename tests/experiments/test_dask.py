@@ -15,6 +15,7 @@ import pytest
 from dask import config as dask_config
 
 from sim.apps.cli import main
+from sim.experiments import executors
 from sim.model.firms import time_limit
 from sim.strategies import StrategyError
 
@@ -122,8 +123,10 @@ def test_a_strategy_that_keeps_killing_dask_workers_is_reported(tmp_path, monkey
     assert f"{out} seed 0" in err and "Traceback" not in err
 
 
-@pytest.mark.slow  # the client gives up after its 10 s connection timeout
-def test_an_unreachable_scheduler_is_a_clear_error_before_anything_is_written(tmp_path, capsys):
+def test_an_unreachable_scheduler_is_a_clear_error_before_anything_is_written(
+    tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setattr(executors, "SCHEDULER_TIMEOUT", 1)  # the client gives up after 1 s, not 10
     out = tmp_path / "o"
     args = ["run", "flagship", *SMALL, "--out", str(out), "--scheduler", "tcp://127.0.0.1:9"]
     assert main(args) == 2
