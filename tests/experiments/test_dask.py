@@ -11,6 +11,7 @@ import threading
 import time
 from pathlib import Path
 
+import distributed  # noqa: F401  (its config defaults must exist before dask_config.set, below)
 import pytest
 from dask import config as dask_config
 
@@ -113,7 +114,8 @@ def test_a_strategy_that_keeps_killing_dask_workers_is_reported(tmp_path, monkey
     monkeypatch.syspath_prepend(str(tmp_path))
     settings = ["--set", 'firms[2].strategy={name = "crmsim_dask_kills:Kills"}']
     out = tmp_path / "o"  # a cluster of its own: the shared one is not worn down by the kills
-    # one retry, not Dask's default three: each kill costs a new worker process (~3 s)
+    # one retry, not Dask's default three: each kill costs a new worker process (~3 s). (Had
+    # distributed not been imported yet, leaving this block would delete its whole config.)
     with dask_config.set({"distributed.scheduler.allowed-failures": 1}):
         code = main(
             ["run", "flagship", *SMALL, *settings, "--out", str(out), "--dask-workers", "1"]
