@@ -38,6 +38,7 @@ from sim.schema import MarketSpec
 from sim.strategies import portable_name
 
 IN_FLIGHT_PER_WORKER = 2  # runs queued per worker at any moment
+SCHEDULER_TIMEOUT = 10  # seconds to reach a Dask scheduler (--scheduler) before giving up
 LOCAL_DASK_CONFIG = {  # a local cluster's own housekeeping, made rare: on a machine whose every
     # core runs a market, Dask's 10 ms profiler and 20 ms ticks took ~15% of the runs' time
     "distributed.worker.profile.enabled": False,
@@ -111,7 +112,7 @@ def open_executor(
     cluster = None
     try:
         if where.scheduler:
-            client = Client(where.scheduler, timeout=10)
+            client = Client(where.scheduler, timeout=SCHEDULER_TIMEOUT)
         else:
             with dask.config.set(LOCAL_DASK_CONFIG):
                 cluster = LocalCluster(

@@ -11,9 +11,12 @@ import threading
 import time
 from pathlib import Path
 
+import distributed  # noqa: F401  (its config defaults must exist before dask_config.set, below)
 import pytest
+from dask import config as dask_config
 
 from sim.apps.cli import main
+from sim.experiments import executors
 from sim.model.firms import time_limit
 from sim.strategies import StrategyError
 
@@ -111,14 +114,21 @@ def test_a_strategy_that_keeps_killing_dask_workers_is_reported(tmp_path, monkey
     monkeypatch.syspath_prepend(str(tmp_path))
     settings = ["--set", 'firms[2].strategy={name = "crmsim_dask_kills:Kills"}']
     out = tmp_path / "o"  # a cluster of its own: the shared one is not worn down by the kills
-    code = main(["run", "flagship", *SMALL, *settings, "--out", str(out), "--dask-workers", "1"])
+    # one retry, not Dask's default three: each kill costs a new worker process (~3 s). (Had
+    # distributed not been imported yet, leaving this block would delete its whole config.)
+    with dask_config.set({"distributed.scheduler.allowed-failures": 1}):
+        code = main(
+            ["run", "flagship", *SMALL, *settings, "--out", str(out), "--dask-workers", "1"]
+        )
     err = capsys.readouterr().err
     assert code == 2 and "a worker process died while running" in err, err
     assert f"{out} seed 0" in err and "Traceback" not in err
 
 
-@pytest.mark.slow  # the client gives up after its 10 s connection timeout
-def test_an_unreachable_scheduler_is_a_clear_error_before_anything_is_written(tmp_path, capsys):
+def test_an_unreachable_scheduler_is_a_clear_error_before_anything_is_written(
+    tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setattr(executors, "SCHEDULER_TIMEOUT", 1)  # the client gives up after 1 s, not 10
     out = tmp_path / "o"
     args = ["run", "flagship", *SMALL, "--out", str(out), "--scheduler", "tcp://127.0.0.1:9"]
     assert main(args) == 2

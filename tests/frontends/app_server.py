@@ -54,7 +54,7 @@ def serve(scenario: Path, log: Path) -> Iterator[str]:
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"crmsim app did not start:\n{log.read_text()}") from None
-                time.sleep(0.3)
+                time.sleep(0.1)
         yield url
     finally:
         server.terminate()

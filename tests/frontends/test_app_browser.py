@@ -6,8 +6,6 @@ tests/screenshots/."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +14,7 @@ import pytest
 from app_server import CHROMIUM, SCREENSHOTS, need_browser, serve
 
 from sim.analysis.statistics import mean_interval
+from sim.apps.cli import main
 from sim.experiments import simulate
 from sim.scenarios import load
 
@@ -220,7 +219,7 @@ def test_replicate_a_and_b_shows_means_and_bands_of_a_b_and_the_difference(page,
     shoot(page, "compare-replicate", 1900)
 
 
-def test_downloads_reproduce_with_crmsim_run(page, tmp_path):
+def test_downloads_reproduce_with_crmsim_run(page, tmp_path, monkeypatch):
     page.get_by_role("button", name="Step").click()
     page.get_by_text("Period 1 / 12").wait_for()
     page.get_by_role("button", name="Step").click()
@@ -236,12 +235,8 @@ def test_downloads_reproduce_with_crmsim_run(page, tmp_path):
     shoot(page, "downloads")
     toml = saved["Scenario"]
     command = re.search(r"#\s+(crmsim run .*)", toml.read_text(encoding="utf-8"))[1].split()
-    subprocess.run(
-        [sys.executable, "-m", "sim", *command[1:], "--out", "again", "--workers", "1", "--quiet"],
-        cwd=tmp_path,
-        check=True,
-        capture_output=True,
-    )
+    monkeypatch.chdir(tmp_path)  # the command as typed where the downloads were saved
+    assert main([*command[1:], "--out", "again", "--workers", "1", "--quiet"]) == 0
     again = pd.read_parquet(tmp_path / "again" / "runs" / "seed=0.parquet")
     again = again.drop(columns=["scenario_hash", "experiment"])
     pd.testing.assert_frame_equal(pd.read_parquet(saved["Metrics (Parquet)"]), again)

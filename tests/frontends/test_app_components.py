@@ -104,7 +104,7 @@ def test_a_slider_moves_a_lever(app):
 
 def test_a_and_b_step_and_play_together_and_downloads(app, monkeypatch):
     monkeypatch.setattr(run_view, "PLAY_PERIOD", 0.0)  # play to the end without pacing
-    before = len(app.find(ipywidgets.Image).widgets)  # the dashboard and the network
+    before = len(app.find(ipywidgets.Image).widgets)  # the dashboard (the network tab is hidden)
     strategy = app.find(v.Select, label="Strategy").widgets[0]  # the A/B card's (firm: ProductCo)
     strategy.v_model = "sales_push"
     click(app, "Start A and B")

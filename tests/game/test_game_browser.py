@@ -33,23 +33,27 @@ TIMEOUT = 60_000  # ms
 
 
 def start(folder: Path, port: int, log: Path) -> subprocess.Popen:
-    """``crmsim game serve`` on ``port``, once it answers."""
+    """``crmsim game serve`` on ``port``, starting (:func:`answering` waits for it)."""
     with log.open("a") as out:
-        server = subprocess.Popen(
+        return subprocess.Popen(
             [sys.executable, "-m", "sim", "game", "serve", str(folder), "--port", str(port)],
             stdout=out,
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONWARNINGS": "ignore"},
         )
+
+
+def answering(server: subprocess.Popen, port: int, log: Path) -> None:
+    """Wait until the started ``server`` answers (within a minute)."""
     deadline = time.monotonic() + 60
     while True:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/join", timeout=2).close()
-            return server
+            return
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"crmsim game serve did not start:\n{log.read_text()}") from None
-            time.sleep(0.3)
+            time.sleep(0.1)
 
 
 def stop(server: subprocess.Popen) -> None:
@@ -98,12 +102,14 @@ def test_a_four_team_game_through_the_pages(tmp_path, small_scenario, capsys):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     url, log = f"http://127.0.0.1:{port}", tmp_path / "server.log"
-    server = start(folder, port, log)
+    server = start(folder, port, log)  # it starts while the browser does
     try:
         with sync_api.sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            answering(server, port, log)
             wrong = join(browser, url, "/join", "not-a-code")
             assert "not valid" in wrong.locator(".message").inner_text()
+            wrong.context.close()
             teams = [join(browser, url, "/join", code) for code in codes]
             first = teams[0]
             first.get_by_text("Your decision for this round").wait_for()
@@ -134,6 +140,8 @@ def test_a_four_team_game_through_the_pages(tmp_path, small_scenario, capsys):
             for page in teams:
                 page.get_by_role("button", name="Submit decision").click()
                 page.locator(".game-message").wait_for()
+            for page in teams[2:]:  # not looked at again: their re-renders would slow the rest
+                page.context.close()
             # every team has submitted: the round closes by itself
             first.get_by_text("round 2 of 3").wait_for()
             survey = first.locator(".game-survey")  # the survey bought in round 1
@@ -172,11 +180,11 @@ def test_a_four_team_game_through_the_pages(tmp_path, small_scenario, capsys):
             first.get_by_text("无法连接博弈服务器").wait_for()
             shoot(teams[1], "game-server-down")
             server = start(folder, port, log)  # … and comes back where it was
+            answering(server, port, log)
             teams[1].get_by_text("The game server is back").wait_for()
             shoot(teams[1], "game-server-back")
-            browser.close()
-        with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            for page in teams[:2]:  # the same browser, fresh contexts (no cookies) from here
+                page.context.close()
             first = join(browser, url, "/join", codes[0])
             first.get_by_text("round 2 of 3").wait_for()
             first.get_by_text("Results").wait_for()
@@ -199,8 +207,7 @@ def test_a_four_team_game_through_the_pages(tmp_path, small_scenario, capsys):
             teacher.get_by_role("button", name=re.compile("Run the debrief")).click()
             teacher.get_by_text("luck percentile").first.wait_for(timeout=4 * TIMEOUT)
             shoot(teacher, "game-instructor-debrief")
-            first.reload()
-            first.get_by_text("round 3 of 3").wait_for()
+            first.get_by_text("round 3 of 3").wait_for()  # the open page's poll, no reload
             browser.close()
     finally:
         stop(server)

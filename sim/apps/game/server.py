@@ -44,13 +44,12 @@ def serve(folder: Path, host: str, port: int) -> None:
     os.environ[GAME_VARIABLE] = str(Path(folder).resolve())
     for key, value in SOLARA_SETTINGS.items():
         os.environ.setdefault(key, value)
-    import uvicorn
     from solara.server.starlette import app  # Solara reads the settings above on import
     from starlette.routing import Route
 
     from sim.apps.game.http import routes
     from sim.apps.web.fonts import FONT_URL
-    from sim.apps.web.server import address, font
+    from sim.apps.web.server import address, font, run
 
     game = current_game()
     app.router.routes[0:0] = [*routes(game), Route(FONT_URL, font)]  # the app's CJK font too
@@ -60,6 +59,6 @@ def serve(folder: Path, host: str, port: int) -> None:
     print(f"crmsim game: teams join at {base}join, the instructor at {base}instructor/join")
     print(f"round {game.open_round} of {game.rules.rounds}  (Ctrl-C stops)", flush=True)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        run(app, host, port)
     finally:
         stop.set()

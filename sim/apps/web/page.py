@@ -26,6 +26,8 @@ from sim.apps.web.session import Session, first_setup
 from sim.apps.web.setup_view import SetupView
 from sim.errors import InputError
 
+NETWORK_TAB = 3  # the network's tab: setup, run, compare, network, download
+
 
 @solara.component
 def Page() -> None:
@@ -71,20 +73,23 @@ def Page() -> None:
         with solara.lab.Tab(text("compare", lang)):
             CompareView(session, session.setup, lang).key(f"compare-{version.value}")
         with solara.lab.Tab(text("network", lang)):
-            NetworkView(session, lang, picture.value)
+            NetworkView(session, lang, picture.value, shown=tab.value == NETWORK_TAB)
         with solara.lab.Tab(text("download", lang)):
             DownloadView(session, lang, picture.value)
 
 
 @solara.component
-def NetworkView(session: Session, language: Language, picture: bytes) -> None:
-    """The social network of a small market at the current period (redrawn with the charts)."""
+def NetworkView(session: Session, language: Language, picture: bytes, shown: bool) -> None:
+    """The social network of a small market at the current period (redrawn with the charts
+    while its tab is ``shown``; a hidden tab draws nothing, so Play and Step stay quick)."""
     live = session.live
     graph = live.market.network.kind == "small_world"
-    drawable = graph and live.market.customers.count <= MAX_NETWORK_CUSTOMERS
+    drawable = graph and shown and live.market.customers.count <= MAX_NETWORK_CUSTOMERS
     chart = solara.use_memo(
-        lambda: network_chart(live, language) if drawable else None, [picture, language]
+        lambda: network_chart(live, language) if drawable else None, [picture, language, shown]
     )
+    if not shown:
+        return
     if not graph:
         solara.Info(text("network_none", language))
     elif chart is None:
