@@ -33,6 +33,7 @@ import pandas as pd
 from sim.errors import InputError
 from sim.experiments.folders import Experiment, ExperimentError, locked
 from sim.experiments.runs import portable, simulate
+from sim.model.blocks import threads, use_threads
 from sim.model.firms import decision_watch
 from sim.schema import MarketSpec
 from sim.strategies import portable_name
@@ -152,12 +153,14 @@ def worker_context() -> BaseContext:
     return context
 
 
-def start_worker(command: int, notes: str) -> None:
+def start_worker(command: int, notes: str, threads: int) -> None:
     """Worker initialiser: end this worker as soon as the ``command`` process is gone, so that a
     killed command leaves no process behind; keep a note of where this worker is in the folder
-    ``notes`` (one file per worker, named by its process id). Signals are the command's
+    ``notes`` (one file per worker, named by its process id); split a big market's loops over
+    at most ``threads`` threads (the workers share the cores). Signals are the command's
     business: a worker ignores Ctrl-C and ends quietly on SIGTERM."""
     global _record
+    use_threads(threads)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _record = os.open(Path(notes) / str(os.getpid()), os.O_CREAT | os.O_WRONLY, 0o600)
@@ -195,12 +198,13 @@ def process_exists(pid: int) -> bool:
 
 
 def process_pool(workers: int, notes: Path) -> ProcessPoolExecutor:
-    """The default executor: ``workers`` processes that end with us and note where they are."""
+    """The default executor: ``workers`` processes that end with us, note where they are and
+    share the cores."""
     return ProcessPoolExecutor(
         workers,
         mp_context=worker_context(),
         initializer=start_worker,
-        initargs=(os.getpid(), str(notes)),
+        initargs=(os.getpid(), str(notes), max(1, threads() // workers)),
     )
 
 

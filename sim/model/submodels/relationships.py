@@ -8,6 +8,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
+from sim.model.blocks import bounds, run_blocks
 from sim.model.population import Relationships, Stage, Traits
 from sim.model.submodels.choice import Purchases
 from sim.model.submodels.experience import FeltByPair
@@ -36,7 +37,9 @@ def update_relationships(
     crm = np.array([min(1.0, d.crm / know.crm_full_cost) for d in decisions])
     learn = np.minimum(1.0, know.base_rate + know.crm_rate * crm)
     active = np.empty_like(r.aware)
-    relate(
+    run_blocks(
+        relate,
+        bounds(r.n),
         by_pair.pairs,
         by_pair.times,
         by_pair.delights,
@@ -90,8 +93,10 @@ class Pace(NamedTuple):
     loyal_attachment: float
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def relate(
+    start: int,
+    stop: int,
     pairs: NDArray[np.intp],
     times: NDArray[np.int64],
     delights: NDArray[np.float64],
@@ -108,16 +113,17 @@ def relate(
     stage: NDArray[np.int8],
     active: NDArray[np.bool_],
 ) -> None:
-    """Every customer-firm pair's relationship after this period, in place: trust, attachment,
+    """Customers ``start`` to ``stop``: each of their customer-firm pairs' relationship after
+    this period, in place: trust, attachment,
     profile, purchase count, last purchase and stage; ``active`` is filled. ``pairs`` are the
     pairs that bought (flat i·F + j, ascending), ``times`` how often, ``delights`` and
     ``letdowns`` how many of those purchases were above desired and below adequate;
     ``unlearnt`` is 1 − each firm's learning rate. A pair that did not buy gets the same
     formulas with no purchase, without the powers (x ** 0 = 1 exactly, and no delights,
     let-downs or purchases add exactly 0): the numbers of the formulas, bit for bit."""
-    n, f = trust.shape
-    p = 0  # the next pair that bought
-    for i in range(n):
+    f = trust.shape[1]
+    p = np.searchsorted(pairs, start * f)  # the next pair that bought
+    for i in range(start, stop):
         for j in range(f):
             if p < pairs.size and pairs[p] == i * f + j:
                 t = trust[i, j]
