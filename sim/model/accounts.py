@@ -43,8 +43,10 @@ class Accounts(NamedTuple):
     value: NDArray[np.float64]  # the firm's estimate of lifetime value, $ (written)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def settle_accounts(
+    start: int,
+    stop: int,
     customer: NDArray[np.int64],
     firm: NDArray[np.int64],
     revenue: NDArray[np.float64],
@@ -56,7 +58,8 @@ def settle_accounts(
     terms: Terms,
     accounts: Accounts,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """Every pair's accounts after this period's purchases (``customer``, ``firm``, ``revenue``,
+    """The accounts of every pair of customers ``start`` to ``stop`` after this period's
+    purchases (``customer``, ``firm``, ``revenue``,
     ``margin``: one per purchase, grouped by customer in order, as ``Purchases`` keeps them), in
     place: spend (the pair's purchases added up in order, from 0), cumulative revenue and
     margin, the smoothed margin rate (rate + smoothing·(margin − rate)), the acquisition cost of
@@ -64,15 +67,15 @@ def settle_accounts(
     (:func:`~sim.model.lifetime_value.lifetime_estimate`).
 
     Returns per firm the counts (customers won, active customers, pairs at ``loyal_stage``) and
-    the sums over active customers of spend, satisfaction, lifetime value, knowledge and spend
-    at all firms (each added in customer order, as numpy's einsum adds them).
+    the sums over these active customers of spend, satisfaction, lifetime value, knowledge and
+    spend at all firms (each added in customer order).
     """
     a, t = accounts, terms
-    n, f = a.spend.shape
+    f = a.spend.shape[1]
     counts, sums = np.zeros((3, f), np.int64), np.zeros((5, f))
     spent, earned = np.zeros(f), np.zeros(f)  # this customer's, per firm
-    p = 0  # the customer's first purchase
-    for i in range(n):
+    p = np.searchsorted(customer, start)  # the customer's first purchase
+    for i in range(start, stop):
         for j in range(f):
             spent[j] = earned[j] = 0.0
         while p < customer.size and customer[p] == i:

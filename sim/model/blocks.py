@@ -4,10 +4,12 @@ A compiled loop that releases the GIL (``nogil=True``) and works on customers ``
 ``stop`` runs block by block on a pool of threads (:func:`run_blocks`). Each block writes only
 its own customers' rows, and where a loop takes the next random draw or the next purchase, it
 starts from an offset counted before it runs. The blocks depend on the number of customers only,
-never on the number of threads, so a run is the same, bit for bit, on any machine; and as each
-customer's numbers are the same in any block, it is also the same as in one block
-(tests/engine/test_blocks.py). Markets under ``2 · MIN_BLOCK`` customers are one block, run in
-the calling thread: there a thread costs more than it saves.
+never on the number of threads, so a run is the same, bit for bit, on any machine
+(tests/engine/test_blocks.py). Each customer's numbers are the same in any block; sums over
+customers (the books' totals, word of mouth's two halves in sim.model.network) are added block
+by block, so another split would change them (and what follows from them) within rounding.
+Markets under ``2 · MIN_BLOCK`` customers are one block, run in the calling thread: there a
+thread costs more than it saves.
 """
 
 from __future__ import annotations
@@ -67,3 +69,21 @@ def run_blocks(kernel: Callable[..., Any], edges: NDArray[np.int64], *args: Any)
             _pool = ThreadPoolExecutor(threads(), thread_name_prefix="crmsim-block")
         jobs = [_pool.submit(kernel, int(a), int(b), *args) for a, b in pairwise(edges)]
     return [job.result() for job in jobs]
+
+
+def firsts(edges: NDArray[np.int64], counts: NDArray | None = None, mask: NDArray | None = None):
+    """Where each block's share of something starts (random draws, purchases), from how many
+    each customer has (``counts``: one number per customer) or which of its pairs have one
+    (``mask``: (N, F) booleans): the running total over the blocks before it."""
+    if mask is not None:
+        per_block = [np.count_nonzero(mask[a:b]) for a, b in pairwise(edges)]
+    else:
+        per_block = np.add.reduceat(counts, edges[:-1]) if counts.size else [0]
+    return np.concatenate([[0], np.cumsum(per_block)[:-1]]).astype(np.int64)
+
+
+def joined(array: NDArray, starts: NDArray[np.int64], lengths: list[int]) -> NDArray:
+    """The parts ``array[start:start + length]`` that the blocks wrote, one after the other."""
+    if len(lengths) == 1:
+        return array[starts[0] : starts[0] + lengths[0]]
+    return np.concatenate([array[a : a + k] for a, k in zip(starts, lengths, strict=True)])

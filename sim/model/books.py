@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.model.accounts import Accounts, Terms, served_accounts, settle_accounts
+from sim.model.blocks import bounds, run_blocks
 from sim.model.channel.settlement import ChannelTake
 from sim.model.firms import Firm
 from sim.model.lifetime_value import LifetimeValues
@@ -228,36 +229,39 @@ def keep_books(
     per-firm ``contacts``, ``complaints`` and ``recoveries``; ``channel`` what retailers take of
     each firm's revenue (the purchases' margins are then already net of the stores' cut)."""
     r, f = relations, relations.f
-    (won, customers, loyal), (wallet_here, satisfaction, equity, knowledge, wallet_all) = (
-        settle_accounts(
-            purchases.customer,
-            purchases.firm,
-            purchases.revenue,
-            purchases.margin,
-            active,
-            active_before,
-            r.stage,
-            int(Stage.LOYAL),
-            Terms(
-                economics.margin_smoothing,
-                economics.acquisition_cost,
-                np.clip(cohorts.retention_estimate(period), 0.01, 0.99),
-                economics.discount_rate,
-            ),
-            Accounts(
-                r.spend,
-                r.cumulative_revenue,
-                r.cumulative_margin,
-                r.margin_rate,
-                r.cost_to_serve,
-                r.trust,
-                r.knowledge,
-                r.satisfaction,
-                lifetime.retention,
-                lifetime.value,
-            ),
-        )
+    settled = run_blocks(
+        settle_accounts,
+        bounds(r.n),
+        purchases.customer,
+        purchases.firm,
+        purchases.revenue,
+        purchases.margin,
+        active,
+        active_before,
+        r.stage,
+        int(Stage.LOYAL),
+        Terms(
+            economics.margin_smoothing,
+            economics.acquisition_cost,
+            np.clip(cohorts.retention_estimate(period), 0.01, 0.99),
+            economics.discount_rate,
+        ),
+        Accounts(
+            r.spend,
+            r.cumulative_revenue,
+            r.cumulative_margin,
+            r.margin_rate,
+            r.cost_to_serve,
+            r.trust,
+            r.knowledge,
+            r.satisfaction,
+            lifetime.retention,
+            lifetime.value,
+        ),
     )
+    # the blocks' counts and sums, added block after block
+    won, customers, loyal = sum(counts for counts, _ in settled)
+    wallet_here, satisfaction, equity, knowledge, wallet_all = sum(sums for _, sums in settled)
     cohort, repeat = cohorts.complete(period)
     sold = np.bincount(purchases.firm, minlength=f)
     revenue = np.bincount(purchases.firm, purchases.revenue, minlength=f).astype(float)

@@ -7,6 +7,7 @@ import scipy.sparse as sp
 from numba import njit
 from numpy.typing import NDArray
 
+from sim.model.blocks import bounds, run_blocks
 from sim.schema import Network
 
 
@@ -72,30 +73,43 @@ class SocialNetwork:
         if self.kind == "fully_mixed":
             mean = talk.mean(axis=0, dtype=np.float64).astype(np.float32)
             return np.broadcast_to(mean, talk.shape).copy()
-        return mean_over_contacts(self.indptr, self.indices, self.share, talk)
+        # The talkers in two halves, each adding into its own copy, when the market is big
+        # enough to split (sim.model.blocks): two cores then share the work; the halves'
+        # copies are added at the end (the first half's terms, then the second's).
+        halves = np.array([0, self.n // 2, self.n]) if bounds(self.n).size > 2 else bounds(self.n)
+        out = np.zeros((halves.size - 1, *talk.shape), dtype=np.float32)
+        run_blocks(
+            mean_over_contacts, halves, halves, self.indptr, self.indices, self.share, talk, out
+        )
+        return out[0] if out.shape[0] == 1 else out[0] + out[1]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def mean_over_contacts(
+    start: int,
+    stop: int,
+    edges: NDArray[np.int64],
     indptr: NDArray[np.uint32],
     indices: NDArray[np.uint32],
     share: NDArray[np.float32],
     talk: NDArray[np.float32] | NDArray[np.bool_],
-) -> NDArray[np.float32]:
-    """out[i, c] = Σ share[i]·talk[j, c] over i's contacts j, added from 0 in i's list order
-    (highest contact first), in single precision: the row-normalised sparse product.
+    out: NDArray[np.float32],
+) -> None:
+    """out[b, i, c] = Σ share[i]·talk[j, c] over i's contacts j from ``start`` to ``stop`` (b: the
+    block of ``edges`` that starts at ``start``), added from 0 in i's list order (highest
+    contact first), in single precision: the row-normalised sparse product, as far as these
+    talkers go.
 
     Computed from the talkers: each customer j who says something (talk ≠ 0; few, usually) adds
     its term to each of its contacts i (the network is undirected), taking j from the highest
     down, so each sum gets its terms in list order; the silent add exactly 0 and are skipped.
     """
-    n, k = talk.shape
-    out = np.zeros((n, k), dtype=np.float32)
-    for j in range(n - 1, -1, -1):
+    k = talk.shape[1]
+    mine = out[np.searchsorted(edges, start)]
+    for j in range(stop - 1, start - 1, -1):
         for c in range(k):
             said = talk[j, c]
             if said != 0:
                 for e in range(indptr[j], indptr[j + 1]):
                     i = indices[e]
-                    out[i, c] += share[i] * said
-    return out
+                    mine[i, c] += share[i] * said

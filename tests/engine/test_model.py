@@ -372,6 +372,30 @@ def test_occasions_are_poisson_by_inversion_and_above_the_limit_by_numpy():
     assert (again[::2] == 0).all() and again[1::2].min() > 20
 
 
+def shop_alone(occasions: int, draws: np.ndarray, utility: np.ndarray, limit: float):
+    """:func:`shop` for one customer (outside value 23, noise 5, basket 1, price 10, unit cost
+    4): (occasions kept, firms bought from, revenue, margin, purchases per firm, leaving)."""
+    one, edges = np.zeros(1, dtype=np.intp), np.array([0, 1])
+    price, cost = np.full((1, 3), 10.0), np.full((1, 3), 4.0)
+    customer, firm = np.empty(occasions, np.int64), np.empty(occasions, np.int64)
+    revenue, margin = np.empty(occasions), np.empty(occasions)
+    count, leaving = np.zeros((1, 3), np.int32), np.zeros(1, np.bool_)
+    kept, sold = shop(
+        0, 1, edges, np.zeros(1, np.int64), one, np.array([occasions]), draws, utility, one,
+        23.0, 5.0, np.array([limit]), np.ones(1), price, cost, customer, firm, revenue, margin,
+        count, leaving,
+    )  # fmt: skip
+    assert (customer[:sold] == 0).all()
+    return (
+        kept,
+        firm[:sold].tolist(),
+        revenue[:sold].tolist(),
+        margin[:sold].tolist(),
+        count.tolist(),
+        bool(leaving[0]),
+    )
+
+
 def test_each_occasion_takes_the_option_its_uniform_draw_falls_on():
     """One uniform draw per occasion is inverted through the logit shares' distribution function
     (firms in order, the outside option last): draws inside each option's interval pick it, an
@@ -382,23 +406,13 @@ def test_each_occasion_takes_the_option_its_uniform_draw_falls_on():
     edges = np.cumsum(shares)
     middles = (np.append(0.0, edges[:-1]) + edges) / 2  # one draw inside each option's interval
     draws = np.delete(middles, 1)  # firm 1 is unknown: no interval to draw in
-    one = np.zeros(1, dtype=np.intp)
-    price, cost = np.full((1, 3), 10.0), np.full((1, 3), 4.0)
-    occasions = np.array([draws.size])
-    kept, sold, bought_by, firm, revenue, margin, count, leaving = shop(
-        one, occasions, draws, utility, one, 23.0, 5.0, np.array([np.inf]), np.ones(1), price, cost
-    )
-    assert (kept, sold) == (3, 2) and bought_by[:sold].tolist() == [0, 0]
-    assert firm[:sold].tolist() == [0, 2] and count.tolist() == [[1, 0, 1]]
-    assert revenue[:sold].tolist() == [10.0, 10.0] and margin[:sold].tolist() == [6.0, 6.0]
-    assert not leaving[0]
+    kept, firms, revenue, margin, count, leaving = shop_alone(draws.size, draws, utility, np.inf)
+    assert (kept, firms, count) == (3, [0, 2], [[1, 0, 1]])
+    assert revenue == [10.0, 10.0] and margin == [6.0, 6.0] and not leaving
     just_below = np.nextafter(edges[:-1], 0.0)[[0, 2]]  # the last draws still in firms 0 and 2
-    assert shop(one, np.array([2]), just_below, utility, one, 23.0, 5.0, np.array([np.inf]),
-                np.ones(1), price, cost)[3][:2].tolist() == [0, 2]  # fmt: skip
-    kept, sold, *_, count, leaving = shop(
-        one, occasions, draws, utility, one, 23.0, 5.0, np.array([1.0]), np.ones(1), price, cost
-    )
-    assert (kept, sold, count.tolist(), bool(leaving[0])) == (1, 1, [[1, 0, 0]], True)
+    assert shop_alone(2, just_below, utility, np.inf)[1] == [0, 2]
+    kept, firms, _, _, count, leaving = shop_alone(draws.size, draws, utility, 1.0)
+    assert (kept, firms, count, leaving) == (1, [0], [[1, 0, 0]], True)
 
 
 def logit_cells(market: Market, noise_factor: float = 1.0):

@@ -6,6 +6,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
+from sim.model.blocks import bounds, firsts, run_blocks
 from sim.model.population import Relationships
 from sim.schema import Economics
 from sim.strategies import Decision
@@ -22,18 +23,28 @@ def advertise(
     ads = np.array([d.advertising for d in decisions])
     reach = 1.0 - np.exp(-economics.ad_effectiveness * ads)
     aware = relations.aware
-    learn_of_firms(rng.random(aware.size - np.count_nonzero(aware)), reach, aware)
+    unaware = ~aware
+    edges = bounds(relations.n)
+    draws = rng.random(np.count_nonzero(unaware))
+    run_blocks(learn_of_firms, edges, edges, firsts(edges, mask=unaware), draws, reach, aware)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def learn_of_firms(
-    draws: NDArray[np.float64], reach: NDArray[np.float64], aware: NDArray[np.bool_]
+    start: int,
+    stop: int,
+    edges: NDArray[np.int64],
+    first: NDArray[np.int64],
+    draws: NDArray[np.float64],
+    reach: NDArray[np.float64],
+    aware: NDArray[np.bool_],
 ) -> None:
-    """Each pair not yet aware (row-major order) takes the next of ``draws`` and becomes aware
-    of firm j if it is below reach[j]; in place."""
-    n, f = aware.shape
-    k = 0
-    for i in range(n):
+    """Each pair of customers ``start`` to ``stop`` not yet aware (row-major order) takes the
+    next of ``draws`` (block b's from ``first[b]`` on) and becomes aware of firm j if it is
+    below reach[j]; in place."""
+    f = aware.shape[1]
+    k = first[np.searchsorted(edges, start)]
+    for i in range(start, stop):
         for j in range(f):
             if not aware[i, j]:
                 aware[i, j] = draws[k] < reach[j]

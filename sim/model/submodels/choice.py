@@ -8,6 +8,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
+from sim.model.blocks import bounds, firsts, joined, run_blocks
 from sim.model.events import Conditions
 from sim.model.population import Traits
 from sim.model.submodels.offers import Offers
@@ -47,7 +48,9 @@ def shopping_occasions(
     ``INVERSION_LIMIT`` (rare) take numpy's Poisson draw instead, after the others."""
     c = customers
     rate = c.purchase_rate * conditions.purchase_rate
-    occasions = poisson_by_inversion(rng.random(c.count), rate, c.in_category)
+    occasions = np.zeros(c.count, dtype=np.int64)
+    draws = rng.random(c.count)
+    run_blocks(poisson_by_inversion, bounds(c.count), draws, rate, c.in_category, occasions)
     high = np.flatnonzero(occasions < 0)
     occasions[high] = rng.poisson(rate[high])
     return occasions
@@ -56,14 +59,19 @@ def shopping_occasions(
 INVERSION_LIMIT = 30.0  # occasions per period; exp(−rate) stays far from underflow below it
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def poisson_by_inversion(
-    draws: NDArray[np.float64], rate: NDArray[np.float64], in_category: NDArray[np.bool_]
-) -> NDArray[np.int64]:
-    """The smallest k whose Poisson(rate) distribution function exceeds the customer's uniform
-    draw (0 out of the category; −1 where rate > INVERSION_LIMIT, left to the caller)."""
-    k = np.zeros(draws.size, dtype=np.int64)
-    for i in range(draws.size):
+    start: int,
+    stop: int,
+    draws: NDArray[np.float64],
+    rate: NDArray[np.float64],
+    in_category: NDArray[np.bool_],
+    k: NDArray[np.int64],
+) -> None:
+    """Customers ``start`` to ``stop``: k[i] += the smallest k whose Poisson(rate) distribution
+    function exceeds the customer's uniform draw (k starts at 0; stays 0 out of the category;
+    −1 where rate > INVERSION_LIMIT, left to the caller)."""
+    for i in range(start, stop):
         if not in_category[i]:
             continue
         if rate[i] > INVERSION_LIMIT:
@@ -75,7 +83,6 @@ def poisson_by_inversion(
             k[i] += 1
             term *= rate[i] / k[i]
             below += term
-    return k
 
 
 def choose(
@@ -99,26 +106,34 @@ def choose(
     limit = np.full(c.count, np.inf)
     limit[shoppers] = purchases_before_leaving(c.dropout[shoppers], rng)
     row = np.arange(c.count) if offers.row is None else offers.row
-    kept, sold, customer, firm, revenue, margin, count, leaving = shop(
-        shoppers,
-        occasions,
-        draws,
-        offers.utility,
-        row,
-        choice.outside_value,
-        choice.noise,
-        limit,
-        c.basket,
-        offers.price,
-        offers.unit_cost,
-    )
+    f = offers.utility.shape[1]
+    m = draws.size  # at most one purchase per occasion
+    customer, firm = np.empty(m, np.int64), np.empty(m, np.int64)
+    revenue, margin = np.empty(m), np.empty(m)
+    count, leaving = np.zeros((c.count, f), np.int32), np.zeros(c.count, np.bool_)
+    edges = bounds(shoppers.size)
+    first = firsts(edges, counts=occasions[shoppers])  # each block's first draw
+    done = run_blocks(
+        shop, edges, edges, first, shoppers, occasions, draws, offers.utility, row,
+        choice.outside_value, choice.noise, limit, c.basket, offers.price, offers.unit_cost,
+        customer, firm, revenue, margin, count, leaving,
+    )  # fmt: skip
+    kept = sum(happened for happened, _ in done)
+    sold = [bought for _, bought in done]
     return Purchases(
-        customer[:sold], firm[:sold], revenue[:sold], margin[:sold], kept, count, leaving
+        *(joined(a, first, sold) for a in (customer, firm, revenue, margin)),
+        kept,
+        count,
+        leaving,
     )
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def shop(
+    start: int,
+    stop: int,
+    edges: NDArray[np.int64],
+    first: NDArray[np.int64],
     shoppers: NDArray[np.intp],
     occasions: NDArray[np.int64],
     draws: NDArray[np.float64],
@@ -130,25 +145,28 @@ def shop(
     basket: NDArray[np.float64],
     price: NDArray[np.float64],
     unit_cost: NDArray[np.float64],
-) -> tuple[int, int, NDArray, NDArray, NDArray, NDArray, NDArray, NDArray]:
-    """Every occasion of every shopper in turn (``shoppers`` ascending, ``draws``: one uniform
-    number in [0, 1) per occasion, in that order): the logit weights exp((U − max U)/noise) of
+    customer: NDArray[np.int64],
+    firm: NDArray[np.int64],
+    revenue: NDArray[np.float64],
+    margin: NDArray[np.float64],
+    count: NDArray[np.int32],
+    leaving: NDArray[np.bool_],
+) -> tuple[int, int]:
+    """Every occasion of shoppers ``start`` to ``stop`` in turn (``shoppers`` ascending,
+    ``draws``: one uniform number in [0, 1) per occasion, in that order, this block's from
+    ``first[b]`` on, block b starting at ``edges[b]``): the logit weights exp((U − max U)/noise) of
     the customer's options (firms, then the outside option) are computed once, and each
     occasion takes the first option whose running sum of weights exceeds draw × their total
     (the inverse of the logit shares' distribution function); once a customer has made
-    ``limit`` purchases it leaves and its later occasions do not happen. Returns the occasions
-    that happened, the purchases (count, then customer, firm, revenue and margin of each, in
-    arrays longer than that count), purchases per pair and who leaves."""
-    n, f = limit.size, utility.shape[1]
-    customer = np.empty(draws.size, dtype=np.int64)
-    firm = np.empty(draws.size, dtype=np.int64)
-    revenue = np.empty(draws.size)
-    margin = np.empty(draws.size)
-    count = np.zeros((n, f), dtype=np.int32)
-    leaving = np.zeros(n, dtype=np.bool_)
+    ``limit`` purchases it leaves and its later occasions do not happen. Writes customer, firm,
+    revenue and margin of each purchase from the block's first draw on, purchases per pair and
+    who leaves; returns the occasions that happened and the purchases made."""
+    f = utility.shape[1]
     running = np.empty(f + 1)  # the customer's running sum of logit weights
-    kept = sold = k = 0
-    for i in shoppers:
+    k = base = first[np.searchsorted(edges, start)]  # the block's first draw
+    kept = sold = 0
+    for s in range(start, stop):
+        i = shoppers[s]
         r = row[i]
         top = outside_value
         for j in range(f):
@@ -172,10 +190,11 @@ def shop(
             if pick == f:
                 continue  # the outside option
             before += 1
-            customer[sold], firm[sold] = i, pick
-            revenue[sold] = basket[i] * price[r, pick]
-            margin[sold] = revenue[sold] - basket[i] * unit_cost[r, pick]
+            at = base + sold
+            customer[at], firm[at] = i, pick
+            revenue[at] = basket[i] * price[r, pick]
+            margin[at] = revenue[at] - basket[i] * unit_cost[r, pick]
             count[i, pick] += 1
             leaving[i] = before == limit[i]
             sold += 1
-    return kept, sold, customer, firm, revenue, margin, count, leaving
+    return kept, sold

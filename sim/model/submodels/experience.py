@@ -8,6 +8,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
+from sim.model.blocks import bounds, joined, run_blocks
 from sim.model.equations import failure_probability, satisfaction_response, shortfall_weight
 from sim.model.events import Conditions
 from sim.model.population import Relationships, Traits
@@ -62,8 +63,8 @@ def experience(
     performance = rng.normal(0.0, x.performance_noise, m)
     satisfaction = np.empty(m)
     delighted, inadequate = np.empty(m, np.bool_), np.empty(m, np.bool_)
-    feel(
-        purchases.customer, purchases.firm,
+    run_blocks(
+        feel, bounds(c.count), purchases.customer, purchases.firm,
         np.arange(c.count) if offers.row is None else offers.row, failure_draws, performance,
         offers.delivered_value, offers.service, conditions.failure_floor, relations.attachment,
         c.in_category, c.expectation, x.failure_base, x.failure_service_scale, x.failure_loss,
@@ -74,8 +75,10 @@ def experience(
     return Felt(satisfaction, delighted, inadequate)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def feel(
+    start: int,
+    stop: int,
     customer: NDArray[np.int64],
     firm: NDArray[np.int64],
     row: NDArray[np.intp],
@@ -103,13 +106,15 @@ def feel(
     delighted: NDArray[np.bool_],
     inadequate: NDArray[np.bool_],
 ) -> None:
-    """S7 for every customer in turn (purchases grouped by customer, in order): each purchase's
+    """S7 for customers ``start`` to ``stop`` in turn (purchases grouped by customer, in order):
+    each purchase's
     realised value (failure on ``failure_draws`` < chance, plus the ``performance`` noise in $),
     satisfaction, delight and letdown against the expectation held at the start of the period
     (written into the last three arrays); then the customer's expectation adapts to the mean
     realised value of its purchases (expectation_up or _down of the gap) and drifts, in place."""
-    m, p = customer.size, 0
-    for i in range(expectation.size):
+    m = customer.size
+    p = np.searchsorted(customer, start)  # the customer's first purchase
+    for i in range(start, stop):
         expected = expectation[i]
         bought, realised_sum = 0, 0.0
         while p < m and customer[p] == i:
@@ -147,34 +152,42 @@ class FeltByPair:
 def felt_by_pair(purchases: Purchases, felt: Felt) -> FeltByPair:
     """:class:`FeltByPair` of this period's purchases: each pair's values added in purchase
     order, from 0 (as numpy's bincount adds them)."""
-    return FeltByPair(
-        *add_up_by_pair(
-            purchases.customer,
-            purchases.firm,
-            purchases.count.shape[1],
-            felt.satisfaction,
-            felt.delighted,
-            felt.inadequate,
-        )
-    )
+    customer = purchases.customer
+    m, f = customer.size, purchases.count.shape[1]
+    out = (np.empty(m, np.intp), np.empty(m, np.int64), np.empty(m), np.empty(m), np.empty(m))
+    edges = bounds(purchases.count.shape[0])
+    first = np.searchsorted(customer, edges[:-1])  # each block's first purchase
+    pairs = run_blocks(
+        add_up_by_pair, edges, customer, purchases.firm, f, felt.satisfaction, felt.delighted,
+        felt.inadequate, *out,
+    )  # fmt: skip
+    return FeltByPair(*(joined(a, first, pairs) for a in out))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def add_up_by_pair(
+    start: int,
+    stop: int,
     customer: NDArray[np.int64],
     firm: NDArray[np.int64],
     f: int,
     satisfaction: NDArray[np.float64],
     delighted: NDArray[np.bool_],
     inadequate: NDArray[np.bool_],
-) -> tuple[NDArray, NDArray, NDArray, NDArray, NDArray]:
-    """:func:`felt_by_pair` in one pass over the purchases, grouped by customer in order."""
+    pairs: NDArray[np.intp],
+    times: NDArray[np.int64],
+    total: NDArray[np.float64],
+    delights: NDArray[np.float64],
+    letdowns: NDArray[np.float64],
+) -> int:
+    """:func:`felt_by_pair` for customers ``start`` to ``stop``, in one pass over their purchases
+    (grouped by customer, in order), written from their first purchase's place on; returns how
+    many pairs bought."""
     m = customer.size
-    pairs, times = np.empty(m, np.intp), np.empty(m, np.int64)
-    total, delights, letdowns = np.empty(m), np.empty(m), np.empty(m)
+    p = base = np.searchsorted(customer, start)
+    k = base  # pairs that bought ≤ purchases: this block's pairs fit in its purchases' places
     count, summed = np.zeros(f, np.int64), np.zeros((3, f))  # this customer's, per firm
-    k = p = 0
-    while p < m:
+    while p < m and customer[p] < stop:
         i = customer[p]
         for j in range(f):
             count[j] = 0
@@ -191,4 +204,4 @@ def add_up_by_pair(
                 pairs[k], times[k] = i * f + j, count[j]
                 total[k], delights[k], letdowns[k] = summed[0, j], summed[1, j], summed[2, j]
                 k += 1
-    return pairs[:k], times[:k], total[:k], delights[:k], letdowns[:k]
+    return k - base

@@ -9,6 +9,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
+from sim.model.blocks import bounds, run_blocks
 from sim.model.events import Conditions
 from sim.model.firms import Firm
 from sim.model.lifetime_value import LifetimeValues
@@ -140,16 +141,19 @@ def personalised_offers(
         personnel_cost=np.array([rate.personnel for rate in rates]) * personnel,
     )
     delivered, utility, paid, service, unit_cost = (np.empty((m, len(firms))) for _ in range(5))
-    offer_terms(
-        rows, c.taste, c.segment_distance, c.misfit_sensitivity, c.value_weights,
-        c.cost_sensitivities, r.knowledge, r.stage, r.last_firm, r.trust, r.attachment, r.aware,
-        tier_extra, standard, list_costs, terms, delivered, utility, paid, service, unit_cost,
+    run_blocks(
+        offer_terms, bounds(m), rows, c.taste, c.segment_distance, c.misfit_sensitivity,
+        c.value_weights, c.cost_sensitivities, r.knowledge, r.stage, r.last_firm, r.trust,
+        r.attachment, r.aware, tier_extra, standard, list_costs, terms, delivered, utility, paid,
+        service, unit_cost,
     )  # fmt: skip
     return Offers(delivered, paid, service, unit_cost, utility, row)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def offer_terms(
+    start: int,
+    stop: int,
     rows: NDArray[np.intp],
     taste: NDArray[np.float64],
     segment_distance: NDArray[np.float64],
@@ -172,12 +176,13 @@ def offer_terms(
     service: NDArray[np.float64],
     unit_cost: NDArray[np.float64],
 ) -> None:
-    """The offer firm j makes to the customer of row k (customer ``rows[k]``), written into row
+    """For rows k from ``start`` to ``stop``: the offer firm j makes to the customer of row k
+    (customer ``rows[k]``), written into row
     k of ``delivered``, ``utility``, ``paid``, ``service`` and ``unit_cost``: the customer's
     weights (``w``, ``s``) applied to the standard offers' values and costs (``standard``,
     ``list_costs``: (4, F)), then what personalisation, tiers and discounts change. Each line is
     one step of docs/model.md's S5."""
-    for k in range(rows.size):
+    for k in range(start, stop):
         i = rows[k]
         for j in range(delivered.shape[1]):
             # fit: the distance from the customer's ideal to the variant offered (dist, d', d'';

@@ -6,6 +6,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
+from sim.model.blocks import bounds, firsts, run_blocks
 from sim.model.network import SocialNetwork
 from sim.model.population import Relationships
 from sim.schema import WordOfMouth
@@ -23,7 +24,13 @@ def word_of_mouth(
     what they hear. Random numbers are drawn only where they decide something: one per active
     pair (who talks), one per pair not yet aware (who hears of the firm)."""
     r = relations
-    said = talkers(
+    edges = bounds(r.n)
+    said = np.zeros((r.n, 2 * r.f), dtype=np.bool_)
+    run_blocks(
+        talkers,
+        edges,
+        edges,
+        firsts(edges, mask=active),
         rng.random(np.count_nonzero(active)),
         active,
         r.satisfaction,
@@ -31,12 +38,17 @@ def word_of_mouth(
         r.recommendations,
         np.array([w.positive_threshold, w.talk_positive, w.talk_attached]),
         np.array([w.negative_threshold, w.talk_negative]),
+        said,
     )
     heard = network.exposure(said)  # praise in the first F columns, warnings in the last F
-    f = r.f
-    second_hop = network.exposure(np.ascontiguousarray(heard[:, f:]))
-    listen(
-        rng.random(r.aware.size - np.count_nonzero(r.aware)),
+    second_hop = network.exposure(np.ascontiguousarray(heard[:, r.f :]))
+    unaware = ~r.aware
+    run_blocks(
+        listen,
+        edges,
+        edges,
+        firsts(edges, mask=unaware),
+        rng.random(np.count_nonzero(unaware)),
         heard,
         second_hop,
         np.array([w.forward_negative, w.awareness, w.attitude]),
@@ -45,8 +57,12 @@ def word_of_mouth(
     )
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def talkers(
+    start: int,
+    stop: int,
+    edges: NDArray[np.int64],
+    first: NDArray[np.int64],
     talk: NDArray[np.float64],
     active: NDArray[np.bool_],
     satisfaction: NDArray[np.float64],
@@ -54,16 +70,18 @@ def talkers(
     recommendations: NDArray[np.int32],
     positive: NDArray[np.float64],
     negative: NDArray[np.float64],
-) -> NDArray[np.bool_]:
-    """Who praises each firm (the first F columns) and who warns against it (the last F), as
-    one (N, 2F) mask, from one uniform draw per active pair (``talk``, active pairs in row-major
-    order): praise if satisfaction > positive[0] and talk < positive[1] + positive[2]·attachment
+    said: NDArray[np.bool_],
+) -> None:
+    """Who of customers ``start`` to ``stop`` praises each firm (the first F columns of
+    ``said``) and who warns against it (the last F), from one uniform draw per active pair
+    (``talk``, active pairs in row-major order; block b's, starting at customer ``edges[b]``,
+    from ``first[b]`` on):
+    praise if satisfaction > positive[0] and talk < positive[1] + positive[2]·attachment
     (each praise counted in ``recommendations``); warn if satisfaction < negative[0] and
     talk < negative[1]."""
-    n, f = active.shape
-    said = np.zeros((n, 2 * f), dtype=np.bool_)
-    k = 0
-    for i in range(n):
+    f = active.shape[1]
+    k = first[np.searchsorted(edges, start)]
+    for i in range(start, stop):
         for j in range(f):
             if active[i, j]:
                 u = talk[k]
@@ -73,11 +91,14 @@ def talkers(
                     said[i, j] = True
                     recommendations[i, j] += 1
                 said[i, f + j] = satisfaction[i, j] < negative[0] and u < negative[1]
-    return said
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def listen(
+    start: int,
+    stop: int,
+    edges: NDArray[np.int64],
+    first: NDArray[np.int64],
     draws: NDArray[np.float64],
     heard: NDArray[np.float64],
     second_hop: NDArray[np.float64],
@@ -85,14 +106,14 @@ def listen(
     aware: NDArray[np.bool_],
     trust: NDArray[np.float64],
 ) -> None:
-    """What each listener heard, H⁺ (``heard``'s first F columns) and the warnings
-    H⁻ = X(warn) (its last F) + weights[0]·X(X(warn)) (``second_hop``): a pair not yet aware
-    becomes aware with chance 1 − exp(−weights[1]·(H⁺ + H⁻)) (one uniform of ``draws`` per such
-    pair, in row-major order) and trust moves by weights[2]·(H⁺ − H⁻), within [−1, 1]; in
-    place."""
-    n, f = aware.shape
-    k = 0
-    for i in range(n):
+    """What each listener from ``start`` to ``stop`` heard, H⁺ (``heard``'s first F columns)
+    and the warnings H⁻ = X(warn) (its last F) + weights[0]·X(X(warn)) (``second_hop``): a
+    pair not yet aware becomes aware with chance 1 − exp(−weights[1]·(H⁺ + H⁻)) (one uniform
+    of ``draws`` per such pair, in row-major order; block b's from ``first[b]`` on) and trust
+    moves by weights[2]·(H⁺ − H⁻), within [−1, 1]; in place."""
+    f = aware.shape[1]
+    k = first[np.searchsorted(edges, start)]
+    for i in range(start, stop):
         for j in range(f):
             warnings = second_hop[i, j] * weights[0] + heard[i, f + j]
             if not aware[i, j]:
