@@ -25,11 +25,12 @@ def small_blocks(monkeypatch: pytest.MonkeyPatch):
 
 
 def final_state(scenario: str, seed: int) -> dict[str, np.ndarray]:
-    """Every relationship array after 18 periods at 3,000 customers."""
+    """Every relationship array and every firm's metrics after 18 periods at 3,000 customers."""
     market = Market(load(scenario, ["customers.count=3000", "periods=18"]).spec, rng=seed)
     market.run_for(18)
-    r = market.relations
-    return {k: v.copy() for k, v in vars(r).items() if isinstance(v, np.ndarray)}
+    state = {k: v.copy() for k, v in vars(market.relations).items() if isinstance(v, np.ndarray)}
+    metrics = market.firm_metrics().select_dtypes("number")
+    return state | {f"metric {name}": column.to_numpy() for name, column in metrics.items()}
 
 
 def assert_same_bits(one: dict[str, np.ndarray], other: dict[str, np.ndarray]) -> None:
@@ -91,3 +92,14 @@ def test_block_results_come_back_in_block_order(small_blocks):
 def test_threads_must_be_at_least_one():
     with pytest.raises(ValueError, match="at least 1"):
         blocks.use_threads(0)
+
+
+def test_for_each_runs_the_firms_on_the_threads_in_a_big_market_only(small_blocks):
+    def where(j: int) -> tuple[int, str]:
+        return j, threading.current_thread().name
+
+    small = blocks.for_each(where, range(3), customers=599)
+    big = blocks.for_each(where, range(3), customers=600)
+    assert [j for j, _ in small] == [j for j, _ in big] == [0, 1, 2]
+    assert {name for _, name in small} == {threading.current_thread().name}
+    assert all(name.startswith("crmsim-block") for _, name in big)
