@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
 from typing import Any
@@ -33,9 +33,9 @@ _pool_lock = threading.Lock()  # markets may step in several threads (the app's 
 
 
 def use_threads(count: int) -> None:
-    """Run blocks on at most ``count`` threads (≥ 1) from now on in this process; a process
-    pool's workers call it so that its processes share the cores rather than each taking all
-    of them."""
+    """Run blocks on at most ``count`` threads (≥ 1) from now on in this process, before any
+    market steps; a process pool's workers call it so that its processes share the cores
+    rather than each taking all of them."""
     global _threads, _pool
     if count < 1:
         raise ValueError(f"threads must be at least 1, got {count}")
@@ -58,16 +58,22 @@ def bounds(n: int) -> NDArray[np.int64]:
     return np.linspace(0, n, count + 1).astype(np.int64)
 
 
+def pool() -> ThreadPoolExecutor:
+    """This process's threads for blocks (started on first use)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(threads(), thread_name_prefix="crmsim-block")
+        return _pool
+
+
 def run_blocks(kernel: Callable[..., Any], edges: NDArray[np.int64], *args: Any) -> list[Any]:
     """``kernel(start, stop, *args)`` for every block of ``edges`` (:func:`bounds`), at once on
     threads when there are several; the results in block order."""
     if edges.size == 2:
         return [kernel(int(edges[0]), int(edges[1]), *args)]
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(threads(), thread_name_prefix="crmsim-block")
-        jobs = [_pool.submit(kernel, int(a), int(b), *args) for a, b in pairwise(edges)]
+    workers = pool()
+    jobs = [workers.submit(kernel, int(a), int(b), *args) for a, b in pairwise(edges)]
     return [job.result() for job in jobs]
 
 
@@ -87,3 +93,13 @@ def joined(array: NDArray, starts: NDArray[np.int64], lengths: list[int]) -> NDA
     if len(lengths) == 1:
         return array[starts[0] : starts[0] + lengths[0]]
     return np.concatenate([array[a : a + k] for a, k in zip(starts, lengths, strict=True)])
+
+
+def for_each[T, R](function: Callable[[T], R], items: Sequence[T], customers: int) -> list[R]:
+    """``function(item)`` for every item (a firm, say), at once on the threads when the market
+    has ``2 · MIN_BLOCK`` customers or more (numpy lets go of the GIL in its array passes:
+    partitions, masks, gathers); the results in order. The calls must be independent: each
+    reads what the others do not write."""
+    if customers < 2 * MIN_BLOCK or len(items) < 2:
+        return [function(item) for item in items]
+    return [job.result() for job in [pool().submit(function, item) for item in items]]

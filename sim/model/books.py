@@ -10,14 +10,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import partial
-from itertools import pairwise
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from sim.model.accounts import Accounts, Terms, served_accounts, settle_accounts
-from sim.model.blocks import bounds, run_blocks
+from sim.model.blocks import bounds, for_each, run_blocks
 from sim.model.channel.settlement import ChannelTake
 from sim.model.firms import Firm
 from sim.model.lifetime_value import LifetimeValues
@@ -67,19 +66,16 @@ def concentration(
     pair's cumulative revenue, margin and cost to serve ($, (N, F): a column per firm);
     customer profit = margin − cost to serve."""
     kept, profit, start = served_accounts(revenue, margin, cost)
-    spreads = []
-    for first, last in pairwise(start):
-        served = profit[first:last]
-        spreads.append(
-            Concentration(
-                top20_sales=top_share(kept[first:last]),
-                top20_profit=top_share(served),
-                unprofitable=np.count_nonzero(served < 0) / served.size
-                if served.size
-                else math.nan,
-            )
+
+    def spread(j: int) -> Concentration:  # the firms at once in a big market
+        served = profit[start[j] : start[j + 1]]
+        return Concentration(
+            top20_sales=top_share(kept[start[j] : start[j + 1]]),
+            top20_profit=top_share(served),
+            unprofitable=np.count_nonzero(served < 0) / served.size if served.size else math.nan,
         )
-    return spreads
+
+    return for_each(spread, range(start.size - 1), revenue.shape[0])
 
 
 class RepeatCohorts:

@@ -102,3 +102,14 @@ def test_block_results_come_back_in_block_order(small_blocks):
 def test_threads_must_be_at_least_one():
     with pytest.raises(ValueError, match="at least 1"):
         blocks.use_threads(0)
+
+
+def test_for_each_runs_the_firms_on_the_threads_in_a_big_market_only(small_blocks):
+    def where(j: int) -> tuple[int, str]:
+        return j, threading.current_thread().name
+
+    small = blocks.for_each(where, range(3), customers=599)
+    big = blocks.for_each(where, range(3), customers=600)
+    assert [j for j, _ in small] == [j for j, _ in big] == [0, 1, 2]
+    assert {name for _, name in small} == {threading.current_thread().name}
+    assert all(name.startswith("crmsim-block") for _, name in big)

@@ -9,7 +9,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from sim.model.blocks import bounds, run_blocks
+from sim.model.blocks import bounds, for_each, run_blocks
 from sim.model.events import Conditions
 from sim.model.firms import Firm
 from sim.model.lifetime_value import LifetimeValues
@@ -104,13 +104,16 @@ def personalised_offers(
         row = np.full(c.count, -1, dtype=np.intp)
         row[shoppers] = np.arange(m)
     tier_extra = np.zeros((m, len(decisions)))
-    for j, d in enumerate(decisions):
+
+    def top_tier(j: int) -> None:  # firm j's column (the firms at once in a big market)
         candidates = np.flatnonzero(active[:, j])
-        tier = most_valuable(candidates, lifetime.value[candidates, j], d.tier_share)
+        tier = most_valuable(candidates, lifetime.value[candidates, j], decisions[j].tier_share)
         if row is not None:
             tier = row[tier]
             tier = tier[tier >= 0]
-        tier_extra[tier, j] = d.tier_service
+        tier_extra[tier, j] = decisions[j].tier_service
+
+    for_each(top_tier, range(len(decisions)), c.count)
     listed_service = np.array([d.service for d in decisions])
     money = conditions.money_sensitivity
     loyalty = np.array([d.loyalty_discount for d in decisions])

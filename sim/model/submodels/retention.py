@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.model.blocks import for_each
 from sim.model.lifetime_value import LifetimeValues
 from sim.model.population import Relationships
 from sim.schema import Economics
@@ -36,13 +37,15 @@ def contact_for_retention(
     value × churn risk; a contact adds ``retention_trust`` to trust (at most 1) and costs
     ``retention_cost`` ($), charged to the customer's cost to serve.
     Returns the number of contacts per firm."""
-    boost = economics.retention_trust
-    contacts = np.zeros(len(decisions), dtype=np.int64)
-    for j, d in enumerate(decisions):
+    boost, r = economics.retention_trust, relations
+
+    def contact(j: int) -> int:
         candidates = np.flatnonzero(active[:, j])
         at_risk = lifetime.value[candidates, j] * (1.0 - lifetime.retention[candidates, j])
-        chosen = most_valuable(candidates, at_risk, d.retention_share)
-        relations.trust[chosen, j] = np.minimum(1.0, relations.trust[chosen, j] + boost)
-        relations.cost_to_serve[chosen, j] += economics.retention_cost
-        contacts[j] = chosen.size
-    return contacts
+        chosen = most_valuable(candidates, at_risk, decisions[j].retention_share)
+        r.trust[chosen, j] = np.minimum(1.0, r.trust[chosen, j] + boost)
+        r.cost_to_serve[chosen, j] += economics.retention_cost
+        return chosen.size
+
+    # the firms at once in a big market: each reads and writes its own column
+    return np.array(for_each(contact, range(len(decisions)), r.n), dtype=np.int64)
