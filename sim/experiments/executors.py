@@ -153,14 +153,14 @@ def worker_context() -> BaseContext:
     return context
 
 
-def start_worker(command: int, notes: str, threads: int) -> None:
+def start_worker(command: int, notes: str, thread_count: int) -> None:
     """Worker initialiser: end this worker as soon as the ``command`` process is gone, so that a
     killed command leaves no process behind; keep a note of where this worker is in the folder
     ``notes`` (one file per worker, named by its process id); split a big market's loops over
-    at most ``threads`` threads (the workers share the cores). Signals are the command's
+    at most ``thread_count`` threads (the workers share the cores). Signals are the command's
     business: a worker ignores Ctrl-C and ends quietly on SIGTERM."""
     global _record
-    use_threads(threads)
+    use_threads(thread_count)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _record = os.open(Path(notes) / str(os.getpid()), os.O_CREAT | os.O_WRONLY, 0o600)

@@ -32,6 +32,15 @@ _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()  # markets may step in several threads (the app's sessions)
 
 
+def _forget_pool() -> None:
+    """In a child made by fork: the parent's threads are not there, so start afresh."""
+    global _pool, _pool_lock
+    _pool, _pool_lock = None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_pool)
+
+
 def use_threads(count: int) -> None:
     """Run blocks on at most ``count`` threads (≥ 1) from now on in this process, before any
     market steps; a process pool's workers call it so that its processes share the cores

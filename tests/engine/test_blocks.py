@@ -5,6 +5,7 @@ within rounding (sums are added block by block); markets stepping at once in sev
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 
 import numpy as np
@@ -113,3 +114,15 @@ def test_for_each_runs_the_firms_on_the_threads_in_a_big_market_only(small_block
     assert [j for j, _ in small] == [j for j, _ in big] == [0, 1, 2]
     assert {name for _, name in small} == {threading.current_thread().name}
     assert all(name.startswith("crmsim-block") for _, name in big)
+
+
+def doubled_in_a_big_market() -> list[int]:
+    return blocks.for_each(lambda j: 2 * j, range(3), customers=600)
+
+
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_child_forked_after_the_threads_started_starts_its_own(small_blocks):
+    blocks.use_threads(2)
+    assert doubled_in_a_big_market() == [0, 2, 4]  # both of the parent's threads are running
+    with multiprocessing.get_context("fork").Pool(1) as child:
+        assert child.apply_async(doubled_in_a_big_market).get(timeout=30) == [0, 2, 4]

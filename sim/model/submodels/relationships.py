@@ -114,13 +114,13 @@ def relate(
     active: NDArray[np.bool_],
 ) -> None:
     """Customers ``start`` to ``stop``: each of their customer-firm pairs' relationship after
-    this period, in place: trust, attachment,
-    profile, purchase count, last purchase and stage; ``active`` is filled. ``pairs`` are the
-    pairs that bought (flat i·F + j, ascending), ``times`` how often, ``delights`` and
-    ``letdowns`` how many of those purchases were above desired and below adequate;
-    ``unlearnt`` is 1 − each firm's learning rate. A pair that did not buy gets the same
-    formulas with no purchase, without the powers (x ** 0 = 1 exactly, and no delights,
-    let-downs or purchases add exactly 0): the numbers of the formulas, bit for bit."""
+    this period, in place: trust, attachment, profile, purchase count, last purchase and stage;
+    ``active`` is filled. ``pairs`` are the pairs that bought (flat i·F + j, ascending),
+    ``times`` how often, ``delights`` and ``letdowns`` how many of those purchases were above
+    desired and below adequate; ``unlearnt`` is 1 − each firm's learning rate. A pair that did
+    not buy gets the same formulas with no purchase, without the powers (x ** 0 = 1 exactly,
+    and no delights, let-downs or purchases add exactly 0): the numbers of the formulas, bit
+    for bit."""
     f = trust.shape[1]
     p = np.searchsorted(pairs, start * f)  # the next pair that bought
     for i in range(start, stop):
