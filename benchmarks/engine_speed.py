@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 from sim.experiments import Experiment, run_experiment, seed_list
-from sim.model import Market
+from sim.model import Market, blocks
 from sim.reference import ReferenceMarket
 from sim.scenarios import Scenario, load
 
@@ -197,6 +197,10 @@ def main() -> None:
             f"The reference engine is not run above {args.max_reference_customers:,} customers "
             "(--max-reference-customers)."
         )
+    notes.append(
+        f"The vectorised engine splits a market of {2 * blocks.MIN_BLOCK:,} customers or more "
+        f"into blocks on {blocks.threads()} threads (sim.model.blocks); smaller ones use one."
+    )
     notes.append(
         f"The reference engine runs {first} periods, the vectorised one {args.periods}; vec/ref "
         f"is the speed ratio over the same first {first} periods (same scenario and size). "
