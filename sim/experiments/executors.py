@@ -97,8 +97,9 @@ def open_executor(
 ) -> Iterator[tuple[Executor | None, int | None]]:
     """(executor, its worker count) for :func:`run_experiments`: (None, ``where.workers``) means
     its default process pool; for Dask, the client's executor and its worker threads, each
-    worker sent ``files`` (:func:`strategy_files`, ``Client.upload_file``). A Dask cluster
-    started here ends on exit."""
+    worker sent ``files`` (:func:`strategy_files`, ``Client.upload_file``) and told to run a
+    market's blocks on one thread (:class:`~sim.experiments.on_dask.OneThreadPerRun`). A Dask
+    cluster started here ends on exit."""
     if not (where.scheduler or where.dask_workers):
         yield None, where.workers
         return
@@ -129,6 +130,9 @@ def open_executor(
             "scheduler; dask worker ADDRESS) or give its address as tcp://HOST:PORT"
         ) from None
     try:
+        from sim.experiments.on_dask import OneThreadPerRun
+
+        client.register_plugin(OneThreadPerRun())
         for file in files:
             client.upload_file(str(file))
         threads = sum(client.nthreads().values()) or 1

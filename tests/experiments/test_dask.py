@@ -17,6 +17,7 @@ from dask import config as dask_config
 
 from sim.apps.cli import main
 from sim.experiments import executors
+from sim.model import blocks
 from sim.model.firms import time_limit
 from sim.strategies import StrategyError
 
@@ -135,3 +136,14 @@ def test_an_unreachable_scheduler_is_a_clear_error_before_anything_is_written(
     err = capsys.readouterr().err
     assert "cannot reach the Dask scheduler tcp://127.0.0.1:9" in err and "Traceback" not in err
     assert not out.exists()
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("dask")
+def test_a_dask_workers_markets_run_their_blocks_on_one_thread(scheduler):
+    """A worker's threads run markets at once, so each market's blocks take one thread."""
+    from dask.distributed import Client
+
+    with executors.open_executor(executors.Where(scheduler=scheduler)), Client(scheduler) as client:
+        assert set(client.run(blocks.threads).values()) == {1}
+        assert len(client.nthreads()) == 2
