@@ -5,9 +5,10 @@ A compiled loop that releases the GIL (``nogil=True``) and works on customers ``
 its own customers' rows, and where a loop takes the next random draw or the next purchase, it
 starts from an offset counted before it runs. The blocks depend on the number of customers only,
 never on the number of threads, so a run is the same, bit for bit, on any machine
-(tests/engine/test_blocks.py). Each customer's numbers are the same in any block; sums over
-customers (the books' totals, word of mouth's two halves in sim.model.network) are added block
-by block, so another split would change them (and what follows from them) within rounding.
+(tests/engine/test_blocks.py). Sums over customers (the books' totals, word of mouth's two
+halves in sim.model.network) are added block by block, and a loop that draws its own random
+numbers gives each block its own stream (:func:`run_drawing_blocks`), so the split (fixed by
+the number of customers) is part of what a seed means.
 Markets under ``2 · MIN_BLOCK`` customers are one block, run in the calling thread: there a
 thread costs more than it saves.
 """
@@ -112,3 +113,21 @@ def for_each[T, R](function: Callable[[T], R], items: Sequence[T], customers: in
     if customers < 2 * MIN_BLOCK or len(items) < 2:
         return [function(item) for item in items]
     return [job.result() for job in [pool().submit(function, item) for item in items]]
+
+
+def run_drawing_blocks(
+    kernel: Callable[..., Any], edges: NDArray[np.int64], rng: np.random.Generator, *args: Any
+) -> list[Any]:
+    """:func:`run_blocks` for a loop that draws its own random numbers:
+    ``kernel(start, stop, generator, *args)``, each block with its own generator, spawned from
+    ``rng`` (``Generator.spawn``: independent streams, one per block in block order). A block's
+    draws then depend on its customers only, and the blocks draw on their cores at once."""
+    generators = rng.spawn(edges.size - 1)
+    if edges.size == 2:
+        return [kernel(int(edges[0]), int(edges[1]), generators[0], *args)]
+    workers = pool()
+    jobs = [
+        workers.submit(kernel, int(a), int(b), generator, *args)
+        for (a, b), generator in zip(pairwise(edges), generators, strict=True)
+    ]
+    return [job.result() for job in jobs]

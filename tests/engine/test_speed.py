@@ -131,7 +131,8 @@ def test_offers_to_shoppers_are_their_rows_of_everyones_offers_bit_for_bit():
 def test_experience_in_one_compiled_pass_equals_the_formulas():
     """S7 feels every purchase and moves every expectation in one compiled pass over customers;
     the results are docs/model.md's formulas over all purchases and customers in numpy (the same
-    ufuncs, the same draws), bit for bit, with failures, delight and letdowns all present."""
+    ufuncs, the same draws from the block's own generator), bit for bit, with failures, delight
+    and letdowns all present."""
     spec = load("flagship", ["customers.count=3000"]).spec
     market = Market(spec, rng=4).run(8)
     c, r, x = market.customers, market.relations, spec.experience
@@ -149,9 +150,11 @@ def test_experience_in_one_compiled_pass_equals_the_formulas():
         failure_probability(offers.service[at, j], x.failure_base, x.failure_service_scale),
         market.conditions.failure_floor[j],
     )
-    failed = replay.random(i.size) < chance
+    (block,) = replay.spawn(1)  # one block at 3,000 customers: one uniform, one normal a purchase
+    draws = np.array([(block.random(), block.normal(0.0, x.performance_noise)) for _ in i])
+    failed = draws[:, 0] < chance
     realised = offers.delivered_value[at, j] - x.failure_loss * failed
-    realised += replay.normal(0.0, x.performance_noise, i.size)
+    realised += draws[:, 1]
     d = realised - before[i]
     weight = shortfall_weight(x.loss_aversion, x.forgiveness, r.attachment[i, j])
     satisfaction = satisfaction_response(

@@ -8,7 +8,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from sim.model.blocks import bounds, joined, run_blocks
+from sim.model.blocks import bounds, joined, run_blocks, run_drawing_blocks
 from sim.model.equations import failure_probability, satisfaction_response, shortfall_weight
 from sim.model.events import Conditions
 from sim.model.population import Relationships, Traits
@@ -59,13 +59,11 @@ def experience(
     drift upward. Returns how each purchase felt."""
     c = customers
     m = purchases.customer.size
-    failure_draws = rng.random(m)
-    performance = rng.normal(0.0, x.performance_noise, m)
     satisfaction = np.empty(m)
     delighted, inadequate = np.empty(m, np.bool_), np.empty(m, np.bool_)
-    run_blocks(
-        feel, bounds(c.count), purchases.customer, purchases.firm,
-        np.arange(c.count) if offers.row is None else offers.row, failure_draws, performance,
+    run_drawing_blocks(
+        feel, bounds(c.count), rng, x.performance_noise, purchases.customer, purchases.firm,
+        np.arange(c.count) if offers.row is None else offers.row,
         offers.delivered_value, offers.service, conditions.failure_floor, relations.attachment,
         c.in_category, c.expectation, x.failure_base, x.failure_service_scale, x.failure_loss,
         x.loss_aversion, x.forgiveness, x.adequate_gap, x.desired_gap, x.slope_inside,
@@ -79,11 +77,11 @@ def experience(
 def feel(
     start: int,
     stop: int,
+    generator: np.random.Generator,
+    performance_noise: float,
     customer: NDArray[np.int64],
     firm: NDArray[np.int64],
     row: NDArray[np.intp],
-    failure_draws: NDArray[np.float64],
-    performance: NDArray[np.float64],
     delivered_value: NDArray[np.float64],
     service: NDArray[np.float64],
     failure_floor: NDArray[np.float64],
@@ -107,11 +105,12 @@ def feel(
     inadequate: NDArray[np.bool_],
 ) -> None:
     """S7 for customers ``start`` to ``stop`` in turn (purchases grouped by customer, in order):
-    each purchase's
-    realised value (failure on ``failure_draws`` < chance, plus the ``performance`` noise in $),
-    satisfaction, delight and letdown against the expectation held at the start of the period
-    (written into the last three arrays); then the customer's expectation adapts to the mean
-    realised value of its purchases (expectation_up or _down of the gap) and drifts, in place."""
+    each purchase's realised value (a service failure if a uniform draw < chance, then a normal
+    performance noise of sd ``performance_noise`` $: both drawn from the block's ``generator``,
+    in that order, purchase after purchase), satisfaction, delight and letdown against the
+    expectation held at the start of the period (written into the last three arrays); then the
+    customer's expectation adapts to the mean realised value of its purchases (expectation_up or
+    _down of the gap) and drifts, in place."""
     m = customer.size
     p = np.searchsorted(customer, start)  # the customer's first purchase
     for i in range(start, stop):
@@ -120,8 +119,9 @@ def feel(
         while p < m and customer[p] == i:
             j, k = firm[p], row[i]
             chance = failure_probability(service[k, j], failure_base, failure_service_scale)
-            failed = failure_draws[p] < max(chance, failure_floor[j])
-            realised = delivered_value[k, j] - (failure_loss if failed else 0.0) + performance[p]
+            failed = generator.random() < max(chance, failure_floor[j])
+            noise = generator.normal(0.0, performance_noise)
+            realised = delivered_value[k, j] - (failure_loss if failed else 0.0) + noise
             d = realised - expected
             weight = shortfall_weight(loss_aversion, forgiveness, attachment[i, j])
             satisfaction[p] = satisfaction_response(
