@@ -135,8 +135,8 @@ def open_executor(
         client.register_plugin(OneThreadPerRun())
         for file in files:
             client.upload_file(str(file))
-        threads = sum(client.nthreads().values()) or 1
-        yield client.get_executor(), threads
+        worker_threads = sum(client.nthreads().values()) or 1
+        yield client.get_executor(), worker_threads
     finally:
         client.close()
         if cluster is not None:

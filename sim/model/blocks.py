@@ -111,7 +111,7 @@ def for_each[T, R](function: Callable[[T], R], items: Sequence[T], customers: in
     has ``2 · MIN_BLOCK`` customers or more (numpy lets go of the GIL in its array passes:
     partitions, masks, gathers); the results in order. The calls must be independent: each
     reads what the others do not write."""
-    if customers < 2 * MIN_BLOCK or len(items) < 2:
+    if bounds(customers).size == 2 or len(items) < 2:  # one block: a small market
         return [function(item) for item in items]
     return [job.result() for job in [pool().submit(function, item) for item in items]]
 
