@@ -19,7 +19,7 @@ from scipy import stats
 from sim.model import Market
 from sim.model.books import concentration, top_share
 from sim.model.equations import circular_distance, delivered_value, logit_shares
-from sim.model.submodels.choice import choose, shop, shopping_occasions
+from sim.model.submodels.choice import choose, option_at, shop, shopping_occasions
 from sim.scenarios import load
 from sim.schema import COST_KINDS, FIRM_METRICS, MARKET_METRICS, MarketSpec
 from sim.strategies import Decision, Strategy, StrategyError, register
@@ -372,7 +372,7 @@ def test_occasions_are_poisson_by_inversion_and_above_the_limit_by_numpy():
     assert (again[::2] == 0).all() and again[1::2].min() > 20
 
 
-def shop_alone(occasions: int, draws: np.ndarray, utility: np.ndarray, limit: float):
+def shop_alone(occasions: int, utility: np.ndarray, dropout: float, seed: int = 0):
     """:func:`shop` for one customer (outside value 23, noise 5, basket 1, price 10, unit cost
     4): (occasions kept, firms bought from, revenue, margin, purchases per firm, leaving)."""
     one, edges = np.zeros(1, dtype=np.intp), np.array([0, 1])
@@ -381,9 +381,9 @@ def shop_alone(occasions: int, draws: np.ndarray, utility: np.ndarray, limit: fl
     revenue, margin = np.empty(occasions), np.empty(occasions)
     count, leaving = np.zeros((1, 3), np.int32), np.zeros(1, np.bool_)
     kept, sold = shop(
-        0, 1, edges, np.zeros(1, np.int64), one, np.array([occasions]), draws, utility, one,
-        23.0, 5.0, np.array([limit]), np.ones(1), price, cost, customer, firm, revenue, margin,
-        count, leaving,
+        0, 1, np.random.default_rng(seed), edges, np.zeros(1, np.int64), one,
+        np.array([occasions]), utility, one, 23.0, 5.0, np.array([dropout]), np.ones(1), price,
+        cost, customer, firm, revenue, margin, count, leaving,
     )  # fmt: skip
     assert (customer[:sold] == 0).all()
     return (
@@ -397,22 +397,57 @@ def shop_alone(occasions: int, draws: np.ndarray, utility: np.ndarray, limit: fl
 
 
 def test_each_occasion_takes_the_option_its_uniform_draw_falls_on():
-    """One uniform draw per occasion is inverted through the logit shares' distribution function
-    (firms in order, the outside option last): draws inside each option's interval pick it, an
-    unknown firm (utility −inf) has an empty interval, and a customer who leaves after its
-    first purchase (limit 1) lets its later occasions pass."""
-    utility = np.array([[20.0, -np.inf, 26.0]])
-    shares = logit_shares(np.append(utility[0], 23.0), 5.0)
-    edges = np.cumsum(shares)
-    middles = (np.append(0.0, edges[:-1]) + edges) / 2  # one draw inside each option's interval
-    draws = np.delete(middles, 1)  # firm 1 is unknown: no interval to draw in
-    kept, firms, revenue, margin, count, leaving = shop_alone(draws.size, draws, utility, np.inf)
-    assert (kept, firms, count) == (3, [0, 2], [[1, 0, 1]])
-    assert revenue == [10.0, 10.0] and margin == [6.0, 6.0] and not leaving
-    just_below = np.nextafter(edges[:-1], 0.0)[[0, 2]]  # the last draws still in firms 0 and 2
-    assert shop_alone(2, just_below, utility, np.inf)[1] == [0, 2]
-    kept, firms, _, _, count, leaving = shop_alone(draws.size, draws, utility, 1.0)
-    assert (kept, firms, count, leaving) == (1, [0], [[1, 0, 0]], True)
+    """One uniform number per occasion is inverted through the logit shares' distribution
+    function (firms in order, the outside option last): numbers inside each option's interval
+    pick it, the last number still inside an interval picks it, and an unknown firm (utility
+    −inf) has an empty interval."""
+    utility = np.array([20.0, -np.inf, 26.0])
+    shares = logit_shares(np.append(utility, 23.0), 5.0)
+    running = np.cumsum(np.exp((np.append(utility, 23.0) - 26.0) / 5.0))
+    total = running[-1]
+    np.testing.assert_allclose(running / total, np.cumsum(shares))
+    edges = running / total
+    middles = (np.append(0.0, edges[:-1]) + edges) / 2
+    assert [option_at(running, u * total) for u in middles] == [0, 2, 2, 3]
+    assert option_at(running, np.nextafter(running[0], 0.0)) == 0
+    assert option_at(running, np.nextafter(running[2], 0.0)) == 2
+    assert option_at(running, running[2]) == 3
+
+
+def test_a_shopper_leaves_after_a_purchase_with_its_dropout_chance():
+    """With dropout 1 a customer leaves after its first purchase and its later occasions do not
+    happen; with dropout 0 every occasion happens; a customer who buys from firm 2 (utility 60,
+    far above the rest) pays price 10 with margin 6."""
+    utility = np.array([[20.0, -np.inf, 60.0]])
+    kept, firms, revenue, margin, count, leaving = shop_alone(5, utility, 1.0)
+    assert (kept, firms, revenue, margin, count, leaving) == (
+        1, [2], [10.0], [6.0], [[0, 0, 1]], True,
+    )  # fmt: skip
+    kept, firms, _, _, count, leaving = shop_alone(5, utility, 0.0)
+    assert (kept, firms, count, leaving) == (5, [2] * 5, [[0, 0, 5]], False)
+
+
+def test_purchases_before_leaving_are_geometric():
+    """After each purchase a customer leaves with chance p: over 20,000 customers with 40
+    occasions each and a sure choice, purchases before leaving have the Geometric(p) mean 1/p
+    (p = 0.25: 4, within 3 standard errors) and Pr(1 purchase) = p within 3 standard errors."""
+    n, p = 20_000, 0.25
+    utility = np.tile([20.0, -np.inf, 60.0], (n, 1))
+    who = np.arange(n, dtype=np.intp)
+    edges = np.array([0, n])
+    occasions = np.full(n, 40)
+    out = [np.empty(40 * n, np.int64), np.empty(40 * n, np.int64)]
+    money = [np.empty(40 * n), np.empty(40 * n)]
+    count, leaving = np.zeros((n, 3), np.int32), np.zeros(n, np.bool_)
+    shop(
+        0, n, np.random.default_rng(3), edges, np.zeros(1, np.int64), who, occasions, utility,
+        who, 23.0, 5.0, np.full(n, p), np.ones(n), np.full((n, 3), 10.0), np.full((n, 3), 4.0),
+        *out, *money, count, leaving,
+    )  # fmt: skip
+    bought = count[:, 2]
+    assert leaving.mean() > 0.999
+    assert abs(bought.mean() - 1 / p) < 3 * np.sqrt((1 - p) / p**2 / n)
+    assert abs((bought == 1).mean() - p) < 3 * np.sqrt(p * (1 - p) / n)
 
 
 def logit_cells(market: Market, noise_factor: float = 1.0):

@@ -271,18 +271,22 @@ def test_books_settled_in_one_pass_equal_the_formulas(monkeypatch):
 
 def test_word_of_mouth_in_compiled_steps_equals_the_formulas():
     """S10 in compiled steps: the same awareness, trust and recommendations, bit for bit, as
-    docs/model.md's formulas over all pairs in numpy, with the same draws (one per active pair,
-    then one per pair not yet aware, each in row-major order)."""
+    docs/model.md's formulas over all pairs in numpy, with the same draws (one block at 3,000
+    customers: its generator for who talks, one number per active pair satisfied or dissatisfied
+    enough to talk; then another for who hears, one per pair not yet aware that heard anything;
+    each in row-major order)."""
     spec = load("flagship", ["customers.count=3000"]).spec
     market = Market(spec, rng=8).run(10)
     r, w, net = market.relations, spec.word_of_mouth, market.network
     active = r.active(market.period, spec.experience.lapse_periods)
     before = copy.deepcopy(r)
     word_of_mouth(r, net, active, w, np.random.default_rng(3))
-    draws = np.random.default_rng(3)
-    talk = np.full(active.shape, np.nan)
-    talk[active] = draws.random(active.sum())
+    replay = np.random.default_rng(3)
+    (talking,), (hearing,) = replay.spawn(1), replay.spawn(1)
     s = before.satisfaction
+    talks = active & ((s > w.positive_threshold) | (s < w.negative_threshold))
+    talk = np.full(active.shape, np.nan)
+    talk[talks] = talking.random(talks.sum())
     chance = before.attachment * w.talk_attached + w.talk_positive
     praise = active & (s > w.positive_threshold) & (talk < chance)
     warn = active & (s < w.negative_threshold) & (talk < w.talk_negative)
@@ -290,7 +294,8 @@ def test_word_of_mouth_in_compiled_steps_equals_the_formulas():
     warned = net.exposure(warn)
     warned = net.exposure(warned).astype(float) * w.forward_negative + warned.astype(float)
     hears = np.full(active.shape, np.nan)
-    hears[~before.aware] = draws.random((~before.aware).sum())
+    told = ~before.aware & (praised + warned > 0)
+    hears[told] = hearing.random(told.sum())
     aware = before.aware | (hears < 1 - np.exp(-w.awareness * (praised + warned)))
     trust = np.clip(before.trust + w.attitude * (praised - warned), -1, 1)
     assert praise.sum() > 10 and warn.sum() > 10 and (aware & ~before.aware).any()

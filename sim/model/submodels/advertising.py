@@ -6,7 +6,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from sim.model.blocks import bounds, firsts, run_blocks
+from sim.model.blocks import bounds, run_drawing_blocks
 from sim.model.population import Relationships
 from sim.schema import Economics
 from sim.strategies import Decision
@@ -19,33 +19,25 @@ def advertise(
     rng: np.random.Generator,
 ) -> None:
     """Unaware customers learn of firm j with probability 1 − exp(−ad_effectiveness × ad_j):
-    one uniform draw per pair not yet aware."""
+    one uniform draw per pair not yet aware, from its block's own generator."""
     ads = np.array([d.advertising for d in decisions])
     reach = 1.0 - np.exp(-economics.ad_effectiveness * ads)
-    aware = relations.aware
-    unaware = ~aware
-    edges = bounds(relations.n)
-    draws = rng.random(np.count_nonzero(unaware))
-    run_blocks(learn_of_firms, edges, edges, firsts(edges, mask=unaware), draws, reach, aware)
+    run_drawing_blocks(learn_of_firms, bounds(relations.n), rng, reach, relations.aware)
 
 
 @njit(cache=True, nogil=True)
 def learn_of_firms(
     start: int,
     stop: int,
-    edges: NDArray[np.int64],
-    first: NDArray[np.int64],
-    draws: NDArray[np.float64],
+    generator: np.random.Generator,
     reach: NDArray[np.float64],
     aware: NDArray[np.bool_],
 ) -> None:
     """Each pair of customers ``start`` to ``stop`` not yet aware (row-major order) takes the
-    next of ``draws`` (block b's from ``first[b]`` on) and becomes aware of firm j if it is
-    below reach[j]; in place."""
+    next uniform number of the block's ``generator`` and becomes aware of firm j if it is below
+    reach[j]; in place."""
     f = aware.shape[1]
-    k = first[np.searchsorted(edges, start)]
     for i in range(start, stop):
         for j in range(f):
             if not aware[i, j]:
-                aware[i, j] = draws[k] < reach[j]
-                k += 1
+                aware[i, j] = generator.random() < reach[j]

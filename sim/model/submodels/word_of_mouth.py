@@ -6,7 +6,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from sim.model.blocks import bounds, firsts, run_blocks
+from sim.model.blocks import bounds, run_drawing_blocks
 from sim.model.network import SocialNetwork
 from sim.model.population import Relationships
 from sim.schema import WordOfMouth
@@ -21,17 +21,16 @@ def word_of_mouth(
 ) -> None:
     """Satisfied customers recommend (attached ones more often), dissatisfied ones warn (more
     often, and warnings travel a second hop); listeners become aware and their trust moves with
-    what they hear. Random numbers are drawn only where they decide something: one per active
-    pair (who talks), one per pair not yet aware (who hears of the firm)."""
+    what they hear. Random numbers, from each block's own generator, are drawn only where they
+    decide something: one per active pair satisfied or dissatisfied enough to talk, one per pair
+    not yet aware that heard something."""
     r = relations
     edges = bounds(r.n)
     said = np.zeros((r.n, 2 * r.f), dtype=np.bool_)
-    run_blocks(
+    run_drawing_blocks(
         talkers,
         edges,
-        edges,
-        firsts(edges, mask=active),
-        rng.random(np.count_nonzero(active)),
+        rng,
         active,
         r.satisfaction,
         r.attachment,
@@ -42,13 +41,10 @@ def word_of_mouth(
     )
     heard = network.exposure(said)  # praise in the first F columns, warnings in the last F
     second_hop = network.exposure(np.ascontiguousarray(heard[:, r.f :]))
-    unaware = ~r.aware
-    run_blocks(
+    run_drawing_blocks(
         listen,
         edges,
-        edges,
-        firsts(edges, mask=unaware),
-        rng.random(np.count_nonzero(unaware)),
+        rng,
         heard,
         second_hop,
         np.array([w.forward_negative, w.awareness, w.attitude]),
@@ -61,9 +57,7 @@ def word_of_mouth(
 def talkers(
     start: int,
     stop: int,
-    edges: NDArray[np.int64],
-    first: NDArray[np.int64],
-    talk: NDArray[np.float64],
+    generator: np.random.Generator,
     active: NDArray[np.bool_],
     satisfaction: NDArray[np.float64],
     attachment: NDArray[np.float64],
@@ -73,33 +67,30 @@ def talkers(
     said: NDArray[np.bool_],
 ) -> None:
     """Who of customers ``start`` to ``stop`` praises each firm (the first F columns of
-    ``said``) and who warns against it (the last F), from one uniform draw per active pair
-    (``talk``, active pairs in row-major order; block b's, starting at customer ``edges[b]``,
-    from ``first[b]`` on):
-    praise if satisfaction > positive[0] and talk < positive[1] + positive[2]·attachment
-    (each praise counted in ``recommendations``); warn if satisfaction < negative[0] and
-    talk < negative[1]."""
+    ``said``) and who warns against it (the last F), from one uniform number u of the block's
+    ``generator`` per active pair whose satisfaction is above positive[0] or below negative[0]
+    (in row-major order): praise if satisfaction > positive[0] and
+    u < positive[1] + positive[2]·attachment (each praise counted in ``recommendations``); warn
+    if satisfaction < negative[0] and u < negative[1]."""
     f = active.shape[1]
-    k = first[np.searchsorted(edges, start)]
     for i in range(start, stop):
         for j in range(f):
-            if active[i, j]:
-                u = talk[k]
-                k += 1
-                chance = attachment[i, j] * positive[2] + positive[1]
-                if satisfaction[i, j] > positive[0] and u < chance:
+            if not active[i, j]:
+                continue
+            s = satisfaction[i, j]
+            if s > positive[0]:
+                if generator.random() < attachment[i, j] * positive[2] + positive[1]:
                     said[i, j] = True
                     recommendations[i, j] += 1
-                said[i, f + j] = satisfaction[i, j] < negative[0] and u < negative[1]
+            elif s < negative[0]:
+                said[i, f + j] = generator.random() < negative[1]
 
 
 @njit(cache=True, nogil=True)
 def listen(
     start: int,
     stop: int,
-    edges: NDArray[np.int64],
-    first: NDArray[np.int64],
-    draws: NDArray[np.float64],
+    generator: np.random.Generator,
     heard: NDArray[np.float64],
     second_hop: NDArray[np.float64],
     weights: NDArray[np.float64],
@@ -108,15 +99,15 @@ def listen(
 ) -> None:
     """What each listener from ``start`` to ``stop`` heard, H⁺ (``heard``'s first F columns)
     and the warnings H⁻ = X(warn) (its last F) + weights[0]·X(X(warn)) (``second_hop``): a
-    pair not yet aware becomes aware with chance 1 − exp(−weights[1]·(H⁺ + H⁻)) (one uniform
-    of ``draws`` per such pair, in row-major order; block b's from ``first[b]`` on) and trust
-    moves by weights[2]·(H⁺ − H⁻), within [−1, 1]; in place."""
+    pair not yet aware that heard anything becomes aware with chance
+    1 − exp(−weights[1]·(H⁺ + H⁻)) (one uniform number of the block's ``generator`` per such
+    pair, in row-major order) and trust moves by weights[2]·(H⁺ − H⁻), within [−1, 1]; in
+    place."""
     f = aware.shape[1]
-    k = first[np.searchsorted(edges, start)]
     for i in range(start, stop):
         for j in range(f):
             warnings = second_hop[i, j] * weights[0] + heard[i, f + j]
-            if not aware[i, j]:
-                aware[i, j] = draws[k] < 1.0 - np.exp(-weights[1] * (heard[i, j] + warnings))
-                k += 1
+            told = heard[i, j] + warnings
+            if not aware[i, j] and told > 0.0:
+                aware[i, j] = generator.random() < 1.0 - np.exp(-weights[1] * told)
             trust[i, j] = min(max(trust[i, j] + weights[2] * (heard[i, j] - warnings), -1.0), 1.0)
