@@ -20,6 +20,7 @@ from sim.model.equations import (
 )
 from sim.model.population import Stage
 from sim.model.submodels.choice import Purchases, choose
+from sim.model.submodels.complaints import handle_complaints
 from sim.model.submodels.experience import experience, felt_by_pair
 from sim.model.submodels.relationships import attachment, update_relationships
 from sim.model.submodels.word_of_mouth import word_of_mouth
@@ -267,6 +268,49 @@ def test_books_settled_in_one_pass_equal_the_formulas(monkeypatch):
     documented = np.clip(rate + r.knowledge * (signal - rate), 0, 0.99)
     np.testing.assert_allclose(lifetime.retention, documented, rtol=1e-12, atol=1e-15)
     assert len(np.unique(estimate)) > 100 and (value > 0).any()
+
+
+def test_complaints_in_one_compiled_pass_equal_the_formulas():
+    """S8 in one compiled pass over the pairs that bought: the satisfaction, trust and cost to
+    serve of docs/model.md's formulas in numpy, bit for bit, with the same draws (one block at
+    3,000 customers: its generator gives, pair after pair, one number for whether an unhappy
+    pair complains and one more for whether a complaint is handled well); the counts per firm
+    are those of the replay, with recovered and ignored complaints both present."""
+    spec = load("flagship", ["customers.count=3000"]).spec
+    market = Market(spec, rng=5).run(8)
+    c, r, x = market.customers, market.relations, spec.experience
+    decisions = market_decisions(market)
+    active = r.active(market.period, x.lapse_periods)
+    offers = market_offers(market, decisions, active)
+    purchases = choose(c, offers, spec.choice, market.conditions, market.rng)
+    feelings = experience(c, r, purchases, offers, x, market.conditions, market.rng)
+    by_pair = felt_by_pair(purchases, feelings)
+    before = copy.deepcopy(r)
+    complaints, recoveries = handle_complaints(
+        r, by_pair, decisions, x, 7.5, np.random.default_rng(9)
+    )
+    (replay,) = np.random.default_rng(9).spawn(1)
+    handling = np.array([d.complaint_handling for d in decisions])
+    rho, f = x.satisfaction_memory, r.f
+    felt = by_pair.satisfaction / by_pair.times
+    satisfaction = before.satisfaction.ravel().copy()
+    trust, cost = before.trust.ravel().copy(), before.cost_to_serve.ravel().copy()
+    satisfaction[by_pair.pairs] = (1 - rho) * satisfaction[by_pair.pairs] + rho * felt
+    counted = np.zeros((2, f), np.int64)
+    for pair, mean in zip(by_pair.pairs, felt, strict=True):
+        if mean < x.complaint_threshold and replay.random() < x.complaint_probability:
+            counted[0, pair % f] += 1
+            if replay.random() < handling[pair % f]:
+                counted[1, pair % f] += 1
+                cost[pair] += 7.5
+                satisfaction[pair] = x.recovery_satisfaction
+                trust[pair] = min(1.0, trust[pair] + x.recovery_trust)
+            else:
+                satisfaction[pair] = max(-1.0, satisfaction[pair] - x.unhandled_penalty)
+    assert counted[1].sum() > 5 and (counted[0] - counted[1]).sum() > 5
+    assert np.array_equal(complaints, counted[0]) and np.array_equal(recoveries, counted[1])
+    assert np.array_equal(r.satisfaction.ravel(), satisfaction)
+    assert np.array_equal(r.trust.ravel(), trust) and np.array_equal(r.cost_to_serve.ravel(), cost)
 
 
 def test_word_of_mouth_in_compiled_steps_equals_the_formulas():
