@@ -2,8 +2,8 @@
 
 A compiled loop that releases the GIL (``nogil=True``) and works on customers ``start`` to
 ``stop`` runs block by block on a pool of threads (:func:`run_blocks`). Each block writes only
-its own customers' rows, and where a loop takes the next random draw or the next purchase, it
-starts from an offset counted before it runs. The blocks depend on the number of customers only,
+its own customers' rows, and where a loop writes one entry per occasion or purchase, it starts
+from an offset counted before it runs (:func:`firsts`). The blocks depend on the number of customers only,
 never on the number of threads, so a run is the same, bit for bit, on any machine
 (tests/engine/test_blocks.py). Sums over customers (the books' totals, word of mouth's two
 halves in sim.model.network) are added block by block, and a loop that draws its own random
@@ -88,14 +88,11 @@ def run_blocks(kernel: Callable[..., Any], edges: NDArray[np.int64], *args: Any)
     return [job.result() for job in jobs]
 
 
-def firsts(edges: NDArray[np.int64], counts: NDArray | None = None, mask: NDArray | None = None):
-    """Where each block's share of something starts (random draws, purchases), from how many
-    each customer has (``counts``: one number per customer) or which of its pairs have one
-    (``mask``: (N, F) booleans): the running total over the blocks before it."""
-    if mask is not None:
-        per_block = [np.count_nonzero(mask[a:b]) for a, b in pairwise(edges)]
-    else:
-        per_block = np.add.reduceat(counts, edges[:-1]) if counts.size else [0]
+def firsts(edges: NDArray[np.int64], counts: NDArray) -> NDArray[np.int64]:
+    """Where each block's share of something starts (its customers' purchase occasions, say),
+    from how many each customer has (``counts``, one number per customer): the running total
+    over the blocks before it."""
+    per_block = np.add.reduceat(counts, edges[:-1]) if counts.size else [0]
     return np.concatenate([[0], np.cumsum(per_block)[:-1]]).astype(np.int64)
 
 

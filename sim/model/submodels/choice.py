@@ -100,7 +100,7 @@ def choose(
     revenue, margin = np.empty(m), np.empty(m)
     count, leaving = np.zeros((c.count, f), np.int32), np.zeros(c.count, np.bool_)
     edges = bounds(shoppers.size)
-    first = firsts(edges, counts=occasions[shoppers])  # each block's first occasion
+    first = firsts(edges, occasions[shoppers])  # each block's first occasion
     done = run_drawing_blocks(
         shop, edges, rng, edges, first, shoppers, occasions, offers.utility, row,
         choice.outside_value, choice.noise, c.dropout, c.basket, offers.price, offers.unit_cost,
