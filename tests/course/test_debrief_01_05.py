@@ -500,9 +500,9 @@ def test_s04_retention_is_measured_on_closed_cohorts():
 
 
 def test_s04_hunter_wins_and_pays_for_far_more_customers():
-    """“Over four years Hunter wins about 9,000 customers in a market of 3,000 households,
-    Keeper about 3,900; at $50 each, Hunter pays about $450,000 for acquisitions (plus $432,000
-    of advertising), Keeper about $200,000 (plus about $41,000 for handling complaints).”"""
+    """“Over four years Hunter wins about 8,940 customers in a market of 3,000 households,
+    Keeper about 3,960; at $50 each, Hunter pays about $447,000 for acquisitions (plus $432,000
+    of advertising), Keeper about $198,000 (plus about $42,000 for handling complaints).”"""
     totals = (
         metrics("retention_economics")
         .groupby(["seed", "firm"])[
@@ -521,7 +521,7 @@ def test_s04_hunter_wins_and_pays_for_far_more_customers():
 
 
 def test_s04_keeper_earns_more_from_the_first_month():
-    """“Keeper earns about $1.63 million over four years, Hunter about $0.24 million, and Keeper
+    """“Keeper earns about $1.65 million over four years, Hunter about $0.23 million, and Keeper
     is ahead in cumulative profit in every month.”"""
     result = ahead("retention_economics", "cumulative_profit", "Keeper", "Hunter")
     assert within(result, 1_100_000, 1_700_000), result
@@ -530,12 +530,13 @@ def test_s04_keeper_earns_more_from_the_first_month():
 
 
 def test_s04_hunters_monthly_profit_shrinks_while_keepers_grows():
-    """“Hunter's monthly profit is high early (about $11,500 in month 6), drops to about
-    $3,500 in month 12 and is still lower at month 48 (about $8,500); Keeper's grows from about
+    """“Hunter's monthly profit is high early (about $10,800 in month 6), drops to about
+    $2,800 in month 12 and recovers only partly: at month 48 (about $8,700) it is no higher than
+    in month 6 (the interval of month 48 − month 6 lies below +$2,000); Keeper's grows from about
     $29,000 to about $35,000.”"""
     early, dip, late = (at_period("retention_economics", "profit", p) for p in (6, 12, 48))
     assert below(mean_interval(dip["Hunter"] - early["Hunter"]), -4_000)
-    assert below(mean_interval(late["Hunter"] - early["Hunter"]))
+    assert below(mean_interval(late["Hunter"] - early["Hunter"]), 2_000)
     assert above(mean_interval(late["Keeper"] - early["Keeper"]), 2_000)
 
 
@@ -549,7 +550,7 @@ def test_s04_keeper_passes_hunter_in_market_share_around_month_5():
 
 
 def test_s04_many_customers_is_not_good_customers():
-    """“Hunter ends with more active customers (about 1,300 against 940) but its customers buy
+    """“Hunter ends with more active customers (about 1,300 against 950) but its customers buy
     only about 41% of their purchases there (share of wallet; Keeper's 70%).”"""
     assert above(ahead("retention_economics", "final_customers", "Hunter", "Keeper"), 200)
     assert above(ahead("retention_economics", "share_of_wallet", "Keeper", "Hunter"), 0.2)
@@ -557,10 +558,11 @@ def test_s04_many_customers_is_not_good_customers():
 
 def test_s04_few_customers_become_loyal():
     """“Few customers become loyal, and discounts attach more of them than service does: at the
-    end Hunter has about 99 LOYAL customers and Keeper about 45 (Hunter +55 [48, 61]).”"""
+    end Hunter has about 92 LOYAL customers and Keeper about 44 (Hunter +49 [41, 56]; test
+    bands: Hunter 70–115, Keeper 30–60).”"""
     s = summary("retention_economics").set_index("firm")["final_loyal_customers"]
     assert within(mean_interval(s.loc["Keeper"]), 30, 60)
-    assert within(mean_interval(s.loc["Hunter"]), 80, 120)
+    assert within(mean_interval(s.loc["Hunter"]), 70, 115)
     assert above(ahead("retention_economics", "final_loyal_customers", "Hunter", "Keeper"), 30)
 
 
@@ -572,22 +574,22 @@ def lead(*settings: str) -> pd.Series:
 
 def test_s04_reversing_the_5_to_1_rule_halves_the_lead():
     """“With acquisition at $10 and a retention contact at $50, Keeper still earns more (about
-    $1.39 million against $0.60 million), but its lead shrinks by about $0.6 million.”"""
+    $1.41 million against $0.58 million), but its lead shrinks by about $0.6 million.”"""
     lever = ("economics.acquisition_cost=10", "economics.retention_cost=50")
     assert above(ahead("retention_economics", "cumulative_profit", "Keeper", "Hunter", *lever))
     assert below(mean_interval(lead(*lever) - lead()), -400_000)
 
 
 def test_s04_cheap_acquisition_alone_does_not_flip_it():
-    """“With only acquisition cheap ($10), Keeper still earns more (about $1.79 million against
-    $0.60 million).”"""
+    """“With only acquisition cheap ($10), Keeper still earns more (about $1.80 million against
+    $0.58 million).”"""
     lever = ("economics.acquisition_cost=10",)
     assert above(ahead("retention_economics", "cumulative_profit", "Keeper", "Hunter", *lever))
 
 
 def test_s04_without_its_retention_tools_keeper_loses_much_of_its_edge():
-    """“Without loyalty discount and complaint handling Keeper's retention falls to about 0.87
-    (Hunter's rises to 0.81), and its profit lead shrinks by about $0.56 million, to about
+    """“Without loyalty discount and complaint handling Keeper's retention falls to about 0.86
+    (Hunter's rises to 0.81), and its profit lead shrinks by about $0.59 million, to about
     $0.83 million.”"""
     lever = ("firms[1].strategy.loyalty_discount=0", "firms[1].strategy.complaint_handling=0.1")
     gap = ahead("retention_economics", "mean_retention_rate", "Keeper", "Hunter", *lever)
@@ -597,8 +599,8 @@ def test_s04_without_its_retention_tools_keeper_loses_much_of_its_edge():
 
 
 def test_s04_retention_contacts_defend_the_base():
-    """“Without retention contacts Keeper earns about $50,000 less (it saves about $100,000 of
-    contacts and loses more in sales), while Hunter earns about $0.14 million more.”"""
+    """“Without retention contacts Keeper earns about $66,000 less (it saves about $99,000 of
+    contacts and loses more in sales), while Hunter earns about $0.16 million more.”"""
     lever = ("firms[1].strategy.retention_share=0", "firms[1].strategy.max_retention_share=0")
     keeper = change("retention_economics", lever, "Keeper", "cumulative_profit")
     assert within(keeper, -100_000, -10_000), keeper
@@ -609,7 +611,7 @@ def test_s04_retention_contacts_defend_the_base():
 
 def test_s04_fickle_customers_narrow_the_gap_but_keeper_still_earns_more():
     """“With no switching cost and little weight on trust, the retention gap narrows from about
-    0.14 to about 0.085, Keeper ends with about 55% of purchases, and it still earns about
+    0.14 to about 0.084, Keeper ends with about 54% of purchases, and it still earns about
     $0.9 million more.”"""
     fickle = ("choice.switching_cost=0", "choice.trust_weight=5")
     gap = ahead("retention_economics", "mean_retention_rate", "Keeper", "Hunter", *fickle)
@@ -620,11 +622,11 @@ def test_s04_fickle_customers_narrow_the_gap_but_keeper_still_earns_more():
 
 
 def test_s04_what_helps_and_what_hurts_hunter():
-    """“Each alone raises Hunter's profit: keeping its service (service_cut 0, about +$0.29
-    million), a 10% instead of a 25% first-purchase discount (about +$0.14 million), handling
-    complaints well (0.9, about +$0.06 million). Cutting its advertising to $1 costs it about
-    $0.40 million. A copy of Keeper's strategy ties with Keeper (within $0.15 million); keeping
-    service and handling complaints well together still leaves Hunter about $0.74 million
+    """“Each alone raises Hunter's profit: keeping its service (service_cut 0, about +$0.31
+    million), a 10% instead of a 25% first-purchase discount (about +$0.15 million), handling
+    complaints well (0.9, about +$0.09 million). Cutting its advertising to $1 costs it about
+    $0.38 million. A copy of Keeper's strategy ties with Keeper (within $0.15 million); keeping
+    service and handling complaints well together still leaves Hunter about $0.76 million
     behind.”"""
     helps = {
         "firms[0].strategy.service_cut=0": (180_000, 400_000),
@@ -685,9 +687,9 @@ def test_s05_sales_are_concentrated_and_a_third_of_customers_are_unprofitable():
 def test_s05_the_whale_curve():
     """“The best 20% of customers bring about 93% of Tiered's customer profit and 90% of Flat's
     (top20_profit_share). Sorted from the most to the least profitable, the customers'
-    cumulative profit peaks a little above the total (about 101.4% for Tiered, 102.6% for
+    cumulative profit peaks a little above the total (about 101.5% for Tiered, 102.7% for
     Flat): the unprofitable customers lose little each. In the flagship market MarketCo's
-    top20_profit_share is about 1.13.”"""
+    top20_profit_share is about 1.14.”"""
     s = summary("core_customers").set_index("firm")["top20_profit_share"]
     for firm in ("Tiered", "Flat"):
         assert within(mean_interval(s.loc[firm]), 0.85, 1.0), firm
@@ -705,8 +707,8 @@ def test_s05_key_accounts_bring_most_of_the_customer_profit():
 
 
 def test_s05_the_top_tier_pays():
-    """“Tiered earns about 2.1 times Flat's profit ($2.49 million against $1.16 million), in every
-    seed, and ends with more customer equity ($1.54 million against $0.53 million) and more of
+    """“Tiered earns about 2.1 times Flat's profit ($2.47 million against $1.15 million), in every
+    seed, and ends with more customer equity ($1.51 million against $0.51 million) and more of
     the purchases (about 58%).”"""
     assert within(mean_interval(tier_advantage()), 1.8, 2.5)
     assert (tier_advantage() > 1).all()
@@ -715,15 +717,15 @@ def test_s05_the_top_tier_pays():
 
 
 def test_s05_tiering_wins_customer_share_more_than_retention():
-    """“Tiered's customers buy about 78% of their purchases there, Flat's about 35%; retention
-    (the share of a month's buyers who buy again within six months) differs by only about 1.6
-    points (0.928 against 0.912).”"""
+    """“Tiered's customers buy about 76% of their purchases there, Flat's about 36%; retention
+    (the share of a month's buyers who buy again within six months) differs by only about 1.7
+    points (0.928 against 0.911).”"""
     assert above(ahead("core_customers", "share_of_wallet", "Tiered", "Flat"), 0.3)
     assert within(ahead("core_customers", "mean_retention_rate", "Tiered", "Flat"), 0.005, 0.03)
 
 
 def test_s05_a_lavish_tier_does_not_pay():
-    """“With $40 of extra service instead of $10, Tiered earns less than Flat (about 0.79 times
+    """“With $40 of extra service instead of $10, Tiered earns less than Flat (about 0.78 times
     its profit); with $0 the two firms are the same and earn about the same.”"""
     assert below(mean_interval(tier_advantage("firms[0].strategy.tier_service=40")), 1.0)
     assert within(mean_interval(tier_advantage("firms[0].strategy.tier_service=0")), 0.8, 1.25)
@@ -757,7 +759,7 @@ def test_s05_lifetime_value_multiples():
 
 def test_s05_extra_service_for_everybody_works_like_a_price_cut():
     """“Giving the extra service to every customer (tier_share = 1) makes Tiered earn about 8
-    times Flat's profit and take about 90% of purchases at the end.”"""
+    times Flat's profit and take about 89% of purchases at the end.”"""
     everyone = "firms[0].strategy.tier_share=1.0"
     assert within(mean_interval(tier_advantage(everyone)), 6.0, 10.0)
     s = summary("core_customers", everyone).set_index("firm")["final_market_share"]
@@ -766,7 +768,7 @@ def test_s05_extra_service_for_everybody_works_like_a_price_cut():
 
 def test_s05_the_tier_pays_less_when_core_customers_do_not_care_for_service():
     """“If key accounts weigh service and personnel only 0.5, Tiered still earns more, but only
-    about 1.7 times Flat's profit instead of 2.1.”"""
+    about 1.6 times Flat's profit instead of 2.1.”"""
     indifferent = (
         "customers.segments[1].value_weights.service=0.5",
         "customers.segments[1].value_weights.personnel=0.5",
