@@ -405,7 +405,7 @@ def test_08_network_structure_matters_less_than_talk():
 def test_09_the_card_wins_retention_wallet_and_profit():
     """09, finding 1: "Against a rival without a card, the card wins everything. Of the customers
     who buy from Member in a month, 96.4% buy from it again within six months ..., at NoCard
-    70.6%; ... share of wallet ... 90% ..., NoCard's 24% ... about 18 times as much." Checked:
+    70.4%; ... share of wallet ... 90% ..., NoCard's 23% ... about 19 times as much." Checked:
     Member ahead on all three; profit over 10 times NoCard's."""
     table = summary("loyalty_programme")
     for metric in ("mean_retention_rate", "share_of_wallet", "cumulative_profit"):
@@ -424,10 +424,10 @@ def test_09_the_card_costs_first_and_pays_from_the_first_year():
 
 def test_09_behavioural_loyalty_outlasts_attitudinal_loyalty():
     """09, finding 3: "Behavioural loyalty outlasts attitudinal loyalty. Member's loyal
-    customers peak around month 11 (about 390) and fall to about 99 by month 48 (a quarter);
+    customers peak around month 11 (about 400) and fall to about 101 by month 48 (a quarter);
     NoCard's peak earlier and vanish (under 1 at the end) ... while Member's six-month repeat
     rate stays at 96–97% from month 12 to the end ... mean satisfaction at Member stays near zero
-    (−0.05 at the end; NoCard −0.22)". Checked: Member's loyal customers at month 12 over 3 times
+    (−0.05 at the end; NoCard −0.23)". Checked: Member's loyal customers at month 12 over 3 times
     those at month 48, and peak in months 8-14; NoCard's under 5 at month 48; Member's repeat
     rate above 95% in months 12-48; Member's mean satisfaction within ±0.1 of zero in every
     month, NoCard's below −0.15 at the end."""
@@ -447,7 +447,7 @@ def test_09_behavioural_loyalty_outlasts_attitudinal_loyalty():
 
 def test_09_a_copied_card_is_just_a_price_cut():
     """09, finding 4: "A copied card is just a price cut. When both give 10%, each earns about
-    $605k and neither has an advantage ...; when neither gives a card each earns about $931k."
+    $604k and neither has an advantage ...; when neither gives a card each earns about $931k."
     Checked: equal within ±10%; each firm earns 50-75% of its no-card profit."""
     both = summary("loyalty_programme", "firms[1].strategy.loyalty_discount=0.1")
     assert_about_same(both, "cumulative_profit", "Member", "NoCard")
@@ -482,7 +482,7 @@ def test_09_the_card_is_a_dominant_strategy_and_a_prisoners_dilemma():
 
 
 def test_09_a_bigger_discount_is_not_better():
-    """09, finding 5: "Bigger is not better. A 20% card earns Member $606k ..., half of the 10%
+    """09, finding 5: "Bigger is not better. A 20% card earns Member $604k ..., half of the 10%
     card's $1.24M"."""
     table = variants(
         "Member",
@@ -522,7 +522,7 @@ def test_09_lock_in_strengthens_the_card():
 
 def test_09_knowledge_instead_of_a_card_wins_less_decisively():
     """09, finding 7: "Knowledge instead of a card also wins, less decisively. With no discount
-    but CRM $1.50, Member earns $1.11M against NoCard's $604k and ends with 65% of purchases (89%
+    but CRM $1.50, Member earns $1.11M against NoCard's $600k and ends with 65% of purchases (90%
     with the card)." Checked: 55-75%."""
     crm = summary(
         "loyalty_programme", "firms[0].strategy.loyalty_discount=0", "firms[0].strategy.crm=1.5"
@@ -538,37 +538,36 @@ def test_09_knowledge_instead_of_a_card_wins_less_decisively():
 
 def test_10_how_fast_products_grow_alike_decides_who_wins():
     """10, finding 2: "The crossing rate is about 0.03 a month. At a homogenisation rate of 0.02
-    ProductCo earns $1.01M against CustomerCo's $694k ...; at 0.03 they are level (..., not
-    distinguishable); at 0.05 CustomerCo earns $991k against $644k, at 0.10 $1.27M against
-    $341k"."""
+    ProductCo earns $1.01M against CustomerCo's $677k ...; at 0.03 they are close to level (...,
+    within ±20% of their mean); at 0.05 CustomerCo earns $1.03M against $619k, at 0.10 $1.30M
+    against $318k. The lead changes sides between 0.02 and 0.05." Checked: ProductCo ahead at
+    0.02, CustomerCo ahead at 0.05 and 0.1; at 0.03 the paired interval within ±20% of the two
+    firms' mean (measured $16k [−60k, 92k] against a band of about ±$167k)."""
     slow = summary("flagship", "homogenisation.rate=0.02")
     assert_ahead(slow, "cumulative_profit", "ProductCo", "CustomerCo")
     for fast in ("homogenisation.rate=0.05", "homogenisation.rate=0.1"):
         assert_ahead(summary("flagship", fast), "cumulative_profit", "CustomerCo", "ProductCo")
-    middle = compare(
-        summary("flagship", "homogenisation.rate=0.03"),
-        "cumulative_profit",
-        "ProductCo",
-        "CustomerCo",
-    )
-    assert not middle["distinguishable"], middle
+    middle = summary("flagship", "homogenisation.rate=0.03")
+    assert_about_same(middle, "cumulative_profit", "ProductCo", "CustomerCo", tolerance=0.2)
 
 
 def test_10_late_homogenisation_leaves_the_two_level_after_five_years():
     """10, finding 3: "Late imitation lets the product leader hold on for five years, just. With
-    homogenisation only from month 36, ProductCo leads by $413k at month 36, and CustomerCo
-    catches up ...: both end five years with about $833k (... within ±10% of their mean)."
-    Checked: ProductCo ahead at month 36 (mean across seeds); equal within ±10% at the end."""
+    homogenisation only from month 36, ProductCo leads by $408k at month 36, and CustomerCo
+    catches up ...: both end five years with about $834k (... within ±20% of their mean)."
+    Checked: ProductCo ahead at month 36 (mean across seeds); equal within ±20% at the end
+    (measured −$4k [−63k, 56k] against a band of about ±$167k)."""
     late = "homogenisation.start=36"
     profit = path("flagship", "cumulative_profit", late).loc[36]
     assert profit["ProductCo"] > profit["CustomerCo"], profit
-    assert_about_same(summary("flagship", late), "cumulative_profit", "ProductCo", "CustomerCo")
+    end = summary("flagship", late)
+    assert_about_same(end, "cumulative_profit", "ProductCo", "CustomerCo", tolerance=0.2)
 
 
 def test_10_a_lower_markup_buys_share_not_five_year_profit():
     """10, finding 4: "A lower weir buys share, not five-year profit. With CustomerCo's markup at
-    30% instead of 45%, its final share rises from 73% to 89% and ProductCo is pushed into a loss
-    ..., but CustomerCo's own five-year profit falls from $1.39M to $828k"."""
+    30% instead of 45%, its final share rises from 73% to 90% and ProductCo is pushed into a loss
+    ..., but CustomerCo's own five-year profit falls from $1.41M to $843k"."""
     table = variants(
         "CustomerCo",
         low=summary("flagship", "firms[1].strategy.markup=0.3"),
@@ -611,7 +610,7 @@ def test_10_the_price_war_lasts_five_years_and_is_no_recession_effect():
     """10, misconception 2: "The war ... does not end in month 17 ...: their price falls in every
     month to the end, from $49 in month 17 to $31 in month 60. Without the recession ... the
     rivals' prices and product values are the same month by month, and each rival still loses
-    about $430k over five years instead of $455k; by month 29 ... RivalA has already lost $160k."
+    about $431k over five years instead of $454k; by month 29 ... RivalA has already lost $160k."
     Checked: mean price lower than the month before in every month 18-60, below $33 in month 60;
     price and product paths within $0.01 of each other with and without the recession; each
     rival's loss without the recession 90-99% of the loss with it; RivalA's cumulative loss by
@@ -636,8 +635,8 @@ def test_10_the_price_war_lasts_five_years_and_is_no_recession_effect():
 
 
 def test_10_matching_instead_of_undercutting_halves_the_rivals_losses():
-    """10, finding 6: "Matching instead of undercutting halves the rivals' losses (−$235k instead
-    of −$455k for RivalA) — but they end with 3% of purchases each, and CustomerCo earns more".
+    """10, finding 6: "Matching instead of undercutting halves the rivals' losses (−$234k instead
+    of −$454k for RivalA) — but they end with 3% of purchases each, and CustomerCo earns more".
     Checked: loss ratio 0.4-0.7; rivals under 5%."""
     match = summary("price_war", "firms[0].strategy.undercut=0", "firms[1].strategy.undercut=0")
     base = summary("price_war")
@@ -670,7 +669,7 @@ def test_10_rivals_who_keep_their_quality_are_more_dangerous():
 
 def test_10_joining_the_price_war_halves_customer_centric_profit():
     """10, finding 8: "Joining the war does not pay. A 30% price cut for a year (months 12–23)
-    leaves CustomerCo with $341k over five years, 49% of the $701k it earns with no event."
+    leaves CustomerCo with $343k over five years, 49% of the $703k it earns with no event."
     Checked: 40-55%."""
     war = summary(
         "price_war",
