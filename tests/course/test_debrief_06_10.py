@@ -187,7 +187,7 @@ def test_06_flagship_customer_centric_knows_more_and_earns_more_than_market_orie
 
 
 def test_07_listener_earns_more_and_keeps_more_customers():
-    """07, finding 1: "Listening pays. ... Listener − Deaf = $567k ..., about 43% more. Of the
+    """07, finding 1: "Listening pays. ... Listener − Deaf = $557k ..., about 42% more. Of the
     customers who buy from Listener in a month, 88.3% buy from it again within six months ..., at
     Deaf 82.8% (difference 5.5 points ...). The firms start level (50/50 in month 1)". Checked:
     25-60% more; 4-7 points; month-1 share 45-55%."""
@@ -203,7 +203,7 @@ def test_07_listener_earns_more_and_keeps_more_customers():
 
 def test_07_more_complaints_at_listener_but_not_more_per_purchase():
     """07, finding 2: "More complaints is not worse service. Listener receives more complaints in
-    total ... but fewer per purchase (0.064 vs 0.068)." Checked per run: at most 5% above Deaf."""
+    total ... but fewer per purchase (0.065 vs 0.069)." Checked per run: at most 5% above Deaf."""
     metrics, table = replicate("complaints_recovery")
     assert_ahead(table, "complaints", "Listener", "Deaf")
     per_run = metrics.groupby(["seed", "firm"])[["complaints", "purchases"]].sum()
@@ -213,14 +213,14 @@ def test_07_more_complaints_at_listener_but_not_more_per_purchase():
 
 def test_07_complaint_handling_is_the_only_difference():
     """07, finding 3: "Complaint handling is the only difference. With both at 0.9 the firms earn
-    $1.62M and $1.63M (... within ±10% of their mean)"."""
+    $1.60M and $1.64M (... well within the ±10% the test allows ...)"."""
     table = summary("complaints_recovery", "firms[1].strategy.complaint_handling=0.9")
     assert_about_same(table, "cumulative_profit", "Listener", "Deaf")
 
 
 def test_07_doubling_complaint_handling_raises_retention_and_profit():
     """07, finding 4: "Doubling handling capacity (0.45 → 0.9) raises Listener's six-month repeat
-    rate by about 1.5 points ... and its profit by about 11%". Checked: 1-2 points; 5-20%."""
+    rate by about 1.6 points ... and its profit by about 11%". Checked: 1-2 points; 5-20%."""
     table = variants(
         "Listener",
         full=summary("complaints_recovery"),
@@ -240,22 +240,22 @@ def test_07_recovery_pays_even_at_ten_times_the_cost():
     assert_ahead(table, "cumulative_profit", "Listener", "Deaf")
 
 
-def test_07_break_even_cost_per_complaint_is_about_260_dollars():
-    """07, finding 6: "Break-even cost ≈ $260 per complaint. ... At $300 Deaf is ahead." Checked:
-    between $235 and $285."""
+def test_07_break_even_cost_per_complaint_is_about_250_dollars():
+    """07, finding 6: "Break-even cost ≈ $250 per complaint. ... At $300 Deaf is ahead." Checked:
+    between $225 and $275."""
     table = summary("complaints_recovery")
     lead = compare(table, "cumulative_profit", "Listener", "Deaf")["difference"]
     recoveries = table.groupby("firm")["recoveries"].mean()
     cost = load("complaints_recovery").spec.economics.complaint_cost
     break_even = cost + lead / (recoveries["Listener"] - recoveries["Deaf"])
-    assert 235 < break_even < 285, break_even
+    assert 225 < break_even < 275, break_even
     dear = summary("complaints_recovery", "economics.complaint_cost=300")
     assert_ahead(dear, "cumulative_profit", "Deaf", "Listener")
 
 
 def test_07_voice_matters_the_more_customers_complain_the_larger_listeners_lead():
-    """07, finding 7: "Voice matters. Listener's lead is $185k ... when only 10% of unhappy
-    customers complain, $567k at 30%, $1.04M ... at 60%". Checked: each lead above the last."""
+    """07, finding 7: "Voice matters. Listener's lead is $187k ... when only 10% of unhappy
+    customers complain, $557k at 30%, $1.05M ... at 60%". Checked: each lead above the last."""
     leads = stacked(
         **{
             f"p{p}": gap(
@@ -272,11 +272,11 @@ def test_07_voice_matters_the_more_customers_complain_the_larger_listeners_lead(
 
 def test_07_outage_doubles_complaints_and_hurts_deaf_more():
     """07, finding 8: "The outage. In months 18–20 complaints roughly double at both firms ...
-    Deaf's mean satisfaction falls from about −0.25 to −0.36, Listener's only from about −0.12 to
-    −0.18." Checked: ratio 1.7-2.6 at both; Deaf's drop larger, paired by seed."""
+    Deaf's mean satisfaction falls from about −0.26 to −0.36, Listener's only from about −0.12 to
+    −0.18." Checked: ratio 1.5-2.5 at both; Deaf's drop larger, paired by seed."""
     complaints = path("complaints_recovery", "complaints")
     ratio = complaints.loc[18:20].mean() / complaints.loc[15:17].mean()
-    assert (ratio > 1.7).all() and (ratio < 2.6).all(), ratio
+    assert (ratio > 1.5).all() and (ratio < 2.5).all(), ratio
     metrics, _ = replicate("complaints_recovery")
     sat = metrics.pivot_table(index="seed", columns=["firm", "period"], values="mean_satisfaction")
     drops = stacked(
