@@ -293,7 +293,7 @@ def test_adoption_peaks_where_bass_says():
     of the peak fitted to the exact law (6.29: whole periods delay it by 0.10), and
     F(t̂*) = 0.461 ± 0.01. (Single seeds scatter by about 0.015 in F(t*) and 0.15 in t̂*; adoptions
     per period are too noisy at 10,000 customers to locate their maximum directly better than
-    about ±0.8.)"""
+    about ±0.7.)"""
     p, q = SULTAN
     curve = np.mean([adoption(p, q, seed) for seed in BASS_SEEDS], axis=0)
     t, exact = times(curve), discrete_bass_curve(p, q, curve.size)
