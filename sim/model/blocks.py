@@ -3,9 +3,9 @@
 A compiled loop that releases the GIL (``nogil=True``) and works on customers ``start`` to
 ``stop`` runs block by block on a pool of threads (:func:`run_blocks`). Each block writes only
 its own customers' rows, and where a loop writes one entry per occasion or purchase, it starts
-from an offset counted before it runs (:func:`firsts`). The blocks depend on the number of customers only,
-never on the number of threads, so a run is the same, bit for bit, on any machine
-(tests/engine/test_blocks.py). Sums over customers (the books' totals, word of mouth's two
+from an offset counted before it runs (:func:`firsts`). The blocks depend on the number of
+customers only, never on the number of threads, so a run is the same, bit for bit, on any
+machine (tests/engine/test_blocks.py). Sums over customers (the books' totals, word of mouth's two
 halves in sim.model.network) are added block by block, and a loop that draws its own random
 numbers gives each block its own stream (:func:`run_drawing_blocks`), so the split (fixed by
 the number of customers) is part of what a seed means.
