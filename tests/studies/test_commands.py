@@ -26,7 +26,7 @@ below = {below}
 
 BREAKEVEN = """
 [breakeven]
-values = [0.0, 500.0, 1000.0, 1500.0]
+values = [0.0, 1000.0, 2000.0, 3000.0]  # the policy falls behind at about 1,600
 against = ["product_centric"]
 bootstrap = 200
 """
