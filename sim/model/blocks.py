@@ -81,10 +81,21 @@ def pool() -> ThreadPoolExecutor:
 def run_blocks(kernel: Callable[..., Any], edges: NDArray[np.int64], *args: Any) -> list[Any]:
     """``kernel(start, stop, *args)`` for every block of ``edges`` (:func:`bounds`), at once on
     threads when there are several; the results in block order."""
-    if edges.size == 2:
-        return [kernel(int(edges[0]), int(edges[1]), *args)]
+    return _in_blocks(kernel, edges, [args] * (edges.size - 1))
+
+
+def _in_blocks(
+    kernel: Callable[..., Any], edges: NDArray[np.int64], block_args: list[tuple[Any, ...]]
+) -> list[Any]:
+    """``kernel(start, stop, *block_args[b])`` for every block b of ``edges``: in the calling
+    thread when there is one block, else at once on the threads; the results in block order."""
+    spans = [(int(a), int(b)) for a, b in pairwise(edges)]
+    if len(spans) == 1:
+        return [kernel(*spans[0], *block_args[0])]
     workers = pool()
-    jobs = [workers.submit(kernel, int(a), int(b), *args) for a, b in pairwise(edges)]
+    jobs = [
+        workers.submit(kernel, a, b, *rest) for (a, b), rest in zip(spans, block_args, strict=True)
+    ]
     return [job.result() for job in jobs]
 
 
@@ -120,12 +131,4 @@ def run_drawing_blocks(
     ``kernel(start, stop, generator, *args)``, each block with its own generator, spawned from
     ``rng`` (``Generator.spawn``: independent streams, one per block in block order). A block's
     draws then depend on its customers only, and the blocks draw on their cores at once."""
-    generators = rng.spawn(edges.size - 1)
-    if edges.size == 2:
-        return [kernel(int(edges[0]), int(edges[1]), generators[0], *args)]
-    workers = pool()
-    jobs = [
-        workers.submit(kernel, int(a), int(b), generator, *args)
-        for (a, b), generator in zip(pairwise(edges), generators, strict=True)
-    ]
-    return [job.result() for job in jobs]
+    return _in_blocks(kernel, edges, [(g, *args) for g in rng.spawn(edges.size - 1)])
