@@ -13,6 +13,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
+from sim.model.blocks import bounds, run_blocks
 from sim.model.lifetime_value import compiled_lifetime_estimate
 
 # numba caches each compiled loop by its own file, with the compiled functions it calls built in:
@@ -114,22 +115,48 @@ def settle_accounts(
     return counts, sums
 
 
-@njit(cache=True)
 def served_accounts(
     revenue: NDArray[np.float64], margin: NDArray[np.float64], cost: NDArray[np.float64]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
     """The revenue and the profit (margin − cost) of each firm's customers with revenue > 0, in
-    customer order, firm after firm: firm j's are at ``start[j]:start[j + 1]``."""
-    n, f = revenue.shape
-    start = np.zeros(f + 1, dtype=np.int64)
-    for i in range(n):
-        for j in range(f):
-            start[j + 1] += revenue[i, j] > 0
-    start = np.cumsum(start)
-    kept, profit, at = np.empty(start[f]), np.empty(start[f]), start[:f].copy()
-    for i in range(n):
-        for j in range(f):
-            if revenue[i, j] > 0:
-                kept[at[j]], profit[at[j]] = revenue[i, j], margin[i, j] - cost[i, j]
-                at[j] += 1
+    customer order, firm after firm: firm j's are at ``start[j]:start[j + 1]``. Counted and
+    copied block by block (sim.model.blocks), each block from where the blocks before it end."""
+    edges = bounds(revenue.shape[0])
+    served = np.array(run_blocks(count_served, edges, revenue)).reshape(-1, revenue.shape[1])
+    start = np.concatenate([[0], np.cumsum(served.sum(axis=0))])
+    at = start[:-1] + np.cumsum(served, axis=0) - served  # (blocks, F): each block's first place
+    kept, profit = np.empty(start[-1]), np.empty(start[-1])
+    run_blocks(copy_served, edges, edges, at, revenue, margin, cost, kept, profit)
     return kept, profit, start
+
+
+@njit(cache=True, nogil=True)
+def count_served(start: int, stop: int, revenue: NDArray[np.float64]) -> NDArray[np.int64]:
+    """How many of customers ``start`` to ``stop`` each firm has served (revenue > 0)."""
+    served = np.zeros(revenue.shape[1], dtype=np.int64)
+    for i in range(start, stop):
+        for j in range(revenue.shape[1]):
+            served[j] += revenue[i, j] > 0
+    return served
+
+
+@njit(cache=True, nogil=True)
+def copy_served(
+    start: int,
+    stop: int,
+    edges: NDArray[np.int64],
+    at: NDArray[np.int64],
+    revenue: NDArray[np.float64],
+    margin: NDArray[np.float64],
+    cost: NDArray[np.float64],
+    kept: NDArray[np.float64],
+    profit: NDArray[np.float64],
+) -> None:
+    """Customers ``start`` to ``stop`` that firm j served, in order, from ``kept[at[b, j]]`` and
+    ``profit[at[b, j]]`` on (b: the block of ``edges`` that starts at ``start``)."""
+    place = at[np.searchsorted(edges, start)].copy()
+    for i in range(start, stop):
+        for j in range(revenue.shape[1]):
+            if revenue[i, j] > 0:
+                kept[place[j]], profit[place[j]] = revenue[i, j], margin[i, j] - cost[i, j]
+                place[j] += 1

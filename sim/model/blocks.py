@@ -19,6 +19,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from itertools import pairwise
 from typing import Any
 
@@ -64,9 +65,17 @@ def threads() -> int:
 
 def bounds(n: int) -> NDArray[np.int64]:
     """Where the blocks of ``n`` customers start and stop: block b is customers
-    ``bounds[b]`` to ``bounds[b + 1]``; up to ``MAX_BLOCKS`` blocks of ``MIN_BLOCK`` or more."""
-    count = max(1, min(MAX_BLOCKS, n // MIN_BLOCK))
-    return np.linspace(0, n, count + 1).astype(np.int64)
+    ``bounds[b]`` to ``bounds[b + 1]``; up to ``MAX_BLOCKS`` blocks of ``MIN_BLOCK`` or more
+    (read-only: the same array for the same ``n``, as each period asks a dozen times)."""
+    return _bounds(n, MIN_BLOCK, MAX_BLOCKS)
+
+
+@cache
+def _bounds(n: int, min_block: int, max_blocks: int) -> NDArray[np.int64]:
+    count = max(1, min(max_blocks, n // min_block))
+    edges = np.linspace(0, n, count + 1).astype(np.int64)
+    edges.flags.writeable = False
+    return edges
 
 
 def pool() -> ThreadPoolExecutor:
@@ -107,11 +116,23 @@ def firsts(edges: NDArray[np.int64], counts: NDArray) -> NDArray[np.int64]:
     return np.concatenate([[0], np.cumsum(per_block)[:-1]]).astype(np.int64)
 
 
-def joined(array: NDArray, starts: NDArray[np.int64], lengths: list[int]) -> NDArray:
-    """The parts ``array[start:start + length]`` that the blocks wrote, one after the other."""
+def joined(
+    arrays: Sequence[NDArray], starts: NDArray[np.int64], lengths: list[int]
+) -> list[NDArray]:
+    """For each array, the parts ``array[start:start + length]`` that the blocks wrote, one
+    after the other (copied at once on the threads when there are several blocks)."""
     if len(lengths) == 1:
-        return array[starts[0] : starts[0] + lengths[0]]
-    return np.concatenate([array[a : a + k] for a, k in zip(starts, lengths, strict=True)])
+        return [array[starts[0] : starts[0] + lengths[0]] for array in arrays]
+    places = np.concatenate([[0], np.cumsum(lengths)])
+    out = [np.empty(places[-1], array.dtype) for array in arrays]
+
+    def copy(k: int, b: int) -> None:  # numpy lets go of the GIL while it copies
+        out[k][places[b] : places[b + 1]] = arrays[k][starts[b] : starts[b] + lengths[b]]
+
+    jobs = [pool().submit(copy, k, b) for k in range(len(arrays)) for b in range(len(lengths))]
+    for job in jobs:
+        job.result()
+    return out
 
 
 def for_each[T, R](function: Callable[[T], R], items: Sequence[T], customers: int) -> list[R]:

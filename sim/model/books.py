@@ -46,8 +46,10 @@ def top_share(values: NDArray[np.float64], fraction: float = 0.2) -> float:
     if values.size == 0 or total <= 0:
         return float("nan")
     k = max(1, math.ceil(fraction * values.size))
-    top = np.partition(values, values.size - k)[values.size - k :]
-    return float(top.sum() / total)
+    kth = np.partition(values, values.size - k)[values.size - k]  # the k-th largest value
+    above = values[values > kth]  # in the values' own order: the sum's bits depend on no
+    top = above.sum() + (k - above.size) * kth  # sorting algorithm (numpy's partition varies)
+    return float(top / total)
 
 
 @dataclass(frozen=True)

@@ -145,8 +145,9 @@ class Market(ChannelResults, mesa.Model):
         # S6's first draw, made before S5 (which draws nothing) so that offers are made only
         # to the customers who shop (the stores route everyone's).
         occasions = shopping_occasions(c, self.conditions, rng)
+        shoppers = np.flatnonzero(occasions)
 
-        def offers_to(shoppers: NDArray[np.intp] | None) -> Offers:  # S5
+        def offers_to(to: NDArray[np.intp] | None) -> Offers:  # S5
             return personalised_offers(
                 c,
                 r,
@@ -156,18 +157,20 @@ class Market(ChannelResults, mesa.Model):
                 active_before,
                 self.conditions,
                 spec,
-                shoppers,
+                to,
             )
 
-        offers = offers_to(None if p == 1 or channel is not None else np.flatnonzero(occasions))
+        offers = offers_to(None if p == 1 or channel is not None else shoppers)
         if channel is not None:  # S5 offers through the stores
             offers = channel.route(offers, c.value_weights)
         if p == 1:  # expectations start where the market is: everyone's offers
             form_expectations(c, offers, r.aware, self.conditions.present)
             if channel is None:  # then the shoppers' rows of them, as in later periods
                 del offers  # (first: five (N, F) arrays, the largest of the run)
-                offers = offers_to(np.flatnonzero(occasions))
-        purchases = choose(c, offers, spec.choice, self.conditions, rng, occasions)  # S6
+                offers = offers_to(shoppers)
+        purchases = choose(  # S6
+            c, offers, spec.choice, self.conditions, rng, occasions, shoppers
+        )
         if channel is not None:  # S6 the stores' cut
             purchases = channel.sell(purchases)
         felt = experience(c, r, purchases, offers, spec.experience, self.conditions, rng)  # S7

@@ -63,25 +63,33 @@ class SocialNetwork:
         ones = np.ones(self.indices.size, dtype=np.int8)
         return sp.csr_array((ones, self.indices, self.indptr), shape=(self.n, self.n))
 
-    def exposure(self, talk: NDArray[np.float32] | NDArray[np.bool_]) -> NDArray[np.float32]:
-        """Share of each customer's contacts saying something, per column ((N, K) → (N, K),
-        single precision: shares need no more, and half the bytes make the network's scattered
-        reads and writes about twice as fast at a million customers); ``talk`` is 0/1 (bool) or
-        a level."""
+    def exposure(
+        self, talk: NDArray[np.float32] | NDArray[np.bool_], first: int = 0
+    ) -> NDArray[np.float32]:
+        """Share of each customer's contacts saying something, per column of ``talk`` from column
+        ``first`` on ((N, K) → (N, K − first), single precision: shares need no more, and half the
+        bytes make the network's scattered reads and writes about twice as fast at a million
+        customers); ``talk`` is 0/1 (bool) or a level."""
+        shape = (self.n, talk.shape[1] - first)
         if self.kind == "none":
-            return np.zeros(talk.shape, dtype=np.float32)
+            return np.zeros(shape, dtype=np.float32)
         if self.kind == "fully_mixed":
-            mean = talk.mean(axis=0, dtype=np.float64).astype(np.float32)
-            return np.broadcast_to(mean, talk.shape).copy()
+            mean = talk[:, first:].mean(axis=0, dtype=np.float64).astype(np.float32)
+            return np.broadcast_to(mean, shape).copy()
         # The talkers in two halves, each adding into its own copy, when the market is big
-        # enough to split (sim.model.blocks): two cores then share the work; the halves'
-        # copies are added at the end (the first half's terms, then the second's).
-        halves = np.array([0, self.n // 2, self.n]) if bounds(self.n).size > 2 else bounds(self.n)
-        out = np.zeros((halves.size - 1, *talk.shape), dtype=np.float32)
+        # enough to split (sim.model.blocks): two cores then share the work; the second half's
+        # copy is then added into the first's, block by block (the first half's terms, then the
+        # second's).
+        edges = bounds(self.n)
+        halves = np.array([0, self.n // 2, self.n]) if edges.size > 2 else edges
+        out = np.zeros((halves.size - 1, *shape), dtype=np.float32)
         run_blocks(
-            mean_over_contacts, halves, halves, self.indptr, self.indices, self.share, talk, out
-        )
-        return out[0] if out.shape[0] == 1 else out[0] + out[1]
+            mean_over_contacts, halves, halves, self.indptr, self.indices, self.share, talk,
+            first, out,
+        )  # fmt: skip
+        if out.shape[0] == 2:
+            run_blocks(add_second_half, edges, out)
+        return out[0]
 
 
 @njit(cache=True, nogil=True)
@@ -93,23 +101,32 @@ def mean_over_contacts(
     indices: NDArray[np.uint32],
     share: NDArray[np.float32],
     talk: NDArray[np.float32] | NDArray[np.bool_],
+    first: int,
     out: NDArray[np.float32],
 ) -> None:
-    """out[b, i, c] = Σ share[i]·talk[j, c] over i's contacts j from ``start`` to ``stop`` (b: the
-    block of ``edges`` that starts at ``start``), added from 0 in i's list order (highest
-    contact first), in single precision: the row-normalised sparse product, as far as these
-    talkers go.
+    """out[b, i, c] = Σ share[i]·talk[j, first + c] over i's contacts j from ``start`` to
+    ``stop`` (b: the block of ``edges`` that starts at ``start``), added from 0 in i's list
+    order (highest contact first), in single precision: the row-normalised sparse product, as
+    far as these talkers go.
 
     Computed from the talkers: each customer j who says something (talk ≠ 0; few, usually) adds
     its term to each of its contacts i (the network is undirected), taking j from the highest
     down, so each sum gets its terms in list order; the silent add exactly 0 and are skipped.
     """
-    k = talk.shape[1]
+    k = out.shape[2]
     mine = out[np.searchsorted(edges, start)]
     for j in range(stop - 1, start - 1, -1):
         for c in range(k):
-            said = talk[j, c]
+            said = talk[j, first + c]
             if said != 0:
                 for e in range(indptr[j], indptr[j + 1]):
                     i = indices[e]
                     mine[i, c] += share[i] * said
+
+
+@njit(cache=True, nogil=True)
+def add_second_half(start: int, stop: int, out: NDArray[np.float32]) -> None:
+    """out[0, i] += out[1, i] for customers ``start`` to ``stop`` (single precision)."""
+    for i in range(start, stop):
+        for c in range(out.shape[2]):
+            out[0, i, c] += out[1, i, c]

@@ -259,6 +259,26 @@ def test_top_share_of_profit_exceeds_one_when_the_rest_lose_money():
     assert top_share(values) == pytest.approx(150.0 / 100.0, rel=1e-12)
 
 
+def test_top_share_does_not_depend_on_the_order_partition_leaves_the_top_values_in(monkeypatch):
+    """numpy's partition may order the values on either side of the k-th differently from one
+    version to the next; the share's bits must not follow (tests/data/flagship_fingerprint.csv)."""
+    values = np.random.default_rng(3).lognormal(0.0, 2.0, 5_001) - 2.0
+    values[:40] = values[40:80]  # ties around the k-th value as well
+    expected = top_share(values)
+    partition = np.partition
+
+    def shuffled(a: np.ndarray, kth: int) -> np.ndarray:
+        out = partition(a, kth)
+        rng = np.random.default_rng(kth)
+        out[:kth], out[kth + 1 :] = rng.permutation(out[:kth]), rng.permutation(out[kth + 1 :])
+        return out
+
+    monkeypatch.setattr(np, "partition", shuffled)
+    assert top_share(values) == expected  # bit for bit
+    top = np.sort(values)[-1001:]  # the top 20%: ceil(0.2 · 5,001) values
+    assert expected == pytest.approx(top.sum() / values.sum(), rel=1e-12)
+
+
 def test_concentration_counts_only_customers_served():
     """Per firm (a column each), over the customers the firm has served."""
     revenue = np.array([0.0, 100.0, 10.0, 10.0, 10.0, 10.0])  # customer 0 never bought

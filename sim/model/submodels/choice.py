@@ -82,17 +82,20 @@ def choose(
     conditions: Conditions,
     rng: np.random.Generator,
     occasions: NDArray[np.int64] | None = None,
+    shoppers: NDArray[np.intp] | None = None,
 ) -> Purchases:
     """Purchase occasions (:func:`shopping_occasions`, drawn here unless given); on each the
     customer takes an option with its multinomial-logit probability (utility over noise, the
     outside option worth outside_value), drawn with one uniform number per occasion. After each
     purchase the customer may leave the category (chance dropout, one more uniform number): its
     later occasions this period do not happen. The numbers come from each block's own generator.
-    ``offers`` must hold a row for every customer with an occasion."""
+    ``offers`` must hold a row for every customer with an occasion; ``shoppers`` are those
+    customers, ascending (found here unless given)."""
     c = customers
     if occasions is None:
         occasions = shopping_occasions(c, conditions, rng)
-    shoppers = np.flatnonzero(occasions)
+    if shoppers is None:
+        shoppers = np.flatnonzero(occasions)
     row = np.arange(c.count) if offers.row is None else offers.row
     f = offers.utility.shape[1]
     m = int(occasions.sum())  # at most one purchase per occasion
@@ -109,7 +112,7 @@ def choose(
     kept = sum(happened for happened, _ in done)
     sold = [bought for _, bought in done]
     return Purchases(
-        *(joined(a, first, sold) for a in (customer, firm, revenue, margin)),
+        *joined((customer, firm, revenue, margin), first, sold),
         kept,
         count,
         leaving,

@@ -161,7 +161,7 @@ def felt_by_pair(purchases: Purchases, felt: Felt) -> FeltByPair:
         add_up_by_pair, edges, customer, purchases.firm, f, felt.satisfaction, felt.delighted,
         felt.inadequate, *out,
     )  # fmt: skip
-    return FeltByPair(*(joined(a, first, pairs) for a in out))
+    return FeltByPair(*joined(out, first, pairs))
 
 
 @njit(cache=True, nogil=True)

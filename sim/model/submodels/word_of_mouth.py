@@ -40,7 +40,7 @@ def word_of_mouth(
         said,
     )
     heard = network.exposure(said)  # praise in the first F columns, warnings in the last F
-    second_hop = network.exposure(np.ascontiguousarray(heard[:, r.f :]))
+    second_hop = network.exposure(heard, first=r.f)  # the warnings' second hop
     run_drawing_blocks(
         listen,
         edges,
