@@ -191,11 +191,18 @@ def test_relationships_updated_for_buyers_only_equal_the_update_of_every_pair():
     )
     letdowns = pair_sums(purchases, felt.inadequate)
     trust = np.clip(trust - x.inadequate_trust_loss * letdowns, -1.0, 1.0)
-    held = attachment(r.attachment, pair_sums(purchases, felt.delighted), letdowns, x)
+    # Powers pair by pair, in Python floats: numpy's own array power (SIMD, on some processors)
+    # may round the last bit otherwise than the C library's pow, which the compiled pass and the
+    # reference engine use.
+    held = np.vectorize(lambda *pair: attachment(*pair, x))(
+        r.attachment, pair_sums(purchases, felt.delighted), letdowns
+    )
     crm = np.array([min(1.0, d.crm / know.crm_full_cost) for d in decisions])
     learn = np.minimum(1.0, know.base_rate + know.crm_rate * crm)
     knowledge = np.where(
-        bought, 1.0 - (1.0 - r.knowledge) * (1.0 - learn) ** count, r.knowledge * (1 - know.decay)
+        bought,
+        1.0 - (1.0 - r.knowledge) * np.vectorize(pow)(1.0 - learn, count.astype(float)),
+        r.knowledge * (1 - know.decay),
     )
     times = r.purchases + count
     last = np.where(bought, market.period + 1, r.last_purchase)
