@@ -30,9 +30,13 @@ def known_offers_value(
     offers: Offers, aware: NDArray[np.bool_], present: NDArray[np.bool_]
 ) -> NDArray[np.float64]:
     """Delivered value of the best offer each customer knows of ($); for a customer who knows of
-    no firm, the best offer of the firms in the market."""
-    known = np.where(aware, offers.delivered_value, -np.inf).max(axis=1)
-    market = np.where(present, offers.delivered_value, -np.inf).max(axis=1)
+    no firm, the best offer of the firms in the market. Firm by firm: no (N, F) temporaries."""
+    value = offers.delivered_value
+    known, market = np.full(value.shape[0], -np.inf), np.full(value.shape[0], -np.inf)
+    for j in range(value.shape[1]):
+        np.maximum(known, np.where(aware[:, j], value[:, j], -np.inf), out=known)
+        if present[j]:
+            np.maximum(market, value[:, j], out=market)
     return np.where(aware.any(axis=1), known, market)
 
 
