@@ -11,7 +11,8 @@ table, all numbers measured in the same run:
   its first ``--reference-periods`` periods too;
 * peak memory (resident set size) of each run: every size and engine runs in its own Python
   process, which reports its ``ru_maxrss``; a process that only imports the engines is the
-  baseline;
+  baseline (a small market is run first, so that numba's cache holds every compiled loop and no
+  measured run compiles);
 * replications per minute with :func:`sim.experiments.run_experiment` on 1 and 2 worker processes
   (flagship at 10,000 customers, a few seeds; best of ``--repeats``, alternating 1 and 2 workers,
   because another process on a 2-core machine halves the 2-worker figure).
@@ -144,6 +145,11 @@ def main() -> None:
         f"load average {load_before} at the start.",
         flush=True,
     )
+    # numba compiles the engine's loops on first use and caches them: one small market in blocks
+    # first, so that no measured run pays for compiling (a fresh checkout's first million-customer
+    # run took 25 s and 982 MB instead of 19.5 s and 919 MB)
+    print("  warming numba's cache of compiled loops…", flush=True)
+    in_subprocess("vectorised", 2 * blocks.MIN_BLOCK, 2, 1, 1, timeout=args.timeout)
     base = in_subprocess("baseline", timeout=120)
     rows = []
     for size in sizes:

@@ -80,8 +80,9 @@ class SocialNetwork:
         # enough to split (sim.model.blocks): two cores then share the work; the second half's
         # copy is then added into the first's, block by block (the first half's terms, then the
         # second's).
-        edges = bounds(self.n)
-        halves = np.array([0, self.n // 2, self.n]) if edges.size > 2 else edges
+        edges = bounds(self.n)  # (read-only; halves is a writable array at every size, so that
+        # the loop below has one compiled version)
+        halves = np.array([0, self.n // 2, self.n] if edges.size > 2 else edges)
         out = np.zeros((halves.size - 1, *shape), dtype=np.float32)
         run_blocks(
             mean_over_contacts, halves, halves, self.indptr, self.indices, self.share, talk,
