@@ -122,7 +122,7 @@ def served_accounts(
     customer order, firm after firm: firm j's are at ``start[j]:start[j + 1]``. Counted and
     copied block by block (sim.model.blocks), each block from where the blocks before it end."""
     edges = bounds(revenue.shape[0])
-    served = np.array(run_blocks(count_served, edges, revenue)).reshape(-1, revenue.shape[1])
+    served = np.array(run_blocks(count_served, edges, revenue))  # (blocks, F)
     start = np.concatenate([[0], np.cumsum(served.sum(axis=0))])
     at = start[:-1] + np.cumsum(served, axis=0) - served  # (blocks, F): each block's first place
     kept, profit = np.empty(start[-1]), np.empty(start[-1])

@@ -126,12 +126,11 @@ def joined(
     places = np.concatenate([[0], np.cumsum(lengths)])
     out = [np.empty(places[-1], array.dtype) for array in arrays]
 
-    def copy(k: int, b: int) -> None:  # numpy lets go of the GIL while it copies
+    def copy(part: tuple[int, int]) -> None:  # numpy lets go of the GIL while it copies
+        k, b = part
         out[k][places[b] : places[b + 1]] = arrays[k][starts[b] : starts[b] + lengths[b]]
 
-    jobs = [pool().submit(copy, k, b) for k in range(len(arrays)) for b in range(len(lengths))]
-    for job in jobs:
-        job.result()
+    _at_once(copy, [(k, b) for k in range(len(arrays)) for b in range(len(lengths))])
     return out
 
 
@@ -142,6 +141,12 @@ def for_each[T, R](function: Callable[[T], R], items: Sequence[T], customers: in
     reads what the others do not write."""
     if bounds(customers).size == 2 or len(items) < 2:  # one block: a small market
         return [function(item) for item in items]
+    return _at_once(function, items)
+
+
+def _at_once[T, R](function: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """``function(item)`` for every item, all submitted to the threads at once; the results in
+    order."""
     return [job.result() for job in [pool().submit(function, item) for item in items]]
 
 
