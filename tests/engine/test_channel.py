@@ -161,7 +161,7 @@ def test_the_books_balance_for_every_firm_and_every_store(channel_market):
     assert cm["rebates"].sum() > 0 and cm["bonuses"].sum() > 0 and cm["support"].sum() > 0
 
 
-def test_customer_profit_plus_unallocated_costs_and_channel_payments_is_firm_profit(
+def test_customer_profit_less_uncharged_costs_and_channel_payments_is_firm_profit(
     channel_market,
 ):
     fm = channel_market.firm_metrics()

@@ -29,8 +29,9 @@ def customer_profit(market) -> np.ndarray:
 
 
 @pytest.mark.parametrize("engine", [Market, ReferenceMarket], ids=["vectorised", "reference"])
-def test_customer_profit_plus_unallocated_costs_is_firm_profit(engine):
-    """Σ_i customer profit + costs not charged to any customer = the firm's cumulative profit."""
+def test_customer_profit_less_uncharged_costs_is_firm_profit(engine):
+    """Σ_i customer profit − the costs charged to no customer = the firm's cumulative profit
+    (docs/model.md, S11; with retailers, tests/engine/test_channel.py)."""
     market = engine(small_flagship(), rng=2).run()
     fm = market.firm_metrics()
     profit = customer_profit(market).sum(axis=0)
