@@ -167,7 +167,10 @@ def start_worker(command: int, notes: str, thread_count: int) -> None:
     use_threads(thread_count)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _record = os.open(Path(notes) / str(os.getpid()), os.O_CREAT | os.O_WRONLY, 0o600)
+    try:
+        _record = os.open(Path(notes) / str(os.getpid()), os.O_CREAT | os.O_WRONLY, 0o600)
+    except FileNotFoundError:  # started as the command ended (it stops its pool on an error
+        os._exit(0)  # and removes the notes folder): no run will come, nothing to report
     threading.Thread(
         target=exit_after, args=(command,), daemon=True, name="exit-with-command"
     ).start()

@@ -43,8 +43,19 @@ def _import(path: str) -> type[Strategy]:
         obj: object = importlib.import_module(module_name)
         for part in attr.split("."):
             obj = getattr(obj, part)
+    except ModuleNotFoundError as exc:
+        raise StrategyError(
+            f"cannot import strategy {path!r}: {exc}. Python looks for modules on its path: put "
+            "the file beside your script (or study), or add its folder to PYTHONPATH"
+        ) from None
     except (ImportError, AttributeError) as exc:
         raise StrategyError(f"cannot import strategy {path!r}: {exc}") from None
+    except Exception as exc:  # the module itself fails: a syntax error, an error at import time
+        where = f" ({exc.filename}, line {exc.lineno})" if isinstance(exc, SyntaxError) else ""
+        raise StrategyError(
+            f"cannot import strategy {path!r}: importing module {module_name!r} raised "
+            f"{type(exc).__name__}: {exc.msg if isinstance(exc, SyntaxError) else exc}{where}"
+        ) from None
     if not (isinstance(obj, type) and issubclass(obj, Strategy)):
         raise StrategyError(f"{path!r} is not a subclass of sim.strategies.Strategy")
     return obj

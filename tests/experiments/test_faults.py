@@ -345,6 +345,42 @@ def test_a_strategy_that_kills_its_process_is_reported(tmp_path, capsys, policie
     assert killed in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("x = (\n", "raised SyntaxError: '(' was never closed ("),
+        ("raise RuntimeError('no licence')\n", "raised RuntimeError: no licence"),
+        (None, "No module named 'crmsim_absent_policy'. Python looks for modules on its path"),
+    ],
+    ids=["syntax error", "error at import", "missing"],
+)
+def test_a_strategy_module_that_cannot_be_imported_is_named(
+    tmp_path, capsys, monkeypatch, source, message
+):
+    module = "crmsim_absent_policy" if source is None else "crmsim_broken_policy"
+    if source is not None:
+        (tmp_path / f"{module}.py").write_text(source)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    scenario = tmp_path / "mine.toml"  # the flagship with MarketCo's strategy in that module
+    flagship = (Path(__file__).parents[2] / "scenarios" / "flagship.toml").read_text()
+    scenario.write_text(flagship.replace('"market_oriented"', f'"{module}:Mine"'))
+    for command in (["validate"], ["show"], ["run", "--out", tmp_path / "o", *SMALL[:2]]):
+        code, err = run(capsys, command[0], scenario, *command[1:])
+        assert code == 2 and "Traceback" not in err, err
+        assert f"firms[2].strategy: cannot import strategy '{module}:Mine'" in err
+        assert message in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_worker_started_as_the_command_ends_leaves_quietly(tmp_path):
+    """A pool's worker can start after its command stopped the pool on an error and removed the
+    notes folder: it ends at once, with nothing on stderr (it used to print a traceback)."""
+    code = "import os, sys; from sim.experiments.executors import start_worker; "
+    code += f"start_worker(os.getppid(), {str(tmp_path / 'gone')!r}, 1); print('went on')"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
 def descendants(pid: int) -> set[int]:
     """Process ids of ``pid``'s children, their children and so on (from /proc): the workers,
     which the fork server starts, and the fork server itself."""
