@@ -119,9 +119,10 @@ WORDS: Words = {
     "extending_the_model": ("extending the model", "扩展模型"),
     "sweep_line": (
         "{variants} variants × {seeds} seeds. Values are means with 95% confidence intervals "
-        "across runs; each variant's own report is in variants/<variant>/.",
-        "{variants}个方案 × {seeds}个种子。数值为各次运行的均值及95%置信区间；每个方案自己的"
-        "报告在 variants/<variant>/ 中。",
+        "across runs; each variant's runs are in variants/<variant>/ (crmsim report "
+        "variants/<variant> writes its own report).",
+        "{variants}个方案 × {seeds}个种子。数值为各次运行的均值及95%置信区间；每个方案的运行结果"
+        "在 variants/<variant>/ 中（crmsim report variants/<variant> 生成该方案自己的报告）。",
     ),
 }
 

@@ -112,7 +112,10 @@ def read_document(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         return document
     if not isinstance(parent, str):
         raise ScenarioError(f"{path}: 'extends' must be a scenario name or file path (a string)")
-    parent_path = locate(path.parent / parent if parent.endswith(".toml") else parent)
+    try:
+        parent_path = locate(path.parent / parent if parent.endswith(".toml") else parent)
+    except ScenarioError as exc:
+        raise ScenarioError(f"{path}: extends = {parent!r}: {exc}") from None
     return merge(read_document(parent_path, (*_seen, path.resolve())), document)
 
 

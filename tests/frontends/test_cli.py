@@ -185,6 +185,8 @@ BAD_FILES = {
         "retention_budget",
     ),
     "no_firms.toml": ("periods = 5\n", "firms"),
+    "extends_unknown.toml": ('extends = "flagshp"\n', "extends = 'flagshp': unknown scenario"),
+    "extends_missing.toml": ('extends = "gone.toml"\n', "extends = 'gone.toml': "),
 }
 
 
@@ -196,6 +198,16 @@ def test_bad_scenario_files_get_a_clear_message(tmp_path, capsys, name):
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert str(path) in err and expected in err, err
+
+
+@pytest.mark.slow  # a child process that imports the whole engine: ~3 s
+def test_output_into_a_reader_that_stops_ends_quietly():
+    """crmsim show … | head: the reader closes the pipe first; no traceback, exit 141."""
+    command = [sys.executable, "-m", "sim", "show", "flagship"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
+        child.stdout.close()  # a reader that has read all it wanted
+        stderr = child.stderr.read().decode()
+        assert child.wait(timeout=120) == 141 and stderr == "", stderr
 
 
 @pytest.mark.slow  # a child process that imports the whole engine: ~3 s

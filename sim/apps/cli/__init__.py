@@ -4,13 +4,15 @@ calibrate a customer segment from transaction data; serve the browser app; study
 and handouts, a grade sheet; copy the notebooks for a student.
 
 Exit codes: 0 success, 2 bad input (a scenario file, flag, strategy or transaction file: any
-:class:`sim.errors.InputError`), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
+:class:`sim.errors.InputError`), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), 141 the
+output's reader stopped reading (a pipe into ``head``: quietly, as a shell tool ends on SIGPIPE).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -36,6 +38,7 @@ from sim.errors import InputError
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 TERMINATED = 143  # 128 + SIGTERM
+CLOSED_PIPE = 141  # 128 + SIGPIPE
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "list": cmd_list,
@@ -84,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return TERMINATED if isinstance(stop, Terminated) else INTERRUPTED
+    except BrokenPipeError:  # the reader of our output stopped early (crmsim show … | head)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit's flush
+        return CLOSED_PIPE
     except (OSError, json.JSONDecodeError) as exc:
         print(f"crmsim {args.command}: {exc}", file=sys.stderr)
         return 1
