@@ -38,6 +38,8 @@ from sim.scenarios import Scenario
 
 PACKAGES = ("crmsim", "mesa", "numpy", "pandas", "scipy", "networkx", "pydantic")
 LOCK_FILE = ".lock"
+# what marks a folder as crmsim's: an experiment's, a sweep's or a study's (sim.studies) files
+RESULTS_MARKS = {LOCK_FILE, "manifest.json", "runs", "sweep.json", "variants", "study.json"}
 MANIFEST_SECONDS = 2.0  # while runs finish, the manifest's checksums are written this often
 
 
@@ -66,7 +68,17 @@ def looked_up_versions(extra: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 def locked(out: Path) -> FileLock:
     """The acquired exclusive lock of ``out`` (release it with ``with``), or an ExperimentError if
     another command holds it. The operating system releases it when the process ends, however it
-    ends, so a crashed command never blocks the next one."""
+    ends, so a crashed command never blocks the next one. A folder that holds files but none of
+    crmsim's is refused: the results' files (summary.csv, report.md, …) would replace any of the
+    same names."""
+    found = sorted(p.name for p in out.iterdir()) if out.is_dir() else []
+    if found and not RESULTS_MARKS & set(found):
+        shown = ", ".join(found[:4]) + (", …" if len(found) > 4 else "")
+        raise ExperimentError(
+            f"{out} already holds files that crmsim did not write ({shown}); results go into a "
+            "folder of their own (summary.csv, report.md, … would replace files of the same "
+            "names): choose a new or empty --out folder"
+        )
     out.mkdir(parents=True, exist_ok=True)
     lock = FileLock(out / LOCK_FILE, timeout=0)
     try:

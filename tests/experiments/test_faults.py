@@ -229,6 +229,20 @@ def test_one_command_kind_never_writes_into_another_kinds_folder(tmp_path, capsy
         assert run(capsys, "report", folder)[0] == 0
 
 
+@pytest.mark.parametrize("command", ["run", "sweep"])
+def test_a_folder_of_other_files_is_refused_and_left_alone(tmp_path, capsys, command):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "report.md").write_text("my own notes")
+    grid = ["--grid", "homogenisation.rate=0,0.1"] if command == "sweep" else []
+    code, err = run(capsys, command, "flagship", "--seeds", "1", "--out", out, *SMALL, *grid)
+    assert code == 2 and "already holds files that crmsim did not write (report.md)" in err, err
+    assert sorted(p.name for p in out.iterdir()) == ["report.md"]
+    assert (out / "report.md").read_text() == "my own notes"
+    (out / "report.md").unlink()  # an empty folder is fine
+    assert run(capsys, command, "flagship", "--seeds", "1", "--out", out, *SMALL, *grid)[0] == 0
+
+
 def test_a_sweep_folder_of_version_0_1_resumes(tmp_path, capsys):
     """0.1 wrote sweep.json as the variants alone; the same sweep resumes in such a folder."""
     out, clean = tmp_path / "res", tmp_path / "clean"
