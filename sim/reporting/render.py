@@ -8,6 +8,8 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from sim.i18n import Language
 
 HTML_LANG: dict[Language, str] = {"en": "en", "zh": "zh-Hans"}
@@ -37,8 +39,12 @@ def render_markdown(blocks: list[Block], out: Path) -> Path:
                 parts.append(str(b.content))
             case "figure":
                 parts.append(f"![{b.caption}]({Path(b.content).name})")
-            case "table":
-                parts.append(b.content.to_markdown())
+            case "table":  # a table indexed by (variant, firm) gets one column for each
+                table = b.content
+                nested = isinstance(table.index, pd.MultiIndex)
+                parts.append(
+                    (table.reset_index() if nested else table).to_markdown(index=not nested)
+                )
             case "code":
                 parts.append(f"```\n{b.content}\n```")
     path = out / "report.md"

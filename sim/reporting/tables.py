@@ -35,8 +35,11 @@ def headings(columns: list[str], lang: Language) -> dict[str, str]:
 
 def format_interval(value: tuple[float, float, float], lang: Language = "en") -> str:
     """'mean [low, high]' with sensible precision; a single run has no interval (its bounds
-    are nan), and says so: 'mean (1 run: no interval)'."""
+    are nan), and says so: 'mean (1 run: no interval)'; with no value in any run (retention in
+    runs no longer than the lapse window) it says that."""
     mean, low, high = value
+    if math.isnan(mean):
+        return word("no_value", lang)
     digits = 0 if abs(mean) >= 100 else 3
     if math.isnan(low) or math.isnan(high):
         return f"{mean:,.{digits}f} ({word('no_interval', lang)})"

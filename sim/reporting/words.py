@@ -21,6 +21,7 @@ WORDS: Words = {
     "strategy": ("strategy", "策略"),
     "variant": ("variant", "方案"),
     "no_interval": ("1 run: no interval", "仅1次运行：无区间"),
+    "no_value": ("n/a (no run has a value)", "无（没有一次运行有数值）"),
     "distinguishable": ("distinguishable from noise", "与随机噪声可区分"),
     "not_distinguishable": ("NOT distinguishable from noise", "与随机噪声不可区分"),
     "over_runs": (

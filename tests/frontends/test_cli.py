@@ -97,7 +97,9 @@ def test_sweep_and_compare_write_combined_results(tmp_path, capsys):
     played = rotated.groupby("firm")["strategy"].nunique()
     assert (played == 3).all()  # every firm played every strategy once
     assert main(["report", str(compare)]) == 0
-    assert "rotation2" in (compare / "report.md").read_text()
+    report = (compare / "report.md").read_text()
+    assert "| rotation2 | ProductCo " in report and "('rotation" not in report  # own columns
+    assert "crmsim report variants/<variant>" in report and (compare / "variants").is_dir()
 
 
 @pytest.mark.slow  # two experiments with reports: ~4 s

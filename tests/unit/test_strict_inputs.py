@@ -10,6 +10,7 @@ import math
 import pandas as pd
 import pytest
 
+from sim.analysis import mean_interval
 from sim.apps.cli import main
 from sim.apps.cli.arguments import MAX_FIRST_SEED, MAX_SEED
 from sim.apps.cli.parser import build_parser
@@ -352,6 +353,7 @@ def test_one_run_says_it_has_no_interval():
     assert format_interval((1234.4, math.nan, math.nan)) == "1,234 (1 run: no interval)"
     assert format_interval((0.5, math.nan, math.nan)) == "0.500 (1 run: no interval)"
     assert format_interval((1234.4, 1000.0, 1500.0)) == "1,234 [1,000, 1,500]"
+    assert format_interval(mean_interval([math.nan, math.nan])) == "n/a (no run has a value)"
 
 
 def test_the_outcome_table_of_one_seed_has_no_nan():
