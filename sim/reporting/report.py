@@ -47,7 +47,7 @@ def experiment_blocks(
     metrics = metrics[metrics["firm"].isin(summary["firm"].unique())]
     manifest = json.loads((out / "manifest.json").read_text())
     market = representative_run(manifest)
-    info = market.spec.info
+    info, english = market.spec.info.text(lang), market.spec.info  # a text missing: English
     seed = manifest["seeds"][0]
     colours = firm_colours([f.name for f in market.spec.firms])
 
@@ -56,7 +56,7 @@ def experiment_blocks(
 
     runs, periods = summary["seed"].nunique(), int(metrics["period"].max())
     blocks = [
-        Block("heading", info.title or manifest["scenario"]),
+        Block("heading", info.title or english.title or manifest["scenario"]),
         Block(
             "text",
             word(
@@ -90,7 +90,7 @@ def experiment_blocks(
         Block("heading", word("about", lang)),
     ]
     for section in INFO_SECTIONS:
-        text = getattr(info, section).strip()
+        text = getattr(info, section).strip() or getattr(english, section).strip()
         if text:
             blocks.append(Block("text", f"**{word(section, lang).upper()}**\n\n{text}"))
     blocks += [

@@ -13,6 +13,7 @@ from sim.errors import InputError
 from sim.i18n import check_language, strategy_name
 from sim.reporting import comparison_line, format_interval, outcomes_frame, write_report
 from sim.reporting.tables import OUTCOMES, lead_changes
+from sim.scenarios import load
 
 SUMMARY = pd.DataFrame(
     {
@@ -106,11 +107,15 @@ def test_run_writes_a_chinese_report_and_report_rewrites_it_in_english(tmp_path,
     markdown = (out / "report.md").read_text(encoding="utf-8")
     for words in ("## 结果", "| 企业", "以产品为中心", "平均累计利润领先者：", "![感知图"):
         assert words in markdown, words
+    info = load("flagship").spec.info  # the scenario's own texts from [info.zh]
+    assert markdown.startswith(f"# {info.zh.title}\n") and info.zh.what_is_it.strip() in markdown
+    assert info.what_is_it.strip() not in markdown
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "<html lang='zh-Hans'>" in page and "Noto Sans SC" in page
     assert main(["report", str(out)]) == 0
     markdown = (out / "report.md").read_text(encoding="utf-8")
     assert "## Outcomes" in markdown and "结果" not in markdown.split("## About the scenario")[0]
+    assert markdown.startswith(f"# {info.title}\n") and info.what_is_it.strip() in markdown
 
 
 def test_scenario_files_and_the_package_know_the_same_languages():
