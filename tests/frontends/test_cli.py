@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.apps.cli import build_parser, main
+from sim.apps.cli import main
+from sim.apps.cli.parser import build_parser
 
 SMALL = ["--set", "customers.count=400", "--set", "periods=6"]
 
@@ -200,6 +201,22 @@ def test_bad_scenario_files_get_a_clear_message(tmp_path, capsys, name):
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert str(path) in err and expected in err, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "usage", "extra"),
+    [
+        (["validate", "flagship", "--set", "x=3"], "usage: crmsim validate [-h]", "--set x=3"),
+        (["run", "flagship", "--bogus"], "usage: crmsim run [-h]", "--bogus"),
+        (["course", "build", "--bogus"], "usage: crmsim course [-h]", "--bogus"),
+    ],
+)
+def test_an_argument_the_command_does_not_take_shows_its_usage(capsys, argv, usage, extra):
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and err.startswith(usage), err
+    assert f"crmsim {argv[0]}: error: unrecognized arguments: {extra}" in err
 
 
 @pytest.mark.slow  # a child process that imports the whole engine: ~3 s

@@ -32,7 +32,7 @@ from sim.apps.cli.commands import (
 )
 from sim.apps.cli.course import cmd_course, cmd_notebooks
 from sim.apps.cli.game import cmd_game
-from sim.apps.cli.parser import build_parser
+from sim.apps.cli.parser import parse
 from sim.apps.cli.studies import cmd_breakeven, cmd_discover, cmd_sensitivity, cmd_stress, cmd_tune
 from sim.errors import InputError
 
@@ -72,7 +72,7 @@ def terminate(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``crmsim`` command."""
-    args = build_parser().parse_args(argv)
+    args = parse(argv)
     main_thread = threading.current_thread() is threading.main_thread()
     on_term = signal.signal(signal.SIGTERM, terminate) if main_thread else None
     try:

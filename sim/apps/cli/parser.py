@@ -185,6 +185,15 @@ def add_study_commands(sub: argparse._SubParsersAction) -> None:
             )
 
 
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line's arguments; an argument the command does not take is reported with that
+    command's usage (argparse's own message shows the top-level usage, which lists no options)."""
+    args, extra = build_parser().parse_known_args(argv)
+    if extra:
+        args.command_parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per action."""
     parser = argparse.ArgumentParser(
@@ -277,6 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_study_commands(sub)
     add_course_commands(sub)
     add_game_commands(command("game", "The classroom game: teams run rival firms, round by round."))
+    for each in sub.choices.values():  # so that parse() reports with the command's own usage
+        each.set_defaults(command_parser=each)
     return parser
 
 
