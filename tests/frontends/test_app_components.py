@@ -63,10 +63,15 @@ def test_step_and_reset(app):
 
 
 def test_play_and_pause(app):
+    """Pause stops the market: the period under way when it is clicked may still finish, then
+    nothing moves."""
     click(app, "Play")
     eventually(lambda: int(period(app).split()[1]) >= 2)
     click(app, "Pause")
+    at_click = int(period(app).split()[1])
+    time.sleep(1.0)  # a period under way (300 customers: a few ms, and its picture) finishes
     paused = period(app)
+    assert at_click <= int(paused.split()[1]) <= at_click + 1
     time.sleep(0.5)
     assert period(app) == paused
 
