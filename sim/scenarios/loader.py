@@ -226,5 +226,11 @@ def load(
     assignments = [parse_override(o) for o in overrides] + list((settings or {}).items())
     for key, value in assignments:
         document = set_value(document, key, value)
-    spec = validate(document, str(path))
+    try:
+        spec = validate(document, str(path))
+    except ScenarioError as exc:
+        if not assignments:
+            raise
+        changed = ", ".join(f"{key}={json.dumps(value)}" for key, value in assignments)
+        raise ScenarioError(f"{exc}\n  (the file's values as changed by: {changed})") from None
     return Scenario(path.stem, path, spec, json.dumps(document, sort_keys=True))

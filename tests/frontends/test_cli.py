@@ -219,6 +219,16 @@ def test_an_argument_the_command_does_not_take_shows_its_usage(capsys, argv, usa
     assert f"crmsim {argv[0]}: error: unrecognized arguments: {extra}" in err
 
 
+def test_a_bad_set_value_is_shown_as_one(tmp_path, capsys):
+    """A typo in --set is not the file's: the message lists the values --set changed."""
+    args = ["run", "flagship", "--set", "customers.cuont=5", "--set", "periods=4"]
+    assert main([*args, "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "customers.cuont: unknown key" in err, err
+    assert "(the file's values as changed by: customers.cuont=5, periods=4)" in err
+    assert not (tmp_path / "o").exists()
+
+
 @pytest.mark.slow  # a child process that imports the whole engine: ~3 s
 def test_output_into_a_reader_that_stops_ends_quietly():
     """crmsim show … | head: the reader closes the pipe first; no traceback, exit 141."""
