@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+import types
 import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -152,6 +153,10 @@ def error_line(
         keys = allowed_keys(err["loc"], root)
         example = f"{{{keys[0]} = …}}" if keys else "{key = value, …}"
         message = f"must be a table, e.g. {example} (keys: {', '.join(keys)})"
+    if err["type"] == "union_tag_invalid":  # a table's kind (or name) that is not one of them
+        ctx = err["ctx"]
+        tag = ctx["discriminator"].strip("'")
+        message = f"unknown {tag} {ctx['tag']!r}; allowed: {ctx['expected_tags']}"
     value = err.get("input")
     message = TYPE_MESSAGES.get(err["type"], message)
     if isinstance(value, bool) and err["type"] in ("int_type", "float_type"):
@@ -167,6 +172,9 @@ def allowed_keys(loc: Sequence[str | int], root: type[BaseModel] = MarketSpec) -
     for step in loc:
         if isinstance(step, int):
             continue
+        if step in tagged_variants(model):  # a table whose kind (or name) chose its model
+            model = tagged_variants(model)[step]
+            continue
         field = model.model_fields.get(step) if isinstance(model, type) else None
         if field is None:
             return []
@@ -175,6 +183,20 @@ def allowed_keys(loc: Sequence[str | int], root: type[BaseModel] = MarketSpec) -
             model = typing.get_args(model)[0]
     ok = isinstance(model, type) and issubclass(model, BaseModel)
     return list(model.model_fields) if ok else []
+
+
+def tagged_variants(model: Any) -> dict[str, type[BaseModel]]:
+    """The models of a union whose ``kind`` or ``name`` picks one (``Annotated[A | B,
+    Field(discriminator="kind")]``), by that tag; {} for anything else."""
+    if typing.get_origin(model) is typing.Annotated:
+        model = typing.get_args(model)[0]
+    found = {}
+    for member in typing.get_args(model) if isinstance(model, types.UnionType) else ():
+        for tag_field in ("kind", "name"):
+            field = getattr(member, "model_fields", {}).get(tag_field)
+            if field is not None and typing.get_origin(field.annotation) is typing.Literal:
+                found |= dict.fromkeys(typing.get_args(field.annotation), member)
+    return found
 
 
 def validate(document: dict[str, Any], source: str) -> MarketSpec:

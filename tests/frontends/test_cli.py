@@ -188,6 +188,15 @@ BAD_FILES = {
         "retention_budget",
     ),
     "no_firms.toml": ("periods = 5\n", "firms"),
+    "event_kind.toml": (
+        'extends = "flagship"\n[[events]]\nkind = "scandle"\nperiod = 3\n',
+        "events[0]: unknown kind 'scandle'; allowed: 'homogenisation', 'new_entrant',",
+    ),
+    "event_key.toml": (
+        'extends = "flagship"\n[[events]]\nkind = "recession"\nperiod = 3\nduraton = 2\n',
+        "events[0].recession.duraton: unknown key (check the spelling; docs/scenarios.md lists "
+        "every key); allowed here: period, duration, kind,",
+    ),
     "extends_unknown.toml": ('extends = "flagshp"\n', "extends = 'flagshp': unknown scenario"),
     "extends_missing.toml": ('extends = "gone.toml"\n', "extends = 'gone.toml': "),
 }
