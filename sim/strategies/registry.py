@@ -97,7 +97,11 @@ def resolve_params(name: str, params: dict[str, object]) -> StrategyParams:
         return cls.Params.model_validate(params)
     except ValidationError as exc:
         allowed = ", ".join(cls.Params.model_fields) or "none"
-        details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        details = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: "
+            + ("unknown parameter" if e["type"] == "extra_forbidden" else e["msg"])
+            for e in exc.errors()
+        )
         raise StrategyError(
             f"bad parameters for strategy {name!r}: {details} (parameters: {allowed})"
         ) from None
