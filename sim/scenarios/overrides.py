@@ -72,13 +72,22 @@ def set_value(document: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
         try:
             node = node[step] if isinstance(step, int) else node.setdefault(step, {})
         except (IndexError, KeyError, TypeError, AttributeError):
-            where = format_path(path[: depth + 1])
-            raise ScenarioError(f"setting {key}: {where} does not exist") from None
+            raise missing(key, path[: depth + 1], node) from None
     try:
         node[path[-1]] = value
     except (IndexError, TypeError):
-        raise ScenarioError(f"setting {key}: {format_path(path)} does not exist") from None
+        raise missing(key, path, node) from None
     return root
+
+
+def missing(key: str, path: list[str | int], parent: Any) -> ScenarioError:
+    """The error for a key path that leads nowhere; for a list, how many entries it has."""
+    where = format_path(path)
+    if isinstance(path[-1], int) and isinstance(parent, list):
+        outer, count = format_path(path[:-1]), len(parent)
+        span = f": {outer}[0] to {outer}[{count - 1}]" if count else ""
+        return ScenarioError(f"setting {key}: {where} does not exist ({outer} has {count}{span})")
+    return ScenarioError(f"setting {key}: {where} does not exist")
 
 
 def format_path(loc: tuple[Any, ...] | list[Any]) -> str:

@@ -264,7 +264,10 @@ def test_bad_file_through_the_real_command_has_no_traceback(tmp_path):
         (["run", "missing.toml"], "no such scenario file"),
         (["run", "nosuchscenario"], "unknown scenario 'nosuchscenario'"),
         (["run", "flagship", "--set", "periods"], "expected key.path=value"),
-        (["run", "flagship", "--set", "firms[9].price=3"], "firms[9] does not exist"),
+        (
+            ["run", "flagship", "--set", "firms[9].price=3"],
+            "firms[9] does not exist (firms has 3: firms[0] to firms[2])",
+        ),
         (["run", "flagship", "--set", "choice.noise=-1"], "choice.noise"),
         (  # (it said "Input should be a valid dictionary or instance of StrategySpec")
             ["run", "flagship", "--set", "firms[0].strategy=static"],
