@@ -6,11 +6,22 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+RANGES = {  # summary outcomes that cannot leave a range: their intervals are cut at its ends
+    "mean_market_share": (0.0, 1.0),
+    "final_market_share": (0.0, 1.0),
+    "mean_retention_rate": (0.0, 1.0),
+    "share_of_wallet": (0.0, 1.0),
+    "final_knowledge": (0.0, 1.0),
+    "final_satisfaction": (-1.0, 1.0),
+}
+
 
 def mean_interval(
-    values: pd.Series | np.ndarray, level: float = 0.95
+    values: pd.Series | np.ndarray, level: float = 0.95, within: tuple[float, float] | None = None
 ) -> tuple[float, float, float]:
-    """Mean and the ends of its t-based confidence interval across runs (NaNs ignored)."""
+    """Mean and the ends of its t-based confidence interval across runs (NaNs ignored); with
+    ``within`` (the values' possible range, e.g. :data:`RANGES`), ends beyond it are cut to it
+    (with 2 seeds, a retention rate's interval could otherwise reach 1.01)."""
     x = pd.Series(values, dtype=float).dropna().to_numpy()
     if x.size == 0:
         return (np.nan, np.nan, np.nan)
@@ -18,7 +29,10 @@ def mean_interval(
     if x.size < 2:
         return (mean, np.nan, np.nan)
     half = float(stats.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
-    return (mean, mean - half, mean + half)
+    low, high = mean - half, mean + half
+    if within is not None:
+        low, high = max(low, within[0]), min(high, within[1])
+    return (mean, low, high)
 
 
 def bands(metrics: pd.DataFrame, metric: str, level: float = 0.95) -> pd.DataFrame:
@@ -38,7 +52,7 @@ def outcome_table(
     for firm, group in summary.groupby("firm", sort=False):
         row = {"strategy": group["strategy"].iloc[0]}
         for column, label in columns.items():
-            mean, low, high = mean_interval(group[column], level)
+            mean, low, high = mean_interval(group[column], level, RANGES.get(column))
             row[label] = (mean, low, high)
         table[firm] = row
     return pd.DataFrame.from_dict(table, orient="index")

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis import by_period, compare, mean_interval, outcome_table
+from sim.analysis.statistics import RANGES
 from sim.i18n import Language, strategy_name
 from sim.reporting.words import WORDS, word
 
@@ -120,7 +121,8 @@ def variants_frame(summary: pd.DataFrame, lang: Language = "en") -> pd.DataFrame
             word("strategy", lang): strategy_name(group["strategy"].iloc[0], lang),
         }
         row |= {
-            label: format_interval(mean_interval(group[c]), lang) for c, label in columns.items()
+            label: format_interval(mean_interval(group[c], within=RANGES.get(c)), lang)
+            for c, label in columns.items()
         }
         rows.append(row)
     return pd.DataFrame(rows).set_index([word("variant", lang), word("firm", lang)])

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from sim.analysis import mean_interval
+from sim.analysis.statistics import RANGES
 from sim.apps.cli import main
 from sim.apps.cli.arguments import MAX_FIRST_SEED, MAX_SEED
 from sim.apps.cli.parser import build_parser
@@ -354,6 +355,18 @@ def test_one_run_says_it_has_no_interval():
     assert format_interval((0.5, math.nan, math.nan)) == "0.500 (1 run: no interval)"
     assert format_interval((1234.4, 1000.0, 1500.0)) == "1,234 [1,000, 1,500]"
     assert format_interval(mean_interval([math.nan, math.nan])) == "n/a (no run has a value)"
+
+
+def test_an_interval_is_cut_at_the_range_of_its_outcome():
+    """Two seeds' retention of 0.90 and 0.96: the t-interval reaches 1.15, a rate cannot."""
+    mean, low, high = mean_interval([0.90, 0.96])
+    assert high > 1 and low > 0
+    assert mean_interval([0.90, 0.96], within=RANGES["mean_retention_rate"]) == (mean, low, 1.0)
+    summary = pd.DataFrame(
+        {"firm": "A", "strategy": "static", "seed": [0, 1], "mean_retention_rate": [0.90, 0.96]}
+        | {key: 0.0 for key in OUTCOMES if key != "mean_retention_rate"}
+    )
+    assert outcomes_frame(summary).loc["A", "mean retention rate"] == "0.930 [0.549, 1.000]"
 
 
 def test_the_outcome_table_of_one_seed_has_no_nan():
