@@ -328,3 +328,10 @@ def test_killed_run_resumes_without_losing_finished_runs(tmp_path):
     assert finished <= {p.name for p in (out / "runs").glob("*.parquet")}
     summary = pd.read_csv(out / "summary.csv")
     assert sorted(summary["seed"].unique()) == list(range(6))
+
+
+def test_study_tables_print_numbers_as_people_read_them():
+    from sim.apps.cli.studies import readable
+
+    numbers = (594.618234, -13448.1, 0.12345, 1.0, float("nan"))
+    assert [readable(x) for x in numbers] == ["595", "-13,448", "0.123", "1", "—"]
