@@ -25,7 +25,13 @@ from sim.reporting.figures import (
 )
 from sim.reporting.render import Block, render_html, render_markdown
 from sim.reporting.style import firm_colours
-from sim.reporting.tables import comparisons_text, lead_changes, outcomes_frame, variants_frame
+from sim.reporting.tables import (
+    comparisons_text,
+    lead_changes,
+    outcomes_frame,
+    variant_comparisons,
+    variants_frame,
+)
 from sim.reporting.words import word
 from sim.scenarios import validate
 from sim.schema import INFO_SECTIONS
@@ -108,7 +114,7 @@ def sweep_blocks(
     plan = plan.get("variants", plan)  # crmsim 0.1 wrote the variants alone
     settings = "\n".join(f"- `{label}`: {json.dumps(s)}" for label, s in plan.items())
     seeds = summary["seed"].nunique()
-    return [
+    blocks = [
         Block("heading", title),
         Block(
             "text", word("sweep_line", lang, variants=len(plan), seeds=seeds) + "\n\n" + settings
@@ -120,6 +126,12 @@ def sweep_blocks(
         ),
         Block("table", variants_frame(summary, lang)),
     ]
+    paired = variant_comparisons(summary, lang=lang)
+    return (
+        [*blocks, Block("text", word("variants_paired", lang) + "\n\n" + paired)]
+        if paired
+        else blocks
+    )
 
 
 def write_report(out: Path, metrics: pd.DataFrame, summary: pd.DataFrame, lang: str = "en") -> Path:

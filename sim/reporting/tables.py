@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from sim.analysis import by_period, compare, mean_interval, outcome_table
+from sim.analysis import by_period, compare, compare_variants, mean_interval, outcome_table
 from sim.analysis.statistics import RANGES
 from sim.i18n import Language, strategy_name
 from sim.reporting.words import WORDS, word
@@ -108,6 +108,28 @@ def lead_changes(
         for period, firm in changes.items()
     ]
     return ("，" if lang == "zh" else ", ").join(parts) + ("。" if lang == "zh" else ".")
+
+
+def variant_comparisons(
+    summary: pd.DataFrame, metric: str = "cumulative_profit", lang: Language = "en"
+) -> str:
+    """Each variant of a sweep or comparison against the first, firm by firm, on ``metric``,
+    paired by seed, in plain words ("" with fewer than 2 seeds: no interval to judge by)."""
+    if summary["seed"].nunique() < 2:
+        return ""
+    variants = list(dict.fromkeys(summary["variant"]))
+    base = summary[summary["variant"] == variants[0]]
+    lines = []
+    for firm in summary["firm"].unique():
+        for variant in variants[1:]:
+            other = summary[summary["variant"] == variant]
+            if firm in set(other["firm"]) and firm in set(base["firm"]):
+                result = compare_variants(other, base, metric, firm)
+                line = comparison_line(result, lang)
+                lines.append(
+                    word("variant_pair", lang, firm=firm, a=variant, b=variants[0], line=line)
+                )
+    return "\n".join(lines)
 
 
 def variants_frame(summary: pd.DataFrame, lang: Language = "en") -> pd.DataFrame:

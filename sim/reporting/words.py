@@ -102,6 +102,11 @@ WORDS: Words = {
         "Cumulative profit, firm against firm (paired by seed):",
         "累计利润，企业两两比较（按种子配对）：",
     ),
+    "variants_paired": (
+        "Cumulative profit, each variant against the first, firm by firm (paired by seed):",
+        "累计利润，各方案与第一个方案逐个企业比较（按种子配对）：",
+    ),
+    "variant_pair": ("- {firm}, {a} − {b}: {line}.", "- {firm}，{a} − {b}：{line}。"),
     "lead": ("Lead in mean cumulative profit: ", "平均累计利润领先者："),
     "distributions": ("Final outcomes, run by run", "逐次运行的最终结果"),
     "inside_run": ("Inside one run (seed {seed})", "一次运行的内部（种子 {seed}）"),

@@ -77,6 +77,10 @@ def test_sweep_and_compare_write_combined_results(tmp_path, capsys):
     assert (out / "variants" / "rate=0" / "runs" / "seed=1.parquet").is_file()
     assert main(args) == 0  # nothing left to do: same results
     pd.testing.assert_frame_equal(summary, pd.read_csv(out / "summary.csv"))
+    report = (out / "report.md").read_text()
+    assert "each variant against the first, firm by firm (paired by seed)" in report
+    for firm in ("ProductCo", "CustomerCo", "MarketCo"):
+        assert f"- {firm}, rate=0.15 − rate=0: " in report and " over 2 runs: " in report
     compare = tmp_path / "compare"
     assert (
         main(
