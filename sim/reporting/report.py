@@ -127,11 +127,9 @@ def sweep_blocks(
         Block("table", variants_frame(summary, lang)),
     ]
     paired = variant_comparisons(summary, lang=lang)
-    return (
-        [*blocks, Block("text", word("variants_paired", lang) + "\n\n" + paired)]
-        if paired
-        else blocks
-    )
+    if paired:
+        blocks.append(Block("text", word("variants_paired", lang) + "\n\n" + paired))
+    return blocks
 
 
 def write_report(out: Path, metrics: pd.DataFrame, summary: pd.DataFrame, lang: str = "en") -> Path:
