@@ -67,8 +67,37 @@ def grade_sheet(export: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_grade_sheet(path: Path, out: Path) -> pd.DataFrame:
-    """Read the export at ``path``, write its grade sheet to ``out`` (CSV) and return it."""
+    """Read the export at ``path``, write its grade sheet to ``out`` (CSV) and return it. A grade
+    sheet already at ``out`` keeps what the instructor entered: its points and comments are
+    carried over team by team (:func:`entered`)."""
     sheet = grade_sheet(read_export(path))
+    if out.exists():
+        kept = entered(out, sheet["team"])
+        sheet = sheet.drop(columns=list(POINTS)).merge(kept, on="team", how="left")
+        sheet[list(POINTS)] = sheet[list(POINTS)].fillna("")  # a team new to the sheet
     out.parent.mkdir(parents=True, exist_ok=True)
     sheet.to_csv(out, index=False)
     return sheet
+
+
+def entered(out: Path, teams: pd.Series) -> pd.DataFrame:
+    """The points and comments typed into the grade sheet at ``out``, by team, as written; an
+    InputError if ``out`` is not a grade sheet, or if it holds entries for a team the new sheet
+    does not have (another game's sheet: writing over it would lose them)."""
+    try:
+        old = pd.read_csv(out, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError):
+        old = pd.DataFrame()
+    if not {"team", *POINTS} <= set(old.columns):
+        raise InputError(
+            f"{out} exists and is not a grade sheet (columns team, {', '.join(POINTS)}): "
+            "choose another --out, or move that file"
+        )
+    filled = old[(old[list(POINTS)] != "").any(axis=1)]
+    lost = sorted(set(filled["team"]) - set(teams))
+    if lost:
+        raise InputError(
+            f"{out} holds points or comments for {', '.join(lost)}, which this export does not "
+            "have (another game's sheet?): choose another --out, or move that file"
+        )
+    return old[["team", *POINTS]].drop_duplicates("team")

@@ -52,6 +52,31 @@ def test_the_grade_sheet_has_one_row_per_team_from_the_export(exported, tmp_path
     assert all((sheet[c] == "").all() for c in POINTS)  # for the instructor to fill in
 
 
+def test_grading_again_keeps_the_points_entered(exported, tmp_path, capsys):
+    out = tmp_path / "grades.csv"
+    assert main(["course", "grades", str(exported), "--out", str(out)]) == 0
+    sheet = pd.read_csv(out, dtype=str, keep_default_na=False)
+    marks = {"quiz_points": "9", "homework_points": "8.5", "comments": "great, and on time"}
+    sheet.loc[sheet["team"] == "Team 2", list(marks)] = list(marks.values())
+    sheet.to_csv(out, index=False)
+    assert main(["course", "grades", str(exported), "--out", str(out)]) == 0  # a re-export
+    again = pd.read_csv(out, dtype=str, keep_default_na=False).set_index("team")
+    assert again.loc["Team 2", list(marks)].to_dict() == marks
+    assert (again.loc["Team 1", list(POINTS)] == "").all()
+    assert list(again.columns) == list(sheet.set_index("team").columns)
+    # another game's sheet, with marks for a team this export lacks, is not written over
+    sheet.loc[sheet["team"] == "Team 2", "team"] = "Team 7"
+    sheet.to_csv(out, index=False)
+    before = out.read_bytes()
+    (tmp_path / "notes.csv").write_text("my,own\n1,2\n")
+    for target in (out, tmp_path / "notes.csv"):
+        assert main(["course", "grades", str(exported), "--out", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "holds points or comments for Team 7, which this export does not have" in err
+    assert "notes.csv exists and is not a grade sheet" in err
+    assert out.read_bytes() == before
+
+
 def test_a_file_that_is_not_an_export_is_refused(tmp_path, capsys):
     bad = tmp_path / "summary.csv"
     bad.write_text("seed,firm\n0,A\n")

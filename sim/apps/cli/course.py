@@ -40,7 +40,12 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
     )
     grades = actions.add_parser("grades", help="one row per team from a game's export")
     grades.add_argument("export", type=Path, help="export CSV of 'crmsim game export', or its game")
-    grades.add_argument("--out", type=Path, default=Path("grades.csv"), help="CSV to write")
+    grades.add_argument(
+        "--out",
+        type=Path,
+        default=Path("grades.csv"),
+        help="CSV to write (an existing grade sheet keeps the points and comments entered)",
+    )
     notebooks = sub.add_parser(
         "notebooks",
         help="Copy the course notebooks into a folder of your own.",
