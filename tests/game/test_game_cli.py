@@ -68,13 +68,24 @@ def test_a_game_played_from_the_command_line(tmp_path, small_scenario, capsys):
         (["export", "--key", "CODE0"], "--key is not the instructor key"),  # a team's code
         (["submit", "--code", "CODE0", "BADFILE"], "price=-3 (allowed: a number from 1 to 1000"),
         (["submit", "--code", "CODE0", "MISSING"], "no such decision file"),
+        (
+            ["submit", "--code", "CODE0", "MIXED"],
+            "mixed.toml: fields both above [decision] (price) and in it; put them all under",
+        ),
+        (
+            ["submit", "--code", "CODE0", "TYPO"],
+            "typo.toml: unknown decision field(s) advertisng; allowed: price,",
+        ),
     ],
 )
 def test_bad_input_gets_a_clear_message(tmp_path, small_scenario, capsys, action, words):
     folder, codes, _ = new_game(tmp_path, small_scenario, capsys)
     (tmp_path / "bad.toml").write_text("price = -3\n")
+    (tmp_path / "mixed.toml").write_text("price = 90\n[decision]\nservice = 5\n")
+    (tmp_path / "typo.toml").write_text("advertisng = 2\n")
     names = {"FILE": str(small_scenario), "BADFILE": str(tmp_path / "bad.toml")}
     names |= {"MISSING": str(tmp_path / "none.toml"), "CODE0": codes[0]}
+    names |= {"MIXED": str(tmp_path / "mixed.toml"), "TYPO": str(tmp_path / "typo.toml")}
     args = [names.get(a, a) for a in action]
     assert main(["game", args[0], folder, *args[1:]]) == 2
     err = capsys.readouterr().err

@@ -71,6 +71,7 @@ def game_submit(args: argparse.Namespace) -> int:
     print the budgeted spending as the team page shows it, item by item. A decision the game
     refuses (over the budget, studies included) is refused here, before anything is stored."""
     from sim.apps.game.decisions import (
+        DecisionError,
         budget_items,
         budget_line,
         itemised,
@@ -86,7 +87,10 @@ def game_submit(args: argparse.Namespace) -> int:
         raise InputError(f"--code is not a join code of the game in {args.game}")
     changes = read_decision_file(args.file)
     round_ = game.open_round
-    decision, studies = game.check(seat, changes)  # the server's own check
+    try:
+        decision, studies = game.check(seat, changes)  # the server's own check
+    except DecisionError as exc:
+        raise DecisionError(f"{args.file}: {exc}") from None
     # the same file sent again applies once; sent after another one, it applies again
     latest = game.store.submissions(round_).get(seat)
     key = hashlib.sha256(f"{round_}:{sorted(changes.items())}:{latest and latest.key}".encode())

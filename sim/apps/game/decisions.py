@@ -106,7 +106,8 @@ def checked(
     unknown = sorted(set(changes) - set(FIELDS))
     if unknown:
         raise DecisionError(
-            f"unknown decision field(s) {', '.join(unknown)}; allowed: {', '.join(FIELDS)}"
+            f"unknown decision field(s) {', '.join(unknown)}; allowed: "
+            f"{', '.join([*FIELDS, STUDIES_FIELD])}"
         )
     problems = []
     for name, value in changes.items():
@@ -169,6 +170,12 @@ def read_decision_file(path: Path) -> dict[str, object]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise DecisionError(f"{path}: not a valid TOML file: {exc}") from None
     body = document.get("decision", document)
+    beside = sorted(set(document) - {"decision"}) if body is not document else []
+    if beside:  # fields above a [decision] table: TOML would keep them apart, and we read one
+        raise DecisionError(
+            f"{path}: fields both above [decision] ({', '.join(beside)}) and in it; put them all "
+            "under [decision], or leave the table out"
+        )
     if not isinstance(body, dict) or not body:
         raise DecisionError(f"{path}: no decision fields; allowed: {', '.join(FIELDS)}")
     return body
