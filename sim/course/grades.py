@@ -32,7 +32,7 @@ def read_export(path: Path) -> pd.DataFrame:
     try:
         table = pd.read_csv(file)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(f"{file}: not a CSV file ({exc})") from None
+        raise InputError(f"{file}: not a CSV file ({str(exc).strip()})") from None
     missing = [c for c in NEEDED if c not in table.columns]
     if missing or table.empty:
         problem = f"lacks {', '.join(missing)}" if missing else "has no rows"

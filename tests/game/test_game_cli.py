@@ -48,8 +48,10 @@ def test_a_game_played_from_the_command_line(tmp_path, small_scenario, capsys):
     assert main(["game", "advance", folder, "--key", key]) == 0
     out = capsys.readouterr().out
     assert "round 1 played (1 of 2 teams submitted)" in out and "cumulative_profit" in out
+    assert "seat" not in out and "Team 1 " in out  # teams as the export names them; whole $
+    assert not re.search(r"\d\.\d", out.split("cumulative_profit")[1]), out
     assert main(["game", "advance", folder, "--key", key]) == 0
-    csv = tmp_path / "grades.csv"
+    csv = tmp_path / "new" / "grades.csv"  # its folder is made
     assert main(["game", "export", folder, "--key", key, "--out", str(csv)]) == 0
     assert "12 rows" in capsys.readouterr().out  # 2 rounds × 2 periods × 3 seats
     table = pd.read_csv(csv)

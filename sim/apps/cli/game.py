@@ -117,12 +117,15 @@ def instructor_game(args: argparse.Namespace) -> Game:
 
 def game_advance(args: argparse.Namespace) -> int:
     """Close the open round and play it; print the leaderboard."""
+    from sim.apps.game.rules import seat_name
+
     game = instructor_game(args)
     sent = len(game.submitted())
     played = game.advance()
     print(f"round {played} played ({sent} of {game.rules.teams} teams submitted)")
     board = game.leaderboard()
-    print(board.to_string(index=False))
+    board.insert(0, "team", [seat_name(seat, game.rules) for seat in board.pop("seat")])
+    print(board.to_string(index=False, float_format="{:,.0f}".format))
     return 0
 
 
@@ -132,6 +135,7 @@ def game_export(args: argparse.Namespace) -> int:
 
     game = instructor_game(args)
     out = args.out or args.game / "export.csv"
+    out.parent.mkdir(parents=True, exist_ok=True)
     rows = export_csv(game, out)
     print(f"{out}: {rows} rows (one per period and seat)")
     return 0
