@@ -14,10 +14,12 @@ def regret_heatmap(regret: pd.DataFrame, cells: pd.DataFrame) -> Figure:
     grid = grid[list(dict.fromkeys(regret["plays"]))]
     conditions = cells.drop(columns=["variant", "plays"]).drop_duplicates("cell").set_index("cell")
     labels = [
-        ", ".join(f"{k.rsplit('.', 1)[-1]}={v}" for k, v in conditions.loc[c].items()) or c
+        ", ".join(f"{k.rsplit('.', 1)[-1]}={shown(v)}" for k, v in conditions.loc[c].items()) or c
         for c in grid.index
     ]
-    fig = Figure(figsize=(4 + 1.3 * grid.shape[1], 1.5 + 0.4 * grid.shape[0]), layout="constrained")
+    label_width = 0.07 * max(map(len, labels))  # inches at font size 8, so that none is cut
+    size = (3.5 + label_width + 1.3 * grid.shape[1], 1.5 + 0.4 * grid.shape[0])
+    fig = Figure(figsize=size, layout="constrained")
     ax = fig.subplots()
     image = ax.imshow(grid.to_numpy(), cmap="Reds", aspect="auto", vmin=0)
     ax.set_xticks(range(grid.shape[1]), grid.columns, rotation=30, ha="right")
@@ -27,6 +29,12 @@ def regret_heatmap(regret: pd.DataFrame, cells: pd.DataFrame) -> Figure:
     fig.colorbar(image, ax=ax, label=f"regret ({regret['outcome'].iloc[0]})")
     ax.set_title("Regret: best mean in the cell − this strategy's mean")
     return fig
+
+
+def shown(value: object) -> str:
+    """A cell's condition as a label: numbers to 4 significant digits (14.72, not
+    14.720754506252824)."""
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 def index_bars(table: pd.DataFrame, columns: list[tuple[str, str]], title: str) -> Figure:

@@ -4,6 +4,8 @@ failure box, break-even recovering a planted flip point, regret of a known table
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -101,3 +103,27 @@ def test_regret_is_zero_for_the_best_and_positive_for_the_rest():
     assert spread.loc["policy", "mean_regret"] == 4.0 and spread.loc["rival", "max_regret"] == 9.0
     assert spread.loc["policy", "best_in_share_of_cells"] == 0.5
     assert spread.loc["policy", "worst"] == 1.0
+
+
+def test_the_regret_map_shows_every_cell_label_whole(tmp_path):
+    """Long cell conditions (four uncertainties) fit beside the map, numbers to 4 digits:
+    constrained layout gives up (and cuts the labels) when the figure is too narrow."""
+    from sim.studies.figures import regret_heatmap
+
+    cells = pd.DataFrame(
+        {
+            "cell": [f"c{i:03d}" for i in range(4)] * 2,
+            "variant": range(8),
+            "plays": ["policy"] * 4 + ["product_centric"] * 4,
+            "economics.retention_cost": [14.720754506252824, 25.435059215841022] * 4,
+            "rival ProductCo": ["competitor_centric"] * 8,
+            "shock": ["none", "none", "recession@3", "recession@3"] * 2,
+        }
+    )
+    regret = cells[["cell", "plays"]].assign(regret=range(8), outcome="cumulative_profit")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "constrained_layout not applied" is a UserWarning
+        fig = regret_heatmap(regret, cells)
+        fig.savefig(tmp_path / "regret.png")
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels[0] == "retention_cost=14.72, rival ProductCo=competitor_centric, shock=none"
