@@ -121,7 +121,7 @@ def open_executor(
                     n_workers=where.dask_workers,
                     threads_per_worker=1,
                     dashboard_address=":0",
-                    silence_logs=40,  # logging.ERROR
+                    silence_logs=50,  # logging.CRITICAL: a failed run is reported here, once
                 )
                 client = Client(cluster)
     except (OSError, ValueError) as exc:

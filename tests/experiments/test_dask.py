@@ -109,6 +109,35 @@ class Kills(Strategy):
 """
 
 
+RAISES = """
+from sim.strategies import Strategy
+
+
+class Raises(Strategy):
+    name = "raises"
+
+    def decide(self, firm, market):
+        if market.period == 2:
+            raise RuntimeError("boom in decide")
+        return self.base_decision(firm)
+"""
+
+
+@pytest.mark.slow
+def test_a_failing_strategy_on_a_local_cluster_is_one_message(tmp_path, monkeypatch, capfd):
+    """The workers of a cluster started for the command log nothing of their own (Dask's
+    "Compute Failed" and a traceback per failed run, before): the command's message says it."""
+    (tmp_path / "crmsim_dask_raises.py").write_text(textwrap.dedent(RAISES))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    settings = ["--set", 'firms[2].strategy={name = "crmsim_dask_raises:Raises"}']
+    out = tmp_path / "o"
+    code = main(["run", "flagship", *SMALL, *settings, "--out", str(out), "--dask-workers", "1"])
+    err = capfd.readouterr().err
+    assert code == 2 and "decide() raised RuntimeError: boom in decide" in err, err
+    assert "Compute Failed" not in err and "Traceback" not in err, err
+    assert err.count("boom in decide") == 1, err
+
+
 @pytest.mark.slow
 def test_a_strategy_that_keeps_killing_dask_workers_is_reported(tmp_path, monkeypatch, capsys):
     (tmp_path / "crmsim_dask_kills.py").write_text(textwrap.dedent(KILLS))
