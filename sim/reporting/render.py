@@ -28,6 +28,14 @@ class Block:
     caption: str = ""
 
 
+NONE = "—"  # a table's cell with no value (a NaN: a break-even that never flips, say)
+
+
+def nested_index(table: pd.DataFrame) -> bool:
+    """Whether ``table`` is indexed by more than one column (variant and firm)."""
+    return isinstance(table.index, pd.MultiIndex)
+
+
 def render_markdown(blocks: list[Block], out: Path) -> Path:
     """report.md, with figures as relative links."""
     parts = []
@@ -40,11 +48,9 @@ def render_markdown(blocks: list[Block], out: Path) -> Path:
             case "figure":
                 parts.append(f"![{b.caption}]({Path(b.content).name})")
             case "table":  # a table indexed by (variant, firm) gets one column for each
-                table = b.content
-                nested = isinstance(table.index, pd.MultiIndex)
-                parts.append(
-                    (table.reset_index() if nested else table).to_markdown(index=not nested)
-                )
+                table = b.content.reset_index() if nested_index(b.content) else b.content
+                shown = table.astype(object).where(table.notna(), None)  # no value: "—"
+                parts.append(shown.to_markdown(index=not nested_index(b.content), missingval=NONE))
             case "code":
                 parts.append(f"```\n{b.content}\n```")
     path = out / "report.md"
@@ -87,7 +93,7 @@ def render_html(blocks: list[Block], out: Path, lang: Language = "en") -> Path:
                     f"{html.escape(b.caption)}</figcaption></figure>"
                 )
             case "table":
-                body.append(b.content.to_html(classes="outcomes", border=0))
+                body.append(b.content.to_html(classes="outcomes", border=0, na_rep=NONE))
             case "code":
                 body.append(f"<pre>{html.escape(str(b.content))}</pre>")
     title = html.escape(str(blocks[0].content))

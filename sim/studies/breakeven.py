@@ -10,6 +10,8 @@ as the runs share them) and finding the flip again in each resample.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -75,6 +77,24 @@ def flip_interval(runs: pd.DataFrame, outcome: str, resamples: int, seed: int) -
     )
 
 
+def verdict(flip: pd.Series, parameter: str, grid: Sequence[float]) -> str:
+    """The break-even in words: where the preferred strategy changes, or that it does not
+    within the grid (a NaN flip), with how often the resamples of the seeds flip."""
+    share = f"{flip['flips_in_share_of_resamples']:.0%} of the resamples of the seeds"
+    if math.isnan(flip["flip"]):
+        return (
+            f"**No flip between {parameter} = {grid[0]:g} and {grid[-1]:g}**: "
+            f"{flip['preferred_at_lowest']} is preferred at both ends and the advantage never "
+            f"changes sign; {share} flip somewhere in the range (low and high are their 2.5th "
+            "and 97.5th percentiles). Extend the values to look further."
+        )
+    return (
+        f"**{flip['preferred_at_lowest']} is preferred below {parameter} = {flip['flip']:.4g}, "
+        f"{flip['preferred_at_highest']} above it** (95% interval {flip['low']:.4g} to "
+        f"{flip['high']:.4g}; {share} flip within the range)."
+    )
+
+
 def run_breakeven(run: StudyRun) -> tuple[Path, pd.DataFrame]:
     """Run the policy and its rivals along the parameter; write curve.csv, breakeven.csv,
     breakeven.png and the report; return (report.html, the break-even table)."""
@@ -116,6 +136,7 @@ def run_breakeven(run: StudyRun) -> tuple[Path, pd.DataFrame]:
     )
     blocks = [
         Block("text", text),
+        Block("text", verdict(flip, parameter, grid)),
         Block("table", table.set_index("parameter")),
         figure(run, breakeven_curve(curve, parameter, flip), "breakeven.png", "Break-even"),
         Block("table", curve.set_index(["value", "plays"])),

@@ -88,11 +88,14 @@ def run_discover(run: StudyRun) -> tuple[Path, pd.DataFrame]:
     points["failed"] = points[study.outcome] < settings.below
     run.write_table("points.csv", points)
     if not points["failed"].any() or points["failed"].all():
+        y = points[study.outcome]
         raise StudyError(
             f"{run.loaded.path}: the policy fails at {int(points['failed'].sum())} of "
             f"{len(points)} points ({study.outcome} below {settings.below}); PRIM needs both "
-            "failures and successes: change [discover] below or the uncertainties (points.csv "
-            "has the runs, which are kept)"
+            f"failures and successes. {study.outcome} ranges from {y.min():,.0f} to "
+            f"{y.max():,.0f} over these points: set [discover] below inside that range, or "
+            "widen the uncertainties, and run it again with another --out "
+            f"({run.out / 'points.csv'} keeps these runs)"
         )
     limits, stats = find_box(
         x, points["failed"].to_numpy(), study.uncertainties, settings.threshold

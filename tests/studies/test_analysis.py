@@ -127,3 +127,33 @@ def test_the_regret_map_shows_every_cell_label_whole(tmp_path):
         fig.savefig(tmp_path / "regret.png")
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels[0] == "retention_cost=14.72, rival ProductCo=competitor_centric, shock=none"
+
+
+def test_the_break_even_is_said_in_words():
+    from sim.studies.breakeven import verdict
+
+    found = pd.Series(
+        {
+            "flip": 161.7,
+            "low": 144.2,
+            "high": 175.3,
+            "flips_in_share_of_resamples": 1.0,
+            "preferred_at_lowest": "policy",
+            "preferred_at_highest": "product_centric",
+        }
+    )
+    grid = [0.0, 40.0, 80.0]
+    assert verdict(found, "economics.retention_cost", grid) == (
+        "**policy is preferred below economics.retention_cost = 161.7, product_centric above "
+        "it** (95% interval 144.2 to 175.3; 100% of the resamples of the seeds flip within the "
+        "range)."
+    )
+    none = found.copy()
+    none[["flip", "flips_in_share_of_resamples", "preferred_at_highest"]] = [
+        np.nan,
+        0.215,
+        "policy",
+    ]
+    said = verdict(none, "economics.retention_cost", grid)
+    assert said.startswith("**No flip between economics.retention_cost = 0 and 80**: policy is")
+    assert "22% of the resamples of the seeds flip somewhere in the range" in said

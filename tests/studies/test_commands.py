@@ -47,6 +47,18 @@ def test_sensitivity_ranks_the_uncertainty_that_matters(tmp_path, capsys):
     assert {"sobol.png", "morris.png", "report.html"} <= {p.name for p in out.iterdir()}
 
 
+def test_discover_without_failures_says_what_the_outcome_ranges_over(tmp_path, capsys):
+    study = write_study(tmp_path, "disc_policy", more=OVERHEAD.format(below=-1e9))
+    out = tmp_path / "out"
+    assert main(["discover", str(study), "--out", str(out), "--workers", "2", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    points = pd.read_csv(out / "points.csv")  # the runs are kept
+    y = points["cumulative_profit"]
+    assert "the policy fails at 0 of 30 points (cumulative_profit below -1000000000.0)" in err
+    assert f"ranges from {y.min():,.0f} to {y.max():,.0f} over these points" in err, err
+    assert "run it again with another --out" in err and "Traceback" not in err
+
+
 @pytest.mark.xdist_group("ema")  # the EMA Workbench imported once, with test_analysis' PRIM test
 def test_discover_finds_that_high_overheads_fail(tmp_path):
     # Overhead costs $ per customer in the market per period: 300 × 4 × overhead of profit.

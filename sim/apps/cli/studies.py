@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,16 +37,15 @@ def run_study(args: argparse.Namespace, work: Callable[[Any], tuple[Path, Any]])
         print(report)
         return 0
     print(f"\n{loaded.study.title or loaded.path.stem}: {args.command}\n")
-    print(table.to_string(index=False, float_format=readable))
+    print(table.infer_objects().to_string(index=False, float_format=readable, na_rep="—"))
     print(f"\nreport: {report}  (also report.md; tables *.csv in {run.out})")
     return 0
 
 
 def readable(x: float) -> str:
     """A number in a study's table as a person reads it: whole above 100 (594.618234 → 595),
-    3 significant digits below, "—" where there is none (a break-even that never flips)."""
-    if math.isnan(x):
-        return "—"
+    3 significant digits below (a missing one is printed as "—": a break-even that never
+    flips)."""
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
 
 
