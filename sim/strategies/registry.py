@@ -9,6 +9,7 @@ a run leaves this process, and refuses a class that other processes cannot impor
 from __future__ import annotations
 
 import importlib
+import sys
 
 from pydantic import ValidationError
 
@@ -48,7 +49,16 @@ def _import(path: str) -> type[Strategy]:
             f"cannot import strategy {path!r}: {exc}. Python looks for modules on its path: put "
             "the file beside your script (or study), or add its folder to PYTHONPATH"
         ) from None
-    except (ImportError, AttributeError) as exc:
+    except AttributeError as exc:
+        module = sys.modules.get(module_name)
+        found = sorted(
+            name
+            for name, value in vars(module).items()
+            if isinstance(value, type) and issubclass(value, Strategy) and value is not Strategy
+        )
+        listed = f"; its strategies: {', '.join(found)}" if found else "; it defines no strategy"
+        raise StrategyError(f"cannot import strategy {path!r}: {exc}{listed}") from None
+    except ImportError as exc:
         raise StrategyError(f"cannot import strategy {path!r}: {exc}") from None
     except Exception as exc:  # the module itself fails: a syntax error, an error at import time
         where = f" ({exc.filename}, line {exc.lineno})" if isinstance(exc, SyntaxError) else ""

@@ -500,7 +500,7 @@ def test_custom_strategy_by_import_path(tmp_path, monkeypatch):
         resolve_params(path, {"price": "high"})
     with pytest.raises(StrategyError, match="cannot import strategy 'no_such_module_xyz:X'"):
         strategy_class("no_such_module_xyz:X")
-    with pytest.raises(StrategyError, match="cannot import"):
+    with pytest.raises(StrategyError, match="has no attribute 'Missing'; its strategies: Premium"):
         strategy_class("crmsim_test_strategies_mod:Missing")
     with pytest.raises(StrategyError, match=r"not a subclass of sim\.strategies\.Strategy"):
         strategy_class("crmsim_test_strategies_mod:not_a_strategy")
