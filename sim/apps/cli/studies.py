@@ -29,7 +29,8 @@ def run_study(args: argparse.Namespace, work: Callable[[Any], tuple[Path, Any]])
         extra=extra,
     )
     label = f"{loaded.path.stem}: {args.command} runs"
-    with tqdm(total=0, desc=label, unit="run", disable=args.quiet) as bar:
+    # shown after a second: a bad input is refused before that, without an empty bar above it
+    with tqdm(total=0, desc=label, unit="run", disable=args.quiet, delay=1.0) as bar:
         run.progress = bar
         with run.open():
             report, table = work(run)
