@@ -34,6 +34,16 @@ def study_versions() -> dict[str, str]:
     return package_versions(STUDY_PACKAGES)
 
 
+def described(manifest: dict) -> str:
+    """A study folder's manifest (study.json) in words: 'crmsim breakeven of study 1a2b…
+    (parameter economics.retention_cost)'."""
+    settings = manifest.get("settings") or {}
+    extra = ", ".join(f"{k} {v}" for k, v in settings.items())
+    return f"crmsim {manifest.get('kind')} of study {manifest.get('study_hash')}" + (
+        f" ({extra})" if extra else ""
+    )
+
+
 @dataclass
 class StudyRun:
     """One command's work on a study, written to ``out``; use it inside ``with run.open():``."""
@@ -79,10 +89,8 @@ class StudyRun:
             same = {k: theirs.get(k) for k in ("kind", "study_hash", "settings")}
             if theirs and same != {k: mine[k] for k in same}:
                 raise ExperimentError(
-                    f"{self.out} holds another study's results ({theirs.get('kind')} of study "
-                    f"{theirs.get('study_hash')}, settings {theirs.get('settings')}; this is "
-                    f"{self.kind} of study {self.loaded.hash}, settings {self.extra}). Choose "
-                    "another --out folder or delete that one."
+                    f"{self.out} holds the results of {described(theirs)}; this is "
+                    f"{described(mine)}. Choose another --out folder or delete that one."
                 )
             write_atomically(self.out / "study.json", json.dumps(mine, indent=2).encode())
             try:

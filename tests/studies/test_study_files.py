@@ -119,7 +119,7 @@ def test_a_missing_study_file_and_a_missing_breakeven_section(tmp_path, capsys):
     assert main(["breakeven", str(study), "--out", str(out), "--parameter", "periods"]) == 2
     assert "[breakeven] section" in capsys.readouterr().err
     # the folder is not claimed by the refused command (it was, and the corrected command was
-    # refused: "holds another study's results")
+    # refused: "holds the results of crmsim breakeven of study …")
     assert not (out / "study.json").exists()
     study.write_text(study.read_text() + "[breakeven]\nvalues = [1.0, 2.0]\n")
     assert main(["breakeven", str(study), "--out", str(out), "--parameter", "nonsense"]) == 2
@@ -143,4 +143,8 @@ def test_a_folder_of_another_study_is_refused(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["tune", str(study), "--out", str(out), "--workers", "2", "--quiet"]) == 0
     assert main(["stress", str(study), "--out", str(out)]) == 2
-    assert "holds another study's results" in capsys.readouterr().err
+    digest = load_study(study).hash
+    assert (
+        f"holds the results of crmsim tune of study {digest}; this is crmsim stress of study "
+        f"{digest}. Choose another --out folder" in capsys.readouterr().err
+    )
