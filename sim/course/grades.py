@@ -70,28 +70,37 @@ def write_grade_sheet(path: Path, out: Path) -> pd.DataFrame:
     """Read the export at ``path``, write its grade sheet to ``out`` (CSV) and return it. A grade
     sheet already at ``out`` keeps what the instructor entered: its points and comments are
     carried over team by team (:func:`entered`)."""
-    sheet = grade_sheet(read_export(path))
+    source = str(export_file(path).resolve())
+    sheet = grade_sheet(read_export(path)).assign(export=source)
     if out.exists():
-        kept = entered(out, sheet["team"])
+        kept = entered(out, sheet["team"], source)
         sheet = sheet.drop(columns=list(POINTS)).merge(kept, on="team", how="left")
         sheet[list(POINTS)] = sheet[list(POINTS)].fillna("")  # a team new to the sheet
+        sheet = sheet[[c for c in sheet.columns if c != "export"] + ["export"]]
     out.parent.mkdir(parents=True, exist_ok=True)
     sheet.to_csv(out, index=False)
     return sheet
 
 
-def entered(out: Path, teams: pd.Series) -> pd.DataFrame:
+def entered(out: Path, teams: pd.Series, source: str) -> pd.DataFrame:
     """The points and comments typed into the grade sheet at ``out``, by team, as written; an
-    InputError if ``out`` is not a grade sheet, or if it holds entries for a team the new sheet
-    does not have (another game's sheet: writing over it would lose them)."""
+    InputError if ``out`` is not a grade sheet of the export ``source`` (every game names its
+    teams Team 1, Team 2, …: another game's marks would land on this one's), or if it holds
+    entries for a team the new sheet does not have."""
     try:
         old = pd.read_csv(out, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError):
         old = pd.DataFrame()
-    if not {"team", *POINTS} <= set(old.columns):
+    if not {"team", "export", *POINTS} <= set(old.columns):
         raise InputError(
-            f"{out} exists and is not a grade sheet (columns team, {', '.join(POINTS)}): "
-            "choose another --out, or move that file"
+            f"{out} exists and is not a grade sheet (columns team, {', '.join(POINTS)}, "
+            "export): choose another --out, or move that file"
+        )
+    theirs = set(old["export"]) - {source}
+    if theirs:
+        raise InputError(
+            f"{out} is the grade sheet of {', '.join(sorted(theirs))}, not of {source}: choose "
+            "another --out (one grade sheet per game), or move that file"
         )
     filled = old[(old[list(POINTS)] != "").any(axis=1)]
     lost = sorted(set(filled["team"]) - set(teams))

@@ -64,6 +64,15 @@ def test_grading_again_keeps_the_points_entered(exported, tmp_path, capsys):
     assert again.loc["Team 2", list(marks)].to_dict() == marks
     assert (again.loc["Team 1", list(POINTS)] == "").all()
     assert list(again.columns) == list(sheet.set_index("team").columns)
+    assert again["export"].eq(str((exported / "export.csv").resolve())).all()
+    # another game's export (every game has a Team 1 and a Team 2) does not take these marks
+    other = tmp_path / "section_b"
+    other.mkdir()
+    (other / "export.csv").write_bytes((exported / "export.csv").read_bytes())
+    assert main(["course", "grades", str(other), "--out", str(out)]) == 2
+    assert f"is the grade sheet of {(exported / 'export.csv').resolve()}, not of" in (
+        capsys.readouterr().err
+    )
     # another game's sheet, with marks for a team this export lacks, is not written over
     sheet.loc[sheet["team"] == "Team 2", "team"] = "Team 7"
     sheet.to_csv(out, index=False)
