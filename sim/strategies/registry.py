@@ -9,7 +9,6 @@ a run leaves this process, and refuses a class that other processes cannot impor
 from __future__ import annotations
 
 import importlib
-import sys
 
 from pydantic import ValidationError
 
@@ -41,23 +40,12 @@ def registered() -> list[str]:
 def _import(path: str) -> type[Strategy]:
     module_name, _, attr = path.partition(":")
     try:
-        obj: object = importlib.import_module(module_name)
-        for part in attr.split("."):
-            obj = getattr(obj, part)
+        module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
         raise StrategyError(
             f"cannot import strategy {path!r}: {exc}. Python looks for modules on its path: put "
             "the file beside your script (or study), or add its folder to PYTHONPATH"
         ) from None
-    except AttributeError as exc:
-        module = sys.modules.get(module_name)
-        found = sorted(
-            name
-            for name, value in vars(module).items()
-            if isinstance(value, type) and issubclass(value, Strategy) and value is not Strategy
-        )
-        listed = f"; its strategies: {', '.join(found)}" if found else "; it defines no strategy"
-        raise StrategyError(f"cannot import strategy {path!r}: {exc}{listed}") from None
     except ImportError as exc:
         raise StrategyError(f"cannot import strategy {path!r}: {exc}") from None
     except Exception as exc:  # the module itself fails: a syntax error, an error at import time
@@ -66,6 +54,18 @@ def _import(path: str) -> type[Strategy]:
             f"cannot import strategy {path!r}: importing module {module_name!r} raised "
             f"{type(exc).__name__}: {exc.msg if isinstance(exc, SyntaxError) else exc}{where}"
         ) from None
+    obj: object = module
+    try:
+        for part in attr.split("."):
+            obj = getattr(obj, part)
+    except AttributeError as exc:
+        found = sorted(
+            name
+            for name, value in vars(module).items()
+            if isinstance(value, type) and issubclass(value, Strategy) and value is not Strategy
+        )
+        listed = f"; its strategies: {', '.join(found)}" if found else "; it defines no strategy"
+        raise StrategyError(f"cannot import strategy {path!r}: {exc}{listed}") from None
     if not (isinstance(obj, type) and issubclass(obj, Strategy)):
         raise StrategyError(f"{path!r} is not a subclass of sim.strategies.Strategy")
     return obj

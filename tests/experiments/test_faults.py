@@ -364,9 +364,13 @@ def test_a_strategy_that_kills_its_process_is_reported(tmp_path, capsys, policie
     [
         ("x = (\n", "raised SyntaxError: '(' was never closed ("),
         ("raise RuntimeError('no licence')\n", "raised RuntimeError: no licence"),
+        (
+            "import json\njson.nothing\n",
+            "raised AttributeError: module 'json' has no attribute 'nothing'",
+        ),
         (None, "No module named 'crmsim_absent_policy'. Python looks for modules on its path"),
     ],
-    ids=["syntax error", "error at import", "missing"],
+    ids=["syntax error", "error at import", "attribute error at import", "missing"],
 )
 def test_a_strategy_module_that_cannot_be_imported_is_named(
     tmp_path, capsys, monkeypatch, source, message
