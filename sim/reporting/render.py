@@ -31,11 +31,6 @@ class Block:
 NONE = "—"  # a table's cell with no value (a NaN: a break-even that never flips, say)
 
 
-def nested_index(table: pd.DataFrame) -> bool:
-    """Whether ``table`` is indexed by more than one column (variant and firm)."""
-    return isinstance(table.index, pd.MultiIndex)
-
-
 def render_markdown(blocks: list[Block], out: Path) -> Path:
     """report.md, with figures as relative links."""
     parts = []
@@ -48,9 +43,10 @@ def render_markdown(blocks: list[Block], out: Path) -> Path:
             case "figure":
                 parts.append(f"![{b.caption}]({Path(b.content).name})")
             case "table":  # a table indexed by (variant, firm) gets one column for each
-                table = b.content.reset_index() if nested_index(b.content) else b.content
+                nested = isinstance(b.content.index, pd.MultiIndex)
+                table = b.content.reset_index() if nested else b.content
                 shown = table.astype(object).where(table.notna(), None)  # no value: "—"
-                parts.append(shown.to_markdown(index=not nested_index(b.content), missingval=NONE))
+                parts.append(shown.to_markdown(index=not nested, missingval=NONE))
             case "code":
                 parts.append(f"```\n{b.content}\n```")
     path = out / "report.md"

@@ -172,8 +172,9 @@ def allowed_keys(loc: Sequence[str | int], root: type[BaseModel] = MarketSpec) -
     for step in loc:
         if isinstance(step, int):
             continue
-        if step in tagged_variants(model):  # a table whose kind (or name) chose its model
-            model = tagged_variants(model)[step]
+        variants = tagged_variants(model)
+        if step in variants:  # a table whose kind (or name) chose its model
+            model = variants[step]
             continue
         field = model.model_fields.get(step) if isinstance(model, type) else None
         if field is None:
