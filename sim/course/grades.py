@@ -11,6 +11,7 @@ import pandas as pd
 from sim.errors import InputError
 
 EXPORT = "export.csv"  # the export's name in a game folder
+UNREADABLE = (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError)  # as CSV
 NEEDED = ("period", "seat", "team", "cumulative_profit", "customer_equity", "retention_rate")
 POINTS = ("luck_percentile", "quiz_points", "homework_points", "capstone_points", "comments")
 
@@ -31,7 +32,7 @@ def read_export(path: Path) -> pd.DataFrame:
     file = export_file(path)
     try:
         table = pd.read_csv(file)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+    except UNREADABLE as exc:
         raise InputError(f"{file}: not a CSV file ({str(exc).strip()})") from None
     missing = [c for c in NEEDED if c not in table.columns]
     if missing or table.empty:
@@ -72,11 +73,9 @@ def write_grade_sheet(path: Path, out: Path) -> pd.DataFrame:
     carried over team by team (:func:`entered`)."""
     source = str(export_file(path).resolve())
     sheet = grade_sheet(read_export(path)).assign(export=source)
-    if out.exists():
-        kept = entered(out, sheet["team"], source)
-        sheet = sheet.drop(columns=list(POINTS)).merge(kept, on="team", how="left")
-        sheet[list(POINTS)] = sheet[list(POINTS)].fillna("")  # a team new to the sheet
-        sheet = sheet[[c for c in sheet.columns if c != "export"] + ["export"]]
+    if out.exists():  # a team new to the sheet gets empty entries
+        kept = entered(out, sheet["team"], source).set_index("team")
+        sheet[list(POINTS)] = kept.reindex(sheet["team"]).fillna("").to_numpy()
     out.parent.mkdir(parents=True, exist_ok=True)
     sheet.to_csv(out, index=False)
     return sheet
@@ -89,7 +88,7 @@ def entered(out: Path, teams: pd.Series, source: str) -> pd.DataFrame:
     entries for a team the new sheet does not have."""
     try:
         old = pd.read_csv(out, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError):
+    except (*UNREADABLE, OSError):
         old = pd.DataFrame()
     if not {"team", "export", *POINTS} <= set(old.columns):
         raise InputError(
