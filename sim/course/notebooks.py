@@ -1,10 +1,12 @@
 """``crmsim notebooks DIR``: a student's own copy of the course notebooks (the quickstart and
 one per session; installed with the package as ``sim.notebooks``), English in ``DIR``, Chinese
-in ``DIR/zh``. A notebook already there and changed is never overwritten."""
+in ``DIR/zh``. Only the notebooks missing there are copied: one already there is never
+overwritten."""
 
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from sim.course.sheets import LANGS
@@ -22,9 +24,19 @@ def shipped(lang: str) -> list[Path]:
     return sorted(folder.glob(PATTERN))
 
 
-def copy_notebooks(target: Path, lang: str = "all") -> list[Path]:
-    """Copy the notebooks of ``lang`` (``en``, ``zh`` or ``all``) into ``target``; the files
-    written (a notebook already there unchanged is left as it is)."""
+@dataclass(frozen=True)
+class Copied:
+    """What ``crmsim notebooks`` did: the notebooks it wrote, and those it left alone because
+    they differ from the course's (perhaps the student's own work)."""
+
+    written: list[Path]
+    kept: list[Path]
+
+
+def copy_notebooks(target: Path, lang: str = "all") -> Copied:
+    """Copy the notebooks of ``lang`` (``en``, ``zh`` or ``all``) that ``target`` lacks into it;
+    a notebook already there is never overwritten (one that differs from the course's is listed
+    in ``kept``)."""
     if lang not in (*LANGS, "all"):
         raise InputError(f"--lang {lang!r} is not allowed; use one of {', '.join(LANGS)}, all")
     plan = [
@@ -34,17 +46,11 @@ def copy_notebooks(target: Path, lang: str = "all") -> list[Path]:
     ]
     if not plan:
         raise InputError(f"no {lang} notebooks are installed with this crmsim; try --lang en")
-    changed = [d for s, d in plan if d.exists() and d.read_bytes() != s.read_bytes()]
-    if changed:
-        raise InputError(
-            f"not copying: {len(changed)} notebook(s) in {target} differ from the course's "
-            f"({', '.join(str(d.relative_to(target)) for d in changed)}), perhaps your own work. "
-            "Nothing was written. Rename or move them to keep them, or choose another folder"
-        )
     written = []
     for source, dest in plan:
         if not dest.exists():
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, dest)
             written.append(dest)
-    return written
+    kept = [d for s, d in plan if d not in written and d.read_bytes() != s.read_bytes()]
+    return Copied(written, kept)

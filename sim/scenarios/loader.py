@@ -117,7 +117,40 @@ def read_document(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         parent_path = locate(path.parent / parent if parent.endswith(".toml") else parent)
     except ScenarioError as exc:
         raise ScenarioError(f"{path}: extends = {parent!r}: {exc}") from None
-    return merge(read_document(parent_path, (*_seen, path.resolve())), document)
+    merged = merge(read_document(parent_path, (*_seen, path.resolve())), document)
+    return merged | {"info": inherited_info(merged.get("info", {}), document, path.name)}
+
+
+def changed_keys(document: dict[str, Any], prefix: str = "") -> list[str]:
+    """The keys a document sets, as dotted paths (tables opened, everything else whole)."""
+    keys = []
+    for key, value in document.items():
+        where = f"{prefix}.{key}" if prefix else key
+        keys += changed_keys(value, where) if isinstance(value, dict) else [where]
+    return keys
+
+
+def inherited_info(info: dict[str, Any], document: dict[str, Any], file: str) -> dict[str, Any]:
+    """A child's Info tab: where ``document`` (the child, in ``file``) sets no title or no
+    WHAT IS IT of its own, in English or in Chinese, the parent's say so and name what the child
+    changes, so that a report never shows the parent's title for a different market."""
+    own = document.get("info", {})
+    changes = ", ".join(changed_keys({k: v for k, v in document.items() if k != "info"}))
+    notes = {
+        "en": (f" (as changed by {file})", f"As changed by {file}: {changes or 'nothing'}.\n"),
+        "zh": (f"（{file} 修改版）", f"{file} 修改了：{changes or '无'}。\n"),
+    }
+    out = dict(info)
+    for lang, (after_title, before_text) in notes.items():
+        text = dict(info.get("zh", {})) if lang == "zh" else out
+        mine = own.get("zh", {}) if lang == "zh" else own
+        if "title" not in mine and text.get("title"):
+            text["title"] = text["title"] + after_title
+        if "what_is_it" not in mine and text.get("what_is_it"):
+            text["what_is_it"] = before_text + text["what_is_it"].lstrip("\n")
+        if lang == "zh" and text:
+            out["zh"] = text
+    return out
 
 
 def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

@@ -95,7 +95,7 @@ def test_a_file_that_is_not_an_export_is_refused(tmp_path, capsys):
     assert "lacks period, seat, team" in err and "crmsim game export" in err
 
 
-def test_notebooks_are_copied_and_a_changed_one_is_never_overwritten(tmp_path, capsys):
+def test_missing_notebooks_are_copied_and_a_changed_one_is_never_overwritten(tmp_path, capsys):
     folder = tmp_path / "mine"
     assert NOTEBOOKS[:2] == ["00_quickstart.ipynb", "01_orientations.ipynb"] and len(NOTEBOOKS) > 10
     assert main(["notebooks", str(folder)]) == 0
@@ -106,9 +106,11 @@ def test_notebooks_are_copied_and_a_changed_one_is_never_overwritten(tmp_path, c
     mine = folder / NOTEBOOKS[1]
     mine.write_text(mine.read_text() + " ")
     (folder / NOTEBOOKS[0]).unlink()
-    assert main(["notebooks", str(folder)]) == 2
-    assert f"({NOTEBOOKS[1]}), perhaps your own work" in capsys.readouterr().err
-    assert mine.read_text().endswith(" ") and not (folder / NOTEBOOKS[0]).exists()
+    assert main(["notebooks", str(folder)]) == 0  # the missing one back, the changed one kept
+    out = capsys.readouterr().out
+    assert "1 notebooks copied" in out and f"perhaps your own work ({NOTEBOOKS[1]})" in out
+    assert mine.read_text().endswith(" ") and (folder / NOTEBOOKS[0]).exists()
+    assert (folder / NOTEBOOKS[0]).read_bytes() == (ROOT / "notebooks" / NOTEBOOKS[0]).read_bytes()
 
 
 def test_notebooks_into_a_file_are_refused(tmp_path, capsys):

@@ -135,3 +135,25 @@ def test_show_applies_month_1_events_to_the_prices(tmp_path, capsys):
     assert month_1["ProductCo"] == "list price $63.80"
     assert month_1["MarketCo"] == "not in the market"
     assert month_1["CustomerCo"] == "list price $79.02; $75.07 to repeat customers (5% off)"
+
+
+def test_a_scenario_that_extends_another_says_so_where_it_keeps_the_parents_text(tmp_path):
+    """(A file that extended flagship showed flagship's title and Info tab, for another market.)"""
+    child = tmp_path / "cheap.toml"
+    child.write_text(
+        'extends = "flagship"\n[customers]\ncount = 2000\n[economics]\nrd_efficiency = 0.5\n'
+    )
+    parent, info = load("flagship").spec.info, load(str(child)).spec.info
+    assert info.title == f"{parent.title} (as changed by cheap.toml)"
+    assert info.what_is_it.startswith(
+        "As changed by cheap.toml: customers.count, economics.rd_efficiency.\n"
+    )
+    assert info.zh.title == f"{parent.zh.title}（cheap.toml 修改版）"
+    assert info.zh.what_is_it.startswith(
+        "cheap.toml 修改了：customers.count, economics.rd_efficiency。"
+    )
+    assert info.how_it_works == parent.how_it_works  # the rest is the parent's, as it was
+    child.write_text('extends = "flagship"\n[info]\ntitle = "Mine"\nwhat_is_it = "My market."\n')
+    info = load(str(child)).spec.info
+    assert (info.title, info.what_is_it) == ("Mine", "My market.")  # its own text, untouched
+    assert info.zh.title == f"{parent.zh.title}（cheap.toml 修改版）"  # no Chinese of its own

@@ -91,6 +91,13 @@ def cmd_notebooks(args: argparse.Namespace) -> int:
     """Copy the notebooks into the student's folder."""
     from sim.course.notebooks import copy_notebooks
 
-    written = copy_notebooks(args.folder, args.lang)
-    print(f"{len(written)} notebooks copied into {args.folder}. Next: jupyter lab {args.folder}")
+    copied = copy_notebooks(args.folder, args.lang)
+    print(f"{len(copied.written)} notebooks copied into {args.folder}.")
+    if copied.kept:
+        names = ", ".join(str(path.relative_to(args.folder)) for path in copied.kept)
+        print(
+            f"Kept {len(copied.kept)} that differ from the course's, perhaps your own work "
+            f"({names}): rename or move one to get a fresh copy next time."
+        )
+    print(f"Next: jupyter lab {args.folder}")
     return 0
