@@ -19,9 +19,34 @@ def figure(run: StudyRun, fig: Figure, name: str, caption: str) -> Block:
     return Block("figure", save_figure(fig, run.out / name), caption)
 
 
-def describe(run: StudyRun) -> str:
-    """What the study varies and over how many seeds, in a few lines."""
+# The parts of a study file each command varies (the rest it leaves as the scenario has them)
+USED_BY = {
+    "uncertainties": ("stress", "sensitivity", "discover"),
+    "rivals": ("stress",),
+    "shocks": ("stress",),
+    "levers": ("tune",),
+}
+
+
+def unused(run: StudyRun) -> str:
+    """The parts of the study file this command does not vary, and the commands that do (empty
+    when it uses every part the file has)."""
     study = run.loaded.study
+    parts = [
+        f"{part} ({len(getattr(study, part))}; used by "
+        + ", ".join(f"`crmsim {command}`" for command in commands)
+        + ")"
+        for part, commands in USED_BY.items()
+        if getattr(study, part) and run.kind not in commands
+    ]
+    return f"- not used by `crmsim {run.kind}`: {', '.join(parts)}" if parts else ""
+
+
+def describe(run: StudyRun) -> str:
+    """What the study varies and over how many seeds, in a few lines: only the parts of the study
+    file this command uses, and a line naming those it leaves alone."""
+    study = run.loaded.study
+    uses = {part: run.kind in commands for part, commands in USED_BY.items()}
     lines = [
         f"- policy: `{study.policy.strategy}` for firm {study.policy.firm} "
         f"(runs as `{run.loaded.policy}`)",
@@ -29,11 +54,15 @@ def describe(run: StudyRun) -> str:
         + (", ".join(f"`{s}`" for s in study.set) or "nothing"),
         f"- seeds: {study.seeds} from {study.first_seed}; outcomes: {', '.join(study.outcomes)}",
     ]
-    lines += [f"- uncertainty `{u.key}`: {u.describe()}" for u in study.uncertainties]
-    lines += [f"- rival {r.firm}: {', '.join(r.strategies)}" for r in study.rivals]
-    lines += [f"- shock {s.label}: {json.dumps(s.event)} at {s.periods}" for s in study.shocks]
-    lines += [f"- lever `{lever.param}`: {lever.low} to {lever.high}" for lever in study.levers]
-    return "\n".join(lines)
+    if uses["uncertainties"]:
+        lines += [f"- uncertainty `{u.key}`: {u.describe()}" for u in study.uncertainties]
+    if uses["rivals"]:
+        lines += [f"- rival {r.firm}: {', '.join(r.strategies)}" for r in study.rivals]
+    if uses["shocks"]:
+        lines += [f"- shock {s.label}: {json.dumps(s.event)} at {s.periods}" for s in study.shocks]
+    if uses["levers"]:
+        lines += [f"- lever `{lever.param}`: {lever.low} to {lever.high}" for lever in study.levers]
+    return "\n".join([*lines, unused(run)]).rstrip("\n")
 
 
 def write_report(run: StudyRun, title: str, blocks: list[Block]) -> Path:

@@ -121,6 +121,24 @@ def analyse(
     return table.sort_values(COLUMNS[method][0][0], ascending=False, ignore_index=True)
 
 
+def inert_note(table: pd.DataFrame, method: str, outcome: str, periods: int) -> list[Block]:
+    """A warning for the uncertainties whose index is exactly 0: moving them changed ``outcome``
+    in no run at all, which is more often a setting that cannot act within the periods run than
+    a finding ([] when there are none)."""
+    inert = table.loc[table[COLUMNS[method][0][0]] == 0, "uncertainty"].tolist()
+    if not inert:
+        return []
+    names = ", ".join(f"`{name}`" for name in inert)
+    return [
+        Block(
+            "text",
+            f"**{names} changed {outcome} in no run at all** (every run gave the same value "
+            f"whatever its value). Check that it can act within the {periods} periods run: "
+            "homogenisation, an event or an entrant that begins later does nothing.",
+        )
+    ]
+
+
 def run_sensitivity(run: StudyRun) -> tuple[Path, pd.DataFrame]:
     """Sample, run and analyse each of the study's methods; write <method>.csv,
     <method>_points.csv, <method>.png and the report; return (report.html, the last table)."""
@@ -145,6 +163,9 @@ def run_sensitivity(run: StudyRun) -> tuple[Path, pd.DataFrame]:
             Block("heading", title),
             figure(run, index_bars(table, bars, title), f"{method}.png", title),
             Block("table", table.set_index("uncertainty")),
+            *inert_note(
+                table, method, study.outcome, study.periods or run.loaded.base.spec.periods
+            ),
         ]
     text = (
         "Morris μ* is the mean absolute elementary effect of moving one uncertainty by a grid "

@@ -76,7 +76,7 @@ def test_a_game_played_from_the_command_line(tmp_path, small_scenario, capsys):
         ),
         (
             ["submit", "--code", "CODE0", "TYPO"],
-            "typo.toml: unknown decision field(s) advertisng; allowed: price,",
+            "typo.toml: decision refused: unknown decision field(s) advertisng; allowed: price,",
         ),
     ],
 )
@@ -84,7 +84,7 @@ def test_bad_input_gets_a_clear_message(tmp_path, small_scenario, capsys, action
     folder, codes, _ = new_game(tmp_path, small_scenario, capsys)
     (tmp_path / "bad.toml").write_text("price = -3\n")
     (tmp_path / "mixed.toml").write_text("price = 90\n[decision]\nservice = 5\n")
-    (tmp_path / "typo.toml").write_text("advertisng = 2\n")
+    (tmp_path / "typo.toml").write_text("advertisng = 2\nprice = -3\n")  # both said at once
     names = {"FILE": str(small_scenario), "BADFILE": str(tmp_path / "bad.toml")}
     names |= {"MISSING": str(tmp_path / "none.toml"), "CODE0": codes[0]}
     names |= {"MIXED": str(tmp_path / "mixed.toml"), "TYPO": str(tmp_path / "typo.toml")}
@@ -92,6 +92,7 @@ def test_bad_input_gets_a_clear_message(tmp_path, small_scenario, capsys, action
     assert main(["game", args[0], folder, *args[1:]]) == 2
     err = capsys.readouterr().err
     assert err.startswith("crmsim game: ") and words in err, err
+    assert "TYPO" not in action or "; price=-3 (allowed: a number from 1 to 1000" in err
     assert err.count("\n") == 1
 
 

@@ -118,6 +118,10 @@ def test_a_submission_applies_once_however_often_it_is_sent(new_game):
         ({"advertising": "lots"}, ["advertising='lots'"]),
         ({"personalisation": "psychic"}, ["personalisation='psychic'", "individual"]),
         ({"colour": 1}, ["unknown decision field(s) colour", "allowed: price"]),
+        (  # every problem at once, the unknown first
+            {"price": -3, "colour": 1},
+            ["refused: unknown decision field(s) colour; allowed: price", "; price=-3 (allowed"],
+        ),
         ({"advertising": 5.0, "crm": 4.0}, ["over budget", "= 9 $", "budget is 8"]),
     ],
 )

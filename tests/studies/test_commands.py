@@ -45,6 +45,14 @@ def test_sensitivity_ranks_the_uncertainty_that_matters(tmp_path, capsys):
     morris = pd.read_csv(out / "morris.csv")
     assert morris["uncertainty"].iloc[0] == "firms[1].overhead"
     assert {"sobol.png", "morris.png", "report.html"} <= {p.name for p in out.iterdir()}
+    report = (out / "report.md").read_text()  # the study's levers play no part here
+    assert "- not used by `crmsim sensitivity`: levers (1; used by `crmsim tune`)" in report
+    assert "- uncertainty `firms[1].overhead`" in report and "lever `crm`" not in report
+    assert (sobol.set_index("uncertainty").loc["homogenisation.rate", ["S1", "ST"]] == 0).all()
+    assert (  # flagship's products begin to grow alike in period 12; this study runs 4
+        "**`homogenisation.rate` changed cumulative_profit in no run at all**" in report
+        and "within the 4 periods run" in report
+    )
 
 
 def test_discover_without_failures_says_what_the_outcome_ranges_over(tmp_path, capsys):

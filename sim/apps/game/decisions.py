@@ -98,19 +98,19 @@ def checked(
     budget: float,
     studies: dict[str, float] | None = None,
 ) -> Decision:
-    """``current`` with ``changes`` applied, or a DecisionError naming every bad field and its
-    allowed range (and the budget, when the budgeted spending with the ``studies`` bought, study
-    → price in $ per capita per period, exceeds it). A ``studies`` entry is checked by the
-    caller."""
+    """``current`` with ``changes`` applied, or a DecisionError naming every bad field (unknown,
+    or outside its allowed range), or else the budget, when the budgeted spending with the
+    ``studies`` bought (study → price in $ per capita per period) exceeds it. A ``studies``
+    entry is checked by the caller."""
     changes = {k: v for k, v in changes.items() if k != STUDIES_FIELD}
     unknown = sorted(set(changes) - set(FIELDS))
-    if unknown:
-        raise DecisionError(
-            f"unknown decision field(s) {', '.join(unknown)}; allowed: "
-            f"{', '.join([*FIELDS, STUDIES_FIELD])}"
-        )
     problems = []
+    if unknown:  # only a file or a script can name one: the fields' own names, in either language
+        allowed = ", ".join([*FIELDS, STUDIES_FIELD])
+        problems.append(phrase("game_err_unknown", names=", ".join(unknown), allowed=allowed))
     for name, value in changes.items():
+        if name in unknown:
+            continue
         if name == "personalisation":
             if value not in PERSONALISATION:
                 allowed = listing(["choice_" + p for p in PERSONALISATION])

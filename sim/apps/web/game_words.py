@@ -243,6 +243,10 @@ GAME_LABELS: Words = {  # key → (English, Chinese)
     "choice_individual": ("individual", "一对一"),
     # refusals (sim.apps.game.refusals): the English is what the command line and the API say
     "game_err_refused": ("decision refused: {problems}", "决策未被接受：{problems}"),
+    "game_err_unknown": (
+        "unknown decision field(s) {names}; allowed: {allowed}",
+        "未知的决策字段 {names}；允许：{allowed}",
+    ),
     "game_err_range": (
         "{field}={value!r} (allowed: a number from {low:g} to {high:g} {unit})",
         "{field}={value!r}（允许：{low:g}至{high:g}之间的数，单位：{unit}）",
