@@ -103,7 +103,8 @@ def test_the_deck_needs_nothing_outside_its_file():
 
 
 @pytest.mark.slow
-def test_course_build_writes_session_01_with_figures(tmp_path, capsys):
+def test_course_build_writes_session_01_with_figures(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # outside the checkout: the course is the checkout's own
     assert main(["course", "build", "--lang", "en", "--session", "01", "--out", str(tmp_path)]) == 0
     deck = tmp_path / "en" / "01-orientations-slides.html"
     handout = tmp_path / "en" / "01-orientations-handout.pdf"

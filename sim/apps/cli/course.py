@@ -36,7 +36,9 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
     build.add_argument("--out", type=Path, default=Path("build/course"), help="output folder")
     build.add_argument("--session", metavar="NN", help="only this session, e.g. 01")
     build.add_argument(
-        "--course", type=Path, default=Path("course"), help="the course folder (default course)"
+        "--course",
+        type=Path,
+        help="the course folder (default: course/ here, else the checkout crmsim runs from)",
     )
     grades = actions.add_parser("grades", help="one row per team from a game's export")
     grades.add_argument("export", type=Path, help="export CSV of 'crmsim game export', or its game")
@@ -78,13 +80,22 @@ def cmd_course(args: argparse.Namespace) -> int:
         ) from None
     if args.session is not None and not (len(args.session) == 2 and args.session.isdigit()):
         raise InputError(f"--session {args.session!r}: give a two-digit number such as 01")
-    for done in build(args.course, args.out, args.lang, args.session):
+    for done in build(args.course or course_folder(), args.out, args.lang, args.session):
         size = done.deck.stat().st_size / 1e6
         print(
             f"{done.lang} {done.slug}: {done.deck.name} ({size:.1f} MB), "
             f"{done.handout.name} ({done.pages} pages), {done.seconds:.0f} s"
         )
     return 0
+
+
+def course_folder() -> Path:
+    """The course to build when none is given: ``course/`` in the working folder if it holds
+    sessions, else that of the checkout crmsim is installed from (an editable install); a wheel
+    has no course, and then ``course`` is named in the error."""
+    here, checkout = Path("course"), Path(__file__).resolve().parents[3] / "course"
+    found = [folder for folder in (here, checkout) if (folder / "sessions").is_dir()]
+    return found[0] if found else here
 
 
 def cmd_notebooks(args: argparse.Namespace) -> int:
