@@ -88,6 +88,14 @@ def test_a_submission_applies_once_however_often_it_is_sent(new_game):
     assert first[1] is True and again[1] is False
     rows = sqlite3.connect(game.store.path).execute("SELECT COUNT(*) FROM submissions")
     assert rows.fetchone()[0] == 1
+    # the same key with another decision, or in another round, is refused, not said to be kept
+    # (a reply "accepted" with price 65 while 99 stayed)
+    with pytest.raises(GameStateError, match=r"already used for another decision \(in round 1\)"):
+        game.submit(0, {"price": 65.0}, key="click-1")
+    game.advance()
+    with pytest.raises(GameStateError, match=r"already used for another decision \(in round 1\)"):
+        game.submit(0, {"price": 99.0}, key="click-1")
+    assert game.store.submissions(2) == {} and game.current_decision(0).price == 99.0
     # many submissions at once from many threads: each distinct one is kept, none twice
     errors: list[BaseException] = []
 

@@ -103,10 +103,16 @@ def test_the_chinese_team_page_has_no_english_left(new_game, zh):
         assert [i["text"] for i in personalisation.items] == ["不个性化", "按细分市场", "一对一"]
         assert [i["value"] for i in personalisation.items] == ["none", "segment", "individual"]
         advertising = rc.find(v.TextField, class_="game-field-advertising").widget
-        advertising.v_model = "abc"  # not a number: said in Chinese, the last number kept
-        assert advertising.error and advertising.messages == ["不是数字：本字段保留上一个数值"]
+        advertising.v_model = "abc"  # not a number: said in Chinese, and nothing can be sent
+        assert advertising.error and advertising.messages == [
+            "不是数字：请输入数字，例如 95 或 95.5"
+        ]
+        assert rc.find(v.Btn, children=["提交决策"]).widget.disabled
+        fix = rc.find(class_="game-fix-fields").widget.children[0]
+        assert fix == "上面有字段不是数字：改正后才能提交。"
         advertising.v_model = "20"  # over budget
-        assert not advertising.error
+        assert not advertising.error and not rc.find(v.Btn, children=["提交决策"]).widget.disabled
+        assert not rc.find(class_="game-fix-fields")
         rc.find(v.Checkbox).widgets[list(STUDIES).index("survey")].v_model = True
         rc.find(v.Btn, children=["提交决策"]).widget.click()
         problem = rc.find(class_="game-problem").widget.children[0]
@@ -211,3 +217,19 @@ def test_the_join_page_speaks_the_asked_language(new_game, ask, headers, title, 
     )
     assert right.status_code == 303
     assert right.cookies[LANGUAGE_COOKIE] == ("zh" if "加入" in title else "en")
+
+
+def test_a_form_left_open_after_its_round_closed_is_refused(new_game):
+    """(A price typed for round 1 and sent after the instructor advanced was stored as round 2's
+    decision, "Decision received", before the team had seen round 1's results.)"""
+    game = new_game()[0]
+    _, rc = solara.render(TeamView(game, 1, 0, lambda: None), handle_error=False)
+    try:
+        rc.find(v.TextField, class_="game-field-price").widget.v_model = "77"
+        game.advance()  # the page has not polled yet: its form is still round 1's
+        rc.find(v.Btn, children=["Submit decision"]).widget.click()
+        problem = rc.find(class_="game-problem").widget.children[0]
+        assert problem == "round 1 is not open; the open round is 2"
+        assert not rc.find(class_="game-message") and game.store.submissions(2) == {}
+    finally:
+        rc.close()

@@ -86,7 +86,7 @@ def test_the_budget_line_charges_the_games_own_study_prices(new_game, lang):
     game = new_game(research_prices=prices)[0]
     language.set(lang)
     current = game.current_decision(0)
-    _, rc = solara.render(DecisionForm(game, 0, current, [], lambda: None), handle_error=False)
+    _, rc = solara.render(DecisionForm(game, 0, 1, current, [], lambda: None), handle_error=False)
     try:
         line = rc.find(class_="game-budget").widget
         assert line.children == [budget_line(budget_items(current), 8.0, lang)]

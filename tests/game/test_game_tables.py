@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -87,3 +88,19 @@ def test_the_debrief_page_has_no_long_floats(team):
     numbers = re.sub(r"<[^>]+>", " ", page)
     assert not LONG_FLOAT.search(numbers)
     assert "$" in numbers and "团队自己的路径" in page
+
+
+def test_the_lifetime_value_card_sums_to_the_customer_equity_in_the_results(new_game):
+    """(The card's "Customer equity (sum)" added up every buyer ever, $36,566 against the
+    results' $35,297: one label, two numbers.)"""
+    game = new_game(rounds=1, periods_per_round=10)[0]  # past lapse_periods: some have lapsed
+    game.advance()
+    status = team_status(game, 0)
+    customers, last = status["customers"], status["results"][-1]
+    assert customers["clv_total"] == last["customer_equity"] > 0
+    market = game.market().market
+    active = market.relations.active(market.period, market.spec.experience.lapse_periods)[:, 0]
+    ever = market.relations.purchases[:, 0] > 0
+    assert 0 < active.sum() < ever.sum()  # the lapsed are left out of the quantiles and the sum
+    values = np.sort(market.lifetime.value[active, 0])
+    assert customers["clv_quantiles"]["0.5"] == pytest.approx(np.quantile(values, 0.5))

@@ -126,10 +126,12 @@ class SqliteStore:
     def submit(self, submission: Submission) -> bool:
         with self._connect(write=True) as db:
             seen = db.execute(
-                "SELECT 1 FROM submissions WHERE seat = ? AND key = ?",
+                "SELECT round, decision FROM submissions WHERE seat = ? AND key = ?",
                 (submission.seat, submission.key),
             ).fetchone()
             if seen:
+                if (seen[0], json.loads(seen[1])) != (submission.round, submission.decision):
+                    raise GameStateError(phrase("game_err_key_used", round=seen[0]))
                 return False
             status = self._status(db)
             open_round = status.played + 1

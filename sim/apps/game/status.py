@@ -66,7 +66,7 @@ def announced(game: Game) -> list[dict[str, object]]:
 
 def customers_report(game_market: GameMarket, seat: int) -> dict[str, object]:
     """The seat's customers: counts by lifecycle stage × segment, and lifetime-value quantiles
-    ($, over customers with a purchase from it)."""
+    and their sum ($, over its active customers: the sum is the books' customer equity)."""
     market = game_market.market
     stage = market.relations.stage[:, seat]
     segment = market.customers.segment
@@ -75,14 +75,15 @@ def customers_report(game_market: GameMarket, seat: int) -> dict[str, object]:
         names[k]: np.bincount(stage[segment == k], minlength=len(STAGES)).tolist()
         for k in range(len(names))
     }
-    bought = market.relations.purchases[:, seat] > 0
-    values = market.lifetime.value[bought, seat]
+    lapse = market.spec.experience.lapse_periods
+    active = market.relations.active(market.period, lapse)[:, seat]
+    values = market.lifetime.value[active, seat]
     quantiles = np.quantile(values, CLV_QUANTILES).tolist() if values.size else []
     return {
         "stages": list(STAGES),
         "by_segment": table,
         "clv_quantiles": dict(zip(map(str, CLV_QUANTILES), quantiles, strict=False)),
-        "clv_total": float(values.sum()),
+        "clv_total": float(market.firms[seat].books.customer_equity),
     }
 
 

@@ -61,7 +61,9 @@ class GameStore(Protocol):
 
     def submit(self, submission: Submission) -> bool:
         """Store a submission for the open round; False (and nothing stored) when the seat
-        already sent this key. Raises GameStateError when the round is not open or locked."""
+        already sent this key with the same decision for the same round (a repeated request).
+        Raises GameStateError when the round is not open or locked, or the key was used for
+        another decision or round."""
 
     def submissions(self, round_: int) -> dict[int, Submission]:
         """Each seat's latest submission for a round."""

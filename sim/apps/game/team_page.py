@@ -76,13 +76,21 @@ def number(typed: str) -> float | None:
 
 
 @solara.component
-def NumberField(label: str, value: float, on_value: Callable[[float], None], name: str) -> None:  # noqa: N802 - a Solara component
+def NumberField(  # noqa: N802 - a Solara component
+    label: str,
+    value: float,
+    on_value: Callable[[float], None],
+    on_valid: Callable[[bool], None],
+    name: str,
+) -> None:
     """A decision field: each valid keystroke counts (nothing is lost); what is not a number
-    is said so in the page's language, and the field keeps its last number."""
+    is said so in the page's language, and ``on_valid`` hears whether the field holds one (the
+    form is not sent while one does not)."""
     typed, set_typed = solara.use_state(f"{value:g}")
 
     def type_in(words: str) -> None:
         set_typed(words)
+        on_valid(number(words) is not None)
         if number(words) is not None:
             on_value(number(words))
 
@@ -105,18 +113,28 @@ def FieldKey(name: str) -> None:  # noqa: N802 - a Solara component
 
 @solara.component
 def DecisionForm(  # noqa: N802 - a Solara component
-    game: Game, seat: int, current: Decision, studies: list[str], on_sent: Callable[[], None]
+    game: Game,
+    seat: int,
+    round_: int,
+    current: Decision,
+    studies: list[str],
+    on_sent: Callable[[], None],
 ) -> None:
-    """One input per field, the research to buy, the budget, and Submit (a double click
-    applies once)."""
+    """One input per field, the research to buy, the budget, and Submit for round ``round_``
+    (a double click applies once; refused once that round has closed; disabled while a field
+    holds no number)."""
     # state kept across the page's polls (use_reactive would follow ``current`` and drop a draft)
     draft, set_draft = solara.use_state(to_record(current) | {"studies": studies})
     form_key, set_form_key = solara.use_state(str(uuid.uuid4()))  # this form's idempotency key
     message = solara.use_reactive("")  # a key of the app's table: said in the page's language
     problem = solara.use_reactive(None)  # the refusal, told in the page's language
+    not_numbers, set_not_numbers = solara.use_state(frozenset[str]())  # fields that hold none
 
     def change(name: str, value: object) -> None:
         set_draft(lambda old: old | {name: value})
+
+    def valid(name: str, ok: bool) -> None:
+        set_not_numbers(lambda old: old - {name} if ok else old | {name})
 
     def toggle(study: str, on: bool) -> None:
         def bought(s: str, old: list[str]) -> bool:
@@ -126,7 +144,7 @@ def DecisionForm(  # noqa: N802 - a Solara component
 
     def send() -> None:
         try:
-            _, fresh = game.submit(seat, draft, form_key)
+            _, fresh = game.submit(seat, draft, form_key, round_)
         except InputError as exc:  # a refused decision, a closed round, a locked game
             problem.set(exc)
             message.set("")
@@ -147,6 +165,7 @@ def DecisionForm(  # noqa: N802 - a Solara component
                         f"{say('field_' + name)} ({say('unit_' + unit)}, {low:g}–{high:g})",
                         float(draft[name]),
                         lambda v, n=name: change(n, v),
+                        lambda ok, n=name: valid(n, ok),
                         name,
                     )
                     FieldKey(name)
@@ -160,7 +179,11 @@ def DecisionForm(  # noqa: N802 - a Solara component
                 FieldKey("personalisation")
         StudyChoice(prices, draft["studies"], toggle)
         solara.Text(budget_line(items, game.rules.budget, language.value), classes=["game-budget"])
-        solara.Button(say("game_submit"), on_click=send, color="primary")
+        solara.Button(
+            say("game_submit"), on_click=send, color="primary", disabled=bool(not_numbers)
+        )
+        if not_numbers:
+            solara.Warning(say("game_fix_fields"), dense=True, classes=["game-fix-fields"])
         if message.value:
             solara.Success(say(message.value), dense=True, classes=["game-message"])
         if problem.value is not None:
@@ -263,7 +286,12 @@ def TeamView(game: Game, seat: int, version: int, refresh: Callable[[], None]) -
     ShockNews(status["shocks"])  # before the form: a shock starting this round is news to act on
     if not status["over"]:
         DecisionForm(
-            game, seat, Decision(**status["decision"]), list(status["studies"]), refresh
+            game,
+            seat,
+            status["round"],
+            Decision(**status["decision"]),
+            list(status["studies"]),
+            refresh,
         ).key(f"form-{status['round']}")  # a new round, a fresh form; a poll keeps the draft
     ResearchReports(status["research"])
     results = pd.DataFrame(status["results"])

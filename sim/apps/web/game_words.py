@@ -48,8 +48,8 @@ GAME_LABELS: Words = {  # key → (English, Chinese)
         "本企业客户：按生命周期阶段与细分市场",
     ),
     "game_clv": (
-        "Customer lifetime value of your buyers ($)",
-        "本企业购买者的客户生命周期价值（$）",
+        "Customer lifetime value of your active customers ($)",
+        "本企业活跃顾客的客户生命周期价值（$）",
     ),
     "game_equity": ("Customer equity (sum): ${value:,.0f}", "客户资产（合计）：${value:,.0f}"),
     "game_instructor": ("Instructor", "教师"),
@@ -232,8 +232,8 @@ GAME_LABELS: Words = {  # key → (English, Chinese)
     "game_note_period": ("period {period}", "第{period}期"),
     "game_note_too_few": ("too few active customers to survey", "活跃客户太少，无法调查"),
     "game_not_a_number": (
-        "not a number: this field keeps its last number",
-        "不是数字：本字段保留上一个数值",
+        "not a number: type one, e.g. 95 or 95.5",
+        "不是数字：请输入数字，例如 95 或 95.5",
     ),
     "game_table_rows": ("Rows per page:", "每页行数："),
     "game_table_pages": ("{0}-{1} of {2}", "第{0}–{1}行，共{2}行"),
@@ -242,6 +242,10 @@ GAME_LABELS: Words = {  # key → (English, Chinese)
     "choice_segment": ("segment", "按细分市场"),
     "choice_individual": ("individual", "一对一"),
     # refusals (sim.apps.game.refusals): the English is what the command line and the API say
+    "game_fix_fields": (
+        "A field above holds no number: correct it to submit.",
+        "上面有字段不是数字：改正后才能提交。",
+    ),
     "game_err_refused": ("decision refused: {problems}", "决策未被接受：{problems}"),
     "game_err_unknown": (
         "unknown decision field(s) {names}; allowed: {allowed}",
@@ -267,6 +271,11 @@ GAME_LABELS: Words = {  # key → (English, Chinese)
     "game_err_locked": (
         "the game is locked by the instructor; try again later",
         "博弈已被教师锁定；请稍后再试",
+    ),
+    "game_err_key_used": (
+        "this key was already used for another decision (in round {round}); send each decision "
+        "with a new key",
+        "该键已用于另一项决策（第{round}轮）；每项决策请使用新的键",
     ),
     "game_err_not_open": (
         "round {round} is not open; the open round is {open}",
