@@ -36,7 +36,18 @@ from sim.errors import InputError
 from sim.experiments.runs import summarise_run
 from sim.scenarios import Scenario
 
-PACKAGES = ("crmsim", "mesa", "numpy", "pandas", "scipy", "networkx", "pydantic")
+PACKAGES = (
+    "crmsim",
+    "mesa",
+    "numpy",
+    "numba",
+    "pandas",
+    "pyarrow",
+    "scipy",
+    "networkx",
+    "pydantic",
+)
+TABLES = ("metrics.parquet", "summary.csv")  # made from the run files by collect()
 LOCK_FILE = ".lock"
 # what marks a folder as crmsim's: an experiment's, a sweep's or a study's (sim.studies) files
 RESULTS_MARKS = {LOCK_FILE, "manifest.json", "runs", "sweep.json", "variants", "study.json"}
@@ -121,6 +132,8 @@ class Experiment:
     periods: int | None = None
     command: str = ""
     checksums: dict[str, str] = field(default_factory=dict)  # run file name → sha256
+    tables: dict[str, str] = field(default_factory=dict)  # TABLES → sha256, once collected
+    redone: list[str] = field(default_factory=list)  # run files found damaged or changed
     written: float = 0.0  # time.monotonic() of the last manifest write
 
     @property
@@ -161,6 +174,7 @@ class Experiment:
             "versions": package_versions(),
             "command": self.command,
             "runs": dict(sorted(self.checksums.items())),
+            "tables": self.tables,
         }
 
     def prepare(self) -> None:
@@ -182,15 +196,37 @@ class Experiment:
             raise self.foreign(
                 f"scenario hash {theirs.get('scenario_hash')}, {theirs.get('periods')} periods"
             )
+        for leftover in [*self.out.glob(".*.tmp"), *self.runs_dir.glob(".*.tmp")]:
+            leftover.unlink()  # half-written by a command that died (this one holds the lock)
         known = theirs.get("runs") if isinstance(theirs.get("runs"), dict) else {}
         for path in sorted(self.runs_dir.glob("*.parquet")):
-            if known.get(path.name) == sha256(path):
-                self.checksums[path.name] = known[path.name]
-            elif self.belongs_here(path):
+            recorded = known.get(path.name)
+            if recorded is not None and recorded == sha256(path):
+                self.checksums[path.name] = recorded
+            elif recorded is None and self.belongs_here(path):  # finished after the last write
                 self.checksums[path.name] = sha256(path)
-            else:
-                path.unlink()  # damaged: its seed is run again
+            else:  # damaged, or changed since it was written: its seed is run again
+                self.redone.append(path.name)
+                path.unlink()
+        if self.checksums:
+            self.check_versions(theirs.get("versions"))
         self.write_manifest()
+
+    def check_versions(self, theirs: object) -> None:
+        """Refuse to add runs to runs made with other versions of the packages (a result that
+        mixed them could not be made again)."""
+        ours = package_versions()
+        if not isinstance(theirs, dict):
+            return
+        differ = [
+            f"{k} {theirs[k]} (now {ours[k]})" for k in ours if k in theirs and theirs[k] != ours[k]
+        ]
+        if differ:
+            raise ExperimentError(
+                f"{self.out} holds {len(self.checksums)} runs made with other versions: "
+                f"{', '.join(differ)}; a result mixing them could not be made again. Choose "
+                "another --out folder, or delete that one to run every seed with these versions"
+            )
 
     def belongs_here(self, path: Path) -> bool:
         """Whether a run file without a known checksum is a readable run of this experiment:
@@ -245,8 +281,14 @@ class Experiment:
         summary.insert(1, "scenario_hash", self.loaded.hash)
         for name, ver in package_versions().items():
             summary[f"version_{name}"] = ver
-        write_atomically(self.out / "metrics.parquet", metrics.to_parquet(index=False))
-        write_atomically(self.out / "summary.csv", summary.to_csv(index=False).encode())
+        for name, data in zip(
+            TABLES,
+            (metrics.to_parquet(index=False), summary.to_csv(index=False).encode()),
+            strict=True,
+        ):
+            write_atomically(self.out / name, data)
+            self.tables[name] = hashlib.sha256(data).hexdigest()
+        self.write_manifest()
         return metrics, summary
 
 
@@ -255,3 +297,40 @@ def write_atomically(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
+
+
+def verified(folder: Path) -> dict:
+    """The manifest of a finished experiment folder, after checking every file it records: each
+    run file and table (metrics.parquet, summary.csv) must be there with the checksum recorded
+    when crmsim wrote it. An ExperimentError names the first that is missing or changed."""
+    where = folder / "manifest.json"
+    try:
+        manifest = json.loads(where.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        reason = "no such file" if isinstance(exc, FileNotFoundError) else "not readable JSON"
+        raise damaged(where, reason) from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("runs"), dict):
+        raise damaged(where, "not the manifest of a crmsim run")
+    seeds = manifest.get("seeds", [])
+    recorded = {f"runs/{name}": sha for name, sha in manifest["runs"].items()}
+    recorded |= manifest.get("tables") or {}
+    for seed in seeds:
+        if f"runs/seed={seed}.parquet" not in recorded:
+            raise damaged(folder / "runs" / f"seed={seed}.parquet", "its run did not finish")
+    for name, checksum in sorted(recorded.items()):
+        path = folder / name
+        if not path.is_file():
+            raise damaged(path, "no such file")
+        if sha256(path) != checksum:
+            raise damaged(
+                path, "changed since crmsim wrote it: its sha256 is not the one in manifest.json"
+            )
+    return manifest
+
+
+def damaged(path: Path, why: str) -> ExperimentError:
+    """The error for a results file that is missing or not as crmsim wrote it."""
+    return ExperimentError(
+        f"{path}: {why}. Run the command that made the folder again: it redoes every run that is "
+        "missing, damaged or changed, and rewrites the tables and the report from the runs"
+    )

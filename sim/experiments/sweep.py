@@ -2,7 +2,8 @@
 
 Output folder layout::
 
-    sweep.json                the variants: label → settings (key path → value)
+    sweep.json                the kind (sweep or compare), the report's title, the variants
+                              (label → settings: key path → value) and summary.csv's sha256
     variants/<label>/         one experiment folder per variant (see sim.experiments.folders)
     summary.csv               every variant's summary, with one column per swept key
 
@@ -12,6 +13,7 @@ nothing it finished.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import re
@@ -27,8 +29,11 @@ from sim.experiments.executors import run_experiments
 from sim.experiments.folders import (
     Experiment,
     ExperimentError,
+    damaged,
     locked,
     read_json,
+    sha256,
+    verified,
     write_atomically,
 )
 from sim.scenarios import Scenario, ScenarioError, load, parse_value
@@ -134,10 +139,17 @@ class Sweep:
     periods: int | None = None
     command: str = ""
     kind: str = "sweep"  # or "compare": what sweep.json says the folder holds
+    title: str = ""  # the report's title (crmsim report writes it again)
 
     def plan(self) -> dict[str, Any]:
-        """sweep.json: the kind of folder and its variants (label → settings)."""
+        """What makes the folder this sweep's: its kind and variants (label → settings)."""
         return {"kind": self.kind, "variants": {v.label: dict(v.settings) for v in self.variants}}
+
+    def write_plan(self, summary: bytes | None = None) -> None:
+        """Write sweep.json: the plan, the title and, once written, summary.csv's sha256."""
+        tables = {"summary.csv": hashlib.sha256(summary).hexdigest()} if summary else {}
+        document = self.plan() | {"title": self.title, "tables": tables}
+        write_atomically(self.out / "sweep.json", json.dumps(document, indent=2).encode())
 
     def experiments(self) -> list[Experiment]:
         """One experiment per variant (validates every variant before anything runs)."""
@@ -171,7 +183,7 @@ class Sweep:
         experiments = experiments or self.experiments()
         with locked(self.out):
             self.check_folder()
-            write_atomically(self.out / "sweep.json", json.dumps(self.plan(), indent=2).encode())
+            self.write_plan()
             results = run_experiments(experiments, executor, workers, on_done, decision_seconds)
         metrics, summaries = [], []
         for variant, (m, s) in zip(self.variants, results, strict=True):
@@ -182,7 +194,10 @@ class Sweep:
             metrics.append(m.assign(**labels))
             summaries.append(s.assign(**labels))
         summary = pd.concat(summaries, ignore_index=True)
-        write_atomically(self.out / "summary.csv", summary.to_csv(index=False).encode())
+        table = summary.to_csv(index=False).encode()
+        with locked(self.out):
+            write_atomically(self.out / "summary.csv", table)
+            self.write_plan(table)
         return pd.concat(metrics, ignore_index=True), summary
 
     def check_folder(self) -> None:
@@ -195,6 +210,7 @@ class Sweep:
         theirs = read_json(self.out / "sweep.json")
         if theirs and "kind" not in theirs:  # written by crmsim 0.1: the variants alone
             theirs = {"kind": self.kind, "variants": theirs}
+        theirs = {key: theirs[key] for key in ("kind", "variants") if key in theirs}
         if theirs and theirs != json.loads(json.dumps(self.plan())):
             what = theirs.get("kind", "sweep")
             raise ExperimentError(
@@ -202,3 +218,22 @@ class Sweep:
                 f"{', '.join(theirs.get('variants', theirs))}); choose another --out folder or "
                 "delete that one"
             )
+
+
+def verified_sweep(folder: Path) -> dict[str, Any]:
+    """sweep.json of a finished sweep or comparison folder, after checking every variant's
+    folder (:func:`~sim.experiments.folders.verified`) and the combined summary.csv against the
+    checksums recorded when crmsim wrote them; an ExperimentError names the first that is not."""
+    plan = read_json(folder / "sweep.json")
+    variants = plan.get("variants", plan if "kind" not in plan else None)  # 0.1: variants alone
+    if not isinstance(variants, dict) or not variants:
+        raise damaged(folder / "sweep.json", "not the plan of a crmsim sweep or comparison")
+    for label in variants:
+        verified(folder / "variants" / label)
+    recorded = (plan.get("tables") or {}).get("summary.csv")
+    summary = folder / "summary.csv"
+    if recorded and summary.is_file() and sha256(summary) != recorded:
+        raise damaged(
+            summary, "changed since crmsim wrote it: its sha256 is not the one in sweep.json"
+        )
+    return plan

@@ -7,6 +7,7 @@ in the data)."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from sim.analysis import bands, mean_interval, outcome_table
+from sim.experiments.folders import write_atomically
 from sim.i18n import Language, strategy_name
 from sim.model import Market
 from sim.model.population import Stage
@@ -40,8 +42,11 @@ MONEY = {"cumulative_profit", "customer_equity", "profit", "revenue"}  # metrics
 
 
 def save_figure(fig: Figure, path: Path) -> Path:
-    """Write ``fig`` as a PNG at ``path`` and return the path."""
-    fig.savefig(path, dpi=110)
+    """Write ``fig`` as a PNG at ``path`` (atomically: an interrupted report leaves the old
+    picture or none, never half of one) and return the path."""
+    picture = io.BytesIO()
+    fig.savefig(picture, format="png", dpi=110)
+    write_atomically(path, picture.getvalue())
     return path
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.experiments.folders import write_atomically
 from sim.i18n import Language
 
 HTML_LANG: dict[Language, str] = {"en": "en", "zh": "zh-Hans"}
@@ -50,7 +51,7 @@ def render_markdown(blocks: list[Block], out: Path) -> Path:
             case "code":
                 parts.append(f"```\n{b.content}\n```")
     path = out / "report.md"
-    path.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
+    write_atomically(path, ("\n\n".join(parts) + "\n").encode())
     return path
 
 
@@ -107,5 +108,5 @@ def render_html(blocks: list[Block], out: Path, lang: Language = "en") -> Path:
         f"<style>{style}</style></head><body>{''.join(body)}</body></html>"
     )
     path = out / "report.html"
-    path.write_text(page, encoding="utf-8")
+    write_atomically(path, page.encode())
     return path

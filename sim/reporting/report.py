@@ -11,6 +11,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.errors import InputError
+from sim.experiments.folders import locked, verified
+from sim.experiments.sweep import verified_sweep
 from sim.i18n import Language, check_language
 from sim.model import Market
 from sim.reporting.figures import (
@@ -155,24 +157,32 @@ SUMMARY_COLUMNS = {"scenario", "firm", "seed", "strategy", "cumulative_profit"}
 
 def report_folder(folder: Path, lang: str = "en") -> Path:
     """Rewrite the report of a finished results folder of ``crmsim run``, ``sweep`` or
-    ``compare``, in ``lang``; return report.html. A folder that is not one, or whose results
-    are damaged, gets an InputError that says so (and what to run to rewrite it)."""
+    ``compare``, in ``lang``, holding its lock; return report.html. A folder that is not one,
+    or whose files are missing, damaged or not as crmsim wrote them (checked against the
+    checksums of its manifests), gets an InputError that says so and what to run."""
     if not folder.is_dir():
         what = "a file" if folder.exists() else "no such folder"
         raise InputError(
             f"{folder}: {what}; give the output folder of 'crmsim run', 'sweep' or 'compare' "
             "(it holds summary.csv)"
         )
-    sweep = (folder / "sweep.json").is_file()
-    summary = read_table(folder / "summary.csv", pd.read_csv)
-    needed = SUMMARY_COLUMNS | ({"variant"} if sweep else set())
-    if not needed <= set(summary.columns) or summary.empty:
-        raise ResultsError(folder / "summary.csv", f"it lacks rows or columns {sorted(needed)}")
-    if sweep:
-        title = f"{summary['scenario'].iloc[0]}: {word('variant', lang)}"
-        return write_sweep_report(folder, summary, title, lang)
-    metrics = read_table(folder / "metrics.parquet", pd.read_parquet)
-    return write_report(folder, metrics, summary, lang)
+    if not any((folder / name).is_file() for name in ("manifest.json", "sweep.json")):
+        raise InputError(
+            f"{folder}: not a results folder of 'crmsim run', 'sweep' or 'compare' (it has no "
+            "manifest.json or sweep.json); give the folder such a command wrote (its --out)"
+        )
+    with locked(folder):  # no command writes into it meanwhile
+        sweep = (folder / "sweep.json").is_file()
+        plan = verified_sweep(folder) if sweep else verified(folder)
+        summary = read_table(folder / "summary.csv", pd.read_csv)
+        needed = SUMMARY_COLUMNS | ({"variant"} if sweep else set())
+        if not needed <= set(summary.columns) or summary.empty:
+            raise ResultsError(folder / "summary.csv", f"it lacks rows or columns {sorted(needed)}")
+        if sweep:
+            title = plan.get("title") or f"{summary['scenario'].iloc[0]}: {word('variant', lang)}"
+            return write_sweep_report(folder, summary, title, lang)
+        metrics = read_table(folder / "metrics.parquet", pd.read_parquet)
+        return write_report(folder, metrics, summary, lang)
 
 
 class ResultsError(InputError):

@@ -288,7 +288,7 @@ def test_report_on_damaged_results_says_what_to_do(tmp_path, capsys, clean, cont
     shutil.copytree(clean, out)
     (out / name).write_bytes(content)
     code, err = run(capsys, "report", out)
-    assert code == 2 and f"{out / name}: not a readable crmsim results file" in err, err
+    assert code == 2 and f"{out / name}: changed since crmsim wrote it" in err, err
     assert "Run the command that made the folder again" in err and "Traceback" not in err
 
 

@@ -3,7 +3,8 @@ calibrate a customer segment from transaction data; serve the browser app; study
 (stress, sensitivity, discover, breakeven, tune); run a classroom game; build the course's slides
 and handouts, a grade sheet; copy the notebooks for a student.
 
-Exit codes: 0 success, 2 bad input (a scenario file, flag, strategy or transaction file: any
+Exit codes: 0 success, 1 the system refused (a full disk, a read-only folder: the message names
+the file), 2 bad input (a scenario file, flag, strategy or transaction file: any
 :class:`sim.errors.InputError`), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), 141 the
 output's reader stopped reading (a pipe into ``head``: quietly, as a shell tool ends on SIGPIPE).
 """
@@ -11,6 +12,7 @@ output's reader stopped reading (a pipe into ``head``: quietly, as a shell tool 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import signal
@@ -39,6 +41,7 @@ from sim.errors import InputError
 INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 TERMINATED = 143  # 128 + SIGTERM
 CLOSED_PIPE = 141  # 128 + SIGPIPE
+SYSTEM_FAILED = 1  # the machine refused: a full disk, a read-only folder, …
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "list": cmd_list,
@@ -59,6 +62,31 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "breakeven": cmd_breakeven,
     "tune": cmd_tune,
 }
+
+
+RUNS_RESULTS = {"run", "compare", "sweep", "stress", "sensitivity", "discover", "breakeven", "tune"}
+
+
+def system_problem(exc: OSError, command: str) -> str:
+    """One paragraph on an operating-system error: the file, the cause in words, what to do (and,
+    for a command that saves runs as they finish, that those are kept)."""
+    causes = {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is used up",
+        errno.EROFS: "the file system is read-only",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "the operation is not permitted (permissions, or an immutable folder)",
+        errno.ENAMETOOLONG: "the name is too long for the file system (255 bytes a name)",
+    }
+    cause = causes.get(exc.errno or 0, exc.strerror or str(exc))
+    where = f"{exc.filename}: " if exc.filename else ""
+    saved = (
+        " Finished runs are saved: once that is put right, run the same command again to resume."
+        if command in RUNS_RESULTS
+        else ""
+    )
+    code = errno.errorcode.get(exc.errno or 0, "")
+    return f"{where}{cause}{f' ({code})' if code else ''}.{saved}"
 
 
 class Terminated(KeyboardInterrupt):
@@ -90,9 +118,12 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader of our output stopped early (crmsim show … | head)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit's flush
         return CLOSED_PIPE
-    except (OSError, json.JSONDecodeError) as exc:
+    except OSError as exc:  # the machine, not the input: a full disk, a read-only folder …
+        print(f"crmsim {args.command}: {system_problem(exc, args.command)}", file=sys.stderr)
+        return SYSTEM_FAILED
+    except json.JSONDecodeError as exc:
         print(f"crmsim {args.command}: {exc}", file=sys.stderr)
-        return 1
+        return SYSTEM_FAILED
     finally:
         if main_thread:
             signal.signal(signal.SIGTERM, on_term)

@@ -167,7 +167,14 @@ def output_folder(text: str) -> Path:
     before any work, so that a long fit does not end in 'File exists')."""
     path = Path(text).expanduser()
     for place in (path, *path.parents):
-        if place.exists() and not place.is_dir():
+        try:
+            is_file = place.exists() and not place.is_dir()
+        except OSError as exc:  # a name too long for the file system, …
+            raise argparse.ArgumentTypeError(
+                f"{text[:80]!r}{'…' if len(text) > 80 else ''} cannot be the output folder: "
+                f"{exc.strerror}"
+            ) from None
+        if is_file:
             where = "" if place == path else f" ({place} is a file)"
             raise argparse.ArgumentTypeError(
                 f"{text!r} cannot be the output folder{where or ': it is a file'}; give a folder "

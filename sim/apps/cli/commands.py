@@ -146,6 +146,10 @@ def announce(args: argparse.Namespace, experiments: list[Experiment], workers: i
     """Before a long command starts: warn about more local workers than cores, and print the
     estimated time and disk space of runs expected to take more than a few minutes on
     ``workers`` workers (default: the local process pool's)."""
+    kept = sum(len(e.seeds) - len(e.pending()) for e in experiments)
+    if kept and not args.quiet:
+        total = sum(len(e.seeds) for e in experiments)
+        print(f"resuming: {kept} of {total} runs are already finished there", file=sys.stderr)
     cores = os.cpu_count() or 1
     local = not (args.scheduler or args.dask_workers)
     workers = workers or cores
@@ -167,6 +171,17 @@ def announce(args: argparse.Namespace, experiments: list[Experiment], workers: i
             "results (Ctrl-C stops; the same command resumes)",
             file=sys.stderr,
         )
+
+
+def redone(experiments: Iterable[Experiment]) -> list[str]:
+    """A line for each run file that was found damaged or changed since crmsim wrote it, and
+    was therefore run again."""
+    return [
+        f"warning: {e.runs_dir / name} was damaged or changed since crmsim wrote it; its run was "
+        "done again"
+        for e in experiments
+        for name in e.redone
+    ]
 
 
 def warn(lines: Iterable[str], prefix: str = "") -> None:
@@ -214,12 +229,13 @@ def cmd_run(args: argparse.Namespace) -> int:
             on_done=lambda _: bar.update(),
             decision_seconds=args.decision_seconds,
         )
+    warn(redone([experiment]))
     report = write_report(out, metrics, summary, args.lang)
     table = outcomes_frame(summary, args.lang)
     return finish(args, report, table, loaded.spec.info.title or loaded.name)
 
 
-def run_sweep(args: argparse.Namespace, sweep: Sweep, title: str) -> int:
+def run_sweep(args: argparse.Namespace, sweep: Sweep) -> int:
     """Run a sweep or comparison with a progress bar; write and print its report."""
     from sim.reporting import variants_frame, write_sweep_report
 
@@ -237,8 +253,9 @@ def run_sweep(args: argparse.Namespace, sweep: Sweep, title: str) -> int:
             experiments=experiments,
             decision_seconds=args.decision_seconds,
         )
-    report = write_sweep_report(sweep.out, summary, title, args.lang)
-    return finish(args, report, variants_frame(summary, args.lang), title)
+    warn(redone(experiments))
+    report = write_sweep_report(sweep.out, summary, sweep.title, args.lang)
+    return finish(args, report, variants_frame(summary, args.lang), sweep.title)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -266,8 +283,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         args.periods,
         command_line(),
         kind="compare",
+        title=f"{base.spec.info.title or base.name}: strategies compared",
     )
-    return run_sweep(args, sweep, f"{base.spec.info.title or base.name}: strategies compared")
+    return run_sweep(args, sweep)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -284,10 +302,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         args.overrides,
         args.periods,
         command_line(),
+        title=f"{base.spec.info.title or base.name}: sweep of " + ", ".join(grid),
     )
-    return run_sweep(
-        args, sweep, f"{base.spec.info.title or base.name}: sweep of " + ", ".join(grid)
-    )
+    return run_sweep(args, sweep)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
