@@ -6,6 +6,7 @@ lever, the dashboard's pictures and ``crmsim app``."""
 from __future__ import annotations
 
 import io
+import platform
 import re
 from pathlib import Path
 
@@ -17,7 +18,13 @@ from sim.apps.cli import main
 from sim.apps.web.compare import difference, outcomes, replicate
 from sim.apps.web.config import Setup, Upload, build, read_upload
 from sim.apps.web.dashboard import Dashboard
-from sim.apps.web.downloads import file_name, metrics_parquet, reproduce, scenario_file
+from sim.apps.web.downloads import (
+    file_name,
+    metrics_parquet,
+    reproduce,
+    scenario_file,
+    transactions_csv,
+)
 from sim.apps.web.i18n import strategy_name
 from sim.apps.web.levers import APP_MAX_CUSTOMERS, market_levers, strategy_levers
 from sim.apps.web.live import SERIES
@@ -26,6 +33,7 @@ from sim.apps.web.server import address
 from sim.apps.web.session import Session
 from sim.errors import InputError
 from sim.experiments import simulate
+from sim.experiments.folders import package_versions
 from sim.scenarios import load
 from sim.schema import StrategySpec
 from sim.strategies import BUILTIN
@@ -102,11 +110,18 @@ def test_downloads_reproduce_bit_for_bit_with_crmsim_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path(file_name(session.live, "scenario.toml")).write_text(scenario_file(session.live))
     assert main([*reproduce(session.live)[1:], "--out", "again", "--workers", "1", "--quiet"]) == 0
-    again = pd.read_parquet("again/runs/seed=11.parquet").drop(
-        columns=["scenario_hash", "experiment"]
-    )
+    again = pd.read_parquet("again/runs/seed=11.parquet").drop(columns="experiment")
     mine = pd.read_parquet(io.BytesIO(metrics_parquet(session.live)))
+    made = {"scenario": session.live.scenario.name} | {
+        f"version_{name}": v for name, v in package_versions().items()
+    }  # where the download came from, as summary.csv says it
+    assert {"version_crmsim", "version_numpy", "version_numba"} <= set(made)
+    for column, value in made.items():
+        assert (mine.pop(column) == value).all(), column
     pd.testing.assert_frame_equal(mine, again, check_exact=True)
+    sold = pd.read_csv(io.BytesIO(transactions_csv(session.live)))
+    assert (sold["seed"] == 11).all() and (sold["scenario_hash"] == again["scenario_hash"][0]).all()
+    assert f"# Made with python {platform.python_version()}, crmsim " in scenario_file(session.live)
     command = re.search(r"#\s+(crmsim run .*)", scenario_file(session.live))[1]
     assert command == " ".join(reproduce(session.live))
 

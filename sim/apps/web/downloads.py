@@ -2,8 +2,10 @@
 the scenario as a TOML file with the seed, from which ``crmsim run`` makes the same run.
 
 The metrics have the columns and values of a run file of ``crmsim run`` (``runs/seed=S.parquet``
-less its ``scenario_hash`` and ``experiment`` columns): the firms' metrics joined with the
-market's, as :func:`sim.experiments.simulate` builds them.
+less its ``experiment`` column): the firms' metrics joined with the market's, as
+:func:`sim.experiments.simulate` builds them; then, as in ``summary.csv``, the scenario's name and
+hash and the package versions (``version_<package>``). The transactions carry the seed and the
+scenario hash; the scenario file's header names the versions too.
 """
 
 from __future__ import annotations
@@ -16,12 +18,16 @@ import pandas as pd
 import tomli_w
 
 from sim.apps.web.live import LiveMarket
+from sim.experiments.folders import package_versions
 from sim.experiments.runs import run_metrics
 
 
 def live_metrics(live: LiveMarket) -> pd.DataFrame:
-    """Per period and firm: the columns a stored run of ``crmsim run`` has."""
-    return run_metrics(live.market, live.seed)
+    """Per period and firm: the columns a stored run of ``crmsim run`` has, and where it came
+    from (scenario, scenario hash, package versions)."""
+    made = {"scenario": live.scenario.name, "scenario_hash": live.scenario.hash}
+    made |= {f"version_{name}": v for name, v in package_versions().items()}
+    return run_metrics(live.market, live.seed).assign(**made)
 
 
 def scenario_file(live: LiveMarket) -> str:
@@ -32,6 +38,7 @@ def scenario_file(live: LiveMarket) -> str:
         f"# {live.scenario.spec.info.title or live.scenario.name}: the market of a crmsim app run"
         f" (scenario hash {live.scenario.hash}, seed {live.seed}, {live.period} periods).\n"
         f"# Reproduce it bit for bit:\n#   {command}\n"
+        f"# Made with {', '.join(f'{k} {v}' for k, v in package_versions().items())}.\n"
     )
     return header + tomli_w.dumps(json.loads(live.scenario.text))
 
@@ -63,5 +70,7 @@ def metrics_parquet(live: LiveMarket) -> bytes:
 
 
 def transactions_csv(live: LiveMarket) -> bytes:
-    """Every purchase of the run: customer, firm, period, amount ($)."""
-    return live.market.transactions().to_csv(index=False).encode()
+    """Every purchase of the run: customer, firm, period, amount ($), with the run's seed and
+    scenario hash."""
+    made = {"seed": live.seed, "scenario_hash": live.scenario.hash}
+    return live.market.transactions().assign(**made).to_csv(index=False).encode()
