@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import pickle
+import re
 import sqlite3
 import threading
 
@@ -14,6 +15,7 @@ import pytest
 from sim.apps.game.decisions import DecisionError
 from sim.apps.game.export import game_table
 from sim.apps.game.game import DATABASE, Game
+from sim.apps.game.refusals import told
 from sim.apps.game.store import GameStateError
 
 pytest_plugins = ["game_fixtures"]  # the game's fixtures (tests/game/game_fixtures.py)
@@ -200,6 +202,50 @@ def test_a_shock_hits_the_next_round_and_survives_a_restart(new_game):
     assert fingerprint(Game.open(game.store.path.parent)) == fingerprint(game)
     with pytest.raises(GameStateError, match="firm"):
         game.schedule_shock("scandal", firm="NoSuchCo")
+
+
+FIRMS = "ProductCo, CustomerCo, MarketCo"
+SHOCK_REFUSALS = [  # kind, settings, the refusal
+    (
+        "scandal",
+        {"firm": "NoSuchCo"},
+        f"the firm of a scandal must be one of {FIRMS}, not 'NoSuchCo'",
+    ),
+    ("scandal", {}, f"a scandal needs a firm: one of {FIRMS}"),
+    (
+        "recession",
+        {"purchase_rate": 20.0},
+        "the purchase_rate of a recession must be a number from 0 to 10, not 20.0",
+    ),
+    (
+        "price_war",
+        {"firm": "MarketCo", "duration": 0},
+        "the duration of a price war must be a whole number from 1 to 100,000, not 0",
+    ),
+    (
+        "recession",
+        {"strength": 0.5},
+        "a recession has no setting 'strength'; "
+        "its settings are duration, purchase_rate, money_sensitivity",
+    ),
+    (
+        "riot",
+        {},
+        "there is no shock 'riot'; the shocks are recession, price_war, service_outage, "
+        "scandal, homogenisation, crm_launch",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "settings", "english"), SHOCK_REFUSALS)
+def test_a_refused_shock_is_one_sentence_with_what_is_allowed(new_game, kind, settings, english):
+    game = new_game()[0]
+    with pytest.raises(GameStateError) as refused:
+        game.schedule_shock(kind, **settings)
+    assert str(refused.value) == english  # the command line's and the JSON endpoints' words
+    chinese = told(refused.value, "zh")
+    assert not re.search(r"Value error|events|loc|Field required|[a-z]+ [a-z]+ [a-z]+", chinese)
+    assert game.store.shocks() == []
 
 
 def test_codes_are_unguessable_and_stored_only_as_hashes(new_game, tmp_path):

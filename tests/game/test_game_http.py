@@ -122,6 +122,11 @@ def test_instructor_actions_need_the_key(served):
     assert lock.json() == {"locked": True} and game.store.status().locked
     shock = {"csrf": token, "kind": "scandal", "firm": "CustomerCo", "image_loss": "5"}
     assert teacher.post("/api/instructor/shock", data=shock).json()["scheduled"]["period"] == 3
+    refused = teacher.post("/api/instructor/shock", data={"csrf": token, "kind": "scandal"})
+    assert refused.status_code == 409, refused.text
+    assert refused.json() == {
+        "error": "a scandal needs a firm: one of ProductCo, CustomerCo, MarketCo"
+    }
     csv = teacher.get("/api/instructor/export.csv")
     assert csv.status_code == 200 and csv.text.count("\n") == 1 + 2 * 3
     board = teacher.get("/api/instructor?measure=customer_equity").json()["leaderboard"]

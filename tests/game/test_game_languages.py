@@ -135,7 +135,7 @@ def test_the_chinese_team_page_has_no_english_left(new_game, zh):
 
 
 def test_the_chinese_instructor_page_has_no_english_left(new_game, zh):
-    game = new_game(rounds=1)[0]
+    game = new_game(rounds=2)[0]
     version = solara.reactive(0)
 
     @solara.component
@@ -155,8 +155,10 @@ def test_the_chinese_instructor_page_has_no_english_left(new_game, zh):
         assert said() == "已锁定：解锁之前不接受提交，也不会自动推进。"
         rc.find(v.Btn, children=["推进一轮"]).widget.click()
         assert said() == "第1轮已运行"
-        rc.find(v.Btn, children=["推进一轮"]).widget.click()  # the game is over
-        assert said() == "博弈已结束：1轮均已进行"
+        rc.find(v.Select, label="下一轮的冲击事件").widget.v_model = "scandal"
+        rc.find(v.Select, label="企业").widget.v_model = "NoSuchCo"  # a stale page's firm
+        rc.find(v.Btn, children=["安排冲击"]).widget.click()
+        assert said() == "丑闻的企业须为ProductCo、CustomerCo、MarketCo之一，而非“NoSuchCo”"
         shown = texts(rc.container)
         news = rc.find(class_="game-shock-news").widget.children[0]
         assert news == "经济衰退：自第1期起（第1轮）"
@@ -165,8 +167,14 @@ def test_the_chinese_instructor_page_has_no_english_left(new_game, zh):
         board = {row["团队"] for row in rc.find(DataTableWidget).widgets[-1].items}
         assert board == {"第1队", "第2队", "机器人1（市场导向）"}
         assert english_left(shown) == []
-        language.set("en")
-        assert said() == "the game is over: all 1 rounds are played"
+        language.set("en")  # the refusal again, in English
+        assert said() == (
+            "the firm of a scandal must be one of ProductCo, CustomerCo, MarketCo, not 'NoSuchCo'"
+        )
+        language.set("zh")
+        rc.find(v.Btn, children=["推进一轮"]).widget.click()  # the last round: the game is over
+        assert not rc.find(class_="game-actions").widgets  # nothing left to advance or shock
+        assert english_left(texts(rc.container)) == []
     finally:
         rc.close()
 

@@ -1,6 +1,7 @@
 """The game's pages rendered without a browser (Solara's test support: widgets built and set in
-this process): the instructor's menus and messages in the page's language, and the team form's
-budget line with the game's own study prices."""
+this process): the instructor's menus and messages in the page's language, the team form's
+budget line with the game's own study prices, both pages once the game is over, tables numbered
+from 1, and a shock's refusal as one sentence."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from sim.apps.game.game import MEASURES, SHOCKS
 from sim.apps.game.instructor_page import InstructorView
 from sim.apps.game.research import STUDIES
 from sim.apps.game.tables import cell
-from sim.apps.game.team_page import DecisionForm
+from sim.apps.game.team_page import DecisionForm, TeamView
 
 pytest_plugins = ["game_fixtures"]  # the game's fixtures (tests/game/game_fixtures.py)
 
@@ -104,6 +105,74 @@ def test_the_budget_line_charges_the_games_own_study_prices(new_game, lang):
         total = "3.5 of 8 $ per capita per period" if lang == "en" else "：3.5，预算8（$/人/期）"
         assert total in line.children[0]
         assert len(boxes) == len(STUDIES)
+    finally:
+        rc.close()
+        language.set("en")
+
+
+def test_a_game_over_shows_no_open_round_to_either_side(new_game):
+    game = new_game(rounds=2)[0]
+    game.advance(), game.set_locked(True), game.advance()
+    assert game.over
+    _, rc = solara.render(InstructorView(game, 2, lambda: None), handle_error=False)
+    try:
+        assert not rc.find(class_="game-submissions").widgets  # no round to submit for
+        assert not rc.find(class_="game-actions").widgets  # advance, lock, shock: gone
+        labels = [b.children[0] for b in rc.find(v.Btn).widgets if b.children]
+        assert labels == ["Run the debrief (30 seeds, each strategy in each team's place)"]
+        links = rc.find(solara.widgets.HTML, tag="a").widgets
+        assert [link.attributes["href"] for link in links] == ["/api/instructor/export.csv"]
+        assert len(rc.find(DataTableWidget).widgets) == 1  # the leaderboard stays
+    finally:
+        rc.close()
+    _, rc = solara.render(TeamView(game, 0, 2, lambda: None), handle_error=False)
+    try:
+        state = rc.find(class_="game-state").widget.children[0]
+        assert state == "game over", state  # not "not submitted yet", not "locked"
+    finally:
+        rc.close()
+
+
+def test_the_leaderboard_and_every_table_number_rows_from_1(new_game):
+    game = new_game()[0]
+    game.advance()
+    _, rc = solara.render(InstructorView(game, 1, lambda: None), handle_error=False)
+    try:
+        teams, board = rc.find(DataTableWidget).widgets
+        assert [row["__row__"] for row in teams.items] == ["1", "2"]  # the "#" column
+        assert [row["__row__"] for row in board.items] == ["1", "2", "3"]  # the leader is 1
+    finally:
+        rc.close()
+    _, rc = solara.render(TeamView(game, 0, 1, lambda: None), handle_error=False)
+    try:
+        for table in rc.find(DataTableWidget).widgets:
+            assert [row["__row__"] for row in table.items][:1] == ["1"]
+    finally:
+        rc.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_refused_shock_is_one_sentence_naming_the_firms(new_game, lang):
+    game = new_game()[0]
+    language.set(lang)
+    _, rc = solara.render(InstructorView(game, 0, lambda: None), handle_error=False)
+    try:
+        labels = {"en": ("shock for the next round", "Firm", "Schedule shock")}
+        labels["zh"] = ("下一轮的冲击事件", "企业", "安排冲击")
+        shock, firm, button = labels[lang]
+        menu(rc, shock).v_model = "scandal"
+        menu(rc, firm).v_model = "NoSuchCo"  # not one of the menu's: as a stale page could send
+        rc.find(v.Btn, children=[button]).widget.click()
+        said = rc.find(class_="game-problem").widget.children[0]
+        assert (
+            said
+            == {
+                "en": "the firm of a scandal must be one of ProductCo, CustomerCo, MarketCo, "
+                "not 'NoSuchCo'",
+                "zh": "丑闻的企业须为ProductCo、CustomerCo、MarketCo之一，而非“NoSuchCo”",
+            }[lang]
+        )
+        assert game.store.shocks() == []
     finally:
         rc.close()
         language.set("en")

@@ -26,10 +26,11 @@ from sim.apps.game.decisions import (
     studies_of,
     to_record,
 )
-from sim.apps.game.refusals import phrase
+from sim.apps.game.refusals import Listing, phrase
 from sim.apps.game.replay import GameMarket, game_spec, replay
 from sim.apps.game.research import StudyError, chosen, priced
 from sim.apps.game.rules import GameRules
+from sim.apps.game.shocks import check_shock
 from sim.apps.game.sqlite_store import SqliteStore
 from sim.apps.game.store import GameStateError, GameStore, Submission
 from sim.apps.web.i18n import Language, text
@@ -212,20 +213,20 @@ class Game:
         """Schedule an event of the catalogue (docs/scenarios.md) to start with the next round
         to be played; the event as stored."""
         if kind not in SHOCKS:
-            raise GameStateError(f"unknown shock {kind!r}; allowed: {', '.join(SHOCKS)}")
+            raise GameStateError(phrase("game_err_shock_kind", kind=kind, kinds=Listing(SHOCKS)))
         if self.over:
             raise GameStateError(phrase("game_err_no_round_for_shock"))
         with self._lock:
             start = self.rules.round_periods(self.open_round).start
             event = {"kind": kind, "period": start, **params}
+            check_shock(event, [firm.name for firm in self.rules.spec.firms])
             try:
                 game_spec(self.rules, [*self.store.shocks(), event])
-            except ValidationError as exc:
-                details = "; ".join(
-                    f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
-                )
+            except ValidationError as exc:  # a rule of the whole market: its first, plainly
+                details = exc.errors()[0]["msg"].removeprefix("Value error, ")
+                shock = phrase(f"shock_{kind}")
                 raise GameStateError(
-                    phrase("game_err_bad_shock", kind=kind, details=details)
+                    phrase("game_err_bad_shock", shock=shock, details=details)
                 ) from None
             self.store.schedule(self.open_round, event)
             self._market = None  # rebuilt, with the shock, by replay

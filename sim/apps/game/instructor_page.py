@@ -59,7 +59,7 @@ def Actions(game: Game, locked: bool, refresh: Callable[[], None]) -> None:  # n
             "game_scheduled", shock=shock_label(label, language.value), period=event["period"]
         )
 
-    with solara.Card(say("game_actions")):
+    with solara.Card(say("game_actions"), classes=["game-actions"]):
         with solara.Row():
             solara.Button(
                 say("game_advance"),
@@ -84,7 +84,8 @@ def Actions(game: Game, locked: bool, refresh: Callable[[], None]) -> None:  # n
 
 @solara.component
 def InstructorView(game: Game, version: int, refresh: Callable[[], None]) -> None:  # noqa: N802 - a Solara component
-    """The signed-in instructor's page (re-read when ``version`` changes)."""
+    """The signed-in instructor's page (re-read when ``version`` changes); once the game is
+    over, the leaderboard, export and debrief without the submissions and the actions."""
     measure = solara.use_reactive("cumulative_profit")
     status = solara.use_memo(
         lambda: instructor_status(game, measure.value), [version, measure.value]
@@ -98,16 +99,17 @@ def InstructorView(game: Game, version: int, refresh: Callable[[], None]) -> Non
     locked = bool(status["locked"])
     solara.Markdown(
         f"## {say('game_instructor')} · {game.rules.scenario} · {state}"
-        + (f" · {say('game_locked')}" if locked else "")
+        + (f" · {say('game_locked')}" if locked and not status["over"] else "")
     )
     lang = language.value
-    teams = pd.DataFrame(status["teams"])
-    teams["team"] = [seat_name(s, game.rules, lang) for s in teams["seat"]]
-    teams = teams[["team", "submitted"]]
-    teams["submitted"] = teams["submitted"].map({True: say("game_submitted"), False: "—"})
-    with solara.Card(say("game_submissions")):
-        solara.DataFrame(shown(teams, lang))
-    Actions(game, locked, refresh)
+    if not status["over"]:  # once over, no round is open: nothing to submit, advance or shock
+        teams = pd.DataFrame(status["teams"])
+        teams["team"] = [seat_name(s, game.rules, lang) for s in teams["seat"]]
+        teams = teams[["team", "submitted"]]
+        teams["submitted"] = teams["submitted"].map({True: say("game_submitted"), False: "—"})
+        with solara.Card(say("game_submissions"), classes=["game-submissions"]):
+            solara.DataFrame(shown(teams, lang))
+        Actions(game, locked, refresh)
     ShockNews(status["shocks"])
     with solara.Card(say("game_leaderboard")):
         measures = [{"text": measure_label(m, lang), "value": m} for m in MEASURES]

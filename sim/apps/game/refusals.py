@@ -34,14 +34,15 @@ class Phrase:
 
 @dataclass(frozen=True)
 class Listing:
-    """Phrases in a row: ``advertising 2 + crm 1.5``; a list's ", " is "、" in Chinese."""
+    """Phrases (or names, as written) in a row: ``advertising 2 + crm 1.5``; a list's ", " is
+    "、" in Chinese."""
 
-    parts: tuple[Phrase, ...]
+    parts: tuple[Phrase | str, ...]
     joiner: str = ", "
 
     def __call__(self, language: Language) -> str:
         joiner = "、" if language == "zh" and self.joiner == ", " else self.joiner
-        return joiner.join(part(language) for part in self.parts)
+        return joiner.join(p(language) if isinstance(p, Phrase) else p for p in self.parts)
 
 
 def phrase(key: str, **values: object) -> Phrase:

@@ -38,6 +38,23 @@ def keep_time(game: Game, stop: threading.Event) -> None:
             print(f"crmsim game serve: the round clock failed: {exc}", flush=True)
 
 
+def join_lines(host: str, port: int) -> list[str]:
+    """Where teams and the instructor join: on this machine and, when the server listens on
+    every address (``--host 0.0.0.0`` or ``::``), from the other machines on the network."""
+    from sim.apps.web.server import WILDCARDS, address, others_address
+
+    def both(base: str) -> str:
+        return f"teams join at {base}join, the instructor at {base}instructor/join"
+
+    here = address(host, port)
+    if host not in WILDCARDS:
+        return [f"crmsim game: {both(here)}"]
+    return [
+        f"crmsim game: on this machine, {both(here)}",
+        f"  from other machines on the network, {both(others_address(host, port))}",
+    ]
+
+
 def serve(folder: Path, host: str, port: int) -> None:
     """Check the game, print the addresses, and serve until interrupted."""
     Game.open(folder)  # not a game folder: the command's one-paragraph error
@@ -49,14 +66,13 @@ def serve(folder: Path, host: str, port: int) -> None:
 
     from sim.apps.game.http import routes
     from sim.apps.web.fonts import FONT_URL
-    from sim.apps.web.server import address, font, run
+    from sim.apps.web.server import font, run
 
     game = current_game()
     app.router.routes[0:0] = [*routes(game), Route(FONT_URL, font)]  # the app's CJK font too
     stop = threading.Event()
     threading.Thread(target=keep_time, args=(game, stop), daemon=True).start()
-    base = address(host, port)
-    print(f"crmsim game: teams join at {base}join, the instructor at {base}instructor/join")
+    print("\n".join(join_lines(host, port)))
     print(f"round {game.open_round} of {game.rules.rounds}  (Ctrl-C stops)", flush=True)
     try:
         run(app, host, port)

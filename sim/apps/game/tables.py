@@ -62,14 +62,16 @@ def shown(
     table: pd.DataFrame, language: Language, kind: str | None = None, index: bool = False
 ) -> pd.DataFrame:
     """``table`` as text to show; a column not in :data:`KINDS` takes ``kind`` (or 2 decimals
-    if none). With ``index``, the index becomes the first column."""
+    if none). With ``index``, the index becomes the first column. Rows are numbered from 1 (a
+    table's "#" column shows its index: the leader of a leaderboard is 1, not 0)."""
     if index:
         table = table.reset_index(names=table.index.name or "")
     return pd.DataFrame(
         {
             header(c, language): [cell(v, KINDS.get(str(c), kind or "number")) for v in table[c]]
             for c in table.columns
-        }
+        },
+        index=pd.RangeIndex(1, len(table) + 1),
     )
 
 

@@ -277,8 +277,10 @@ def TeamView(game: Game, seat: int, version: int, refresh: Callable[[], None]) -
         if status["over"]
         else say("game_round", round=status["round"], rounds=status["rounds"])
     )
-    notes = [state, say("game_submitted") if status["submitted"] else say("game_not_submitted")]
-    if status["locked"]:
+    notes = [state]
+    if not status["over"]:  # once over, there is nothing to submit
+        notes.append(say("game_submitted") if status["submitted"] else say("game_not_submitted"))
+    if status["locked"] and not status["over"]:
         notes.append(say("game_locked"))
     if status["playing"]:
         notes.append(say("game_playing"))

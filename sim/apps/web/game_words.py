@@ -297,5 +297,32 @@ GAME_LABELS: Words = {  # key → (English, Chinese)
         "the game is over; no round is left for a shock",
         "博弈已结束；没有可安排冲击事件的轮次",
     ),
-    "game_err_bad_shock": ("bad shock {kind!r}: {details}", "冲击事件{kind!r}无效：{details}"),
+    "game_err_bad_shock": (
+        "the {shock} cannot be scheduled: {details}",
+        "无法安排{shock}：{details}",
+    ),
+    "game_err_shock_kind": (
+        "there is no shock {kind!r}; the shocks are {kinds}",
+        "没有冲击事件“{kind}”；可选冲击事件：{kinds}",
+    ),
+    "game_err_shock_setting": (
+        "a {shock} has no setting {name!r}; its settings are {names}",
+        "{shock}没有设置项“{name}”；可用设置项：{names}",
+    ),
+    "game_err_shock_no_firm": (
+        "a {shock} needs a firm: one of {firms}",
+        "{shock}须指定企业，可选企业：{firms}",
+    ),
+    "game_err_shock_firm": (
+        "the firm of a {shock} must be one of {firms}, not {firm!r}",
+        "{shock}的企业须为{firms}之一，而非“{firm}”",
+    ),
+    "game_err_shock_number": (
+        "the {name} of a {shock} must be a number from {low} to {high}, not {value!r}",
+        "{shock}的{name}须为{low}至{high}之间的数，而非{value}",
+    ),
+    "game_err_shock_whole": (
+        "the {name} of a {shock} must be a whole number from {low} to {high}, not {value!r}",
+        "{shock}的{name}须为{low}至{high}之间的整数，而非{value}",
+    ),
 }
