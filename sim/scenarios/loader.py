@@ -94,7 +94,7 @@ def read_document(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         chain = " -> ".join(str(p) for p in (*_seen, path.resolve()))
         raise ScenarioError(f"{path}: 'extends' forms a cycle: {chain}")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM (Windows Notepad) is dropped
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read the file ({exc.strerror})") from None
     except UnicodeDecodeError as exc:
@@ -164,11 +164,14 @@ def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+BOUNDS = {"greater_than_equal": ("≥", "ge"), "greater_than": (">", "gt")}
+BOUNDS |= {"less_than_equal": ("≤", "le"), "less_than": ("<", "lt")}
 TYPE_MESSAGES = {  # types are exact: pydantic's message for a wrong type, in a scenario's words
     "int_type": "must be a whole number, written without quotes or decimal point, e.g. 12",
     "float_type": "must be a number, written without quotes, e.g. 0.15 or 2",
     "string_type": "must be text, written in quotes",
     "bool_type": "must be true or false, written without quotes",
+    "missing": "is required here, and missing",
 }
 
 
@@ -190,11 +193,21 @@ def error_line(
         ctx = err["ctx"]
         tag = ctx["discriminator"].strip("'")
         message = f"unknown {tag} {ctx['tag']!r}; allowed: {ctx['expected_tags']}"
+    if err["type"] in BOUNDS:  # pydantic's "Input should be greater than or equal to 10"
+        sign, bound = BOUNDS[err["type"]]
+        limit = err["ctx"][bound]
+        message = (
+            f"must be a number {sign} {limit:g}"
+            if isinstance(limit, int | float)
+            else (f"must be {sign} {limit}")
+        )
     value = err.get("input")
     message = TYPE_MESSAGES.get(err["type"], message)
     if isinstance(value, bool) and err["type"] in ("int_type", "float_type"):
         message += "; true/false is not a number"
     shown = "" if isinstance(value, dict | list) or value is None else f" (got {value!r})"
+    if isinstance(value, bool):  # as the file writes it
+        shown = f" (got {str(value).lower()})"
     return f"  {where}: {message}{shown}"
 
 

@@ -76,7 +76,7 @@ class LoadedStudy:
 def read_study(path: Path) -> Study:
     """The study file's document, validated by the schema."""
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        document = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise StudyError(f"{path}: cannot read the study file ({exc.strerror})") from None
     except UnicodeDecodeError:

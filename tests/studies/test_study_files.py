@@ -42,7 +42,7 @@ BAD = {
         'key = "homogenisation.speed"',
         ["uncertainties[0]", "homogenisation.speed", "unknown key"],
     ),
-    "range out of bounds": ("high = 0.3", "high = 3.0", ["uncertainties[0]", "less than or equal"]),
+    "range out of bounds": ("high = 0.3", "high = 3.0", ["uncertainties[0]", "must be a number ≤"]),
     "empty range": ("high = 0.3", "high = 0.0", ["uncertainties[0]", "must be below high"]),
     "uncertain policy parameter": (
         'key = "homogenisation.rate"',
@@ -87,7 +87,7 @@ BAD = {
     "choice outside the key's bounds": (
         "low = 0.0\nhigh = 0.3\nlevels = 2",
         'distribution = "choice"\nvalues = [0.1, 3.0]',
-        ["uncertainties[0]", "homogenisation.rate", "less than or equal"],
+        ["uncertainties[0]", "homogenisation.rate", "must be a number ≤"],
     ),
     "sobol samples": ("samples = 4", "samples = 6", ["sensitivity.samples", "power of 2"]),
     "not TOML": ("[policy]", "[policy", ["not valid TOML"]),

@@ -157,3 +157,11 @@ def test_a_scenario_that_extends_another_says_so_where_it_keeps_the_parents_text
     info = load(str(child)).spec.info
     assert (info.title, info.what_is_it) == ("Mine", "My market.")  # its own text, untouched
     assert info.zh.title == f"{parent.zh.title}（cheap.toml 修改版）"  # no Chinese of its own
+
+
+def test_a_scenario_saved_with_a_byte_order_mark_loads(tmp_path):
+    """(Windows Notepad's UTF-8 starts with a BOM: 'not valid TOML: Invalid statement (at line 1,
+    column 1)'.)"""
+    path = tmp_path / "notepad.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + 'extends = "flagship"\n[customers]\ncount = 500\n'.encode())
+    assert load(str(path)).spec.customers.count == 500

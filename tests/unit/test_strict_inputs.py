@@ -13,8 +13,8 @@ import pytest
 from sim.analysis import mean_interval
 from sim.analysis.statistics import RANGES
 from sim.apps.cli import main
-from sim.apps.cli.arguments import MAX_FIRST_SEED, MAX_SEED
-from sim.apps.cli.parser import build_parser
+from sim.apps.cli.arguments import MAX_SEED
+from sim.apps.cli.parser import build_parser, parse
 from sim.reporting import format_interval, outcomes_frame
 from sim.reporting.tables import OUTCOMES
 from sim.scenarios import ScenarioError, load, parse_key, validate, warnings_for
@@ -78,9 +78,8 @@ def test_a_utf8_scenario_file_with_accents_is_fine(tmp_path, capsys):
         ("--seeds", "0", "use a whole number ≥ 1 and ≤ 1,000,000"),
         ("--seeds", "1000001", "use a whole number ≥ 1 and ≤ 1,000,000"),
         ("--seeds", "2.5", "'2.5' is not a whole number"),
-        ("--first-seed", "-1", f"use a whole number from 0 to {MAX_FIRST_SEED}"),
+        ("--first-seed", "-1", f"use a whole number from 0 to {MAX_SEED}"),
         ("--first-seed", "18446744073709551616", "must fit a 64-bit integer"),
-        ("--first-seed", str(MAX_FIRST_SEED + 1), f"at most {MAX_SEED}"),
         ("--first-seed", "x", "'x' is not a whole number"),
     ],
 )
@@ -97,9 +96,22 @@ def test_seed_flags_in_range_are_accepted():
     parser = build_parser()
     args = parser.parse_args(["run", "flagship", "--seeds", "1000000", "--first-seed", "0"])
     assert (args.seeds, args.first_seed) == (1_000_000, 0)
-    args = parser.parse_args(["run", "flagship", "--first-seed", str(MAX_FIRST_SEED)])
+    args = parse(["run", "flagship", "--seeds", "1000000", "--first-seed", str(MAX_SEED - 999_999)])
     assert args.first_seed + 1_000_000 - 1 == MAX_SEED  # the largest range still fits int64
+    assert parse(["run", "flagship", "--seeds", "1", "--first-seed", str(MAX_SEED)]).seeds == 1
     assert parser.parse_args(["run", "flagship"]).seeds == 10
+
+
+def test_a_first_seed_whose_last_seed_does_not_fit_is_refused(capsys):
+    """(--first-seed 9223372036853775809 --seeds 1 was refused, its last seed fitting.)"""
+    with pytest.raises(SystemExit):
+        parse(["run", "flagship", "--seeds", "10", "--first-seed", str(MAX_SEED - 8)])
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert line == (
+        f"crmsim run: error: argument --first-seed: {MAX_SEED - 8} is not allowed with --seeds "
+        f"10: the last seed, first seed + seeds − 1, must be at most {MAX_SEED}; use "
+        f"--first-seed {MAX_SEED - 9} or less"
+    )
 
 
 def test_the_calibration_seed_is_checked_too(capsys):
@@ -117,12 +129,12 @@ def test_the_calibration_seed_is_checked_too(capsys):
         (
             "homogenisation.rate=true",
             "  homogenisation.rate: must be a number, written without quotes, e.g. 0.15 or 2; "
-            "true/false is not a number (got True)",
+            "true/false is not a number (got true)",
         ),
         (
             "periods=true",
             "  periods: must be a whole number, written without quotes or decimal point, e.g. "
-            "12; true/false is not a number (got True)",
+            "12; true/false is not a number (got true)",
         ),
         ('customers.count="2000"', "  customers.count: must be a whole number"),
         ("customers.count=2000.0", "(got 2000.0)"),
@@ -147,7 +159,7 @@ def test_a_scenario_file_with_a_value_of_the_wrong_type_is_refused(tmp_path, cap
     assert "  periods: must be a whole number" in err
     assert "(got '12')" in err
     assert "  customers.count: must be a whole number" in err
-    assert "true/false is not a number (got True)" in err
+    assert "true/false is not a number (got true)" in err
 
 
 def test_values_of_the_right_type_still_validate():

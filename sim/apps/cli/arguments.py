@@ -19,7 +19,6 @@ if TYPE_CHECKING:  # for annotations only: pandas is imported when a date is par
 
 MAX_SEEDS = 1_000_000  # replications per variant: more would take days and fill the disk
 MAX_SEED = 2**63 - 1  # seeds are stored as 64-bit integers in the run files
-MAX_FIRST_SEED = MAX_SEED - MAX_SEEDS + 1  # so that every seed first, …, first+seeds−1 fits
 
 
 def whole_number(text: str) -> int:
@@ -73,15 +72,27 @@ def seed_count(text: str) -> int:
 
 
 def first_seed(text: str) -> int:
-    """argparse type for --first-seed: a whole number from 0 to 2**63 − 1,000,000."""
+    """argparse type for --first-seed: a whole number from 0 to 2**63 − 1 (whether the last
+    seed fits too is :func:`last_seed_problem`'s question, once --seeds is known)."""
     value = whole_number(text)
-    if not 0 <= value <= MAX_FIRST_SEED:
+    if not 0 <= value <= MAX_SEED:
         raise argparse.ArgumentTypeError(
-            f"{value} is not allowed; use a whole number from 0 to {MAX_FIRST_SEED} (seeds are "
-            f"never negative, and the last seed, first seed + seeds − 1, must fit a 64-bit "
-            f"integer, at most {MAX_SEED})"
+            f"{value} is not allowed; use a whole number from 0 to {MAX_SEED} (seeds are never "
+            "negative, and every seed must fit a 64-bit integer)"
         )
     return value
+
+
+def last_seed_problem(first: int, seeds: int) -> str | None:
+    """Why --first-seed and --seeds do not go together (the last seed, first + seeds − 1, must
+    fit a 64-bit integer), or None."""
+    if first + seeds - 1 <= MAX_SEED:
+        return None
+    return (
+        f"argument --first-seed: {first} is not allowed with --seeds {seeds}: the last seed, "
+        f"first seed + seeds − 1, must be at most {MAX_SEED}; use --first-seed "
+        f"{MAX_SEED - seeds + 1} or less"
+    )
 
 
 def seed_number(text: str) -> int:

@@ -10,6 +10,7 @@ from sim.apps.cli.arguments import (
     first_seed,
     iso_date,
     language,
+    last_seed_problem,
     output_folder,
     period_count,
     period_days,
@@ -191,6 +192,10 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     args, extra = build_parser().parse_known_args(argv)
     if extra:
         args.command_parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if hasattr(args, "first_seed") and hasattr(args, "seeds"):
+        problem = last_seed_problem(args.first_seed, args.seeds)
+        if problem:
+            args.command_parser.error(problem)
     return args
 
 

@@ -164,7 +164,7 @@ def read_decision_file(path: Path) -> dict[str, object]:
     """The fields of a decision file (TOML, ``price = 95.0`` etc., optionally under
     ``[decision]``), or a DecisionError naming the file."""
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        document = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise DecisionError(f"{path}: no such decision file") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
