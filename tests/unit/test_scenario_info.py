@@ -163,5 +163,5 @@ def test_a_scenario_saved_with_a_byte_order_mark_loads(tmp_path):
     """(Windows Notepad's UTF-8 starts with a BOM: 'not valid TOML: Invalid statement (at line 1,
     column 1)'.)"""
     path = tmp_path / "notepad.toml"
-    path.write_bytes(b"\xef\xbb\xbf" + 'extends = "flagship"\n[customers]\ncount = 500\n'.encode())
+    path.write_bytes(b"\xef\xbb\xbf" + b'extends = "flagship"\n[customers]\ncount = 500\n')
     assert load(str(path)).spec.customers.count == 500
