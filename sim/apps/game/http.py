@@ -154,7 +154,8 @@ def routes(game: Game, throttle: Throttle | None = None) -> list[Route]:
                 else game.is_instructor(code)
             )
             if not (valid and same_origin(request)):
-                throttle.failed(client_of(request))
+                if code:  # a guess; an empty form (Enter pressed too soon) is not one
+                    throttle.failed(client_of(request))
                 message = text("game_join_invalid", lang)
                 return HTMLResponse(JOIN_PAGE.format(message=message, **page), status_code=403)
             response = RedirectResponse(after, status_code=303)
