@@ -81,6 +81,9 @@ def test_a_team_that_does_not_submit_keeps_last_rounds_decision(new_game):
     table = game_table(game)
     seat1 = table[(table["seat"] == 1) & (table["round"] == 2)]
     assert (seat1["decision_crm"] == 3.0).all() and len(seat1) == 2
+    bought = table.set_index(["round", "seat"])["decision_studies"].fillna("")
+    assert (bought.loc[(2, 0)] == "survey").all()  # the export says what was bought, and when
+    assert (bought.drop(index=(2, 0)) == "").all()
 
 
 def test_a_submission_applies_once_however_often_it_is_sent(new_game):

@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.apps.game.decisions import studies_of
 from sim.apps.game.game import Game
 from sim.apps.game.rules import seat_name
 
 
 def game_table(game: Game) -> pd.DataFrame:
-    """Decisions (prefixed ``decision_``) and books of every seat in every period played."""
+    """Decisions (prefixed ``decision_``; ``decision_studies``: the research the seat bought with
+    its decision for the round, names separated by spaces) and books of every seat in every
+    period played."""
     market = game.market()
     decisions = pd.DataFrame(market.decisions)
     if decisions.empty:
@@ -24,6 +27,15 @@ def game_table(game: Game) -> pd.DataFrame:
         columns={
             c: f"decision_{c}" for c in decisions.columns if c not in ("round", "period", "seat")
         }
+    )
+    bought = game.store.played()  # each closed round's decisions, with the studies bought
+    decisions.insert(
+        decisions.columns.get_loc("decision_price"),
+        "decision_studies",
+        [
+            " ".join(studies_of(bought[r - 1].get(seat, {})))
+            for r, seat in zip(decisions["round"], decisions["seat"], strict=True)
+        ],
     )
     table = decisions.merge(market.firm_metrics(), on=["period", "seat"], validate="one_to_one")
     table.insert(3, "team", table["seat"].map(lambda s: seat_name(s, game.rules)))
