@@ -3,7 +3,8 @@
 Output folder layout::
 
     sweep.json                the kind (sweep or compare), the report's title, the variants
-                              (label → settings: key path → value) and summary.csv's sha256
+                              (label → settings: key path → value), seeds, periods (null: the
+                              scenario's), command, package versions and summary.csv's sha256
     variants/<label>/         one experiment folder per variant (see sim.experiments.folders)
     summary.csv               every variant's summary, with one column per swept key
 
@@ -31,6 +32,7 @@ from sim.experiments.folders import (
     ExperimentError,
     damaged,
     locked,
+    package_versions,
     read_json,
     sha256,
     verified,
@@ -146,9 +148,18 @@ class Sweep:
         return {"kind": self.kind, "variants": {v.label: dict(v.settings) for v in self.variants}}
 
     def write_plan(self, summary: bytes | None = None) -> None:
-        """Write sweep.json: the plan, the title and, once written, summary.csv's sha256."""
+        """Write sweep.json: the plan, the title, the seeds, periods, command and package
+        versions (each variant's manifest has them too) and, once written, summary.csv's
+        sha256."""
         tables = {"summary.csv": hashlib.sha256(summary).hexdigest()} if summary else {}
-        document = self.plan() | {"title": self.title, "tables": tables}
+        document = self.plan() | {
+            "title": self.title,
+            "seeds": list(self.seeds),
+            "periods": self.periods,
+            "command": self.command,
+            "versions": package_versions(),
+            "tables": tables,
+        }
         write_atomically(self.out / "sweep.json", json.dumps(document, indent=2).encode())
 
     def experiments(self) -> list[Experiment]:
