@@ -136,6 +136,12 @@ class Experiment:
     redone: list[str] = field(default_factory=list)  # run files found damaged or changed
     written: float = 0.0  # time.monotonic() of the last manifest write
 
+    def __post_init__(self) -> None:
+        if not self.seeds:
+            raise ExperimentError(
+                f"{self.out}: no seed given; give at least 1, and 2 or more for an interval"
+            )
+
     @property
     def runs_dir(self) -> Path:
         """Folder of the per-run Parquet files."""

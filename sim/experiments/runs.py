@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from sim.errors import InputError
 from sim.model import Market
 from sim.schema import MarketSpec
 from sim.strategies import StrategyError, portable_name
@@ -89,6 +90,12 @@ def replicate(spec: MarketSpec, seeds: Iterable[int], periods: int | None = None
     For notebooks and tests; :func:`~sim.experiments.executors.run_experiment` does the same
     in parallel and on disk.
     """
+    seeds = list(seeds)
+    if not seeds:
+        raise InputError(
+            "seeds: no seed given (e.g. SEEDS = 0 or range(0)); give at least 1, and 2 or more "
+            "for an interval and to tell a difference from noise"
+        )
     metrics = [simulate(spec, seed, periods) for seed in seeds]
     return Replication(
         pd.concat(metrics, ignore_index=True),

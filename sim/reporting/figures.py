@@ -36,7 +36,7 @@ from sim.schema import VALUE_COMPONENTS
 OVER_TIME = {
     "cumulative_profit": "Cumulative profit ($)",
     "market_share": "Market share (of purchases)",
-    "retention_rate": "Retention rate (per month)",
+    "retention_rate": "Retention rate (cohort repeat rate)",
 }  # metric → title in English (in Chinese: the words table's)
 MONEY = {"cumulative_profit", "customer_equity", "profit", "revenue"}  # metrics in dollars
 

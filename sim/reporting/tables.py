@@ -63,6 +63,8 @@ def comparison_line(result: dict[str, float], lang: Language = "en") -> str:
     distinguishable from noise' (or not)."""
     digits = 0 if abs(result["difference"]) >= 100 else 3
     mean, low, high = (f"{result[k]:,.{digits}f}" for k in ("difference", "low", "high"))
+    if result["runs"] < 2:  # one seed: no spread to tell the difference from noise with
+        return word("verdict", lang, spread=mean, verdict=word("one_run", lang))
     verdict = word("distinguishable" if result["distinguishable"] else "not_distinguishable", lang)
     spread = word("over_runs", lang, mean=mean, low=low, high=high, runs=result["runs"])
     return word("verdict", lang, spread=spread, verdict=verdict)
@@ -80,6 +82,9 @@ def comparisons_text(
         leader = word("is_ahead", lang, firm=ahead) if c["distinguishable"] else ""
         effect = word("effect", lang, d=f"{c['effect_size']:.2f}", p=f"{c['p_value']:.2g}")
         line = comparison_line(c, lang)
+        if c["runs"] < 2:  # no effect size or p-value of one run
+            lines.append(word("pair_one_run", lang, a=a, b=b, line=line))
+            continue
         lines.append(word("pair", lang, a=a, b=b, line=line, ahead=leader, effect=effect))
     return "\n".join(lines)
 

@@ -15,12 +15,18 @@ WORDS: Words = {
     "final_customer_equity": ("final customer equity", "期末客户资产"),
     "final_market_share": ("final market share", "期末市场份额"),
     "market_share": ("market share (of purchases)", "市场份额（按购买次数）"),
-    "retention_rate": ("retention rate (per month)", "客户保持率（每月）"),
+    # a cohort's repeat rate: of a month's buyers, the share who buy from the firm again within
+    # lapse_periods months (docs/model.md, S11) — not a monthly survival rate
+    "retention_rate": ("retention rate (cohort repeat rate)", "客户保持率（同期顾客复购率）"),
     # table headers and cells
     "firm": ("firm", "企业"),
     "strategy": ("strategy", "策略"),
     "variant": ("variant", "方案"),
     "no_interval": ("1 run: no interval", "仅1次运行：无区间"),
+    "one_run": (
+        "1 run, so not comparable with noise (give 2 or more seeds)",
+        "仅1次运行，无法与随机噪声比较（请至少用2个种子）",
+    ),
     "no_value": ("n/a (no run has a value)", "无（没有一次运行有数值）"),
     "distinguishable": ("distinguishable from noise", "与随机噪声可区分"),
     "not_distinguishable": ("NOT distinguishable from noise", "与随机噪声不可区分"),
@@ -29,6 +35,7 @@ WORDS: Words = {
         "{mean} [{low}, {high}]（{runs}次运行）",
     ),
     "verdict": ("{spread}: {verdict}", "{spread}：{verdict}"),
+    "pair_one_run": ("- {a} − {b}: {line}.", "- {a} − {b}：{line}。"),
     "pair": ("- {a} − {b}: {line}{ahead} ({effect}).", "- {a} − {b}：{line}{ahead}（{effect}）。"),
     "dollars": (" ($)", "（$）"),
     "is_ahead": ("; {firm} is ahead", "；{firm}领先"),

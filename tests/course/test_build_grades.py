@@ -130,5 +130,8 @@ def test_chinese_notebooks_go_into_zh(tmp_path, capsys):
     code = main(["notebooks", str(tmp_path), "--lang", "zh"])
     if chinese:
         assert code == 0 and sorted(p.name for p in (tmp_path / "zh").glob("*")) == chinese
+        out = capsys.readouterr().out  # (it said they were copied into the folder, not its zh/)
+        assert f"{len(chinese)} notebooks copied into {tmp_path / 'zh'}." in out
+        assert f"Next: jupyter lab {tmp_path / 'zh'}" in out
     else:
         assert code == 2 and "no zh notebooks" in capsys.readouterr().err

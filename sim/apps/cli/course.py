@@ -103,12 +103,16 @@ def cmd_notebooks(args: argparse.Namespace) -> int:
     from sim.course.notebooks import copy_notebooks
 
     copied = copy_notebooks(args.folder, args.lang)
-    print(f"{len(copied.written)} notebooks copied into {args.folder}.")
+    places = [args.folder / "zh"] if args.lang == "zh" else [args.folder]
+    places += [args.folder / "zh"] if args.lang == "all" else []
+    for place in places:  # English in the folder, Chinese in its zh/
+        count = sum(path.parent == place for path in copied.written)
+        print(f"{count} notebooks copied into {place}.")
     if copied.kept:
         names = ", ".join(str(path.relative_to(args.folder)) for path in copied.kept)
         print(
             f"Kept {len(copied.kept)} that differ from the course's, perhaps your own work "
             f"({names}): rename or move one to get a fresh copy next time."
         )
-    print(f"Next: jupyter lab {args.folder}")
+    print(f"Next: jupyter lab {places[0]}")
     return 0
