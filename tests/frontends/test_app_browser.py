@@ -102,7 +102,7 @@ def number(cell: str) -> float:
 def test_set_up_step_play_pause_reset_and_the_numbers_are_the_models(page, scenario):
     page.get_by_role("tab", name="Set up").click()
     choose(page, "CustomerCo", "Strategy", "static")
-    type_into(page, "noise", "5")
+    type_into(page, "choice noise", "5")
     page.get_by_text("$ per capita per period").first.wait_for()
     shoot(page, "setup")
     page.get_by_role("button", name="Apply and reset").click()
@@ -172,7 +172,7 @@ def test_live_a_b_steps_and_plays_both_markets_and_the_numbers_are_the_models(pa
     page.get_by_role("tab", name="Compare").click()
     choose(page, "A/B", "Strategy", "sales_push")
     page.get_by_role("button", name="Start A and B").click()
-    page.get_by_text("B: firms[0].strategy: sales_push").wait_for()
+    page.get_by_text("B: ProductCo's strategy: sales_push").wait_for()
     for n in range(1, 4):
         page.get_by_role("button", name="Step A and B").click()
         page.get_by_text(f"Period {n} / 12").wait_for()
@@ -250,7 +250,7 @@ def test_bad_input_is_a_message_and_the_market_is_kept(page, tmp_path):
     page.get_by_role("button", name="Step").click()
     page.get_by_text("Period 1 / 12").wait_for()
     page.get_by_role("tab", name="Set up").click()
-    type_into(page, "count", "500000")
+    type_into(page, "number of customers", "500000")
     page.get_by_text("customers.count: 500000 is not allowed").wait_for()
     broken = tmp_path / "broken.toml"
     broken.write_text('periods = "twelve"\n[[firms]]\nname = "A"\n', encoding="utf-8")

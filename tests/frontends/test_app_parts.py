@@ -16,6 +16,7 @@ import pytest
 
 from sim.apps.cli import main
 from sim.apps.web.compare import difference, outcomes, replicate
+from sim.apps.web.compare_view import describe
 from sim.apps.web.config import Setup, Upload, build, read_upload
 from sim.apps.web.dashboard import Dashboard
 from sim.apps.web.downloads import (
@@ -27,8 +28,9 @@ from sim.apps.web.downloads import (
 )
 from sim.apps.web.i18n import strategy_name
 from sim.apps.web.levers import APP_MAX_CUSTOMERS, market_levers, strategy_levers
-from sim.apps.web.live import SERIES
+from sim.apps.web.live import SERIES, LiveMarket
 from sim.apps.web.pair import AB_METRICS
+from sim.apps.web.run_view import firm_table
 from sim.apps.web.server import address
 from sim.apps.web.session import Session
 from sim.errors import InputError
@@ -48,14 +50,16 @@ def small(**changes: object) -> Setup:
 
 def test_levers_carry_the_schemas_ranges_units_and_help():
     spec = load("flagship").spec
-    levers = {lever.key: lever for lever in strategy_levers(1, spec.firms[1].strategy)}
+    levers = {lever.key: lever for lever in strategy_levers(1, spec.firms[1])}
     crm = levers["firms[1].strategy.crm"]
     assert (crm.value, crm.low, crm.high, crm.help) == (
         1.5,
         0.0,
-        None,
+        1e6,  # Decision.BOUNDS: a larger budget stops the run at its first period
         "$ per capita per period on CRM",
     )
+    boost = levers["firms[1].strategy.service_boost"]  # added to the firm's own service level
+    assert boost.high == 1e6 - spec.firms[1].value.service
     assert levers["firms[1].strategy.loyalty_discount"].slider
     count = {lever.key: lever for lever in market_levers(spec)}["customers.count"]
     assert count.whole and count.high == APP_MAX_CUSTOMERS
@@ -63,7 +67,10 @@ def test_levers_carry_the_schemas_ranges_units_and_help():
         f"customers.count: 500000 is not allowed; use a whole number ≥ 10 and ≤ {APP_MAX_CUSTOMERS}"
     )
     assert count.problem(12.5).startswith("customers.count: 12.5 is not allowed")
-    assert crm.problem(None) == "firms[1].strategy.crm: no number; use a number ≥ 0"
+    assert crm.problem(None) == "firms[1].strategy.crm: no number; use a number ≥ 0 and ≤ 1e+06"
+    assert crm.problem(2e6) == (
+        "firms[1].strategy.crm: 2000000.0 is not allowed; use a number ≥ 0 and ≤ 1e+06"
+    )
     assert crm.problem(float("nan")) is not None and crm.problem(2.0) is None
 
 
@@ -184,12 +191,15 @@ def test_every_lever_and_strategy_has_chinese_words():
     spec = load("flagship").spec
     levers = list(market_levers(spec))
     for name in BUILTIN:
-        levers += strategy_levers(0, StrategySpec(name=name))
+        levers += strategy_levers(
+            0, spec.firms[0].model_copy(update={"strategy": StrategySpec(name=name)})
+        )
     assert len(levers) > 30
     for lever in levers:
         for words in (lever.title("zh"), lever.explanation("zh"), lever.allowed("zh")):
             assert chinese_only(words), (lever.key, words)
-        assert lever.title("en") == lever.name  # English: the schema's own words
+        title, help = lever.title("en"), lever.explanation("en")  # readable, with a caption
+        assert help and title and "_" not in title and "." not in title, (lever.key, title, help)
     assert all(chinese_only(strategy_name(name, "zh")) for name in BUILTIN)
     assert strategy_name("my_policy:Mine", "zh") == "my_policy:Mine"  # one's own keeps its name
     noise = next(lever for lever in levers if lever.key == "choice.noise")
@@ -217,3 +227,38 @@ def test_crmsim_app_refuses_a_bad_scenario_before_serving(capsys):
     assert main(["app", "no_such_scenario"]) == 2
     assert "unknown scenario 'no_such_scenario'" in capsys.readouterr().err
     assert address("0.0.0.0", 8765) == "http://localhost:8765/"
+
+
+@pytest.mark.parametrize("value", [2_000_000.0, 1e308])
+def test_a_strategy_lever_beyond_its_decision_range_is_refused_before_the_run(value):
+    with pytest.raises(InputError) as refused:
+        build(small(**{"firms[1].strategy.crm": value}))
+    assert str(refused.value) == (
+        f"flagship: firms[1].strategy.crm: {value!r} is not allowed; use a number ≥ 0 and ≤ 1e+06"
+    )
+    build(small(**{"firms[1].strategy.crm": 1e6}))  # the largest budget the decisions allow
+
+
+def test_a_failed_period_is_not_counted_and_the_market_stops_there():
+    scenario = load("flagship", settings={**SMALL, "firms[1].strategy.crm": 2e6})  # not via app
+    live = LiveMarket(scenario, 0)
+    for _ in range(3):  # every later step says the same and runs nothing
+        with pytest.raises(InputError, match=r"period 1: invalid decision: crm=2000000.0"):
+            live.step()
+        assert live.period == 0 and live.history.periods == []
+
+
+def test_in_chinese_b_and_the_firm_table_name_levers_and_strategies_in_chinese():
+    a = small()
+    b = a.with_strategy(0, "sales_push").with_value("homogenisation.rate", 0.0)
+    b = b.with_value("firms[1].strategy.crm", 3.0)
+    assert describe(a, b, "en") == (
+        "ProductCo's strategy: sales_push; homogenisation rate = 0; CustomerCo CRM spend = 3"
+    )
+    words = describe(a, b, "zh")
+    assert words == "ProductCo的策略：推销观念；同质化速度 = 0；CustomerCo 客户关系管理投入 = 3"
+    session = Session(a, "zh")
+    session.step()
+    table = firm_table(session, "zh")
+    assert all(strategy_name(name, "zh") in table for name in BUILTIN[1:4])
+    assert not re.search(r"_centric|market_oriented", table)

@@ -3,17 +3,21 @@ over N seeds with 95% bands of A, B and B − A."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
 import solara
 import solara.lab
 
 from sim.apps.web.compare import MAX_REPLICATES, bands_chart, difference, outcomes, replicate
 from sim.apps.web.config import Setup, build
 from sim.apps.web.i18n import Language, strategy_name, text
-from sim.apps.web.levers import market_levers
+from sim.apps.web.levers import Lever, market_levers, strategy_levers
 from sim.apps.web.pair import AB_METRICS, Pair
 from sim.apps.web.run_view import RunControls
 from sim.apps.web.session import Session
-from sim.apps.web.widgets import StrategySelect
+from sim.apps.web.widgets import NumberField, StrategySelect
 from sim.errors import InputError
 
 NO_LEVER = "—"
@@ -42,52 +46,112 @@ def pair_table(pair: Pair, language: Language) -> str:
 
 
 def describe(a: Setup, b: Setup, language: Language) -> str:
-    """What B changes, in words: "firms[1].strategy: sales_push; choice.noise = 5"."""
-    changed = [
-        f"{key}: {strategy_name(value['name'], language)}"
-        if isinstance(value, dict)
-        else f"{key} = {value:g}"
-        for key, value in b.settings.items()
-        if a.settings.get(key) != value
-    ]
-    return "; ".join(changed) or text("same_as_a", language)
+    """What B changes, in words of ``language``: "ProductCo's strategy: sales_push; choice
+    noise = 5"."""
+    spec = build(b).spec
+    titles = {lever.key: lever.title(language) for lever in market_levers(spec)}
+    for index, firm in enumerate(spec.firms):
+        for lever in strategy_levers(index, firm):
+            titles[lever.key] = f"{firm.name} {lever.title(language)}"
+    changed = []
+    for key, value in b.settings.items():
+        if a.settings.get(key) == value:
+            continue
+        if isinstance(value, dict):
+            firm = spec.firms[int(re.findall(r"\d+", key)[0])].name
+            name = strategy_name(value["name"], language)
+            colon = "：" if language == "zh" else ": "
+            changed.append(f"{text('firm_strategy', language).format(firm=firm)}{colon}{name}")
+        else:
+            changed.append(f"{titles.get(key, key)} = {value:g}")
+    return ("；" if language == "zh" else "; ").join(changed) or text("same_as_a", language)
+
+
+def lever_menu(
+    label: str,
+    levers: dict[str, Lever],
+    value: str,
+    on_value: Callable[[str], None],
+    language: Language,
+) -> None:
+    """A menu of levers by their names in ``language``, "—" (none) first."""
+    solara.Select(
+        label,
+        values=[{"text": NO_LEVER, "value": NO_LEVER}]
+        + [{"text": lever.title(language), "value": key} for key, lever in levers.items()],
+        value=value,
+        on_value=on_value,
+    )
 
 
 @solara.component
 def CompareView(session: Session, setup: Setup, language: Language) -> None:
-    """B is the applied set-up (A, ``setup``: the session's) with one firm's strategy and/or
-    one market lever changed."""
+    """B is the applied set-up (A, ``setup``: the session's) with one firm's strategy, one lever
+    of that firm's strategy and/or one market lever changed."""
     spec = solara.use_memo(lambda: build(setup).spec, [setup])
     firms = [firm.name for firm in spec.firms]
     firm = solara.use_reactive(firms[0])
     index = firms.index(firm.value) if firm.value in firms else 0
     strategy = solara.use_reactive(spec.firms[index].strategy.name)
-    lever_key = solara.use_reactive(NO_LEVER)
-    value = solara.use_reactive(0.0)
+    lever_key, value = solara.use_reactive(NO_LEVER), solara.use_reactive(0.0)
+    param_key, param = solara.use_reactive(NO_LEVER), solara.use_reactive(0.0)
     seeds = solara.use_reactive(10)
     problem = solara.use_reactive("")
     picture = solara.use_reactive(b"")
+    invalid = solara.use_memo(dict, [])  # key → lever of every field now showing a refusal
     levers = {lever.key: lever for lever in market_levers(spec) if lever.key != "periods"}
+    same = strategy.value == spec.firms[index].strategy.name
+    params = solara.use_memo(  # the levers of B's strategy for the chosen firm
+        lambda: {
+            lever.key: lever
+            for lever in strategy_levers(
+                index,
+                spec.firms[index]
+                if same
+                else build(setup.with_strategy(index, strategy.value)).spec.firms[index],
+            )
+        },
+        [setup, index, strategy.value],
+    )
+
+    def mark(lever: Lever, bad: bool) -> None:
+        if bad:
+            invalid[lever.key] = lever
+        else:
+            invalid.pop(lever.key, None)
 
     def pick(key: str) -> None:
         lever_key.set(key)
         if key in levers:
             value.set(float(levers[key].value))
 
+    def pick_param(key: str) -> None:
+        param_key.set(key)
+        if key in params:
+            param.set(float(params[key].value))
+
+    def pick_strategy(name: str) -> None:
+        strategy.set(name)
+        param_key.set(NO_LEVER)
+
     def pick_firm(name: str) -> None:
         firm.set(name)
-        strategy.set(spec.firms[firms.index(name)].strategy.name)
+        pick_strategy(spec.firms[firms.index(name)].strategy.name)
 
     def variant() -> Setup:
-        b = setup
-        if strategy.value != spec.firms[index].strategy.name:
-            b = b.with_strategy(index, strategy.value)
-        if lever_key.value != NO_LEVER:
-            lever = levers[lever_key.value]
-            found = lever.problem(value.value, language)
-            if found:
-                raise InputError(found)
-            b = b.with_value(lever.key, lever.cast(value.value))
+        if invalid:
+            fields = ("、" if language == "zh" else ", ").join(
+                lever.title(language) for lever in invalid.values()
+            )
+            raise InputError(text("fix_fields", language).format(fields=fields))
+        b = setup if same else setup.with_strategy(index, strategy.value)
+        for key, chosen, number in ((param_key, params, param), (lever_key, levers, value)):
+            if key.value in chosen:
+                lever = chosen[key.value]
+                found = lever.problem(number.value, language)
+                if found:
+                    raise InputError(found)
+                b = b.with_value(lever.key, lever.cast(number.value))
         return b
 
     def start() -> None:
@@ -124,30 +188,34 @@ def CompareView(session: Session, setup: Setup, language: Language) -> None:
         lambda: pair_table(session.pair, language) if session.pair else "",
         [picture.value, language],
     )
-    lever_names = [{"text": NO_LEVER, "value": NO_LEVER}] + [
-        {"text": lever.title(language), "value": key} for key, lever in levers.items()
-    ]
     with solara.Card("A/B"):
         solara.Text(f"A = {setup.source_name}, {text('seed', language)} {setup.seed}")
-        with solara.Row():
+        with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
             solara.Text(text("variant_b", language))
             solara.Select(
                 text("firm", language), values=firms, value=firm.value, on_value=pick_firm
             )
-            StrategySelect(strategy.value, language, strategy.set)
-            solara.Select(
-                text("market_levers", language),
-                values=lever_names,
-                value=lever_key.value,
-                on_value=pick,
+            StrategySelect(strategy.value, language, pick_strategy)
+            lever_menu(
+                text("strategy_lever", language), params, param_key.value, pick_param, language
             )
-            if lever_key.value != NO_LEVER:
-                solara.InputFloat(levers[lever_key.value].allowed(language), value=value)
+            if param_key.value in params:
+                lever = replace(params[param_key.value], value=param.value)
+                NumberField(
+                    lever, language, lever.allowed(language), lambda _, x: param.set(x), mark
+                ).key(f"b-{lever.key}-{strategy.value}")
+            lever_menu(text("market_levers", language), levers, lever_key.value, pick, language)
+            if lever_key.value in levers:
+                lever = replace(levers[lever_key.value], value=value.value)
+                NumberField(
+                    lever, language, lever.allowed(language), lambda _, x: value.set(x), mark
+                ).key(f"b-{lever.key}")
         solara.Button(text("start_ab", language), on_click=start, color="primary")
-        if problem.value:
-            solara.Error(
-                f"{text('bad_input', language)}: {problem.value}", classes=["crmsim-problem"]
-            )
+        with solara.Column():  # always there: the pair's controls below keep their state
+            if problem.value:
+                solara.Error(
+                    f"{text('bad_input', language)}: {problem.value}", classes=["crmsim-problem"]
+                )
         pair = session.pair
         if pair is not None:
             with solara.Column(gap="2px"):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sim.apps.web.levers import APP_MAX_CUSTOMERS
+from sim.apps.web.levers import APP_MAX_CUSTOMERS, strategy_levers
 from sim.errors import InputError
 from sim.scenarios import Scenario, ScenarioError, load
 
@@ -80,7 +80,8 @@ def read_upload(name: str, data: bytes) -> Upload:
 def build(setup: Setup) -> Scenario:
     """The validated market of a set-up, or an InputError whose message is the one
     ``crmsim validate`` prints for the same file (an upload is named by its file name); a valid
-    market larger than the app runs live is refused too."""
+    market larger than the app runs live is refused too, and so is a strategy lever that would
+    make a decision out of its range at the first period (the run would stop there)."""
     if setup.upload is None:
         loaded = load(setup.scenario, settings=setup.settings)
     else:
@@ -97,4 +98,9 @@ def build(setup: Setup) -> Scenario:
             f"{setup.source_name}: customers.count = {count:,} is more than the app runs live; "
             f"use a whole number from 10 to {APP_MAX_CUSTOMERS:,} (larger markets: crmsim run)"
         )
+    for index, firm in enumerate(loaded.spec.firms):
+        for lever in strategy_levers(index, firm):
+            found = lever.problem(lever.value)
+            if found is not None:
+                raise ScenarioError(f"{setup.source_name}: {found}")
     return loaded

@@ -7,7 +7,16 @@ from __future__ import annotations
 from sim.apps.web.game_words import GAME_LABELS
 from sim.i18n import LANGUAGES, Language, Words, strategy_name, translate
 
-__all__ = ["LABELS", "LANGUAGES", "LEVERS", "Language", "lever_words", "strategy_name", "text"]
+__all__ = [
+    "EN_LEVERS",
+    "LABELS",
+    "LANGUAGES",
+    "LEVERS",
+    "Language",
+    "lever_words",
+    "strategy_name",
+    "text",
+]
 
 LABELS: Words = {  # key → (English, Chinese)
     "title": ("crmsim: a market of customers and firms", "crmsim：客户与企业的市场"),
@@ -97,6 +106,16 @@ LABELS: Words = {  # key → (English, Chinese)
     ),
     "no_number": ("{key}: no number; use {allowed}", "{key}：没有数值；请用{allowed}"),
     "kept": ("The running market is kept.", "当前市场保持不变。"),
+    "fix_fields": (
+        "{fields} — a value there is not allowed (see its message); correct it first",
+        "{fields}的值不允许（见其下的提示）；请先更正",
+    ),
+    "fix_change": (
+        "the last change was refused (see the message above); correct it first",
+        "上一次修改被拒绝（见上方提示）；请先更正",
+    ),
+    "strategy_lever": ("Strategy lever", "策略参数"),
+    "firm_strategy": ("{firm}'s strategy", "{firm}的策略"),
 } | GAME_LABELS
 
 
@@ -135,16 +154,74 @@ LEVERS: Words = {  # strategy parameter or market key → (名称, 说明)
     ),
     "customers.count": ("客户数量", "市场中的客户数（本应用最多 200,000）"),
     "periods": ("期数", "模拟的期数（月）"),
+    "seed": ("随机种子", "同一随机种子得到同一次运行"),
+}
+
+EN_LEVERS: dict[str, tuple[str, str]] = {  # key or parameter → (name, help) shown in English
+    "markup": ("markup", "price = unit cost × (1 + markup): the money cost"),
+    "advertising": ("advertising", "$ per capita per period: awareness and image value"),
+    "complaint_handling": ("complaint handling", "share of complaints handled well (0–1)"),
+    "rd": ("R&D", "$ per capita per period on product value"),
+    "push": ("sales push", "share by which advertising rises after market share falls"),
+    "max_advertising": ("advertising cap", "highest advertising, $ per capita per period"),
+    "crm": ("CRM spend", "$ per capita per period on customer profiles and knowledge"),
+    "service_boost": ("service boost", "extra service value, $ per basket"),
+    "personnel_boost": ("personnel boost", "extra personnel value, $ per basket"),
+    "retention_share": (
+        "retention share",
+        "share of own customers contacted to keep them, picked by lifetime value × churn risk",
+    ),
+    "retention_step": ("retention step", "rise of the retention share after customer equity falls"),
+    "max_retention_share": ("retention share cap", "highest retention share (0–1)"),
+    "tier_share": (
+        "top-tier share",
+        "share of customers, top by lifetime value, served by key-account managers (0–1)",
+    ),
+    "tier_service": ("top-tier service", "extra service value for the top tier, $ per basket"),
+    "loyalty_discount": (
+        "loyalty discount",
+        "price cut for repeat and loyal customers, a share of the price (0–0.9)",
+    ),
+    "research": ("market research", "$ per capita per period: products tailored to segments"),
+    "price_matching": (
+        "price matching",
+        "weight of the rivals' mean price in the price (0: cost-plus, 1: rivals' mean)",
+    ),
+    "first_purchase_discount": (
+        "first-purchase discount",
+        "price cut for prospects and lapsed customers, a share of the price (0–0.9)",
+    ),
+    "service_cut": ("service cut", "service value removed to pay for the push, $ per basket"),
+    "undercut": ("undercut", "share below the cheapest rival's price (a price war)"),
+    "min_margin": ("minimum margin", "price never below unit cost × (1 + minimum margin)"),
+    "quality_cut": ("quality cut", "product value cut per period when margins vanish ($)"),
+    "min_product": ("product floor", "product value it will not go below ($)"),
+    "homogenisation.rate": (
+        "homogenisation rate",
+        "share of the gap to the best product that followers close per period",
+    ),
+    "homogenisation.start": ("homogenisation start", "the period from which products converge"),
+    "choice.noise": (
+        "choice noise",
+        "Gumbel scale μ ($): chance taste beyond delivered value; larger, more random choices",
+    ),
+    "customers.count": ("number of customers", "customers in the market (at most 200,000 here)"),
+    "periods": ("periods", "simulated periods (months)"),
+    "seed": ("Seed", "the same seed gives the same run"),
 }
 
 
 def lever_words(key: str, name: str, help: str, language: Language) -> tuple[str, str]:
-    """A lever's (name, help) as shown: in English the schema's field name and description; in
-    Chinese the table's, looked up by the market key (e.g. "choice.noise") or the strategy
-    parameter's name (a lever of a strategy of one's own that the table lacks keeps its own)."""
-    if language != "zh":
-        return name, help
-    return LEVERS.get(key) or LEVERS.get(name) or (name, help)
+    """A lever's (name, help) as shown, looked up by the market key (e.g. "choice.noise") or the
+    strategy parameter's name: in Chinese the table's; in English the table's name, and the
+    schema's description where it has one (a lever of a strategy of one's own that the tables
+    lack keeps its own name and description)."""
+    if language == "zh":
+        return LEVERS.get(key) or LEVERS.get(name) or (name, help)
+    if key in EN_LEVERS:
+        return EN_LEVERS[key]
+    own, words = EN_LEVERS.get(name, (name, help))
+    return own, help or words
 
 
 def text(key: str, language: Language) -> str:

@@ -17,10 +17,16 @@ from annotated_types import Ge, Gt, Le, Lt
 from pydantic.fields import FieldInfo
 
 from sim.apps.web.i18n import Language, lever_words, text
-from sim.schema import Choice, Customers, Homogenisation, MarketSpec, StrategySpec
-from sim.strategies import resolve_params, strategy_class
+from sim.schema import Choice, Customers, Firm, Homogenisation, MarketSpec
+from sim.strategies import Decision, resolve_params, strategy_class
 
 APP_MAX_CUSTOMERS = 200_000  # live markets in a browser session: larger ones belong to crmsim run
+MAX_SEED = 2**63 - 1  # seeds are stored as 64-bit integers (as crmsim run takes them)
+FEEDS = {  # a strategy lever → the decision field it adds to (others: the field of its own name)
+    "service_boost": "service",
+    "personnel_boost": "personnel",
+    "max_advertising": "advertising",
+}
 
 
 @dataclass(frozen=True)
@@ -58,8 +64,11 @@ class Lever:
     def allowed(self, language: Language = "en") -> str:
         """The allowed values in words, e.g. 'a number ≥ 0 and ≤ 1'."""
         kind = text("a_whole_number" if self.whole else "a_number", language)
-        low = f"{'>' if self.low_open else '≥'} {self.low:g}" if self.low is not None else ""
-        high = f"{'<' if self.high_open else '≤'} {self.high:g}" if self.high is not None else ""
+        low = high = ""
+        if self.low is not None:
+            low = f"{'>' if self.low_open else '≥'} {shown(self.low)}"
+        if self.high is not None:
+            high = f"{'<' if self.high_open else '≤'} {shown(self.high)}"
         joined = f" {text('and', language)} ".join(part for part in (low, high) if part)
         return f"{kind} {joined}".strip()
 
@@ -79,6 +88,15 @@ class Lever:
     def cast(self, value: float) -> float | int:
         """The value in the lever's type (an int for whole numbers)."""
         return round(value) if self.whole else float(value)
+
+    def typed(self) -> str:
+        """The current value as typed into a field (it reads back exactly as this value)."""
+        return str(self.cast(self.value))
+
+
+def shown(bound: float) -> str:
+    """A bound in words: a whole int in full (a seed's 2**63 − 1), a float shortly (1e+06)."""
+    return str(bound) if isinstance(bound, int) else f"{bound:g}"
 
 
 def lever(
@@ -112,15 +130,38 @@ def lever(
     )
 
 
-def strategy_levers(index: int, strategy: StrategySpec) -> list[Lever]:
-    """The levers of firm ``index``'s strategy, at their current values (numbers only)."""
+def decision_cap(name: str, firm: Firm) -> float | None:
+    """The largest value of strategy lever ``name`` whose decisions stay in their ranges
+    (:attr:`sim.strategies.Decision.BOUNDS`, checked every period): a boost less the firm's
+    own level; None for a lever that sets no decision field."""
+    field = FEEDS.get(name, name)
+    if field not in Decision.BOUNDS:
+        return None
+    base = getattr(firm.value, field) if name.endswith("_boost") else 0.0
+    return Decision.BOUNDS[field][1] - base
+
+
+def strategy_levers(index: int, firm: Firm) -> list[Lever]:
+    """The levers of firm ``index``'s strategy, at their current values (numbers only), capped
+    where a larger value would make a decision out of range at the first period."""
+    strategy = firm.strategy
     params = resolve_params(strategy.name, strategy.params)
     fields = strategy_class(strategy.name).Params.model_fields
     return [
-        lever(f"firms[{index}].strategy.{name}", field, getattr(params, name))
+        lever(
+            f"firms[{index}].strategy.{name}",
+            field,
+            getattr(params, name),
+            high=decision_cap(name, firm),
+        )
         for name, field in fields.items()
         if field.annotation in (int, float)
     ]
+
+
+def seed_lever(seed: int) -> Lever:
+    """The seed as a lever: a whole number from 0 to 2**63 − 1."""
+    return Lever(key="seed", name="seed", whole=True, value=seed, low=0, high=MAX_SEED)
 
 
 def market_levers(spec: MarketSpec) -> list[Lever]:

@@ -13,6 +13,7 @@ from dataclasses import astuple, dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.errors import InputError
 from sim.model import Market
 from sim.scenarios import Scenario
 
@@ -52,6 +53,7 @@ class LiveMarket:
         self.seed = seed
         self.market = Market(scenario.spec, rng=seed)
         self.history = History()
+        self.failure: InputError | None = None  # why a period failed: the market stops there
 
     @property
     def firms(self) -> list[str]:
@@ -69,9 +71,17 @@ class LiveMarket:
         return self.period >= self.scenario.spec.periods
 
     def step(self) -> None:
-        """Run one period (nothing once finished); a failing strategy raises StrategyError."""
+        """Run one period (nothing once finished); a failing strategy raises StrategyError, and
+        the market stays at the last period it finished: every later step raises it again (a
+        period half run is never run on or counted)."""
+        if self.failure is not None:
+            raise self.failure
         if not self.finished:
-            self.market.step()
+            try:
+                self.market.step()
+            except InputError as exc:
+                self.failure = exc
+                raise
             self.history.record(self.market)
 
     def lifecycle(self) -> NDArray[np.int64]:

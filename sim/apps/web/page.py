@@ -63,8 +63,9 @@ def Page() -> None:
         solara.AppBarTitle(text("title", lang))
     with solara.Row(justify="end"):
         solara.ToggleButtonsSingle(value=lang, values=list(LANGUAGES), on_value=speak, dense=True)
-    if problem.value:
-        solara.Error(problem.value, classes=["crmsim-problem"])
+    with solara.Column():  # always there: the tabs below keep their place (and state)
+        if problem.value:
+            solara.Error(problem.value, classes=["crmsim-problem"])
     with solara.lab.Tabs(value=tab.value, on_value=tab.set):
         with solara.lab.Tab(text("setup", lang)):
             SetupView(draft, lang, apply)

@@ -119,8 +119,9 @@ class Pair:
 
     @property
     def live(self) -> LiveMarket:
-        """Market A: its period and end are the pair's (the run controls read them)."""
-        return self.a
+        """The market behind (A unless B failed a period A ran): its period and end are the
+        pair's (the run controls read them)."""
+        return self.a if self.a.period <= self.b.period else self.b
 
     def reset(self) -> None:
         """Both markets again from period 0, from A's seed."""

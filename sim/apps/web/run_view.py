@@ -9,7 +9,7 @@ from typing import Protocol
 import solara
 import solara.lab
 
-from sim.apps.web.i18n import Language, text
+from sim.apps.web.i18n import Language, strategy_name, text
 from sim.apps.web.live import LiveMarket
 from sim.apps.web.session import Session
 from sim.errors import InputError
@@ -35,7 +35,10 @@ def firm_table(session: Session, language: Language) -> str:
     for firm in session.live.market.firms:
         books = firm.books
         cells = [
-            firm.strategy_name if key == "strategy" else getattr(books, key) for key, *_ in TABLE
+            strategy_name(firm.strategy_name, language)
+            if key == "strategy"
+            else getattr(books, key)
+            for key, *_ in TABLE
         ]
         shown = [
             "–" if cell != cell else fmt.format(cell)  # NaN: no customers to retain yet

@@ -23,6 +23,7 @@ SOLARA_SETTINGS = {
     "SOLARA_APP": "sim.apps.web.page",  # the module whose Page Solara serves
     "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",  # no calls home from a classroom server
     "SOLARA_MODE": "production",
+    "SOLARA_THEME_SHOW_BANNER": "False",  # no "This website runs on Solara" over the charts
 }
 
 

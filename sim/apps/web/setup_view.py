@@ -11,23 +11,31 @@ import solara
 
 from sim.apps.web.config import Setup, Upload, build, read_upload
 from sim.apps.web.i18n import Language, text
-from sim.apps.web.levers import market_levers, strategy_levers
-from sim.apps.web.widgets import LeverInput, StrategySelect
+from sim.apps.web.levers import Lever, market_levers, seed_lever, strategy_levers
+from sim.apps.web.widgets import LeverInput, NumberField, StrategySelect
 from sim.errors import InputError
 from sim.scenarios import available
-
-MAX_SEED = 2**63 - 1  # seeds are stored as 64-bit integers (as crmsim run takes them)
 
 
 @solara.component
 def SetupView(
     draft: solara.Reactive[Setup], language: Language, on_apply: Callable[[], None]
 ) -> None:
-    """The set-up form; ``on_apply`` starts a market from the draft."""
+    """The set-up form; ``on_apply`` starts a market from the draft, unless a field holds a
+    value that is not allowed or the last change was refused (then it says so)."""
     problem, set_problem = solara.use_state("")
+    refused, set_refused = solara.use_state(False)  # Apply was refused: say why
+    invalid = solara.use_memo(dict, [])  # key → lever of every field now showing a refusal
     loaded = solara.use_memo(lambda: build(draft.value), [draft.value])
 
+    def mark(lever: Lever, bad: bool) -> None:
+        if bad:
+            invalid[lever.key] = lever
+        else:
+            invalid.pop(lever.key, None)
+
     def change(candidate: Setup) -> None:
+        set_refused(False)
         try:
             build(candidate)
         except InputError as exc:
@@ -35,6 +43,11 @@ def SetupView(
             return
         set_problem("")
         draft.set(candidate)
+
+    def apply() -> None:
+        set_refused(bool(invalid or problem))
+        if not (invalid or problem):
+            on_apply()
 
     def choose(name: str) -> None:
         change(draft.value.with_source(scenario=name))
@@ -49,20 +62,28 @@ def SetupView(
                 return
             change(draft.value.with_source(upload=received))
 
-    def seed(value: int | None) -> None:
-        if value is None or not 0 <= value <= MAX_SEED:
-            set_problem(f"seed: {value!r} is not allowed; use a whole number from 0 to {MAX_SEED}")
-        else:
-            change(draft.value.with_seed(value))
-
-    if problem:
-        solara.Error(f"{text('bad_input', language)}: {problem}", classes=["crmsim-problem"])
+    with solara.Column(gap="4px"):  # always there: the form below keeps its place (and state)
+        if problem:
+            solara.Error(f"{text('bad_input', language)}: {problem}", classes=["crmsim-problem"])
+        if refused and (invalid or problem):
+            fields = ("、" if language == "zh" else ", ").join(
+                lever.title(language) for lever in invalid.values()
+            )
+            refusal = text("fix_fields", language).format(fields=fields) if fields else ""
+            refusal = refusal or text("fix_change", language)
+            solara.Error(f"{text('bad_input', language)}: {refusal}", classes=["crmsim-problem"])
     source = draft.value.source_name
     with solara.Row():
         names = list(dict.fromkeys([*available(), source]))
         solara.Select(text("scenario", language), values=names, value=source, on_value=choose)
-        solara.InputInt(text("seed", language), value=draft.value.seed, on_value=seed)
-        solara.Button(text("apply", language), color="primary", on_click=on_apply)
+        NumberField(
+            seed_lever(draft.value.seed),
+            language,
+            text("seed", language),
+            lambda _, value: change(draft.value.with_seed(int(value))),
+            mark,
+        )
+        solara.Button(text("apply", language), color="primary", on_click=apply)
     widgets.FileUpload(
         accept=".toml",
         multiple=False,
@@ -73,9 +94,9 @@ def SetupView(
     spec = loaded.spec
     with solara.Card(text("market_levers", language)), solara.ColumnsResponsive(4):
         for lever in market_levers(spec):
-            LeverInput(lever, language, lambda k, v: change(draft.value.with_value(k, v))).key(
-                f"{source}-{lever.key}"
-            )
+            LeverInput(
+                lever, language, lambda k, v: change(draft.value.with_value(k, v)), mark
+            ).key(f"{source}-{lever.key}")
     with solara.ColumnsResponsive(12 // min(len(spec.firms), 3)):
         for index, firm in enumerate(spec.firms):
             with solara.Card(firm.name):
@@ -84,7 +105,7 @@ def SetupView(
                     language,
                     lambda name, i=index: change(draft.value.with_strategy(i, name)),
                 )
-                for lever in strategy_levers(index, firm.strategy):
+                for lever in strategy_levers(index, firm):
                     LeverInput(
-                        lever, language, lambda k, v: change(draft.value.with_value(k, v))
+                        lever, language, lambda k, v: change(draft.value.with_value(k, v)), mark
                     ).key(f"{source}-{firm.strategy.name}-{lever.key}")

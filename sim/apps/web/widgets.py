@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import solara
+from solara.alias import rv as v
 
 from sim.apps.web.i18n import Language, strategy_name, text
 from sim.apps.web.levers import Lever
 from sim.strategies import BUILTIN
 
+EVENTS = ("focusout", "keyup.enter")  # a number field passes its value on: left, or Enter
 SLIDER_STEP = 0.01  # the coarsest slider step (ranges are at most 10 wide: ≤ 1,000 steps)
 
 
@@ -21,39 +23,107 @@ def slider_step(lever: Lever) -> float:
     return min(SLIDER_STEP, 10.0**-decimals)
 
 
+def parse(typed: str | None) -> float | int | str | None:
+    """What was typed into a number field: a whole number, a number as Python reads it ('nan'
+    and 'inf' included, for the lever to refuse), None if empty, else the text itself."""
+    shown = (typed or "").strip()
+    if not shown:
+        return None
+    for kind in (int, float):
+        try:
+            return kind(shown)
+        except ValueError:
+            pass
+    return shown
+
+
 @solara.component
-def LeverInput(lever: Lever, language: Language, on_change: Callable[[str, float], None]) -> None:
-    """A slider (numbers with both ends known; labelled with its value) or a number input for
+def NumberField(
+    lever: Lever,
+    language: Language,
+    label: str,
+    on_change: Callable[[str, float], None],
+    on_invalid: Callable[[Lever, bool], None] | None = None,
+) -> None:
+    """A text field for ``lever``: what is typed is checked at every key (a value not allowed,
+    'nan', 'inf', text or nothing, is a message naming the field) and passed on when Enter is
+    pressed or the field is left; ``on_invalid`` hears when the field turns invalid or valid."""
+    typed, set_typed = solara.use_state(lever.typed())
+    value = parse(typed)
+    problem = lever.problem(value, language)
+    commit = solara.use_ref(lambda: None)
+
+    def send() -> None:
+        if problem is None and lever.cast(value) != lever.value:
+            on_change(lever.key, lever.cast(value))
+
+    commit.current = send
+    with solara.Column(gap="0px"):
+        field = v.TextField(
+            v_model=typed,
+            on_v_model=lambda text: set_typed(text or ""),
+            label=label,
+            error=problem is not None,
+            hide_details=True,
+        )
+        if problem:
+            solara.Error(problem, dense=True)
+
+    def listen() -> Callable[[], None]:
+        widget = solara.get_widget(field)
+
+        def on_event(*_: object) -> None:
+            commit.current()
+
+        for event in EVENTS:
+            widget.on_event(event, on_event)
+
+        def stop() -> None:
+            for event in EVENTS:
+                widget.on_event(event, on_event, remove=True)
+
+        return stop
+
+    def flag() -> Callable[[], None] | None:
+        if on_invalid is None or problem is None:
+            return None
+        on_invalid(lever, True)
+        return lambda: on_invalid(lever, False)
+
+    solara.use_effect(listen, [])
+    solara.use_effect(flag, [problem is None])
+
+
+@solara.component
+def LeverInput(
+    lever: Lever,
+    language: Language,
+    on_change: Callable[[str, float], None],
+    on_invalid: Callable[[Lever, bool], None] | None = None,
+) -> None:
+    """A slider (numbers with both ends known; labelled with its value) or a number field for
     ``lever``, named in ``language`` with its help as a caption below; a value out of range is
     refused with a message naming the field and the allowed values."""
-    problem, set_problem = solara.use_state("")
     name, help = lever.title(language), lever.explanation(language)
-    label = f"{name} = {lever.value:g}" if lever.slider else name
 
-    def accept(value: float | None) -> None:
-        found = lever.problem(value, language)
-        set_problem(found or "")
-        if found is None and value != lever.value:
+    def slid(value: float) -> None:
+        if lever.problem(value) is None and value != lever.value:
             on_change(lever.key, lever.cast(value))
 
     with solara.Column(gap="0px"):
         if lever.slider:
             solara.SliderFloat(
-                label,
+                f"{name} = {lever.value:g}",
                 value=lever.value,
                 min=lever.low,
                 max=lever.high,
                 step=slider_step(lever),
-                on_value=accept,
+                on_value=slid,
             )
-        elif lever.whole:
-            solara.InputInt(label, value=int(lever.value), on_value=accept)
         else:
-            solara.InputFloat(label, value=lever.value, on_value=accept)
+            NumberField(lever, language, name, on_change, on_invalid)
         if help:
             solara.Text(help, classes=["crmsim-help"])
-        if problem:
-            solara.Error(problem, dense=True)
 
 
 @solara.component
