@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,19 @@ def serve(scenario: Path, log: Path) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+@contextmanager
+def opened(
+    browser, url: str, viewport: dict[str, int], timeout: int, downloads: bool = False
+) -> Iterator:
+    """A fresh tab of its own (cookies, session) on the app, once its Step button is there."""
+    context = browser.new_context(viewport=viewport, accept_downloads=downloads)
+    try:
+        tab = context.new_page()
+        tab.set_default_timeout(timeout)
+        tab.goto(url)
+        tab.get_by_role("button", name="Step").wait_for()
+        yield tab
+    finally:
+        context.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from app_server import CHROMIUM, SCREENSHOTS, need_browser, serve
+from app_server import CHROMIUM, SCREENSHOTS, need_browser, opened, serve
 
 from sim.analysis.statistics import mean_interval
 from sim.apps.cli import main
@@ -54,13 +54,8 @@ def browser(url: str) -> Iterator:
 
 @pytest.fixture
 def page(browser, url: str) -> Iterator:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    tab = context.new_page()
-    tab.set_default_timeout(TIMEOUT)
-    tab.goto(url)
-    tab.get_by_role("button", name="Step").wait_for()
-    yield tab
-    context.close()
+    with opened(browser, url, {"width": 1400, "height": 1000}, TIMEOUT, downloads=True) as tab:
+        yield tab
 
 
 def shoot(page, name: str, height: int = 1000) -> None:

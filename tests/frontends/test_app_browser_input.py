@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from app_server import SCREENSHOTS
+from app_server import SCREENSHOTS, opened
 from test_app_browser import TIMEOUT, browser, scenario, type_into, url  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]  # one server, one browser
@@ -17,13 +17,8 @@ PROJECTOR = {"width": 1280, "height": 720}
 
 @pytest.fixture
 def page(browser, url: str) -> Iterator:  # noqa: F811 (the fixture of this module)
-    context = browser.new_context(viewport=PROJECTOR)
-    tab = context.new_page()
-    tab.set_default_timeout(TIMEOUT)
-    tab.goto(url)
-    tab.get_by_role("button", name="Step").wait_for()
-    yield tab
-    context.close()
+    with opened(browser, url, PROJECTOR, TIMEOUT) as tab:
+        yield tab
 
 
 def shoot(page, name: str) -> None:
