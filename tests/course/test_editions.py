@@ -17,8 +17,10 @@ and the number.
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import tokenize
 import tomllib
 import unicodedata
 from collections import Counter
@@ -185,6 +187,48 @@ def source(cell: dict) -> str:
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
+LANG_LINE = re.compile(r'^LANG = "(en|zh)"(?:\s+#.*)?$', re.MULTILINE)
+
+
+def notebook_language(code: str) -> str | None:
+    """The value of the parameters cell's ``LANG = "en"`` (or ``"zh"``) line, None without one."""
+    found = LANG_LINE.findall(code)
+    return found[0] if len(found) == 1 else None
+
+
+def parameters_code(code: str) -> list[tuple[int, str]]:
+    """A parameters cell's code as tokens (kind, text), without its comments and blank lines and
+    with the value of ``LANG`` replaced by a placeholder: two editions' parameters cells must
+    give the same tokens."""
+    tokens = [
+        (t.type, t.string)
+        for t in tokenize.generate_tokens(io.StringIO(code).readline)
+        if t.type not in (tokenize.COMMENT, tokenize.NL)
+    ]
+    for i in range(len(tokens) - 2):
+        if tokens[i] == (tokenize.NAME, "LANG") and tokens[i + 1] == (tokenize.OP, "="):
+            tokens[i + 2] = (tokenize.STRING, "<LANG>")
+    return tokens
+
+
+def same_parameters(english: str, chinese: str) -> bool:
+    """The parameters cells differ only in comments and in the value of LANG ("en" vs "zh")."""
+    languages = (notebook_language(english), notebook_language(chinese))
+    return languages == ("en", "zh") and parameters_code(english) == parameters_code(chinese)
+
+
+def test_parameters_cells_may_differ_only_in_comments_and_lang() -> None:
+    english = '# customers\nCUSTOMERS = 3000\nLANG = "en"  # language\nLEVERS = {"a": [1]}\n'
+    chinese = '# 客户数\nCUSTOMERS = 3000\n\nLANG = "zh"  # 语言\nLEVERS = {"a": [1]}  # 杠杆\n'
+    assert same_parameters(english, chinese)
+    assert not same_parameters(english, chinese.replace("3000", "300"))  # another value
+    assert not same_parameters(english, chinese.replace('"a"', '"甲"'))  # a translated key
+    assert not same_parameters(english, chinese + "SEEDS = 10\n")  # an extra line
+    assert not same_parameters(english, chinese.replace('"zh"', '"en"'))  # the wrong language
+    assert not same_parameters(english, english)
+    assert not same_parameters(english.replace('LANG = "en"', "LANG2 = 1"), chinese)
+
+
 @pytest.mark.parametrize("name", ENGLISH_NOTEBOOKS)
 def test_notebook_has_a_chinese_twin_with_identical_code(name: str) -> None:
     zh_path = NOTEBOOKS / "zh" / name
@@ -193,8 +237,20 @@ def test_notebook_has_a_chinese_twin_with_identical_code(name: str) -> None:
     assert [c["cell_type"] for c in en] == [c["cell_type"] for c in zh], (
         f"notebooks/zh/{name}: the cells' kinds and order differ from notebooks/{name}"
     )
+    first_code = next(i for i, c in enumerate(en, start=1) if c["cell_type"] == "code")
     for i, (a, b) in enumerate(zip(en, zh, strict=True), start=1):
-        if a["cell_type"] == "code":
+        if a["cell_type"] == "code" and i == first_code:  # the parameters cell
+            assert notebook_language(source(a)) == "en", (
+                f'notebooks/{name}, cell {i}: the parameters cell must set LANG = "en"'
+            )
+            assert notebook_language(source(b)) == "zh", (
+                f'notebooks/zh/{name}, cell {i}: the parameters cell must set LANG = "zh"'
+            )
+            assert same_parameters(source(a), source(b)), (
+                f"notebooks/zh/{name}, cell {i}: the parameters cell differs from the English "
+                "in more than its comments and the value of LANG"
+            )
+        elif a["cell_type"] == "code":
             assert source(a) == source(b), f"notebooks/zh/{name}, cell {i}: code differs"
             assert b.get("metadata", {}).get("tags", []) == a.get("metadata", {}).get("tags", [])
             assert not b["outputs"] and b["execution_count"] is None, (

@@ -1,4 +1,6 @@
-"""Every notebook in notebooks/ is stored clean and runs top to bottom in a fresh kernel.
+"""Every notebook in notebooks/ and its Chinese edition in notebooks/zh/ is stored clean and runs
+top to bottom in a fresh kernel (the editions share their code but for ``LANG``: the Chinese
+runs take the ``"zh"`` branches).
 
 Each notebook is executed with nbclient at test size: right after its cell tagged "parameters" a
 cell is injected that sets ``CUSTOMERS = 400`` and ``SEEDS = 2``, shortens the horizon where the
@@ -25,7 +27,7 @@ from conftest import ROOT
 pytestmark = pytest.mark.slow
 
 NOTEBOOK_DIR = ROOT / "notebooks"
-NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+NOTEBOOKS = [*sorted(NOTEBOOK_DIR.glob("*.ipynb")), *sorted(NOTEBOOK_DIR.glob("zh/*.ipynb"))]
 OVERRIDE = {"CUSTOMERS": 400, "SEEDS": 2}  # every notebook has these (2: an interval needs 2)
 HORIZONS = {"UNITS": 15, "PERIODS": 6}  # set only where the parameters cell has them
 CELL_TIMEOUT = 300  # seconds; a cell that takes longer has hung
@@ -95,29 +97,38 @@ def test_readme_documents_the_test_override():
     assert "first and last" in readme, "notebooks/README.md must say how the test cuts sweeps"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def shown_name(path) -> str:
+    """A notebook's path in notebooks/: ``00_quickstart.ipynb``, ``zh/00_quickstart.ipynb``."""
+    return str(path.relative_to(NOTEBOOK_DIR))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=shown_name)
 def test_notebook_is_stored_without_outputs_and_with_parameters(path):
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
     assert nb.metadata.get("kernelspec", {}).get("name") == "python3", (
-        f"{path.name}: kernelspec name must be 'python3'"
+        f"{shown_name(path)}: kernelspec name must be 'python3'"
     )
     for i, cell in enumerate(nb.cells, start=1):
         if cell.cell_type == "code":
-            assert not cell.outputs, f"{path.name}, cell {i}: stored with outputs (clear them)"
-            assert cell.execution_count is None, f"{path.name}, cell {i}: execution count stored"
-    index = parameters_cell(nb, path.name)
+            assert not cell.outputs, (
+                f"{shown_name(path)}, cell {i}: stored with outputs (clear them)"
+            )
+            assert cell.execution_count is None, (
+                f"{shown_name(path)}, cell {i}: execution count stored"
+            )
+    index = parameters_cell(nb, shown_name(path))
     values = assigned_integers(nb.cells[index].source)
     for name in OVERRIDE:
         assert isinstance(values.get(name), int) and values[name] > 0, (
-            f"{path.name}: the parameters cell must set {name} to a positive integer literal"
+            f"{shown_name(path)}: the parameters cell must set {name} to a positive integer literal"
         )
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=shown_name)
 def test_notebook_runs_top_to_bottom_at_test_size(path, tmp_path):
     nb = nbformat.read(path, as_version=4)
-    injected = parameters_cell(nb, path.name) + 1
+    injected = parameters_cell(nb, shown_name(path)) + 1
     parameters = assigned_integers(nb.cells[injected - 1].source)
     nb.cells.insert(injected, new_code_cell(override_source(parameters)))
     client = NotebookClient(
@@ -130,17 +141,18 @@ def test_notebook_runs_top_to_bottom_at_test_size(path, tmp_path):
     try:
         client.execute()
     except CellExecutionError as exc:
-        pytest.fail(f"notebooks/{path.name}, {failure(nb, injected, exc)}", pytrace=False)
+        pytest.fail(f"notebooks/{shown_name(path)}, {failure(nb, injected, exc)}", pytrace=False)
     for i, cell in enumerate(nb.cells):
         for output in cell.get("outputs", []):
             text = output.get("text", "") if output.get("name") == "stderr" else ""
             assert "Warning" not in text, (
-                f"notebooks/{path.name}, {where(nb, i, injected)} warns: {text.strip()[:300]}"
+                f"notebooks/{shown_name(path)}, {where(nb, i, injected)} warns: "
+                f"{text.strip()[:300]}"
             )
             shown = output.get("data", {}).get("text/plain", "")
             assert not shown.startswith(EMPTY), (
-                f"notebooks/{path.name}, {where(nb, i, injected)} shows an empty table at test "
-                f"size: {shown[:200]}"
+                f"notebooks/{shown_name(path)}, {where(nb, i, injected)} shows an empty table at "
+                f"test size: {shown[:200]}"
             )
     leftovers = sorted(p.name for p in tmp_path.iterdir())
-    assert not leftovers, f"notebooks/{path.name} wrote into its working folder: {leftovers}"
+    assert not leftovers, f"notebooks/{shown_name(path)} wrote into its working folder: {leftovers}"
