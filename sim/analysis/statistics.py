@@ -6,13 +6,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-RANGES = {  # summary outcomes that cannot leave a range: their intervals are cut at its ends
-    "mean_market_share": (0.0, 1.0),
-    "final_market_share": (0.0, 1.0),
-    "mean_retention_rate": (0.0, 1.0),
-    "share_of_wallet": (0.0, 1.0),
-    "final_knowledge": (0.0, 1.0),
-    "final_satisfaction": (-1.0, 1.0),
+SHARE = (0.0, 1.0)
+RANGES = {  # outcomes and per-period metrics that cannot leave a range: intervals cut at its ends
+    **dict.fromkeys(("mean_market_share", "final_market_share", "mean_retention_rate"), SHARE),
+    **dict.fromkeys(("share_of_wallet", "final_knowledge", "market_share"), SHARE),
+    **dict.fromkeys(("occasion_share", "retention_rate", "mean_knowledge"), SHARE),
+    **dict.fromkeys(("top20_sales_share", "unprofitable_share"), SHARE),
+    **dict.fromkeys(("final_satisfaction", "mean_satisfaction"), (-1.0, 1.0)),
 }
 
 
@@ -35,10 +35,17 @@ def mean_interval(
     return (mean, low, high)
 
 
-def bands(metrics: pd.DataFrame, metric: str, level: float = 0.95) -> pd.DataFrame:
-    """Per period and firm: mean of ``metric`` across seeds and its confidence band."""
+def bands(
+    metrics: pd.DataFrame,
+    metric: str,
+    level: float = 0.95,
+    within: tuple[float, float] | None = None,
+) -> pd.DataFrame:
+    """Per period and firm: mean of ``metric`` across seeds and its confidence band, cut at the
+    ends of ``within`` if given (the metric's range, :data:`RANGES`: with 2 seeds a share's band
+    reached −0.5; a difference of shares has no such range)."""
     rows = [
-        (period, firm, *mean_interval(group[metric], level))
+        (period, firm, *mean_interval(group[metric], level, within))
         for (period, firm), group in metrics.groupby(["period", "firm"], sort=True)
     ]
     return pd.DataFrame(rows, columns=["period", "firm", "mean", "low", "high"])

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from sim.analysis import bands, mean_interval, outcome_table
+from sim.analysis.statistics import RANGES
 from sim.experiments.folders import write_atomically
 from sim.i18n import Language, strategy_name
 from sim.model import Market
@@ -68,7 +69,7 @@ def draw_bands(
 ) -> Axes:
     """Each firm's mean of ``metric`` across seeds, period by period, with its 95% band; a
     legend beside the axes."""
-    band = bands(metrics, metric)
+    band = bands(metrics, metric, within=RANGES.get(metric))
     labels = _firm_labels(metrics, lang)
     colours = colours or firm_colours(list(metrics["firm"]))
     for firm in labels:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from sim.analysis import mean_interval
-from sim.analysis.statistics import RANGES
+from sim.analysis.statistics import RANGES, bands
 from sim.apps.cli import main
 from sim.apps.cli.arguments import MAX_SEED
 from sim.apps.cli.parser import build_parser, parse
@@ -379,6 +379,19 @@ def test_an_interval_is_cut_at_the_range_of_its_outcome():
         | {key: 0.0 for key in OUTCOMES if key != "mean_retention_rate"}
     )
     assert outcomes_frame(summary).loc["A", "mean retention rate"] == "0.930 [0.549, 1.000]"
+
+
+def test_the_bands_of_figures_stay_within_the_range_of_their_metric():
+    """(With 2 seeds a market share's band ran from −0.5 to 1.5.)"""
+    metrics = pd.DataFrame(
+        {"period": 1, "firm": "A", "seed": [0, 1], "market_share": [0.05, 0.95]}
+        | {"mean_satisfaction": [-0.9, 0.9], "profit": [-10.0, 10.0]}
+    )
+    for metric, (low, high) in (("market_share", (0, 1)), ("mean_satisfaction", (-1, 1))):
+        cut = bands(metrics, metric, within=RANGES[metric])
+        assert cut[["low", "high"]].values.tolist() == [[low, high]]
+        assert bands(metrics, metric)["low"].item() < low  # a difference of shares: no range
+    assert "profit" not in RANGES  # money has none
 
 
 def test_the_outcome_table_of_one_seed_has_no_nan():

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.axes import Axes
 
-from sim.analysis.statistics import bands, mean_interval
+from sim.analysis.statistics import RANGES, bands, mean_interval
 from sim.apps.web.charts import colour, line_grid
 from sim.apps.web.i18n import Language, text
 from sim.experiments import Experiment, run_experiments, seed_list
@@ -54,7 +54,7 @@ def bands_chart(a: pd.DataFrame, b: pd.DataFrame, diff: pd.DataFrame, language: 
     def draw(ax: Axes, metric: str, row: int) -> None:
         sets = (("A", a, "-"), ("B", b, "--")) if row == 0 else (("", diff, "-"),)
         for name, metrics, style in sets:
-            table = bands(metrics, metric)
+            table = bands(metrics, metric, within=RANGES.get(metric) if row == 0 else None)
             for j, firm in enumerate(firms):
                 mine = table[table["firm"] == firm]
                 label = f"{firm} {name}".strip()
