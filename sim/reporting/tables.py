@@ -103,7 +103,9 @@ def lead_changes(
     metrics: pd.DataFrame, metric: str = "cumulative_profit", lang: Language = "en"
 ) -> str:
     """Which firm leads in mean ``metric`` from which period on ('no firm (a tie)' while the
-    highest means are equal)."""
+    highest means are equal), and whether the last leader's lead over the runner-up in the last
+    period, paired by seed, is within noise (then it says so: a lead of the means is not a
+    finding)."""
     lead = leaders(metrics, metric)
     changes = lead[lead != lead.shift()]
     parts = [
@@ -112,7 +114,25 @@ def lead_changes(
         else word("tie_from", lang, period=period)
         for period, firm in changes.items()
     ]
-    return ("，" if lang == "zh" else ", ").join(parts) + ("。" if lang == "zh" else ".")
+    said = ("，" if lang == "zh" else ", ").join(parts) + ("。" if lang == "zh" else ".")
+    return said + within_noise(metrics, metric, lead, lang)
+
+
+def within_noise(metrics: pd.DataFrame, metric: str, lead: pd.Series, lang: Language) -> str:
+    """' In period P, A's lead over B is NOT distinguishable from noise.' when the last
+    period's leader A and runner-up B differ by a paired 95% interval that holds 0 ('' when it
+    does not, with one seed, or with no leader)."""
+    period, firm = lead.index[-1], lead.iloc[-1]
+    last = metrics[metrics["period"] == period].pivot_table(
+        index="seed", columns="firm", values=metric
+    )
+    if not firm or last.shape[1] < 2 or last.shape[0] < 2:
+        return ""
+    runner = last.mean().drop(firm).idxmax()
+    low = mean_interval(last[firm] - last[runner])[1]
+    if low > 0:
+        return ""
+    return word("lead_within_noise", lang, period=period, firm=firm, other=runner)
 
 
 def variant_comparisons(

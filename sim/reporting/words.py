@@ -41,6 +41,10 @@ WORDS: Words = {
     "is_ahead": ("; {firm} is ahead", "；{firm}领先"),
     "effect": ("effect size d = {d}, p = {p}", "效应量 d = {d}，p = {p}"),
     "leads_from": ("{firm} from period {period}", "{firm}自第{period}期起"),
+    "lead_within_noise": (
+        " In period {period}, {firm}'s lead over {other} is NOT distinguishable from noise.",
+        "第{period}期时，{firm}对{other}的领先与随机噪声不可区分。",
+    ),
     "tie_from": ("no firm (a tie) from period {period}", "自第{period}期起无企业领先（并列）"),
     # figures
     "period": ("period (month)", "期（月）"),

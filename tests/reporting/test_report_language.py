@@ -63,6 +63,25 @@ def test_a_lead_is_claimed_only_for_a_firm_strictly_ahead():
     )
 
 
+def test_a_last_lead_within_noise_is_said_to_be_so():
+    """(A quickstart exercise printed "CustomerCo from period 60" for a lead the paired
+    comparison called NOT distinguishable from noise; students are asked when the lead changes.)"""
+    rows = [
+        {"seed": seed, "period": period, "firm": firm, "cumulative_profit": value}
+        for seed, (a, b) in enumerate([(10.0, 9.0), (9.0, 10.5), (11.0, 9.0)])
+        for period, firm, value in ((1, "A", 0.0), (1, "B", 1.0), (2, "A", a), (2, "B", b))
+    ]
+    noisy = pd.DataFrame(rows)  # in period 2 A leads on the mean (10 vs 9.5), not every seed
+    assert lead_changes(noisy) == (
+        "B from period 1, A from period 2. In period 2, A's lead over B is NOT distinguishable "
+        "from noise."
+    )
+    assert lead_changes(noisy, lang="zh").endswith("第2期时，A对B的领先与随机噪声不可区分。")
+    ahead = (noisy["firm"] == "A") & (noisy["period"] == 2)
+    clear = noisy.assign(cumulative_profit=noisy["cumulative_profit"] + ahead * 5)
+    assert lead_changes(clear) == "B from period 1, A from period 2."  # 5 ahead in every seed
+
+
 def test_the_app_and_reports_share_one_lookup():
     assert app_strategy_name is strategy_name
     assert strategy_name("sales_push", "zh") == "推销观念" == app_strategy_name("sales_push", "zh")
