@@ -54,7 +54,10 @@ def test_b_changes_the_crm_lever_and_no_badge_covers_the_page(page):
     for label, option in (("Firm", "CustomerCo"), ("Strategy lever", "CRM spend")):
         card.locator(".v-select", has_text=label).first.click()
         page.locator(".v-menu__content:visible .v-list-item", has_text=option).first.click()
-    type_into(page, "a number ≥ 0 and ≤ 1e+06", "3")
+    value = card.get_by_label("CRM spend", exact=True)  # B's field: the lever's name
+    value.fill("3")
+    value.press("Enter")
+    card.get_by_text("a number ≥ 0 and ≤ 1e+06").first.wait_for()  # its allowed values
     page.get_by_role("button", name="Start A and B").click()
     page.get_by_text("B: CustomerCo CRM spend = 3").wait_for()
     page.get_by_role("button", name="Step A and B").click()

@@ -41,7 +41,7 @@ def period(rc) -> str:
     return rc.find(class_="crmsim-period").widget.children[0]
 
 
-def eventually(check: Callable[[], bool], seconds: float = 30) -> None:
+def eventually(check: Callable[[], bool], seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while not check():
         assert time.monotonic() < deadline, "timed out"
@@ -100,6 +100,20 @@ def test_a_strategy_menu_and_a_lever_then_apply(app):
     assert re.search(r"CustomerCo</td>\s*<td[^>]*>static</td>", html)  # the firm table
 
 
+def test_a_slider_steps_for_the_mouse_and_its_field_takes_any_allowed_value(app):
+    """Markup (0–10 allowed) slides over 0–2 in steps of 0.02; typed, 7.25 is taken."""
+
+    def markup():
+        return next(w for w in app.find(v.Slider).widgets if w.label.startswith("markup"))
+
+    assert (markup().min, markup().max, markup().step) == (0, 2, 0.02)
+    assert markup().label == "markup = 0.45"
+    field = next(w for w in fields(app) if w.label == "Value" and w.v_model == "0.45")
+    field.v_model = "7.25"
+    field.fire_event("keyup.enter", {})
+    assert markup().label == "markup = 7.25" and markup().max == 8  # reaches the value
+
+
 def test_a_slider_moves_a_lever(app):
     def rate():
         return next(w for w in app.find(v.Slider).widgets if w.label.startswith("homog"))
@@ -156,8 +170,8 @@ def test_scenario_menu_seed_and_upload(app):
 def test_a_b_with_a_market_lever(app):
     lever = next(w for w in app.find(v.Select).widgets if w.label == "Market levers")
     lever.v_model = "choice.noise"
-    value = app.find(v.TextField, label="a number > 0 and ≤ 10000").widget
-    assert value.v_model == "10.0"
+    value = app.find(v.TextField, hint="a number > 0 and ≤ 10000").widget
+    assert value.label == "choice noise" and value.v_model == "10.0"  # named; its range below
     value.v_model = "3"
     value.fire_event("keyup.enter", {})
     click(app, "Start A and B")
@@ -171,8 +185,9 @@ def test_a_b_with_a_market_lever(app):
 
 @pytest.mark.slow
 def test_replicate(app):
-    seeds = next(w for w in app.find(v.Slider).widgets if w.label == "Seeds")
+    seeds = next(w for w in app.find(v.Slider).widgets if w.label == "Seeds = 10")
     seeds.v_model = 2
+    assert seeds.label == "Seeds = 2"
     before = len(app.find(ipywidgets.Image).widgets)
     click(app, "Replicate A and B")
     eventually(lambda: len(app.find(ipywidgets.Image).widgets) == before + 1, seconds=120)
@@ -233,7 +248,8 @@ def test_nan_inf_empty_and_text_are_refused_in_every_number_field(app, typed):
         w for w in app.find(v.Select).widgets if w.label == "Market levers"
     ).v_model = "choice.noise"
     shown = fields(app)
-    assert len(shown) == 1 + 4 + 11 + 2  # seed, market levers, strategies' inputs, B's two
+    sliders = len(app.find(v.Slider).widgets) - 1  # each with a field beside it (not Seeds)
+    assert len(shown) == 1 + 4 + 11 + sliders + 2  # seed, market levers, strategies', B's two
     for field in shown:
         field.v_model = typed
         field.fire_event("focusout", {})
@@ -301,7 +317,7 @@ def test_b_changes_one_lever_of_the_chosen_firms_strategy(app, firm, key, typed,
     menu = next(w for w in app.find(v.Select).widgets if w.label == "Strategy lever")
     assert key in [item["value"] for item in menu.items]
     menu.v_model = key
-    value = next(w for w in fields(app) if w.label.startswith("a number ≥ 0 and ≤"))
+    value = next(w for w in fields(app) if w.hint.startswith("a number ≥ 0 and ≤"))
     value.v_model = "0.95" if "discount" in key else "2e6"
     value.fire_event("focusout", {})
     assert f"{key}: " in messages(app)  # beyond the strategy's range, or the decisions'
@@ -320,8 +336,9 @@ def test_in_chinese_the_firm_table_and_b_name_strategies_and_levers_in_chinese(a
     assert "以客户为中心" in html and "customer_centric" not in html
     lever = next(w for w in app.find(v.Select).widgets if w.label == "市场参数")
     lever.v_model = "homogenisation.rate"
-    value = app.find(v.TextField, label="数值 ≥ 0 且 ≤ 1").widget
+    value = app.find(v.TextField, hint="数值 ≥ 0 且 ≤ 1").widget
+    assert value.label == "同质化速度"
     value.v_model = "0"
     value.fire_event("keyup.enter", {})
     click(app, "开始A与B")
-    assert any("B: 同质化速度 = 0" in str(w.children) for w in app.find(v.Html).widgets)
+    assert any("B：同质化速度 = 0" in str(w.children) for w in app.find(v.Html).widgets)

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from sim.apps.cli import main
-from sim.apps.web.compare import difference, outcomes, replicate
+from sim.apps.web.compare import difference, outcomes, replicate, seeds_used
 from sim.apps.web.compare_view import describe
 from sim.apps.web.config import Setup, Upload, build, read_upload
 from sim.apps.web.dashboard import Dashboard
@@ -26,7 +26,7 @@ from sim.apps.web.downloads import (
     scenario_file,
     transactions_csv,
 )
-from sim.apps.web.i18n import strategy_name
+from sim.apps.web.i18n import LABELS, colon, strategy_name
 from sim.apps.web.levers import APP_MAX_CUSTOMERS, market_levers, strategy_levers
 from sim.apps.web.live import SERIES, LiveMarket
 from sim.apps.web.pair import AB_METRICS
@@ -262,3 +262,56 @@ def test_in_chinese_b_and_the_firm_table_name_levers_and_strategies_in_chinese()
     table = firm_table(session, "zh")
     assert all(strategy_name(name, "zh") in table for name in BUILTIN[1:4])
     assert not re.search(r"_centric|market_oriented", table)
+
+
+def texts(fig) -> list:
+    """Every piece of text a figure draws (tick labels only where a tick is in view)."""
+    from matplotlib.text import Text
+
+    ticks = set()
+    for ax in fig.axes:
+        for axis, (low, high) in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+            for tick in axis.get_major_ticks():
+                if not min(low, high) - 1e-9 <= tick.get_loc() <= max(low, high) + 1e-9:
+                    ticks.add(id(tick.label1))
+    return [
+        t
+        for t in fig.findobj(Text)
+        if t.get_visible() and t.get_text().strip() and id(t) not in ticks
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_chart_text_is_large_enough_to_read_and_nothing_overlaps(language):
+    """At least 11 px (shown at 1280 px wide the charts are larger still); no text crosses
+    another or another panel (the lifecycle chart names its firms inside its own panel)."""
+    session = Session(small(), language)
+    for _ in range(3):
+        session.step(draw=False)
+    pair = session.start_pair(small(**{"choice.noise": 3}))
+    pair.step(draw=False)
+    for fig in (session.dashboard.fig, pair.chart.fig):
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        shown = texts(fig)
+        assert min(t.get_fontsize() for t in shown) * fig.dpi / 72 >= 11
+        boxes = [(t, t.get_window_extent(renderer)) for t in shown]
+        for i, (a, box) in enumerate(boxes):
+            assert fig.bbox.contains(box.x0, box.y0) and fig.bbox.contains(box.x1, box.y1), a
+            for b, other in boxes[i + 1 :]:
+                assert not box.overlaps(other), (a.get_text(), b.get_text())
+            for ax in fig.axes:
+                if a.axes is not ax and a.figure is fig and a.axes is not None:
+                    assert not box.overlaps(ax.bbox), (a.get_text(), ax.get_title())
+    lifecycle = session.dashboard.axes["lifecycle"]
+    assert lifecycle.get_xlabel() == ("Customers" if language == "en" else "客户数")
+    satisfaction = session.dashboard.axes["satisfaction"]
+    assert "−1" in satisfaction.get_xlabel() and satisfaction.get_ylabel()
+
+
+def test_replicates_say_their_seeds_and_chinese_uses_full_width_colons():
+    metrics = pd.DataFrame({"seed": [3, 4, 5], "period": 1, "firm": "A"})
+    assert seeds_used(metrics, "en") == "A and B replicated over 3 seeds (3 to 5)"
+    assert seeds_used(metrics, "zh") == "A与B在3个随机种子（3至5）上重复运行"
+    assert colon("zh") == "：" and colon("en") == ": "
+    assert not re.search(r"[\u4e00-\u9fff]:", "".join(zh for _, zh in LABELS.values()))

@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 
 from sim.analysis.statistics import RANGES, bands, mean_interval
 from sim.apps.web.charts import colour, line_grid
-from sim.apps.web.i18n import Language, text
+from sim.apps.web.i18n import Language, colon, text
 from sim.experiments import Experiment, run_experiments, seed_list
 from sim.scenarios import Scenario
 
@@ -46,9 +46,15 @@ def difference(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     return (b.set_index(KEYS)[metrics] - a.set_index(KEYS)[metrics]).dropna(how="all").reset_index()
 
 
+def seeds_used(metrics: pd.DataFrame, language: Language) -> str:
+    """How many seeds the replicates ran, and which: "A and B replicated over 10 seeds (…)"."""
+    seeds = sorted(set(metrics["seed"]))
+    return text("over_seeds", language).format(n=len(seeds), first=seeds[0], last=seeds[-1])
+
+
 def bands_chart(a: pd.DataFrame, b: pd.DataFrame, diff: pd.DataFrame, language: Language) -> bytes:
     """Top row: each firm's mean across seeds with its 95% band in A (solid) and B (dashed);
-    bottom row: the mean of B − A with its 95% band, and the zero line."""
+    bottom row: the mean of B − A with its 95% band, and the zero line; the seeds above."""
     firms = list(dict.fromkeys(a["firm"]))
 
     def draw(ax: Axes, metric: str, row: int) -> None:
@@ -66,15 +72,18 @@ def bands_chart(a: pd.DataFrame, b: pd.DataFrame, diff: pd.DataFrame, language: 
             ax.axhline(0, color="black", lw=0.6)
 
     def title(label: str, row: int) -> str:
-        return label if row == 0 else f"{label}: {text('difference', language)}"
+        return label if row == 0 else f"{label}{colon(language)}{text('difference', language)}"
 
-    return line_grid(BAND_METRICS, language, draw, rows=2, title=title)
+    heading = seeds_used(a, language)
+    return line_grid(BAND_METRICS, language, draw, rows=2, title=title, heading=heading)
 
 
 def outcomes(a: pd.DataFrame, b: pd.DataFrame, diff: pd.DataFrame, language: Language) -> str:
     """Final cumulative profit and market share per firm in A, in B and B − A: mean [95%
-    interval] across seeds, as Markdown."""
+    interval] across seeds, as Markdown, under the seeds used."""
     rows = [
+        seeds_used(a, language),
+        "",
         f"| {text('firm', language)} | {text('final', language)} | A | B | "
         f"{text('difference', language)} |",
         "|---|---|---|---|---|",

@@ -12,7 +12,7 @@ import solara.lab
 
 from sim.apps.web.compare import MAX_REPLICATES, bands_chart, difference, outcomes, replicate
 from sim.apps.web.config import Setup, build
-from sim.apps.web.i18n import Language, strategy_name, text
+from sim.apps.web.i18n import Language, colon, strategy_name, text
 from sim.apps.web.levers import Lever, market_levers, strategy_levers
 from sim.apps.web.pair import AB_METRICS, Pair
 from sim.apps.web.run_view import RunControls
@@ -60,8 +60,8 @@ def describe(a: Setup, b: Setup, language: Language) -> str:
         if isinstance(value, dict):
             firm = spec.firms[int(re.findall(r"\d+", key)[0])].name
             name = strategy_name(value["name"], language)
-            colon = "：" if language == "zh" else ": "
-            changed.append(f"{text('firm_strategy', language).format(firm=firm)}{colon}{name}")
+            who = text("firm_strategy", language).format(firm=firm)
+            changed.append(f"{who}{colon(language)}{name}")
         else:
             changed.append(f"{titles.get(key, key)} = {value:g}")
     return ("；" if language == "zh" else "; ").join(changed) or text("same_as_a", language)
@@ -199,33 +199,44 @@ def CompareView(session: Session, setup: Setup, language: Language) -> None:
             lever_menu(
                 text("strategy_lever", language), params, param_key.value, pick_param, language
             )
+
+            def b_value(lever: Lever, held: solara.Reactive, key: str) -> None:
+                """B's value of ``lever`` (kept in ``held``), named, its allowed values under it."""
+                shown = replace(lever, value=held.value)
+                hint = shown.allowed(language)
+                title = shown.title(language)
+                NumberField(shown, language, title, lambda _, x: held.set(x), mark, hint=hint).key(
+                    key
+                )
+
             if param_key.value in params:
-                lever = replace(params[param_key.value], value=param.value)
-                NumberField(
-                    lever, language, lever.allowed(language), lambda _, x: param.set(x), mark
-                ).key(f"b-{lever.key}-{strategy.value}")
+                b_value(params[param_key.value], param, f"b-{param_key.value}-{strategy.value}")
             lever_menu(text("market_levers", language), levers, lever_key.value, pick, language)
             if lever_key.value in levers:
-                lever = replace(levers[lever_key.value], value=value.value)
-                NumberField(
-                    lever, language, lever.allowed(language), lambda _, x: value.set(x), mark
-                ).key(f"b-{lever.key}")
+                b_value(levers[lever_key.value], value, f"b-{lever_key.value}")
         solara.Button(text("start_ab", language), on_click=start, color="primary")
         with solara.Column():  # always there: the pair's controls below keep their state
             if problem.value:
                 solara.Error(
-                    f"{text('bad_input', language)}: {problem.value}", classes=["crmsim-problem"]
+                    f"{text('bad_input', language)}{colon(language)}{problem.value}",
+                    classes=["crmsim-problem"],
                 )
         pair = session.pair
         if pair is not None:
             with solara.Column(gap="2px"):
-                solara.Text(f"B: {describe(*pair.setups, language)}")
+                solara.Text(f"B{colon(language)}{describe(*pair.setups, language)}")
                 solara.Text(text("ab_note", language))
             RunControls(pair, language, picture, AB_LABELS)
             solara.Markdown(table, style={"font-size": "0.85em"})
     with solara.Card(text("replicate", language)):
         with solara.Row():
-            solara.SliderInt(text("seeds", language), value=seeds, min=2, max=MAX_REPLICATES)
+            solara.SliderInt(
+                f"{text('seeds', language)} = {seeds.value}",
+                value=seeds,
+                min=2,
+                max=MAX_REPLICATES,
+                thumb_label=True,
+            )
             solara.Button(
                 text("replicate", language),
                 on_click=replicate_task,
@@ -235,7 +246,7 @@ def CompareView(session: Session, setup: Setup, language: Language) -> None:
         with solara.Column(gap="2px"):
             solara.Text(text("replicate_note", language))
             if replicate_task.finished and replicate_task.value:
-                solara.Text(f"B: {replicate_task.value[0]}")
+                solara.Text(f"B{colon(language)}{replicate_task.value[0]}")
         if replicate_task.pending:
             solara.Text(text("running", language))
         elif replicate_task.finished and replicate_task.value:

@@ -20,8 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from sim.apps.web.charts import DPI, colour
-from sim.apps.web.fonts import chart_fonts
+from sim.apps.web.charts import DPI, colour, style, whole_periods
 from sim.apps.web.i18n import Language, text
 from sim.apps.web.live import SERIES, STAGES, LiveMarket
 from sim.schema import Firm as FirmSpec
@@ -58,7 +57,7 @@ class Blitted:
     def __init__(self, language: Language) -> None:
         self.moving: list[Artist] = []
         self.background = None
-        with mpl.rc_context({"font.family": chart_fonts(), "font.size": 9}):
+        with mpl.rc_context(style()):
             self.build(language)
 
     def build(self, language: Language) -> None:
@@ -112,11 +111,11 @@ class Dashboard(Blitted):
     def build(self, language: Language) -> None:
         """Draw the panels' fixed parts and create the moving artists (in the app's fonts)."""
         spec, firms = self.live.scenario.spec, self.live.firms
-        self.fig = Figure(figsize=(13, 6.2), dpi=DPI)
+        self.fig = Figure(figsize=(13, 7), dpi=DPI)
         FigureCanvasAgg(self.fig)
         axes: list[Axes] = self.fig.subplots(2, 4).ravel().tolist()
         self.fig.subplots_adjust(
-            left=0.05, right=0.99, top=0.94, bottom=0.14, hspace=0.42, wspace=0.3
+            left=0.06, right=0.99, top=0.95, bottom=0.17, hspace=0.4, wspace=0.32
         )
         self.axes = dict(zip((*SERIES, "map", "lifecycle", "satisfaction"), axes, strict=True))
         self.lines: dict[str, list] = {}
@@ -129,7 +128,8 @@ class Dashboard(Blitted):
             ax.set_xlim(0, spec.periods)
             ax.set_ylim(*START_LIMITS[key])
             ax.set_xlabel(text("period", language))
-        legend = self.axes["market_share"].legend(loc="upper right", fontsize=7)
+            whole_periods(ax)
+        legend = self.axes["market_share"].legend(loc="upper right")
         legend.set_animated(False)
         self.paths = [
             self.animated(self.axes["map"].plot([], [], color=colour(j), lw=1, alpha=0.5)[0])
@@ -150,7 +150,8 @@ class Dashboard(Blitted):
             for j in range(len(firms))
         ]
         self.axes["satisfaction"].set_ylim(0, max(10, spec.customers.count / 10))
-        self.axes["satisfaction"].set_xlabel(text("mean_satisfaction", language))
+        self.axes["satisfaction"].set_xlabel(text("satisfaction_range", language))
+        self.axes["satisfaction"].set_ylabel(text("customers", language))
         self.label(language)
 
     def start_map(self, firms: list[FirmSpec]) -> None:
@@ -162,22 +163,37 @@ class Dashboard(Blitted):
         ax.set_ylim(0.8 * min(values), 1.2 * max(values))
 
     def lifecycle_bars(self, firms: list[str], customers: int, language: Language) -> list:
-        """Stacked horizontal bars, one row per firm, one segment per stage."""
+        """Stacked horizontal bars, one row per firm, one segment per stage; each firm named
+        inside the panel above its bar (names left of the axis would run into the next panel)."""
         ax = self.axes["lifecycle"]
+        rows = np.arange(len(firms))
         zeros = np.zeros(len(firms))
         bars = []
         for stage in range(STAGES):
             container = ax.barh(
-                firms,
+                rows,
                 zeros,
                 left=zeros,
+                height=0.5,
                 color=STAGE_SHADES[stage],
                 label=text(f"stage_{stage}", language),
             )
             bars.append([self.animated(patch) for patch in container.patches])
+        for row, name in zip(rows, firms, strict=True):
+            ax.text(0.01, row - 0.28, name, transform=ax.get_yaxis_transform(), va="bottom")
+        ax.set_yticks([])
+        ax.set_ylim(len(firms) - 0.6, -0.85)  # top to bottom, room for the first name
         ax.set_xlim(0, customers)
-        ax.invert_yaxis()
-        ax.legend(ncols=3, fontsize=7, loc="upper center", bbox_to_anchor=(0.45, -0.12))
+        ax.set_xlabel(text("customers", language))
+        ax.legend(
+            ncols=3,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.3),
+            handlelength=1,
+            columnspacing=0.8,
+            handletextpad=0.4,
+            borderaxespad=0,
+        )
         return bars
 
     def label(self, language: Language) -> None:

@@ -20,9 +20,13 @@ PAGE_STYLE = f"""
   font-family: Roboto, "{CJK_FAMILY}", sans-serif !important;
 }}
 .crmsim-problem {{ white-space: pre-line; }}
-.crmsim-help {{ font-size: 0.75em; color: #666; margin: 1px 0 6px 0; line-height: 1.3; }}
+.crmsim-help {{ font-size: 0.9rem; color: #444; margin: 1px 0 6px 0; line-height: 1.35; }}
+.crmsim-upload .widget-upload {{ font-size: 0 !important; width: auto; }}
+.crmsim-upload .widget-upload i {{ font-size: 14px; margin-right: 6px; }}
+.crmsim-upload .widget-upload::after {{ font-size: 14px; content: var(--crmsim-upload); }}
 """  # the page's CSS: Chinese labels in the packaged font; messages keep their line breaks;
-# a lever's help is a caption under it
+# a lever's help is a caption under it (14 px, dark grey: readable when projected); the upload
+# button shows its label (--crmsim-upload), not ipywidgets' file counter "(0)"
 
 
 @cache

@@ -13,6 +13,7 @@ __all__ = [
     "LANGUAGES",
     "LEVERS",
     "Language",
+    "colon",
     "lever_words",
     "strategy_name",
     "text",
@@ -47,7 +48,8 @@ LABELS: Words = {  # key → (English, Chinese)
     "perceptual_map": ("Perceptual map", "感知图"),
     "total_value": ("Total customer value ($)", "整体顾客价值（$）"),
     "total_cost": ("Total customer cost ($)", "整体顾客成本（$）"),
-    "customers": ("customers", "客户数"),
+    "customers": ("Customers", "客户数"),
+    "satisfaction_range": ("Satisfaction (−1 to 1)", "满意度（−1至1）"),
     "stage_0": ("prospect", "潜在客户"),
     "stage_1": ("new", "新客户"),
     "stage_2": ("repeat", "回头客户"),
@@ -75,6 +77,11 @@ LABELS: Words = {  # key → (English, Chinese)
     "difference": ("B − A", "B − A"),
     "replicate": ("Replicate A and B", "重复实验A与B"),
     "seeds": ("Seeds", "种子数"),
+    "value_of": ("Value", "取值"),
+    "over_seeds": (
+        "A and B replicated over {n} seeds ({first} to {last})",
+        "A与B在{n}个随机种子（{first}至{last}）上重复运行",
+    ),
     "replicate_note": (
         "A and B are each run over the same seeds; each line is the mean across seeds with its"
         " 95% band. The bottom row is B − A seed by seed: where its band holds 0 the change may"
@@ -222,6 +229,11 @@ def lever_words(key: str, name: str, help: str, language: Language) -> tuple[str
         return EN_LEVERS[key]
     own, words = EN_LEVERS.get(name, (name, help))
     return own, help or words
+
+
+def colon(language: Language) -> str:
+    """The colon after a label: full-width in Chinese ("：")."""
+    return "：" if language == "zh" else ": "
 
 
 def text(key: str, language: Language) -> str:

@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from matplotlib.collections import LineCollection
 
 from sim.apps.web.charts import colour, figure, png
-from sim.apps.web.i18n import Language, text
+from sim.apps.web.i18n import Language, colon, text
 from sim.apps.web.live import LiveMarket
 
 MAX_NETWORK_CUSTOMERS = 2_000
@@ -33,8 +33,10 @@ def network_chart(live: LiveMarket, language: Language) -> bytes:
         ax.add_collection(LineCollection(segments, colors="#999999", linewidths=0.2, alpha=0.3))
         ax.scatter(xy[:, 0], xy[:, 1], c=colours, s=6, zorder=2)
         for j, firm in enumerate(live.firms):
-            ax.scatter([], [], color=colour(j), label=f"{firm}: {np.sum(loyal == j):,}")
-        ax.legend(loc="center", fontsize=8)
+            ax.scatter(
+                [], [], color=colour(j), label=f"{firm}{colon(language)}{np.sum(loyal == j):,}"
+            )
+        ax.legend(loc="center")
         ax.set_title(f"{text('network', language)} ({text('loyal_to', language)})")
         ax.set_aspect("equal")
         ax.axis("off")

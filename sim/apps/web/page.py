@@ -19,7 +19,7 @@ from sim.apps.web.downloads import (
     transactions_csv,
 )
 from sim.apps.web.fonts import PAGE_STYLE
-from sim.apps.web.i18n import LANGUAGES, Language, text
+from sim.apps.web.i18n import LANGUAGES, Language, colon, text
 from sim.apps.web.network import MAX_NETWORK_CUSTOMERS, network_chart
 from sim.apps.web.run_view import RunView
 from sim.apps.web.session import Session, first_setup
@@ -112,4 +112,5 @@ def DownloadView(session: Session, language: Language, picture: bytes) -> None:
     with solara.Row():
         for label, what, data in files:
             solara.FileDownload(data, file_name(live, what), label=text(label, language))
-    solara.Markdown(f"{text('reproduce', language)}:\n\n    {' '.join(reproduce(live))}")
+    words = f"{text('reproduce', language)}{colon(language).strip()}"
+    solara.Markdown(f"{words}\n\n    {' '.join(reproduce(live))}")

@@ -16,10 +16,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from sim.apps.web.charts import DPI, colour
+from sim.apps.web.charts import DPI, colour, whole_periods
 from sim.apps.web.config import Setup, build
 from sim.apps.web.dashboard import START_LIMITS, Blitted
-from sim.apps.web.i18n import Language, text
+from sim.apps.web.i18n import Language, colon, text
 from sim.apps.web.live import LiveMarket
 from sim.scenarios import ScenarioError
 
@@ -37,7 +37,7 @@ class PairChart(Blitted):
     def build(self, language: Language) -> None:
         """The six panels' fixed parts and one moving line per metric, kind and firm."""
         firms, periods = self.a.firms, self.a.scenario.spec.periods
-        self.fig = Figure(figsize=(13, 5.6), dpi=DPI)
+        self.fig = Figure(figsize=(13, 6), dpi=DPI)
         FigureCanvasAgg(self.fig)
         grid = self.fig.subplots(2, len(AB_METRICS))
         self.fig.subplots_adjust(
@@ -58,13 +58,14 @@ class PairChart(Blitted):
             top.set_title(f"{label} ({text('ab_lines', language)})")
             bottom.set_ylim(-1.0, 1.0)
             bottom.axhline(0, color="black", lw=0.6)
-            bottom.set_title(f"{label}: {text('difference', language)}")
+            bottom.set_title(f"{label}{colon(language)}{text('difference', language)}")
             for ax in (top, bottom):
                 ax.set_xlim(0, periods)
                 ax.set_xlabel(text("period", language))
+                whole_periods(ax)
                 ax.grid(alpha=0.3)
         handles = [Line2D([], [], color=colour(j)) for j in range(len(firms))]
-        self.fig.legend(handles, firms, loc="lower center", ncols=len(firms), fontsize=8)
+        self.fig.legend(handles, firms, loc="lower center", ncols=len(firms))
 
     def update(self) -> bool:
         """Move every line to both markets' histories; True if an axis had to grow."""

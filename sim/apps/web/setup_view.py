@@ -10,7 +10,7 @@ import reacton.ipywidgets as widgets
 import solara
 
 from sim.apps.web.config import Setup, Upload, build, read_upload
-from sim.apps.web.i18n import Language, text
+from sim.apps.web.i18n import Language, colon, text
 from sim.apps.web.levers import Lever, market_levers, seed_lever, strategy_levers
 from sim.apps.web.widgets import LeverInput, NumberField, StrategySelect
 from sim.errors import InputError
@@ -64,14 +64,20 @@ def SetupView(
 
     with solara.Column(gap="4px"):  # always there: the form below keeps its place (and state)
         if problem:
-            solara.Error(f"{text('bad_input', language)}: {problem}", classes=["crmsim-problem"])
+            solara.Error(
+                f"{text('bad_input', language)}{colon(language)}{problem}",
+                classes=["crmsim-problem"],
+            )
         if refused and (invalid or problem):
             fields = ("、" if language == "zh" else ", ").join(
                 lever.title(language) for lever in invalid.values()
             )
             refusal = text("fix_fields", language).format(fields=fields) if fields else ""
             refusal = refusal or text("fix_change", language)
-            solara.Error(f"{text('bad_input', language)}: {refusal}", classes=["crmsim-problem"])
+            solara.Error(
+                f"{text('bad_input', language)}{colon(language)}{refusal}",
+                classes=["crmsim-problem"],
+            )
     source = draft.value.source_name
     with solara.Row():
         names = list(dict.fromkeys([*available(), source]))
@@ -84,13 +90,15 @@ def SetupView(
             mark,
         )
         solara.Button(text("apply", language), color="primary", on_click=apply)
-    widgets.FileUpload(
-        accept=".toml",
-        multiple=False,
-        description=text("upload", language),
-        on_value=upload,
-        layout={"width": "auto"},
-    )
+    label = text("upload", language).replace('"', "")
+    with solara.Div(classes=["crmsim-upload"], style={"--crmsim-upload": f'"{label}"'}):
+        widgets.FileUpload(  # its own text, "label (0)", is hidden: the CSS shows the label
+            accept=".toml",
+            multiple=False,
+            description=text("upload", language),
+            on_value=upload,
+            layout={"width": "auto"},
+        )
     spec = loaded.spec
     with solara.Card(text("market_levers", language)), solara.ColumnsResponsive(4):
         for lever in market_levers(spec):

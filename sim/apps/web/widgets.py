@@ -3,6 +3,7 @@ menu of strategies shown by their names in the page's language."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import solara
@@ -13,14 +14,33 @@ from sim.apps.web.levers import Lever
 from sim.strategies import BUILTIN
 
 EVENTS = ("focusout", "keyup.enter")  # a number field passes its value on: left, or Enter
-SLIDER_STEP = 0.01  # the coarsest slider step (ranges are at most 10 wide: ≤ 1,000 steps)
+STEPS = 100  # about this many positions along a slider: each a few pixels wide for the mouse
+MOUSE_SPAN = 2.0  # a slider spans at most this (or up to the value): markup 0–10 → 0–2
+
+
+def slider_range(lever: Lever) -> tuple[float, float]:
+    """The slider's ends: the lever's range, cut to ``MOUSE_SPAN`` (or the value, rounded up)
+    where it is wider; the number field beside the slider takes any allowed value."""
+    low, high = float(lever.low or 0.0), float(lever.high or 0.0)
+    if high - low <= MOUSE_SPAN:
+        return low, high
+    return low, min(high, max(low + MOUSE_SPAN, float(math.ceil(lever.value))))
 
 
 def slider_step(lever: Lever) -> float:
-    """A step fine enough for the lever's current value, so that showing a value never moves
-    it (a slider snaps its value to a multiple of its step)."""
-    decimals = len(f"{lever.value:.10g}".partition(".")[2].rstrip("0"))
-    return min(SLIDER_STEP, 10.0**-decimals)
+    """A round step (1, 2 or 5 × a power of ten) giving about ``STEPS`` positions."""
+    low, high = slider_range(lever)
+    rough = (high - low) / STEPS
+    power = 10.0 ** math.floor(math.log10(rough))
+    return min((m * power for m in (1, 2, 5, 10)), key=lambda x: abs(math.log(x / rough)))
+
+
+def on_slider(lever: Lever) -> float:
+    """Where the slider shows the lever's value: the nearest step within its range (a value
+    between steps is shown exactly in the label and field, and is not moved)."""
+    low, high = slider_range(lever)
+    step = slider_step(lever)
+    return round(min(max(lever.value, low), high) / step) * step
 
 
 def parse(typed: str | None) -> float | int | str | None:
@@ -44,10 +64,12 @@ def NumberField(
     label: str,
     on_change: Callable[[str, float], None],
     on_invalid: Callable[[Lever, bool], None] | None = None,
+    hint: str = "",
 ) -> None:
     """A text field for ``lever``: what is typed is checked at every key (a value not allowed,
     'nan', 'inf', text or nothing, is a message naming the field) and passed on when Enter is
-    pressed or the field is left; ``on_invalid`` hears when the field turns invalid or valid."""
+    pressed or the field is left; ``on_invalid`` hears when the field turns invalid or valid;
+    ``hint`` is shown under it."""
     typed, set_typed = solara.use_state(lever.typed())
     value = parse(typed)
     problem = lever.problem(value, language)
@@ -64,7 +86,9 @@ def NumberField(
             on_v_model=lambda text: set_typed(text or ""),
             label=label,
             error=problem is not None,
-            hide_details=True,
+            hint=hint,
+            persistent_hint=bool(hint),
+            hide_details=not hint,
         )
         if problem:
             solara.Error(problem, dense=True)
@@ -101,25 +125,35 @@ def LeverInput(
     on_change: Callable[[str, float], None],
     on_invalid: Callable[[Lever, bool], None] | None = None,
 ) -> None:
-    """A slider (numbers with both ends known; labelled with its value) or a number field for
-    ``lever``, named in ``language`` with its help as a caption below; a value out of range is
-    refused with a message naming the field and the allowed values."""
+    """A slider (numbers with both ends known; labelled with its value) with a number field
+    beside it, or a number field alone, for ``lever``, named in ``language`` with its help as a
+    caption below; a value out of range is refused with a message naming the field and the
+    allowed values."""
     name, help = lever.title(language), lever.explanation(language)
+    shown = on_slider(lever) if lever.slider else 0.0
 
     def slid(value: float) -> None:
-        if lever.problem(value) is None and value != lever.value:
+        value = round(value, 12)  # a multiple of the step, without the float's last digits
+        if lever.problem(value) is None and value != shown:
             on_change(lever.key, lever.cast(value))
 
     with solara.Column(gap="0px"):
         if lever.slider:
-            solara.SliderFloat(
-                f"{name} = {lever.value:g}",
-                value=lever.value,
-                min=lever.low,
-                max=lever.high,
-                step=slider_step(lever),
-                on_value=slid,
-            )
+            low, high = slider_range(lever)
+            with solara.Row(style={"align-items": "center"}):
+                with solara.Div(style={"flex": "1 1 auto"}):
+                    solara.SliderFloat(
+                        f"{name} = {lever.value:g}",
+                        value=shown,
+                        min=low,
+                        max=high,
+                        step=slider_step(lever),
+                        on_value=slid,
+                    )
+                with solara.Div(style={"flex": "0 0 5.5em"}):
+                    NumberField(
+                        lever, language, text("value_of", language), on_change, on_invalid
+                    ).key(f"typed-{lever.value!r}")  # a new value from the slider: shown anew
         else:
             NumberField(lever, language, name, on_change, on_invalid)
         if help:
