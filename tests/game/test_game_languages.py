@@ -148,14 +148,14 @@ def test_the_chinese_instructor_page_has_no_english_left(new_game, zh):
         def said() -> str:
             return rc.find(v.Alert).widget.children[0]
 
-        rc.find(v.Select, label="下一轮的冲击事件").widget.v_model = "recession"
+        rc.find(v.Select, label="本轮（正在决策的一轮）的冲击事件").widget.v_model = "recession"
         rc.find(v.Btn, children=["安排冲击"]).widget.click()
         assert said() == "已安排经济衰退，自第1期起"
         rc.find(v.Btn, children=["锁定"]).widget.click()
         assert said() == "已锁定：解锁之前不接受提交，也不会自动推进。"
         rc.find(v.Btn, children=["推进一轮"]).widget.click()
         assert said() == "第1轮已运行"
-        rc.find(v.Select, label="下一轮的冲击事件").widget.v_model = "scandal"
+        rc.find(v.Select, label="本轮（正在决策的一轮）的冲击事件").widget.v_model = "scandal"
         rc.find(v.Select, label="企业").widget.v_model = "NoSuchCo"  # a stale page's firm
         rc.find(v.Btn, children=["安排冲击"]).widget.click()
         assert said() == "丑闻的企业须为ProductCo、CustomerCo、MarketCo之一，而非“NoSuchCo”"

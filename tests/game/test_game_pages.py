@@ -46,7 +46,7 @@ def test_the_chinese_instructor_page_names_shocks_and_measures_in_chinese(new_ga
     game.advance()
     _, rc = solara.render(InstructorView(game, 1, lambda: None), handle_error=False)
     try:
-        shocks, measures = menu(rc, "下一轮的冲击事件"), menu(rc, "指标")
+        shocks, measures = menu(rc, "本轮（正在决策的一轮）的冲击事件"), menu(rc, "指标")
         assert [i["value"] for i in shocks.items] == list(SHOCKS)  # catalogue names underneath
         assert [i["value"] for i in measures.items] == list(MEASURES)
         shown = {i["value"]: i["text"] for i in shocks.items + measures.items}
@@ -74,7 +74,7 @@ def test_the_english_menus_read_as_words_not_catalogue_names(new_game):
     game = new_game()[0]
     _, rc = solara.render(InstructorView(game, 0, lambda: None), handle_error=False)
     try:
-        shocks = [i["text"] for i in menu(rc, "shock for the next round").items]
+        shocks = [i["text"] for i in menu(rc, "shock for the round being decided").items]
         assert shocks[:2] == ["recession", "price war"] and "CRM launch" in shocks
         assert [i["text"] for i in menu(rc, "measure").items] == list(MEASURES.values())
     finally:
@@ -157,8 +157,8 @@ def test_a_refused_shock_is_one_sentence_naming_the_firms(new_game, lang):
     language.set(lang)
     _, rc = solara.render(InstructorView(game, 0, lambda: None), handle_error=False)
     try:
-        labels = {"en": ("shock for the next round", "Firm", "Schedule shock")}
-        labels["zh"] = ("下一轮的冲击事件", "企业", "安排冲击")
+        labels = {"en": ("shock for the round being decided", "Firm", "Schedule shock")}
+        labels["zh"] = ("本轮（正在决策的一轮）的冲击事件", "企业", "安排冲击")
         shock, firm, button = labels[lang]
         menu(rc, shock).v_model = "scandal"
         menu(rc, firm).v_model = "NoSuchCo"  # not one of the menu's: as a stale page could send

@@ -59,7 +59,7 @@ GAME_LABELS: Words = {  # key → (English, Chinese)
     "game_played": ("round {round} played", "第{round}轮已运行"),
     "game_lock": ("Lock", "锁定"),
     "game_unlock": ("Unlock", "解锁"),
-    "game_shock": ("shock for the next round", "下一轮的冲击事件"),
+    "game_shock": ("shock for the round being decided", "本轮（正在决策的一轮）的冲击事件"),
     "game_schedule": ("Schedule shock", "安排冲击"),
     "game_scheduled": ("{shock} scheduled from period {period}", "已安排{shock}，自第{period}期起"),
     "shock_recession": ("recession", "经济衰退"),
