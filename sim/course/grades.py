@@ -31,7 +31,7 @@ def read_export(path: Path) -> pd.DataFrame:
     """The export's rows, checked for the columns a grade sheet needs."""
     file = export_file(path)
     try:
-        table = pd.read_csv(file)
+        table = pd.read_csv(file, dtype={"game": str})  # a game id may be all digits
     except UNREADABLE as exc:
         raise InputError(f"{file}: not a CSV file ({str(exc).strip()})") from None
     missing = [c for c in NEEDED if c not in table.columns]
@@ -71,8 +71,9 @@ def write_grade_sheet(path: Path, out: Path) -> pd.DataFrame:
     """Read the export at ``path``, write its grade sheet to ``out`` (CSV) and return it. A grade
     sheet already at ``out`` keeps what the instructor entered: its points and comments are
     carried over team by team (:func:`entered`)."""
-    source = str(export_file(path).resolve())
-    sheet = grade_sheet(read_export(path)).assign(export=source)
+    export = read_export(path)
+    source = str(export["game"].iloc[0]) if "game" in export else str(export_file(path).resolve())
+    sheet = grade_sheet(export).assign(game=source)
     if out.exists():  # a team new to the sheet gets empty entries
         kept = entered(out, sheet["team"], source).set_index("team")
         sheet[list(POINTS)] = kept.reindex(sheet["team"]).fillna("").to_numpy()
@@ -83,23 +84,23 @@ def write_grade_sheet(path: Path, out: Path) -> pd.DataFrame:
 
 def entered(out: Path, teams: pd.Series, source: str) -> pd.DataFrame:
     """The points and comments typed into the grade sheet at ``out``, by team, as written; an
-    InputError if ``out`` is not a grade sheet of the export ``source`` (every game names its
+    InputError if ``out`` is not a grade sheet of the game ``source`` (every game names its
     teams Team 1, Team 2, …: another game's marks would land on this one's), or if it holds
     entries for a team the new sheet does not have."""
     try:
         old = pd.read_csv(out, dtype=str, keep_default_na=False)
     except (*UNREADABLE, OSError):
         old = pd.DataFrame()
-    if not {"team", "export", *POINTS} <= set(old.columns):
+    if not {"team", "game", *POINTS} <= set(old.columns):
         raise InputError(
             f"{out} exists and is not a grade sheet (columns team, {', '.join(POINTS)}, "
-            "export): choose another --out, or move that file"
+            "game): choose another --out, or move that file"
         )
-    theirs = set(old["export"]) - {source}
+    theirs = set(old["game"]) - {source}
     if theirs:
         raise InputError(
-            f"{out} is the grade sheet of {', '.join(sorted(theirs))}, not of {source}: choose "
-            "another --out (one grade sheet per game), or move that file"
+            f"{out} is the grade sheet of game {', '.join(sorted(theirs))}, not of this export's "
+            f"game {source}: choose another --out (one grade sheet per game), or move that file"
         )
     filled = old[(old[list(POINTS)] != "").any(axis=1)]
     lost = sorted(set(filled["team"]) - set(teams))

@@ -64,15 +64,22 @@ def test_grading_again_keeps_the_points_entered(exported, tmp_path, capsys):
     assert again.loc["Team 2", list(marks)].to_dict() == marks
     assert (again.loc["Team 1", list(POINTS)] == "").all()
     assert list(again.columns) == list(sheet.set_index("team").columns)
-    assert again["export"].eq(str((exported / "export.csv").resolve())).all()
+    game = Game.open(exported).id
+    assert again["game"].eq(game).all() and len(game) == 12
+    # the same game's export moved elsewhere is the same game: the marks stay
+    moved = tmp_path / "usb" / "section_a.csv"
+    moved.parent.mkdir()
+    moved.write_bytes((exported / "export.csv").read_bytes())
+    assert main(["course", "grades", str(moved), "--out", str(out)]) == 0
+    assert pd.read_csv(out, dtype=str, keep_default_na=False).equals(again.reset_index())
     # another game's export (every game has a Team 1 and a Team 2) does not take these marks
-    other = tmp_path / "section_b"
-    other.mkdir()
-    (other / "export.csv").write_bytes((exported / "export.csv").read_bytes())
-    assert main(["course", "grades", str(other), "--out", str(out)]) == 2
-    assert f"is the grade sheet of {(exported / 'export.csv').resolve()}, not of" in (
-        capsys.readouterr().err
-    )
+    rules = Game.open(exported).rules.model_copy(update={"seed": 12})
+    other, _, key = Game.create(tmp_path / "section_b", rules)
+    other.advance()
+    assert main(["game", "export", str(tmp_path / "section_b"), "--key", key]) == 0
+    assert main(["course", "grades", str(tmp_path / "section_b"), "--out", str(out)]) == 2
+    said = capsys.readouterr().err
+    assert f"is the grade sheet of game {game}, not of this export's game {other.id}" in said
     # another game's sheet, with marks for a team this export lacks, is not written over
     sheet.loc[sheet["team"] == "Team 2", "team"] = "Team 7"
     sheet.to_csv(out, index=False)

@@ -16,9 +16,9 @@ from sim.apps.game.rules import seat_name
 
 
 def game_table(game: Game) -> pd.DataFrame:
-    """Decisions (prefixed ``decision_``; ``decision_studies``: the research the seat bought with
-    its decision for the round, names separated by spaces) and books of every seat in every
-    period played."""
+    """The game's id (``game``), decisions (prefixed ``decision_``; ``decision_studies``: the
+    research the seat bought with its decision for the round, names separated by spaces) and
+    books of every seat in every period played."""
     market = game.market()
     decisions = pd.DataFrame(market.decisions)
     if decisions.empty:
@@ -39,6 +39,7 @@ def game_table(game: Game) -> pd.DataFrame:
     )
     table = decisions.merge(market.firm_metrics(), on=["period", "seat"], validate="one_to_one")
     table.insert(3, "team", table["seat"].map(lambda s: seat_name(s, game.rules)))
+    table.insert(0, "game", game.id)  # which game: every game has a Team 1
     return table
 
 

@@ -8,6 +8,7 @@ them. A game opened again (a restarted server) replays its stored rounds and sta
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Callable
@@ -151,6 +152,12 @@ class Game:
             raise DecisionError(f"decision refused: {exc}") from None
         prices = priced(studies, self.rules.research_prices)
         return checked(changes, self.played_decision(seat), self.rules.budget, prices), studies
+
+    @property
+    def id(self) -> str:
+        """The game's identity (hex, 12 digits): a hash of its rules, the random seed drawn at
+        creation included, so two games never share one; an export carries it (``game``)."""
+        return hashlib.sha256(self.rules.model_dump_json().encode()).hexdigest()[:12]
 
     def submit(
         self, seat: int, changes: dict[str, object], key: str, round_: int | None = None
