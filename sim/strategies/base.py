@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import traceback
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
@@ -27,6 +28,13 @@ Personalisation = Literal["none", "segment", "individual"]
 
 class StrategyError(InputError):
     """A strategy is unknown, badly configured, or returned an invalid decision."""
+
+    def _render_traceback_(self) -> list[str]:
+        """In IPython: the message and, when a strategy's own code failed (its error is the
+        cause), that error's traceback, down to the line of the policy that raised it."""
+        cause = self.__cause__
+        frames = traceback.format_exception(cause) if cause is not None else []
+        return [*"".join(frames).splitlines(), *super()._render_traceback_()]
 
 
 @dataclass(frozen=True)

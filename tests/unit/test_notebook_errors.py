@@ -41,3 +41,22 @@ def test_one_seed_compares_without_nan():
     assert "1 run, so not comparable with noise (give 2 or more seeds)." in comparisons_text(
         summary
     )
+
+
+def test_a_policy_that_fails_in_a_notebook_shows_its_own_line(shell, capsys):
+    """A strategist debugging a policy needs the line that failed: the cause's traceback stays."""
+    shell.run_cell(
+        "from sim.model import Market\n"
+        "from sim.scenarios import load\n"
+        "from sim.strategies import Strategy\n"
+        "class Broken(Strategy):\n"
+        "    name = 'broken'\n"
+        "    def decide(self, firm, market):\n"
+        "        return 1 / 0  # the policy's bug\n"
+        "market = Market(load('flagship', ['customers.count=50']).spec, rng=0)\n"
+        "market.firms[0].strategy = Broken()\n"
+        "market.run_for(1)\n"
+    )
+    shown = capsys.readouterr().out
+    assert "return 1 / 0  # the policy's bug" in shown and "ZeroDivisionError" in shown
+    assert shown.rstrip().splitlines()[-1].startswith("StrategyError: firm 'ProductCo'")
