@@ -8,7 +8,6 @@ from sim.apps.web.game_words import GAME_LABELS
 from sim.i18n import LANGUAGES, Language, Words, strategy_name, translate
 
 __all__ = [
-    "EN_LEVERS",
     "LABELS",
     "LANGUAGES",
     "LEVERS",
@@ -126,95 +125,142 @@ LABELS: Words = {  # key → (English, Chinese)
 } | GAME_LABELS
 
 
-LEVERS: Words = {  # strategy parameter or market key → (名称, 说明)
-    "markup": ("加成率", "价格 = 单位成本 ×（1 + 加成率），即货币成本"),
-    "advertising": ("广告投入", "每期人均广告费用（$），提升知名度与形象价值"),
-    "complaint_handling": ("投诉处理", "妥善处理的投诉所占比例（0–1）"),
-    "rd": ("研发投入", "每期人均用于提升产品价值的费用（$）"),
-    "push": ("推销加码", "市场份额下降后广告费用上调的比例"),
-    "max_advertising": ("广告上限", "每期人均广告费用的上限（$）"),
-    "crm": ("客户关系管理投入", "每期人均用于客户档案与客户知识的费用（$）"),
-    "service_boost": ("服务增值", "每篮商品额外提供的服务价值（$）"),
-    "personnel_boost": ("人员增值", "每篮商品额外提供的人员价值（$）"),
+LEVERS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    # strategy parameter or market key → ((name, help) in English, (名称, 说明) in Chinese)
+    "markup": (
+        ("markup", "price = unit cost × (1 + markup): the money cost"),
+        ("加成率", "价格 = 单位成本 ×（1 + 加成率），即货币成本"),
+    ),
+    "advertising": (
+        ("advertising", "$ per capita per period: awareness and image value"),
+        ("广告投入", "每期人均广告费用（$），提升知名度与形象价值"),
+    ),
+    "complaint_handling": (
+        ("complaint handling", "share of complaints handled well (0–1)"),
+        ("投诉处理", "妥善处理的投诉所占比例（0–1）"),
+    ),
+    "rd": (
+        ("R&D", "$ per capita per period on product value"),
+        ("研发投入", "每期人均用于提升产品价值的费用（$）"),
+    ),
+    "push": (
+        ("sales push", "share by which advertising rises after market share falls"),
+        ("推销加码", "市场份额下降后广告费用上调的比例"),
+    ),
+    "max_advertising": (
+        ("advertising cap", "highest advertising, $ per capita per period"),
+        ("广告上限", "每期人均广告费用的上限（$）"),
+    ),
+    "crm": (
+        ("CRM spend", "$ per capita per period on customer profiles and knowledge"),
+        ("客户关系管理投入", "每期人均用于客户档案与客户知识的费用（$）"),
+    ),
+    "service_boost": (
+        ("service boost", "extra service value, $ per basket"),
+        ("服务增值", "每篮商品额外提供的服务价值（$）"),
+    ),
+    "personnel_boost": (
+        ("personnel boost", "extra personnel value, $ per basket"),
+        ("人员增值", "每篮商品额外提供的人员价值（$）"),
+    ),
     "retention_share": (
-        "客户保持比例",
-        "按客户生命周期价值 × 流失风险挑选、主动维系的本企业客户比例",
+        (
+            "retention share",
+            "share of own customers contacted to keep them, picked by lifetime value × churn risk",
+        ),
+        ("客户保持比例", "按客户生命周期价值 × 流失风险挑选、主动维系的本企业客户比例"),
     ),
-    "retention_step": ("保持比例增幅", "客户资产下降后，客户保持比例每期的增加量"),
-    "max_retention_share": ("保持比例上限", "客户保持比例的最高值"),
-    "tier_share": ("核心客户比例", "按客户生命周期价值排在前列、享受客户经理制服务的客户比例"),
-    "tier_service": ("核心客户服务", "核心客户每篮额外得到的服务价值（$）"),
-    "loyalty_discount": ("常客折扣", "给回头客户与忠诚客户的价格折扣比例（客户忠诚奖励）"),
-    "research": ("市场调研投入", "每期人均调研费用（$）：以小代大，按细分市场定制产品"),
-    "price_matching": ("价格跟随", "价格向竞争对手均价靠拢的权重（0：成本加成，1：对手均价）"),
-    "first_purchase_discount": ("首购折扣", "给潜在客户与流失客户的首次购买折扣比例"),
-    "service_cut": ("服务削减", "每篮商品减少的服务价值（$），用来支付推销"),
-    "undercut": ("压价幅度", "价格低于最便宜对手价格的比例（价格战）"),
-    "min_margin": ("最低利润率", "价格不低于单位成本 ×（1 + 最低利润率）"),
-    "quality_cut": ("降质幅度", "利润空间用尽时每期削减的产品价值（$）"),
-    "min_product": ("产品价值下限", "产品价值不再削减的底线（$）"),
-    "homogenisation.rate": ("同质化速度", "追随者每期缩小与最佳产品差距的比例"),
-    "homogenisation.start": ("同质化开始期", "同质化开始起作用的那一期"),
-    "choice.noise": (
-        "选择噪声",
-        "冈贝尔尺度 μ（$）：客户让渡价值之外的偶然偏好；越大，客户选择越随机",
+    "retention_step": (
+        ("retention step", "rise of the retention share after customer equity falls"),
+        ("保持比例增幅", "客户资产下降后，客户保持比例每期的增加量"),
     ),
-    "customers.count": ("客户数量", "市场中的客户数（本应用最多 200,000）"),
-    "periods": ("期数", "模拟的期数（月）"),
-    "seed": ("随机种子", "同一随机种子得到同一次运行"),
-}
-
-EN_LEVERS: dict[str, tuple[str, str]] = {  # key or parameter → (name, help) shown in English
-    "markup": ("markup", "price = unit cost × (1 + markup): the money cost"),
-    "advertising": ("advertising", "$ per capita per period: awareness and image value"),
-    "complaint_handling": ("complaint handling", "share of complaints handled well (0–1)"),
-    "rd": ("R&D", "$ per capita per period on product value"),
-    "push": ("sales push", "share by which advertising rises after market share falls"),
-    "max_advertising": ("advertising cap", "highest advertising, $ per capita per period"),
-    "crm": ("CRM spend", "$ per capita per period on customer profiles and knowledge"),
-    "service_boost": ("service boost", "extra service value, $ per basket"),
-    "personnel_boost": ("personnel boost", "extra personnel value, $ per basket"),
-    "retention_share": (
-        "retention share",
-        "share of own customers contacted to keep them, picked by lifetime value × churn risk",
+    "max_retention_share": (
+        ("retention share cap", "highest retention share (0–1)"),
+        ("保持比例上限", "客户保持比例的最高值"),
     ),
-    "retention_step": ("retention step", "rise of the retention share after customer equity falls"),
-    "max_retention_share": ("retention share cap", "highest retention share (0–1)"),
     "tier_share": (
-        "top-tier share",
-        "share of customers, top by lifetime value, served by key-account managers (0–1)",
+        (
+            "top-tier share",
+            "share of customers, top by lifetime value, served by key-account managers (0–1)",
+        ),
+        ("核心客户比例", "按客户生命周期价值排在前列、享受客户经理制服务的客户比例"),
     ),
-    "tier_service": ("top-tier service", "extra service value for the top tier, $ per basket"),
+    "tier_service": (
+        ("top-tier service", "extra service value for the top tier, $ per basket"),
+        ("核心客户服务", "核心客户每篮额外得到的服务价值（$）"),
+    ),
     "loyalty_discount": (
-        "loyalty discount",
-        "price cut for repeat and loyal customers, a share of the price (0–0.9)",
+        (
+            "loyalty discount",
+            "price cut for repeat and loyal customers, a share of the price (0–0.9)",
+        ),
+        ("常客折扣", "给回头客户与忠诚客户的价格折扣比例（客户忠诚奖励）"),
     ),
-    "research": ("market research", "$ per capita per period: products tailored to segments"),
+    "research": (
+        ("market research", "$ per capita per period: products tailored to segments"),
+        ("市场调研投入", "每期人均调研费用（$）：以小代大，按细分市场定制产品"),
+    ),
     "price_matching": (
-        "price matching",
-        "weight of the rivals' mean price in the price (0: cost-plus, 1: rivals' mean)",
+        (
+            "price matching",
+            "weight of the rivals' mean price in the price (0: cost-plus, 1: rivals' mean)",
+        ),
+        ("价格跟随", "价格向竞争对手均价靠拢的权重（0：成本加成，1：对手均价）"),
     ),
     "first_purchase_discount": (
-        "first-purchase discount",
-        "price cut for prospects and lapsed customers, a share of the price (0–0.9)",
+        (
+            "first-purchase discount",
+            "price cut for prospects and lapsed customers, a share of the price (0–0.9)",
+        ),
+        ("首购折扣", "给潜在客户与流失客户的首次购买折扣比例"),
     ),
-    "service_cut": ("service cut", "service value removed to pay for the push, $ per basket"),
-    "undercut": ("undercut", "share below the cheapest rival's price (a price war)"),
-    "min_margin": ("minimum margin", "price never below unit cost × (1 + minimum margin)"),
-    "quality_cut": ("quality cut", "product value cut per period when margins vanish ($)"),
-    "min_product": ("product floor", "product value it will not go below ($)"),
+    "service_cut": (
+        ("service cut", "service value removed to pay for the push, $ per basket"),
+        ("服务削减", "每篮商品减少的服务价值（$），用来支付推销"),
+    ),
+    "undercut": (
+        ("undercut", "share below the cheapest rival's price (a price war)"),
+        ("压价幅度", "价格低于最便宜对手价格的比例（价格战）"),
+    ),
+    "min_margin": (
+        ("minimum margin", "price never below unit cost × (1 + minimum margin)"),
+        ("最低利润率", "价格不低于单位成本 ×（1 + 最低利润率）"),
+    ),
+    "quality_cut": (
+        ("quality cut", "product value cut per period when margins vanish ($)"),
+        ("降质幅度", "利润空间用尽时每期削减的产品价值（$）"),
+    ),
+    "min_product": (
+        ("product floor", "product value it will not go below ($)"),
+        ("产品价值下限", "产品价值不再削减的底线（$）"),
+    ),
     "homogenisation.rate": (
-        "homogenisation rate",
-        "share of the gap to the best product that followers close per period",
+        (
+            "homogenisation rate",
+            "share of the gap to the best product that followers close per period",
+        ),
+        ("同质化速度", "追随者每期缩小与最佳产品差距的比例"),
     ),
-    "homogenisation.start": ("homogenisation start", "the period from which products converge"),
+    "homogenisation.start": (
+        ("homogenisation start", "the period from which products converge"),
+        ("同质化开始期", "同质化开始起作用的那一期"),
+    ),
     "choice.noise": (
-        "choice noise",
-        "Gumbel scale μ ($): chance taste beyond delivered value; larger, more random choices",
+        (
+            "choice noise",
+            "Gumbel scale μ ($): chance taste beyond delivered value; larger, more random choices",
+        ),
+        ("选择噪声", "冈贝尔尺度 μ（$）：客户让渡价值之外的偶然偏好；越大，客户选择越随机"),
     ),
-    "customers.count": ("number of customers", "customers in the market (at most 200,000 here)"),
-    "periods": ("periods", "simulated periods (months)"),
-    "seed": ("Seed", "the same seed gives the same run"),
+    "customers.count": (
+        ("number of customers", "customers in the market (at most 200,000 here)"),
+        ("客户数量", "市场中的客户数（本应用最多 200,000）"),
+    ),
+    "periods": (("periods", "simulated periods (months)"), ("期数", "模拟的期数（月）")),
+    "seed": (
+        ("Seed", "the same seed gives the same run"),
+        ("随机种子", "同一随机种子得到同一次运行"),
+    ),
 }
 
 
@@ -224,10 +270,11 @@ def lever_words(key: str, name: str, help: str, language: Language) -> tuple[str
     schema's description where it has one (a lever of a strategy of one's own that the tables
     lack keeps its own name and description)."""
     if language == "zh":
-        return LEVERS.get(key) or LEVERS.get(name) or (name, help)
-    if key in EN_LEVERS:
-        return EN_LEVERS[key]
-    own, words = EN_LEVERS.get(name, (name, help))
+        found = LEVERS.get(key) or LEVERS.get(name)
+        return found[1] if found else (name, help)
+    if key in LEVERS:
+        return LEVERS[key][0]
+    own, words = LEVERS[name][0] if name in LEVERS else (name, help)
     return own, help or words
 
 
