@@ -10,36 +10,20 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_faults import CLEAN as RUN
+from test_faults import SMALL, run
+from test_faults import files as results
 
 import sim.experiments.folders as folders
 from sim.apps.cli import main
 from sim.experiments.folders import locked
 
-SMALL = ["--set", "customers.count=300", "--periods", "6", "--workers", "1", "--quiet"]
-RUN = ("run", "flagship", "--seeds", "3")
 GRID = ("sweep", "flagship", "--seeds", "2", "--grid", "homogenisation.rate=0,0.15")
-
-
-def run(capsys, *args: str | Path) -> tuple[int, str]:
-    """crmsim's exit code and stderr."""
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:
-        code = exc.code
-    return code, capsys.readouterr().err
-
-
-def results(folder: Path) -> dict[str, bytes]:
-    """The run files and tables of a results folder, by relative path."""
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name.endswith(("summary.csv", ".parquet"))
-    }
 
 
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory) -> Path:
+    """RUN's results folder at the small size, for the tests to copy and damage."""
     folder = tmp_path_factory.mktemp("clean") / "res"
     assert main([*RUN, "--out", str(folder), *SMALL]) == 0
     return folder
