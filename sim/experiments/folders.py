@@ -278,8 +278,8 @@ class Experiment:
         self.write_manifest(unless_within=MANIFEST_SECONDS)
 
     def collect(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Read every finished run; write metrics.parquet and summary.csv; return both."""
-        self.write_manifest()
+        """Read every finished run; write metrics.parquet and summary.csv, then the manifest
+        (with every run's checksum and the tables'); return both."""
         frames = [pd.read_parquet(self.run_file(s)) for s in self.seeds]
         metrics = pd.concat(frames, ignore_index=True)
         summary = pd.concat([summarise_run(f) for f in frames], ignore_index=True)

@@ -146,7 +146,8 @@ def announce(args: argparse.Namespace, experiments: list[Experiment], workers: i
     """Before a long command starts: warn about more local workers than cores, and print the
     estimated time and disk space of runs expected to take more than a few minutes on
     ``workers`` workers (default: the local process pool's)."""
-    kept = sum(len(e.seeds) - len(e.pending()) for e in experiments)
+    runs = [(e, len(e.pending())) for e in experiments]  # pending: one listing of runs/
+    kept = sum(len(e.seeds) - n for e, n in runs)
     if kept and not args.quiet:
         total = sum(len(e.seeds) for e in experiments)
         print(f"resuming: {kept} of {total} runs are already finished there", file=sys.stderr)
@@ -160,7 +161,6 @@ def announce(args: argparse.Namespace, experiments: list[Experiment], workers: i
             file=sys.stderr,
         )
     usable = min(workers, cores) if local else workers
-    runs = [(e, len(e.pending())) for e in experiments]  # pending: one listing of runs/
     work = sum(n * e.loaded.spec.customers.count * e.run_periods for e, n in runs)
     seconds = work / CUSTOMER_PERIODS_PER_SECOND / usable
     size = sum(n * len(e.loaded.spec.firms) * e.run_periods for e, n in runs)
